@@ -1,0 +1,42 @@
+# keqi — two commands: `make demo` and `make test`. Both set everything up themselves.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/keqi
+
+.PHONY: install demo test test-sqlite test-postgres lint docs clean serve
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## .venv with the `keqi` command in .venv/bin/keqi
+
+demo: $(STAMP) ## set up SQLite, load demo data, print accounts, serve on 127.0.0.1:8000
+	KEQI_DEBUG=1 $(BIN)/keqi init
+	KEQI_DEBUG=1 $(BIN)/keqi demo
+	KEQI_DEBUG=1 $(BIN)/keqi serve --host 127.0.0.1 --port 8000
+
+test: $(STAMP) lint test-sqlite test-postgres ## the whole suite, on SQLite and (when reachable) PostgreSQL
+
+lint: $(STAMP)
+	$(BIN)/ruff check keqi bench tests conftest.py
+	$(BIN)/ruff format --check keqi bench tests conftest.py
+	$(BIN)/lint-imports
+	KEQI_TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+test-sqlite: $(STAMP)
+	KEQI_DATABASE_URL=sqlite:///:memory: $(BIN)/python -m pytest -q
+
+# Runs on PostgreSQL when KEQI_TEST_POSTGRES is set (required) or a local server answers.
+test-postgres: $(STAMP)
+	@if [ -n "$$KEQI_TEST_POSTGRES" ] || $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)'.replace('/keqi','/postgres'), connect_timeout=2)" 2>/dev/null; then \
+		echo "== PostgreSQL =="; \
+		KEQI_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q -p no:randomly -m "not browser"; \
+	else echo "PostgreSQL 不可用，跳过 PostgreSQL 测试 (PostgreSQL not reachable; skipped)"; fi
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,129 @@
+"""The district's organisation: areas (街道/镇/园区), units and their users."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class AreaKind(models.TextChoices):
+    STREET = "street", "街道"
+    TOWN = "town", "镇"
+    PARK = "park", "园区"
+
+
+class Area(models.Model):
+    """A street, town or park; every enterprise belongs to exactly one."""
+
+    code = models.SlugField("代码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=60, unique=True)
+    kind = models.CharField("类型", max_length=10, choices=AreaKind.choices)
+    sort = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "街镇/园区"
+        verbose_name_plural = "街镇/园区"
+        ordering = ["sort", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitKind(models.TextChoices):
+    HQ = "hq", "指挥部办公室"
+    MEMBER = "member", "成员单位"
+    AREA = "area", "街镇/园区"
+
+
+class Unit(models.Model):
+    """An office that has users: the HQ office, a member unit, or an area's office."""
+
+    code = models.SlugField("代码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=80, unique=True)
+    short_name = models.CharField("简称", max_length=40, blank=True)
+    kind = models.CharField("类型", max_length=10, choices=UnitKind.choices)
+    area = models.ForeignKey(
+        Area,
+        verbose_name="所辖街镇/园区",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="units",
+    )
+    sort = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["sort", "code"]
+        constraints = [
+            models.CheckConstraint(
+                name="area_unit_has_area",
+                condition=~models.Q(kind="area") | models.Q(area__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class Role(models.TextChoices):
+    HQ_ADMIN = "hq_admin", "指挥部管理员"
+    MEMBER = "member", "成员单位"
+    AREA_STAFF = "area_staff", "街镇/园区工作人员"
+    LEADER = "leader", "领导（只读）"
+    AUDITOR = "auditor", "审计（只读）"
+
+
+class User(AbstractUser):
+    """A person who logs in; belongs to one unit and has one role."""
+
+    full_name = models.CharField("姓名", max_length=40, blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    role = models.CharField(
+        "角色", max_length=20, choices=Role.choices, default=Role.LEADER
+    )
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def area_id_in_scope(self) -> int | None:
+        """The one area an area-staff user is confined to, else None."""
+        if self.role == Role.AREA_STAFF and self.unit is not None:
+            return self.unit.area_id
+        return None
+
+    @property
+    def is_hq(self) -> bool:
+        return self.role == Role.HQ_ADMIN or self.is_superuser
+
+    @property
+    def sees_whole_district(self) -> bool:
+        return self.role != Role.AREA_STAFF or self.is_superuser
+
+
+class LoginFailure(models.Model):
+    """A failed login, kept to throttle password guessing."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    address = models.CharField(max_length=64)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "登录失败记录"
+        verbose_name_plural = "登录失败记录"
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.address} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,78 @@
+"""`keqi init`, `keqi serve` and `keqi manage`: setting up and running the site."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    """Add this module's subcommands to the `keqi` parser."""
+    init = sub.add_parser(
+        "init",
+        help="创建或升级数据库，并载入本区的机构配置（可重复运行，不会重复创建）",
+        description="创建或迁移 KEQI_DATABASE_URL 指向的数据库，并载入街镇、园区、单位配置。"
+        "重复运行不做任何改动。",
+    )
+    init.add_argument(
+        "--district",
+        default=None,
+        help="区配置名称或 YAML 文件路径（默认取 KEQI_DISTRICT）",
+    )
+    init.set_defaults(func=cmd_init)
+
+    serve = sub.add_parser(
+        "serve", help="启动网站服务", description="用 waitress 启动网站服务。"
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
+    serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    serve.set_defaults(func=cmd_serve)
+
+    manage = sub.add_parser(
+        "manage",
+        help="运行 Django 管理命令（高级）",
+        description="把其余参数原样交给 Django 的 manage.py。",
+    )
+    manage.add_argument("rest", nargs=argparse.REMAINDER, help="管理命令及其参数")
+    manage.set_defaults(func=cmd_manage)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from keqi.accounts.services import district_config_load, district_init
+
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    config = district_config_load(args.district or settings.KEQI_DISTRICT)
+    summary = district_init(config=config)
+    if summary.changed:
+        print(
+            f"已载入 {config.get('district', '')} 配置：新建街镇/园区 {summary.areas_created} 个，"
+            f"单位 {summary.units_created} 个。"
+        )
+    else:
+        print("数据库已是最新，配置无变化。")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from django.conf import settings
+    from django.core.management import call_command
+    from waitress import serve
+
+    from keqi.wsgi import application
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    print(f"科企已启动：http://{args.host}:{args.port}/ （按 Ctrl+C 停止）", flush=True)
+    del settings
+    serve(application, host=args.host, port=args.port, threads=8)
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["keqi manage", *args.rest])
+    return 0

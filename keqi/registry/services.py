@@ -1,0 +1,327 @@
+"""Every change to the registry goes through these functions; each is audited.
+
+The `*_upsert` functions take plain field values (already cleaned) and return the
+row with a flag saying whether it was created, updated or left unchanged, so the
+workbook import can report exactly what it did and a re-import changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+
+from keqi.accounts.scopes import can_edit_enterprises, enterprise_q
+from keqi.core import audit
+from keqi.core.audit import AuditAction
+from keqi.core.uscc import check_uscc
+from keqi.registry.models import (
+    AnnualFigures,
+    CreditRecord,
+    Enterprise,
+    IntellectualProperty,
+    Qualification,
+)
+from keqi.registry.validity import effective_valid_until
+
+M = TypeVar("M", bound=models.Model)
+
+ENTERPRISE_FIELDS = (
+    "name",
+    "founded_on",
+    "area",
+    "registered_region",
+    "industry",
+    "tech_field",
+    "key_industry",
+    "tax_method",
+    "above_scale",
+    "listed",
+    "joint_stock_on",
+    "restricted_products",
+    "extra",
+)
+FIGURE_FIELDS = tuple(
+    f.name
+    for f in AnnualFigures._meta.get_fields()
+    if f.concrete and f.name not in {"id", "enterprise", "year"}
+)
+IP_FIELDS = (
+    "name",
+    "category",
+    "granted_on",
+    "acquisition",
+    "status",
+    "related_to_main",
+    "extra",
+)
+QUALIFICATION_FIELDS = (
+    "level",
+    "number",
+    "granted_on",
+    "valid_until_entered",
+    "valid_until",
+    "revoked_on",
+    "rank",
+    "amount",
+    "note",
+    "extra",
+)
+CREDIT_FIELDS = ("note",)
+
+
+@dataclass(frozen=True)
+class Upserted(Generic[M]):
+    """A row after an upsert, and what happened to it: created, updated or unchanged."""
+
+    row: M
+    outcome: str
+    changes: dict[str, list[Any]]
+
+
+def _ensure_may_edit(actor: Any, enterprise: Enterprise | None = None) -> None:
+    if actor is None:  # system jobs (demo loader, CLI as the operator) act as HQ
+        return
+    if not can_edit_enterprises(actor):
+        raise PermissionDenied("当前账号无权修改企业数据")
+    if enterprise is not None and enterprise.pk is not None:
+        visible = Enterprise.objects.filter(
+            enterprise_q(actor), pk=enterprise.pk
+        ).exists()
+        if not visible:
+            raise PermissionDenied("该企业不在当前账号的管辖范围内")
+
+
+def _apply(
+    row: M, values: dict[str, Any], fields: tuple[str, ...]
+) -> dict[str, list[Any]]:
+    """Set the given fields on `row` and return what changed."""
+    before = audit.snapshot(row, [f for f in fields if f in values])
+    for name, value in values.items():
+        if name in fields:
+            setattr(row, name, value)
+    after = audit.snapshot(row, [f for f in fields if f in values])
+    return audit.diff(before, after)
+
+
+def _save_audited(
+    row: M,
+    created: bool,
+    changes: dict[str, list[Any]],
+    *,
+    actor: Any,
+    actions: tuple[str, str],
+    subject: str,
+    reason: str,
+) -> Upserted[M]:
+    if not created and not changes:
+        return Upserted(row, "unchanged", {})
+    row.full_clean(validate_unique=False, validate_constraints=False)
+    row.save()
+    action = actions[0] if created else actions[1]
+    audit.record(
+        actor=actor,
+        action=action,
+        target=row,
+        changes=changes,
+        reason=reason,
+        subject=subject,
+    )
+    return Upserted(row, "created" if created else "updated", changes)
+
+
+@transaction.atomic
+def enterprise_upsert(
+    *, uscc: str, values: dict[str, Any], actor: Any, reason: str = ""
+) -> Upserted[Enterprise]:
+    """Create an enterprise or update it by its USCC. Raises ValueError on a bad code."""
+    checked = check_uscc(uscc)
+    if not checked.ok:
+        raise ValueError(checked.error)
+    row = Enterprise.objects.filter(uscc=checked.code).first()
+    created = row is None
+    if row is None:
+        row = Enterprise(uscc=checked.code)
+    _ensure_may_edit(actor, row)
+    changes = _apply(row, values, ENTERPRISE_FIELDS)
+    if created:
+        changes = {"uscc": [None, checked.code], **changes}
+    if created or changes:
+        row.full_clean(validate_unique=False, validate_constraints=False)
+        row.save()
+        action = (
+            AuditAction.ENTERPRISE_CREATE if created else AuditAction.ENTERPRISE_UPDATE
+        )
+        audit.record(
+            actor=actor,
+            action=action,
+            target=row,
+            changes=changes,
+            reason=reason,
+            subject=row.subject,
+        )
+        _ensure_may_edit(actor, row)  # an area user may not move one out of their area
+    return Upserted(
+        row, "created" if created else ("updated" if changes else "unchanged"), changes
+    )
+
+
+@transaction.atomic
+def figures_upsert(
+    *,
+    enterprise: Enterprise,
+    year: int,
+    values: dict[str, Any],
+    actor: Any,
+    reason: str = "",
+) -> Upserted[AnnualFigures]:
+    """Create or update one year's figures for an enterprise."""
+    _ensure_may_edit(actor, enterprise)
+    row = AnnualFigures.objects.filter(enterprise=enterprise, year=year).first()
+    created = row is None
+    if row is None:
+        row = AnnualFigures(enterprise=enterprise, year=year)
+    changes = _apply(row, values, FIGURE_FIELDS)
+    return _save_audited(
+        row,
+        created,
+        changes,
+        actor=actor,
+        subject=enterprise.subject,
+        reason=reason,
+        actions=(AuditAction.FIGURES_CREATE, AuditAction.FIGURES_UPDATE),
+    )
+
+
+@transaction.atomic
+def ip_upsert(
+    *,
+    enterprise: Enterprise,
+    number: str,
+    values: dict[str, Any],
+    actor: Any,
+    reason: str = "",
+) -> Upserted[IntellectualProperty]:
+    """Create or update an IP item by its number within the enterprise."""
+    _ensure_may_edit(actor, enterprise)
+    row = IntellectualProperty.objects.filter(
+        enterprise=enterprise, number=number
+    ).first()
+    created = row is None
+    if row is None:
+        row = IntellectualProperty(enterprise=enterprise, number=number)
+    changes = _apply(row, values, IP_FIELDS)
+    return _save_audited(
+        row,
+        created,
+        changes,
+        actor=actor,
+        subject=enterprise.subject,
+        reason=reason,
+        actions=(AuditAction.IP_CREATE, AuditAction.IP_UPDATE),
+    )
+
+
+def qualification_key(
+    kind: str, number: str, granted_on: dt.date | None
+) -> tuple[Any, ...]:
+    """What identifies a qualification row across re-imports."""
+    return (kind, number.strip(), granted_on if not number.strip() else None)
+
+
+@transaction.atomic
+def qualification_upsert(
+    *,
+    enterprise: Enterprise,
+    kind: str,
+    values: dict[str, Any],
+    actor: Any,
+    reason: str = "",
+) -> Upserted[Qualification]:
+    """Create or update a qualification: matched by (kind, number), or by
+    (kind, date granted) when it has no number. Fills 有效期至 by the programme's rule."""
+    _ensure_may_edit(actor, enterprise)
+    number = (values.get("number") or "").strip()
+    existing = Qualification.objects.filter(enterprise=enterprise, kind=kind)
+    if number:
+        existing = existing.filter(number=number)
+    else:
+        existing = existing.filter(number="", granted_on=values.get("granted_on"))
+    row = existing.first()
+    created = row is None
+    if row is None:
+        row = Qualification(enterprise=enterprise, kind=kind)
+    values = dict(values)
+    entered = values.get("valid_until_entered", row.valid_until_entered)
+    granted = values.get("granted_on", row.granted_on)
+    values["valid_until"] = effective_valid_until(kind, granted, entered)
+    changes = _apply(row, values, QUALIFICATION_FIELDS)
+    return _save_audited(
+        row,
+        created,
+        changes,
+        actor=actor,
+        subject=enterprise.subject,
+        reason=reason,
+        actions=(AuditAction.QUALIFICATION_CREATE, AuditAction.QUALIFICATION_UPDATE),
+    )
+
+
+@transaction.atomic
+def credit_record_upsert(
+    *,
+    enterprise: Enterprise,
+    kind: str,
+    occurred_on: dt.date,
+    values: dict[str, Any],
+    actor: Any,
+    reason: str = "",
+) -> Upserted[CreditRecord]:
+    """Create or update a negative credit record (matched by kind and date)."""
+    _ensure_may_edit(actor, enterprise)
+    row = CreditRecord.objects.filter(
+        enterprise=enterprise, kind=kind, occurred_on=occurred_on
+    ).first()
+    created = row is None
+    if row is None:
+        row = CreditRecord(enterprise=enterprise, kind=kind, occurred_on=occurred_on)
+    changes = _apply(row, values, CREDIT_FIELDS)
+    if created:
+        changes = {
+            "kind": [None, kind],
+            "occurred_on": [None, occurred_on.isoformat()],
+            **changes,
+        }
+    return _save_audited(
+        row,
+        created,
+        changes,
+        actor=actor,
+        subject=enterprise.subject,
+        reason=reason,
+        actions=(AuditAction.CREDIT_CREATE, AuditAction.CREDIT_UPDATE),
+    )
+
+
+@transaction.atomic
+def row_delete(
+    *, row: models.Model, enterprise: Enterprise, action: str, actor: Any, reason: str
+) -> None:
+    """Delete an IP item, qualification or credit record, keeping its last values."""
+    _ensure_may_edit(actor, enterprise)
+    fields = [
+        f.name for f in row._meta.concrete_fields if f.name not in {"id", "enterprise"}
+    ]
+    last = audit.snapshot(row, fields)
+    audit.record(
+        actor=actor,
+        action=action,
+        target=row,
+        changes=audit.diff(last, {}),
+        reason=reason,
+        subject=enterprise.subject,
+    )
+    row.delete()

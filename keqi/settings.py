@@ -1,0 +1,192 @@
+"""The one settings file. Every value comes from an environment variable.
+
+Production differs from development only by environment: set KEQI_DEBUG=0,
+KEQI_SECRET_KEY and KEQI_ALLOWED_HOSTS, and point KEQI_DATABASE_URL at PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_str(name: str, default: str | None = None) -> str:
+    """A string setting; fails loudly when it is required and missing."""
+    value = os.environ.get(name, default)
+    if value is None:
+        raise ImproperlyConfigured(f"环境变量 {name} 未设置 (required setting {name})")
+    return value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """A yes/no setting written as 1/0, true/false, yes/no."""
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"环境变量 {name} 应为 1/0/true/false，实际为 {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    """A whole-number setting."""
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"环境变量 {name} 应为整数，实际为 {raw!r}") from exc
+
+
+def env_list(name: str, default: str) -> list[str]:
+    """A comma-separated list setting."""
+    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("KEQI_DEBUG", False)
+VAR_DIR = Path(env_str("KEQI_VAR_DIR", str(BASE_DIR / "var")))
+
+
+def _secret_key() -> str:
+    """KEQI_SECRET_KEY, or a random key kept in var/secret_key (made on first use)."""
+    if os.environ.get("KEQI_SECRET_KEY"):
+        return os.environ["KEQI_SECRET_KEY"]
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50), encoding="ascii")
+        path.chmod(0o600)
+    return path.read_text(encoding="ascii").strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list("KEQI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("KEQI_CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000")
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("KEQI_DATABASE_URL", f"sqlite:///{VAR_DIR / 'keqi.sqlite3'}"),
+        conn_max_age=env_int("KEQI_DB_CONN_MAX_AGE", 0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web server read while a background import writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "template_partials",
+    "django_tasks",
+    "django_tasks_db",
+    "keqi.core",
+    "keqi.accounts",
+    "keqi.registry",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "keqi.urls"
+WSGI_APPLICATION = "keqi.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "keqi.core.context.site",
+            ],
+        },
+    }
+]
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if "KEQI_TESTING" in os.environ:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Login throttling: this many failures per username+address inside the window lock it.
+KEQI_LOGIN_MAX_FAILURES = env_int("KEQI_LOGIN_MAX_FAILURES", 5)
+KEQI_LOGIN_LOCK_SECONDS = env_int("KEQI_LOGIN_LOCK_SECONDS", 900)
+
+SESSION_COOKIE_AGE = env_int("KEQI_SESSION_SECONDS", 8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("KEQI_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("KEQI_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("KEQI_HSTS_SECONDS", 0)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+LANGUAGE_CODE = "zh-hans"
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = VAR_DIR / "media"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TASKS = {
+    "default": {
+        "BACKEND": env_str(
+            "KEQI_TASK_BACKEND", "django_tasks_db.backend.DatabaseBackend"
+        ),
+    }
+}
+
+# The district this installation serves; `keqi init` loads its configuration.
+KEQI_DISTRICT = env_str("KEQI_DISTRICT", "baodi")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("KEQI_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.urls import include, path
+
+from keqi.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/", include("keqi.accounts.urls")),
+    path("enterprises/", include("keqi.registry.urls")),
+]
