@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 from keqi.core.models import AuditEvent
@@ -81,8 +82,17 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
 
 
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
-    """The named fields of a model instance, for diffing before and after a change."""
-    return {name: getattr(instance, name) for name in fields}
+    """The named fields of a model instance, for diffing before and after a change.
+
+    An unset foreign key reads as None rather than raising.
+    """
+    values: dict[str, Any] = {}
+    for name in fields:
+        try:
+            values[name] = getattr(instance, name)
+        except ObjectDoesNotExist:
+            values[name] = None
+    return values
 
 
 def record(
