@@ -1,0 +1,13 @@
+"""Programme modules, one per programme, and the registry of built-in ones."""
+
+from __future__ import annotations
+
+from keqi.rules.model import Programme
+
+
+def builtin_programmes() -> dict[str, Programme]:
+    """Every programme encoded in code, by key (composed ones come as data)."""
+    from keqi.rules.programmes import tech_sme
+
+    found = [tech_sme.PROGRAMME]
+    return {p.key: p for p in found}
