@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "keqi.core",
     "keqi.accounts",
     "keqi.registry",
+    "keqi.cultivation",
 ]
 
 MIDDLEWARE = [
