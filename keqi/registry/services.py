@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
 from keqi.accounts.scopes import can_edit_enterprises, enterprise_q
@@ -325,3 +325,113 @@ def row_delete(
         subject=enterprise.subject,
     )
     row.delete()
+
+
+def _update_audited(
+    row: M, values: dict[str, Any], fields: tuple[str, ...], *, action: str, **kw: Any
+) -> Upserted[M]:
+    """Change fields of one existing row (found by id, not by its natural key)."""
+    changes = _apply(row, values, fields)
+    return _save_audited(row, False, changes, actions=(action, action), **kw)
+
+
+@transaction.atomic
+def ip_update(
+    *, item: IntellectualProperty, values: dict[str, Any], actor: Any, reason: str = ""
+) -> Upserted[IntellectualProperty]:
+    """Edit one IP item, including its number. Raises ValidationError on a clash."""
+    enterprise = item.enterprise
+    _ensure_may_edit(actor, enterprise)
+    number = values.get("number", item.number)
+    clash = IntellectualProperty.objects.filter(enterprise=enterprise, number=number)
+    if clash.exclude(pk=item.pk).exists():
+        raise ValidationError({"number": f"该企业已有编号为 {number} 的知识产权"})
+    return _update_audited(
+        item,
+        values,
+        ("number", *IP_FIELDS),
+        action=AuditAction.IP_UPDATE,
+        actor=actor,
+        subject=enterprise.subject,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def qualification_update(
+    *,
+    qualification: Qualification,
+    values: dict[str, Any],
+    actor: Any,
+    reason: str = "",
+) -> Upserted[Qualification]:
+    """Edit one qualification, including its type, number and date granted.
+
+    有效期至 is derived again by the programme's rule when it was not entered.
+    Raises ValidationError when another row of the same type has that number.
+    """
+    row = qualification
+    _ensure_may_edit(actor, row.enterprise)
+    values = dict(values)
+    kind = values.get("kind", row.kind)
+    number = (values.get("number", row.number) or "").strip()
+    others = Qualification.objects.filter(enterprise=row.enterprise, kind=kind)
+    if number and others.filter(number=number).exclude(pk=row.pk).exists():
+        raise ValidationError({"number": f"该企业已有编号为 {number} 的{kind}"})
+    entered = values.get("valid_until_entered", row.valid_until_entered)
+    granted = values.get("granted_on", row.granted_on)
+    values["valid_until"] = effective_valid_until(kind, granted, entered)
+    return _update_audited(
+        row,
+        values,
+        ("kind", *QUALIFICATION_FIELDS),
+        action=AuditAction.QUALIFICATION_UPDATE,
+        actor=actor,
+        subject=row.enterprise.subject,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def qualification_revoke(
+    *, qualification: Qualification, revoked_on: dt.date, actor: Any, reason: str = ""
+) -> Upserted[Qualification]:
+    """Record that a qualification was revoked (撤销) on a day; it stays in the record."""
+    row = qualification
+    _ensure_may_edit(actor, row.enterprise)
+    if row.granted_on is not None and revoked_on < row.granted_on:
+        raise ValidationError({"revoked_on": "撤销日期不能早于取得日期"})
+    return _update_audited(
+        row,
+        {"revoked_on": revoked_on},
+        ("revoked_on",),
+        action=AuditAction.QUALIFICATION_UPDATE,
+        actor=actor,
+        subject=row.enterprise.subject,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def credit_record_update(
+    *, record: CreditRecord, values: dict[str, Any], actor: Any, reason: str = ""
+) -> Upserted[CreditRecord]:
+    """Edit one credit record, including its type and date. Raises ValidationError
+    when the enterprise already has a record of that type on that day."""
+    _ensure_may_edit(actor, record.enterprise)
+    kind = values.get("kind", record.kind)
+    day = values.get("occurred_on", record.occurred_on)
+    same = CreditRecord.objects.filter(
+        enterprise=record.enterprise, kind=kind, occurred_on=day
+    )
+    if same.exclude(pk=record.pk).exists():
+        raise ValidationError({"occurred_on": f"该企业在 {day} 已有一条{kind}记录"})
+    return _update_audited(
+        record,
+        values,
+        ("kind", "occurred_on", *CREDIT_FIELDS),
+        action=AuditAction.CREDIT_UPDATE,
+        actor=actor,
+        subject=record.enterprise.subject,
+        reason=reason,
+    )
