@@ -1,0 +1,247 @@
+"""Columnar evaluation of many enterprises at once (numpy, exact integers).
+
+Inputs are column arrays: amounts are ``int64`` in units of 0.0001 万元 (one 元),
+counts are ``int64``; every column has a ``known`` mask (``False`` = unknown).
+Outputs are small integer codes.  Comparisons are cross-multiplications or
+exact integer divisions on ``int64``; no float, no object arrays, no Python loop
+per enterprise.  The batch path must agree exactly with :mod:`keqi.rules.evaluate`
+(a hypothesis property test checks it).
+
+Codes: a condition status is ``NOT_MET=0``, ``UNKNOWN=1``, ``MET=2`` so that
+Kleene AND is ``min`` and OR is ``max``; an outcome is ``INELIGIBLE=0``,
+``UNDETERMINED=1``, ``ELIGIBLE=2``; a route is ``0`` none, ``1`` score,
+``2`` direct.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from keqi.rules.model import Outcome
+from keqi.rules.numbers import BandTable, Threshold, Tri
+
+I64 = npt.NDArray[np.integer[Any]]  # any integer width
+I8 = npt.NDArray[np.int8]
+Mask = npt.NDArray[np.bool_]
+
+SCALE = 10_000
+LIMIT = 1 << 50
+NOT_MET, UNKNOWN, MET = 0, 1, 2
+TRI_CODE = {Tri.NOT_MET: NOT_MET, Tri.UNKNOWN: UNKNOWN, Tri.MET: MET}
+OUTCOME_CODE = {Outcome.INELIGIBLE: 0, Outcome.UNDETERMINED: 1, Outcome.ELIGIBLE: 2}
+ROUTE_CODE = {None: 0, "score": 1, "direct": 2}
+
+
+class BatchError(ValueError):
+    """A column that cannot be evaluated exactly (precision or range)."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """An ``int64`` column and its known-mask."""
+
+    values: npt.NDArray[np.integer]
+    known: Mask
+
+    @classmethod
+    def of(cls, values: Sequence[int | None], dtype: type = np.int64) -> Column:
+        """Build from Python ints with ``None`` for unknown."""
+        arr: I64 = np.array([0 if v is None else v for v in values], dtype=dtype)
+        known = np.array([v is not None for v in values], dtype=np.bool_)
+        return cls(arr, known)
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """Per-enterprise codes for one programme."""
+
+    programme: str
+    outcome: I8
+    route: I8
+    score_low: I64
+    score_high: I64
+    statuses: Mapping[str, I8] = field(default_factory=dict)
+    flags: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "statuses", MappingProxyType(dict(self.statuses)))
+
+
+def scaled(amount: Decimal | None) -> int | None:
+    """Exact ``int`` in units of 0.0001 万元; rejects finer precision."""
+    if amount is None:
+        return None
+    value = amount * SCALE
+    if value != value.to_integral_value():
+        raise BatchError(f"金额 {amount} 万元的精度超过0.0001万元，无法精确计算")
+    result = int(value)
+    if abs(result) >= LIMIT:
+        raise BatchError(f"金额 {amount} 万元超出批量计算范围")
+    return result
+
+
+def _check_range(values: npt.NDArray[np.integer], factor: int) -> None:
+    if values.size == 0:
+        return
+    bound = max(abs(int(values.max())), abs(int(values.min())))
+    if bound * factor >= np.iinfo(values.dtype).max:
+        raise BatchError("数值过大，批量计算会溢出")
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A band table prepared for integer keys (see :func:`band_lookup`)."""
+
+    common: int
+    doubled: bool
+    low: int
+    lows: npt.NDArray[np.integer]
+    highs: npt.NDArray[np.integer]
+
+    @property
+    def top(self) -> int:
+        """Highest points of the table."""
+        return int(self.highs.max())
+
+
+@lru_cache(maxsize=256)
+def prepare(table: BandTable) -> Lookup:
+    """Keys of the lower edges over their common denominator D.
+
+    With all lower edges closed, ``floor(x*D) >= n`` is exactly ``x >= n/D``;
+    with some open edge the key is doubled: ``2*floor(x*D) + (remainder > 0)``
+    compared with ``2n`` (closed) or ``2n + 1`` (open).
+    """
+    lowers = [b.lower for b in table.bands[1:] if b.lower is not None]
+    common = math.lcm(*(lo.denominator for lo in lowers)) if lowers else 1
+    doubled = any(not b.lower_closed for b in table.bands[1:])
+    keys = [_key(b.lower, b.lower_closed, common, doubled) for b in table.bands[1:]]
+    low = keys[0] - 1 if keys else 0
+    high = keys[-1] if keys else 0
+    if high - low > 1 << 20:
+        raise BatchError("档位跨度过大，无法建立查找表")
+    index = np.searchsorted(
+        np.array(keys, dtype=np.int64), np.arange(low, high + 1), "right"
+    )
+    lo_pts, hi_pts = band_ranges(table)
+    small = lo_pts.min() >= -(1 << 14) and hi_pts.max() < 1 << 14
+    kind = np.int16 if small else np.int64
+    return Lookup(
+        common, doubled, low, lo_pts[index].astype(kind), hi_pts[index].astype(kind)
+    )
+
+
+def _key(lower: Fraction | None, closed: bool, common: int, doubled: bool) -> int:
+    assert lower is not None
+    n = lower * common
+    assert n.denominator == 1
+    return 2 * int(n) + (0 if closed else 1) if doubled else int(n)
+
+
+def band_keys(
+    num: npt.NDArray[np.integer], den: npt.NDArray[np.integer] | int, look: Lookup
+) -> npt.NDArray[np.integer]:
+    """Integer key of ``num/den`` (rows with ``den <= 0`` get a meaningless key)."""
+    _check_range(num, look.common * 2)
+    top = num * look.common if look.common != 1 else num
+    if isinstance(den, int) and den == 1:
+        return 2 * top if look.doubled else top
+    safe = den if isinstance(den, int) else np.maximum(den, 1)
+    if not look.doubled:
+        out: npt.NDArray[np.integer] = top // safe
+        return out
+    quot, rem = np.divmod(top, safe)
+    return 2 * quot + (rem > 0)
+
+
+def band_lookup(
+    num: npt.NDArray[np.integer], den: npt.NDArray[np.integer] | int, table: BandTable
+) -> tuple[I64, I64]:
+    """Low and high points of the band holding ``num/den``, per row."""
+    look = prepare(table)
+    key = band_keys(num, den, look) - look.low
+    return (np.take(look.lows, key, mode="clip"), np.take(look.highs, key, mode="clip"))
+
+
+def band_points(
+    num: npt.NDArray[np.integer], den: npt.NDArray[np.integer] | int, table: BandTable
+) -> I64:
+    """Points of ``num/den`` on a table of integer points."""
+    return band_lookup(num, den, table)[0]
+
+
+def band_values(table: BandTable) -> I64:
+    """Integer points of each band, in band order."""
+    return band_ranges(table)[0]
+
+
+def band_ranges(table: BandTable) -> tuple[I64, I64]:
+    """Low and high points of each band (a plain int is its own range)."""
+    lows, highs = [], []
+    for band in table.bands:
+        value = band.value
+        if isinstance(value, tuple):
+            lows.append(int(value[0]))
+            highs.append(int(value[1]))
+        else:
+            assert isinstance(value, int)
+            lows.append(value)
+            highs.append(value)
+    return np.array(lows, dtype=np.int64), np.array(highs, dtype=np.int64)
+
+
+def threshold_test(values: I64, thr: Threshold, scale: int = 1) -> Mask:
+    """``values/scale op thr.value`` by cross-multiplication."""
+    frac: Fraction = thr.value
+    lhs = values * frac.denominator if frac.denominator != 1 else values
+    rhs = frac.numerator * scale
+    ops: dict[str, Callable[[I64, int], Mask]] = {
+        ">=": np.greater_equal,
+        ">": np.greater,
+        "<=": np.less_equal,
+        "<": np.less,
+    }
+    result: Mask = ops[thr.op](lhs, rhs)
+    return result
+
+
+def tri_from(test: Mask, known: Mask) -> I8:
+    """Status codes from a test and a known-mask: met 2, unknown 1, not met 0."""
+    met = (test & known).view(np.int8)
+    out: I8 = met + met + (~known).view(np.int8)
+    return out
+
+
+def tri_and(*codes: I8) -> I8:
+    """Kleene AND of status codes."""
+    out = codes[0]
+    for code in codes[1:]:
+        out = np.minimum(out, code)
+    return out
+
+
+def tri_or(*codes: I8) -> I8:
+    """Kleene OR of status codes."""
+    out = codes[0]
+    for code in codes[1:]:
+        out = np.maximum(out, code)
+    return out
+
+
+def tri_codes(values: Sequence[Tri]) -> I8:
+    """Status codes of a list of :class:`Tri`."""
+    return np.array([TRI_CODE[v] for v in values], dtype=np.int8)
+
+
+BatchEvaluator = Callable[[Mapping[str, Column], date, object], BatchResult]
