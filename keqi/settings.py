@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "keqi.accounts",
     "keqi.registry",
     "keqi.cultivation",
+    "keqi.campaign",
 ]
 
 MIDDLEWARE = [
