@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from keqi.cultivation import views
+
+app_name = "cultivation"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("libraries/<slug:key>/", views.library_list, name="library_list"),
+    path(
+        "libraries/<slug:key>/changes/", views.library_changes, name="library_changes"
+    ),
+]
