@@ -8,4 +8,5 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("keqi.accounts.urls")),
     path("enterprises/", include("keqi.registry.urls")),
+    path("cultivation/", include("keqi.cultivation.urls")),
 ]
