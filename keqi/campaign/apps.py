@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class CampaignConfig(AppConfig):
+    name = "keqi.campaign"
+    label = "campaign"
+    verbose_name = "攻坚行动指挥部"
+    default_auto_field = "django.db.models.BigAutoField"

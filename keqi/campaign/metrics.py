@@ -1,0 +1,183 @@
+"""Targets the registry can count itself (source: auto), computed live.
+
+Each metric says in Chinese exactly what it counts, and returns the records behind
+the number, so every figure on a page links to the list that makes it up.
+"Granted in the year" means 取得日期 from 1 January of the plan year up to the day
+asked about (never past 31 December); a qualification revoked on or before that
+day does not count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from keqi.registry.models import Enterprise, Qualification, QualificationKind
+
+PLATFORM_KINDS = (
+    QualificationKind.TECH_INNOVATION_CENTER,
+    QualificationKind.MFG_INNOVATION_CENTER,
+    QualificationKind.INDUSTRY_INNOVATION_CENTER,
+    QualificationKind.ENG_CENTER,
+    QualificationKind.KEY_LAB,
+    QualificationKind.TECH_CENTER,
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One record behind an auto figure."""
+
+    enterprise_id: int
+    enterprise_name: str
+    area_name: str
+    what: str
+    level: str
+    number: str
+    on: dt.date | None
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A countable target: its rule in words, and how to find the records."""
+
+    key: str
+    label: str
+    rule: str
+    per_enterprise: bool
+    find: Callable[[int, dt.date], list[Evidence]]
+
+    def evidence(self, year: int, as_of: dt.date) -> list[Evidence]:
+        """The records behind the figure on that day."""
+        return self.find(year, as_of)
+
+    def count(self, year: int, as_of: dt.date) -> int:
+        """The figure: distinct enterprises, or records when it counts platforms."""
+        rows = self.find(year, as_of)
+        if self.per_enterprise:
+            return len({row.enterprise_id for row in rows})
+        return len(rows)
+
+
+def _window(year: int, as_of: dt.date) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31))
+
+
+def _granted(year: int, as_of: dt.date, q: Q) -> list[Evidence]:
+    start, end = _window(year, as_of)
+    rows = (
+        Qualification.objects.filter(q, granted_on__gte=start, granted_on__lte=end)
+        .exclude(revoked_on__lte=as_of)
+        .select_related("enterprise__area")
+        .order_by("granted_on", "enterprise__name", "id")
+    )
+    return [
+        Evidence(
+            enterprise_id=r.enterprise_id,
+            enterprise_name=r.enterprise.name,
+            area_name=r.enterprise.area.name,
+            what=r.kind,
+            level=r.level,
+            number=r.number,
+            on=r.granted_on,
+        )
+        for r in rows
+    ]
+
+
+def _high_tech_first(year: int, as_of: dt.date) -> list[Evidence]:
+    earlier = Qualification.objects.filter(
+        kind=QualificationKind.HIGH_TECH, granted_on__lt=dt.date(year, 1, 1)
+    ).values("enterprise_id")
+    rows = _granted(year, as_of, Q(kind=QualificationKind.HIGH_TECH))
+    before = set(earlier.values_list("enterprise_id", flat=True))
+    return [row for row in rows if row.enterprise_id not in before]
+
+
+def _joint_stock(year: int, as_of: dt.date) -> list[Evidence]:
+    rows = _granted(year, as_of, Q(kind=QualificationKind.JOINT_STOCK))
+    start, end = _window(year, as_of)
+    seen = {row.enterprise_id for row in rows}
+    for e in Enterprise.objects.filter(
+        joint_stock_on__gte=start, joint_stock_on__lte=end
+    ).select_related("area"):
+        if e.pk not in seen:
+            rows.append(
+                Evidence(
+                    e.pk,
+                    e.name,
+                    e.area.name,
+                    "股份制改造完成日期",
+                    "",
+                    "",
+                    e.joint_stock_on,
+                )
+            )
+    return rows
+
+
+METRICS: dict[str, Metric] = {
+    m.key: m
+    for m in (
+        Metric(
+            "high_tech_first_in_year",
+            "年内首次认定的国家高新技术企业",
+            "资质类型为“高新技术企业”、取得日期在本年度内、此前从未取得过该资质的企业数",
+            True,
+            _high_tech_first,
+        ),
+        Metric(
+            "high_tech_in_year",
+            "年内认定的国家高新技术企业（含重新认定）",
+            "资质类型为“高新技术企业”、取得日期在本年度内的企业数",
+            True,
+            lambda y, d: _granted(y, d, Q(kind=QualificationKind.HIGH_TECH)),
+        ),
+        Metric(
+            "tech_sme_in_year",
+            "年内入库的国家科技型中小企业",
+            "资质类型为“科技型中小企业”、取得（入库）日期在本年度内的企业数",
+            True,
+            lambda y, d: _granted(y, d, Q(kind=QualificationKind.TECH_SME)),
+        ),
+        Metric(
+            "platforms_in_year",
+            "年内新增各类创新平台",
+            "资质类型为技术创新中心、制造业创新中心、产业创新中心、工程研究中心、"
+            "重点实验室、企业技术中心之一（任何级别）、取得日期在本年度内的平台个数",
+            False,
+            lambda y, d: _granted(y, d, Q(kind__in=PLATFORM_KINDS)),
+        ),
+        Metric(
+            "joint_stock_in_year",
+            "年内完成股份制改造的企业",
+            "资质类型为“股份制改造”且取得日期在本年度内，或企业信息中“股份制改造完成日期”"
+            "在本年度内的企业数（同一企业只计一次）",
+            True,
+            _joint_stock,
+        ),
+        Metric(
+            "listing_in_year",
+            "年内挂牌或上市的企业",
+            "资质类型为“挂牌”或“上市”、取得日期在本年度内的企业数（同一企业只计一次）",
+            True,
+            lambda y, d: _granted(
+                y, d, Q(kind__in=(QualificationKind.QUOTED, QualificationKind.LISTED))
+            ),
+        ),
+        Metric(
+            "city_tech_center_in_year",
+            "年内取得的市级企业技术中心",
+            "资质类型为“企业技术中心”、级别为“省级（市级）”、取得日期在本年度内的个数",
+            False,
+            lambda y, d: _granted(
+                y,
+                d,
+                Q(kind=QualificationKind.TECH_CENTER, level="省级（市级）"),
+            ),
+        ),
+    )
+}

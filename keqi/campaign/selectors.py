@@ -1,0 +1,142 @@
+"""Reads of campaign data, scoped to the user asking.
+
+Everyone signed in may read the plan, its targets and measures (they are public
+work arrangements). Monthly reports: HQ, leaders and auditors read all; a member
+unit or area office reads and edits only its own unit's reports (others → 404).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from keqi.accounts.models import Role, Unit
+from keqi.campaign.models import (
+    Decision,
+    Measure,
+    MeasureUnit,
+    Plan,
+    ProgressReport,
+    Target,
+    TargetUnit,
+)
+
+_READ_ALL = (Role.HQ_ADMIN, Role.LEADER, Role.AUDITOR)
+
+
+def plan_get(name: str | None = None) -> Plan:
+    """The named plan, or the latest loaded one; 404 when there is none."""
+    plans = Plan.objects.select_related("office_unit")
+    plan = plans.filter(name=name).first() if name else plans.first()
+    if plan is None:
+        raise Http404("尚未载入实施方案（keqi plan load plans/方案.yaml）")
+    return plan
+
+
+def number_text(value: Decimal | None) -> str:
+    """An exact number as people write it: 26, 0.5 (no trailing zeros)."""
+    if value is None:
+        return ""
+    return format(value.normalize(), "f")
+
+
+def _json_number(value: Decimal) -> int | str:
+    return int(value) if value == value.to_integral() else number_text(value)
+
+
+def target_units(target: Target) -> list[Unit]:
+    """Responsible units, lead first."""
+    rows = TargetUnit.objects.filter(target=target).select_related("unit")
+    return [r.unit for r in rows.order_by("position")]
+
+
+def measure_units(measure: Measure) -> list[Unit]:
+    """Units of a measure, lead first."""
+    rows = MeasureUnit.objects.filter(measure=measure).select_related("unit")
+    return [r.unit for r in rows.order_by("position")]
+
+
+def _unit_dict(unit: Unit) -> dict[str, str]:
+    return {"code": unit.code, "name": str(unit)}
+
+
+def plan_as_dict(plan: Plan) -> dict[str, Any]:
+    """The plan as plain data (what `keqi plan show --format json` prints)."""
+    targets = [
+        {
+            "key": t.key,
+            "name": t.name,
+            "value": _json_number(t.value),
+            "unit": t.unit_label,
+            "deadline": t.deadline.isoformat(),
+            "deadline_text": t.deadline_text,
+            "source": t.source,
+            "metric": t.metric or None,
+            "responsible": t.unit_refs,
+            "units": [_unit_dict(u) for u in target_units(t)],
+            "plan_text": t.plan_text,
+        }
+        for t in plan.targets.order_by("sort")
+    ]
+    measures = [
+        {
+            "number": m.number,
+            "title": m.title,
+            "unit_refs": m.unit_refs,
+            "units": [_unit_dict(u) for u in measure_units(m)],
+            "units_text": m.units_text,
+            "deadline": m.deadline.isoformat() if m.deadline else None,
+            "deadline_text": m.deadline_text,
+            "targets": sorted(m.targets.values_list("key", flat=True)),
+            "text": m.text,
+        }
+        for m in plan.measures.order_by("number")
+    ]
+    return {
+        "name": plan.name,
+        "title": plan.title,
+        "issuer": plan.issuer,
+        "document_number": plan.document_number or None,
+        "document_date": plan.document_date.isoformat() if plan.document_date else None,
+        "approved_by": plan.approved_by,
+        "year": plan.year,
+        "start_month": plan.start_month.strftime("%Y-%m"),
+        "report_day": plan.report_day,
+        "yellow_ratio": number_text(plan.yellow_ratio),
+        "weights": plan.weights,
+        "targets": targets,
+        "measures": measures,
+    }
+
+
+def reads_all_reports(user: Any) -> bool:
+    """HQ, leaders and auditors read every unit's reports."""
+    return bool(user.is_authenticated and (user.is_superuser or user.role in _READ_ALL))
+
+
+def report_list_for(user: Any, plan: Plan) -> QuerySet[ProgressReport]:
+    """Reports the user may see: all for HQ/leaders, else only their unit's."""
+    rows = ProgressReport.objects.filter(plan=plan).select_related("unit")
+    if reads_all_reports(user):
+        return rows
+    if user.is_authenticated and user.unit_id is not None:
+        return rows.filter(unit_id=user.unit_id)
+    return rows.none()
+
+
+def report_get_for(user: Any, pk: int) -> ProgressReport:
+    """One report in the user's scope, else 404."""
+    report = ProgressReport.objects.filter(pk=pk).select_related("unit", "plan").first()
+    if report is None or not report_list_for(user, report.plan).filter(pk=pk).exists():
+        raise Http404("月报不存在或不属于您的单位")
+    return report
+
+
+def decision_list(plan: Plan) -> QuerySet[Decision]:
+    """All agreed items of a plan's meetings, earliest due first."""
+    return Decision.objects.filter(meeting__plan=plan).select_related(
+        "owner", "meeting"
+    )
