@@ -15,6 +15,7 @@ from collections.abc import Sequence
 COMMAND_MODULES = (
     "keqi.core.commands",
     "keqi.registry.commands",
+    "keqi.campaign.commands",
 )
 
 
