@@ -12,3 +12,8 @@ urlpatterns = [
         "libraries/<slug:key>/changes/", views.library_changes, name="library_changes"
     ),
 ]
+urlpatterns += [
+    path("tiers/", views.tiers, name="tiers"),
+    path("tiers/ladder/", views.ladder_edit, name="ladder_edit"),
+    path("tiers/<int:pk>/", views.tier_history, name="tier_history"),
+]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -20,7 +21,11 @@ from keqi.cultivation.libraries import (
     library_counts,
     library_get,
     library_members,
+    scope_area_ids,
 )
+from keqi.cultivation.selectors import ladder_load, tier_history_for, tier_rows_for
+from keqi.cultivation.services import tier_ladder_set
+from keqi.registry.models import QualificationKind
 
 
 def areas_for(user: object) -> list[Area]:
@@ -117,3 +122,71 @@ def library_changes(request: HttpRequest, key: str) -> HttpResponse:
         "errors": f.errors,
     }
     return render(request, "cultivation/library_changes.html", context)
+
+
+@login_required
+def tiers(request: HttpRequest) -> HttpResponse:
+    """Each enterprise's tier and national mark on a date, counted by tier."""
+    f = Filters(request.GET)
+    day = f.day("on", "统计日期")
+    area_id = f.pk("area")
+    scope_area_ids(request.user, area_id)  # 404 for another area
+    ladder, mark = ladder_load()
+    rows = tier_rows_for(request.user, day, area_id)
+    chosen = f.choice("tier", [*ladder, *([mark] if mark else [])])
+    counts = [(kind, sum(r.tier == kind for r in rows)) for kind in reversed(ladder)]
+    marked = sum(r.marked for r in rows)
+    if chosen:
+        rows = [r for r in rows if r.tier == chosen or (chosen == mark and r.marked)]
+    areas = areas_for(request.user)
+    context = {
+        "day": day,
+        "rows": rows,
+        "counts": counts,
+        "mark": mark,
+        "marked": marked,
+        "chosen": chosen,
+        "ladder": ladder,
+        "areas": areas,
+        "area": _area(areas, area_id),
+        "errors": f.errors,
+    }
+    return render(request, "cultivation/tiers.html", context)
+
+
+@login_required
+def tier_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """One enterprise's history of tiers (from its qualification dates)."""
+    enterprise, spans = tier_history_for(request.user, pk)
+    ladder, mark = ladder_load()
+    context = {"enterprise": enterprise, "spans": spans, "ladder": ladder, "mark": mark}
+    return render(request, "cultivation/tier_history.html", context)
+
+
+@login_required
+def ladder_edit(request: HttpRequest) -> HttpResponse:
+    """HQ sets the order of the tier ladder and the national mark."""
+    if not request.user.is_hq:  # type: ignore[union-attr]
+        raise PermissionDenied("只有指挥部管理员可以修改梯度层级")
+    ladder, mark = ladder_load()
+    errors: list[str] = []
+    if request.method == "POST":
+        tiers = [
+            t.strip() for t in request.POST.get("tiers", "").splitlines() if t.strip()
+        ]
+        new_mark = request.POST.get("mark", "").strip() or None
+        try:
+            tier_ladder_set(tiers=tiers, mark=new_mark, actor=request.user)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+            ladder, mark = tuple(tiers), new_mark
+        else:
+            messages.success(request, "梯度层级已保存")
+            return redirect("cultivation:tiers")
+    context = {
+        "ladder_text": "\n".join(ladder),
+        "mark": mark,
+        "kinds": QualificationKind.values,
+        "errors": errors,
+    }
+    return render(request, "cultivation/ladder_edit.html", context)

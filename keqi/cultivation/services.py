@@ -1,0 +1,172 @@
+"""Every change to cultivation data goes through these functions; each is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from keqi.core import audit
+from keqi.cultivation.models import (
+    ReminderDate,
+    ReminderDone,
+    ReminderType,
+    RungRole,
+    TierRung,
+)
+from keqi.cultivation.selectors import ladder_load
+from keqi.registry.models import Enterprise, QualificationKind
+from keqi.registry.selectors import enterprise_get_for
+
+
+class CultivationAction:
+    """Names of audited cultivation actions (labels belong in core.audit.ACTION_LABELS)."""
+
+    TIER_LADDER_SET = "tier_ladder.set"
+    REMINDER_COMPLETE = "reminder.complete"
+    REMINDER_REOPEN = "reminder.reopen"
+    REMINDER_DATE_SET = "reminder_date.set"
+
+
+def _ensure_hq(actor: Any) -> None:
+    if actor is not None and not actor.is_hq:
+        raise PermissionDenied("只有指挥部管理员可以修改此项设置")
+
+
+def _check_ladder(tiers: list[str], mark: str | None) -> None:
+    known = set(QualificationKind.values)
+    if not tiers:
+        raise ValidationError("梯度层级至少要有一级")
+    for kind in [*tiers, *([mark] if mark else [])]:
+        if kind not in known:
+            raise ValidationError(f"“{kind}”不是资质类型")
+    if len(set(tiers)) != len(tiers):
+        raise ValidationError("梯度层级中有重复的资质类型")
+    if mark in tiers:
+        raise ValidationError(f"国家级标识“{mark}”不能同时作为梯度层级")
+
+
+@transaction.atomic
+def tier_ladder_set(
+    *, tiers: list[str], mark: str | None, actor: Any
+) -> list[TierRung]:
+    """Replace the ladder: `tiers` from the lowest rung up, and the national mark.
+
+    Raises ValidationError (Chinese) for unknown or repeated kinds; HQ only.
+    """
+    _ensure_hq(actor)
+    _check_ladder(tiers, mark)
+    old_tiers, old_mark = ladder_load()
+    TierRung.objects.all().delete()
+    rows = [
+        TierRung(kind=k, position=i, role=RungRole.TIER) for i, k in enumerate(tiers, 1)
+    ]
+    if mark:
+        rows.append(TierRung(kind=mark, position=1, role=RungRole.MARK))
+    TierRung.objects.bulk_create(rows)
+    changes = audit.diff(
+        {"tiers": " → ".join(old_tiers), "mark": old_mark},
+        {"tiers": " → ".join(tiers), "mark": mark},
+    )
+    audit.record(
+        actor=actor,
+        action=CultivationAction.TIER_LADDER_SET,
+        target=TierRung.objects.order_by("pk").first() or rows[0],
+        changes=changes,
+    )
+    return list(TierRung.objects.all())
+
+
+@transaction.atomic
+def reminder_complete(
+    *,
+    reminder_type: ReminderType,
+    enterprise: Enterprise,
+    year: int,
+    done_on: dt.date,
+    actor: Any,
+    note: str = "",
+) -> ReminderDone:
+    """Mark a reminder done for an enterprise and year (again = update the date/note).
+
+    The enterprise must be in the actor's scope, else 404 (as for any read).
+    """
+    if actor is not None:
+        enterprise_get_for(actor, enterprise.pk)
+    row = ReminderDone.objects.filter(
+        reminder_type=reminder_type, enterprise=enterprise, year=year
+    ).first()
+    before = audit.snapshot(row, ["done_on", "note"]) if row else {}
+    if row is None:
+        row = ReminderDone(
+            reminder_type=reminder_type, enterprise=enterprise, year=year
+        )
+    row.done_on, row.note = done_on, note.strip()[:300]
+    row.done_by = actor if getattr(actor, "pk", None) else None
+    row.save()
+    audit.record(
+        actor=actor,
+        action=CultivationAction.REMINDER_COMPLETE,
+        target=row,
+        changes={
+            "reminder": [None, reminder_type.name],
+            "year": [None, year],
+            **audit.diff(before, audit.snapshot(row, ["done_on", "note"])),
+        },
+        subject=enterprise.subject,
+    )
+    return row
+
+
+@transaction.atomic
+def reminder_reopen(
+    *, reminder_type: ReminderType, enterprise: Enterprise, year: int, actor: Any
+) -> None:
+    """Undo a completion (e.g. marked by mistake); the audit row keeps what it was."""
+    if actor is not None:
+        enterprise_get_for(actor, enterprise.pk)
+    row = ReminderDone.objects.filter(
+        reminder_type=reminder_type, enterprise=enterprise, year=year
+    ).first()
+    if row is None:
+        return
+    audit.record(
+        actor=actor,
+        action=CultivationAction.REMINDER_REOPEN,
+        target=row,
+        changes=audit.diff(audit.snapshot(row, ["done_on", "note"]), {}),
+        subject=enterprise.subject,
+    )
+    row.delete()
+
+
+@transaction.atomic
+def reminder_date_set(
+    *,
+    reminder_type: ReminderType,
+    year: int,
+    opens_on: dt.date | None,
+    due_on: dt.date,
+    actor: Any,
+    note: str = "",
+) -> ReminderDate:
+    """Set one year's window for a reminder (from that year's notice). HQ only."""
+    _ensure_hq(actor)
+    if opens_on is not None and opens_on > due_on:
+        raise ValidationError("开始日期不能晚于截止日期")
+    row = ReminderDate.objects.filter(reminder_type=reminder_type, year=year).first()
+    fields = ["opens_on", "due_on", "note"]
+    before = audit.snapshot(row, fields) if row else {}
+    if row is None:
+        row = ReminderDate(reminder_type=reminder_type, year=year)
+    row.opens_on, row.due_on, row.note = opens_on, due_on, note.strip()[:300]
+    row.save()
+    audit.record(
+        actor=actor,
+        action=CultivationAction.REMINDER_DATE_SET,
+        target=row,
+        changes=audit.diff(before, audit.snapshot(row, fields)),
+    )
+    return row

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from keqi.core.models import AuditEvent
+from keqi.core.testing import make_enterprise
+from keqi.cultivation.selectors import ladder_load, tier_history_for, tier_rows_for
+from keqi.cultivation.services import CultivationAction, tier_ladder_set
+from keqi.cultivation.tests.helpers import D, grant
+from keqi.cultivation.tiers import (
+    DEFAULT_LADDER,
+    Holding,
+    TierSpan,
+    tier_history,
+    tier_on,
+)
+from keqi.registry.models import QualificationKind as K
+
+SME, CHUYING, DENGLING = "科技型中小企业", "雏鹰企业", "瞪羚企业"
+
+
+def test_tier_is_the_highest_rung_held_that_day() -> None:
+    held = [
+        Holding(SME, D(2019, 3, 1), D(2019, 12, 31)),
+        Holding(CHUYING, D(2019, 6, 1), D(2021, 5, 31)),
+    ]
+    assert tier_on(held, DEFAULT_LADDER, D(2019, 5, 31)) == SME
+    assert tier_on(held, DEFAULT_LADDER, D(2019, 6, 1)) == CHUYING
+    assert tier_on(held, DEFAULT_LADDER, D(2022, 1, 1)) is None
+
+
+def test_tier_follows_the_configured_order() -> None:
+    held = [Holding(SME, D(2019, 1, 1)), Holding(CHUYING, D(2019, 1, 1))]
+    assert tier_on(held, (CHUYING, SME), D(2019, 6, 1)) == SME
+
+
+def test_history_lists_each_change_of_tier_and_mark_with_its_days() -> None:
+    held = [
+        Holding(SME, D(2018, 4, 1), D(2018, 12, 31)),
+        Holding(DENGLING, D(2019, 7, 1), revoked_on=D(2020, 3, 1)),
+        Holding("高新技术企业", D(2019, 11, 1), D(2022, 10, 31)),
+    ]
+    assert tier_history(held, DEFAULT_LADDER) == [
+        TierSpan(D(2018, 4, 1), D(2018, 12, 31), SME, False),
+        TierSpan(D(2019, 1, 1), D(2019, 6, 30), None, False),
+        TierSpan(D(2019, 7, 1), D(2019, 10, 31), DENGLING, False),
+        TierSpan(D(2019, 11, 1), D(2020, 2, 29), DENGLING, True),
+        TierSpan(D(2020, 3, 1), D(2022, 10, 31), None, True),
+        TierSpan(D(2022, 11, 1), None, None, False),
+    ]
+
+
+@pytest.mark.django_db
+def test_default_ladder_is_seeded() -> None:
+    assert ladder_load() == (DEFAULT_LADDER, "高新技术企业")
+
+
+@pytest.mark.django_db
+def test_hq_reorders_the_ladder_and_it_is_audited(hq) -> None:
+    tier_ladder_set(tiers=[CHUYING, SME], mark=None, actor=hq)
+    assert ladder_load() == ((CHUYING, SME), None)
+    event = AuditEvent.objects.get(action=CultivationAction.TIER_LADDER_SET)
+    assert event.actor == hq
+    assert event.changes["tiers"][1] == "雏鹰企业 → 科技型中小企业"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("tiers", "mark", "message"),
+    [
+        ([], None, "至少要有一级"),
+        ([SME, SME], None, "重复"),
+        ([SME, "不存在的资质"], None, "不是资质类型"),
+        ([SME], SME, "不能同时作为梯度层级"),
+    ],
+)
+def test_a_bad_ladder_is_refused_and_nothing_changes(hq, tiers, mark, message) -> None:
+    with pytest.raises(ValidationError, match=message):
+        tier_ladder_set(tiers=tiers, mark=mark, actor=hq)
+    assert ladder_load() == (DEFAULT_LADDER, "高新技术企业")
+
+
+@pytest.mark.django_db
+def test_only_hq_may_change_the_ladder(town_a) -> None:
+    with pytest.raises(PermissionDenied):
+        tier_ladder_set(tiers=[SME], mark=None, actor=town_a)
+
+
+@pytest.mark.django_db
+def test_tier_rows_show_tier_and_mark_in_the_users_scope(town_a) -> None:
+    a = make_enterprise("dakoutun", name="甲")
+    grant(a, K.CHUYING, D(2019, 6, 1), until=D(2021, 5, 31))
+    grant(a, K.HIGH_TECH, D(2019, 1, 1))
+    grant(make_enterprise("koudong", name="乙"), K.DENGLING, D(2019, 6, 1))
+    rows = tier_rows_for(town_a, D(2019, 12, 31))
+    assert [(r.enterprise.name, r.tier, r.marked) for r in rows] == [
+        ("甲", CHUYING, True)
+    ]
+
+
+@pytest.mark.django_db
+def test_tier_history_of_another_towns_enterprise_is_404(town_a) -> None:
+    from django.http import Http404
+
+    e = make_enterprise("koudong")
+    with pytest.raises(Http404):
+        tier_history_for(town_a, e.pk)
