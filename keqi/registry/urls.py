@@ -1,3 +1,5 @@
+"""Registry URLs under /enterprises/."""
+
 from __future__ import annotations
 
 from django.urls import path
@@ -5,6 +7,53 @@ from django.urls import path
 from keqi.registry import views
 
 app_name = "registry"
+
+IP, QUAL, CREDIT = {"kind": "ip"}, {"kind": "qualification"}, {"kind": "credit"}
+
 urlpatterns = [
     path("", views.enterprise_list, name="enterprise_list"),
+    path("new/", views.enterprise_create, name="enterprise_create"),
+    path("<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
+    path("<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
+    path("<int:pk>/figures/add/", views.figures_edit, name="figures_add"),
+    path("<int:pk>/figures/<int:year>/edit/", views.figures_edit, name="figures_edit"),
+    path("<int:pk>/ip/add/", views.item_edit, IP, name="ip_add"),
+    path("<int:pk>/ip/<int:item_id>/edit/", views.item_edit, IP, name="ip_edit"),
+    path("<int:pk>/ip/<int:item_id>/delete/", views.item_delete, IP, name="ip_delete"),
+    path(
+        "<int:pk>/qualifications/add/",
+        views.item_edit,
+        QUAL,
+        name="qualification_add",
+    ),
+    path(
+        "<int:pk>/qualifications/<int:item_id>/edit/",
+        views.item_edit,
+        QUAL,
+        name="qualification_edit",
+    ),
+    path(
+        "<int:pk>/qualifications/<int:item_id>/revoke/",
+        views.qualification_revoke,
+        name="qualification_revoke",
+    ),
+    path(
+        "<int:pk>/qualifications/<int:item_id>/delete/",
+        views.item_delete,
+        QUAL,
+        name="qualification_delete",
+    ),
+    path("<int:pk>/credit/add/", views.item_edit, CREDIT, name="credit_add"),
+    path(
+        "<int:pk>/credit/<int:item_id>/edit/",
+        views.item_edit,
+        CREDIT,
+        name="credit_edit",
+    ),
+    path(
+        "<int:pk>/credit/<int:item_id>/delete/",
+        views.item_delete,
+        CREDIT,
+        name="credit_delete",
+    ),
 ]
