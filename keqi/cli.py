@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "keqi.core.commands",
     "keqi.registry.commands",
     "keqi.campaign.commands",
+    "keqi.core.demo.commands",
 )
 
 
