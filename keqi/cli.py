@@ -24,7 +24,9 @@ class ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
     """argparse's help with Chinese section titles."""
 
     def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
-        return super().add_usage(usage, actions, groups, prefix or "用法：")
+        return super().add_usage(
+            usage, actions, groups, "用法：" if prefix is None else prefix
+        )
 
 
 def _translate(parser: argparse.ArgumentParser) -> None:
