@@ -1,0 +1,260 @@
+"""The reminder calendar: which duty falls due for which enterprise, and when.
+
+Each ReminderType says whom it concerns (holders of some qualifications, those
+whose qualification expires that year, last year's holders, above-scale
+enterprises, or everyone) and when it is due (a fixed day each year, overridable
+per year by ReminderDate, or the certificate's own valid_until). An item is one
+(type, enterprise, year). It is done when marked done (ReminderDone) or when the
+registry already shows the follow-up (a renewed certificate, this year's 科小
+number); otherwise it is overdue, due soon, or open (window started, due later).
+
+Scope follows the enterprise's current area: an area's staff see their area only.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+
+from keqi.accounts.scopes import enterprise_q
+from keqi.cultivation.models import (
+    Audience,
+    DueRule,
+    ReminderDate,
+    ReminderDone,
+    ReminderType,
+)
+from keqi.cultivation.tiers import Holding
+from keqi.registry.models import Enterprise, Qualification
+
+
+@dataclass(frozen=True)
+class Item:
+    """One reminder for one enterprise and year."""
+
+    reminder_type: ReminderType
+    enterprise: Enterprise
+    year: int
+    opens_on: dt.date | None
+    due_on: dt.date
+    detail: str = ""
+    done: ReminderDone | None = None
+    done_by_registry: str = ""
+
+    @property
+    def is_done(self) -> bool:
+        return self.done is not None or bool(self.done_by_registry)
+
+
+@dataclass
+class Calendar:
+    """Items sorted into the lists staff work from, for one day and horizon."""
+
+    today: dt.date
+    ahead_days: int
+    overdue: list[Item] = field(default_factory=list)
+    upcoming: list[Item] = field(default_factory=list)
+    open_now: list[Item] = field(default_factory=list)
+    done: list[Item] = field(default_factory=list)
+
+
+def _on(year: int, month: int | None, day: int | None) -> dt.date | None:
+    """A month/day in a year; 29 February falls back to the month's last day."""
+    if month is None or day is None:
+        return None
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def window(
+    rt: ReminderType, year: int, dates: dict[tuple[int, int], ReminderDate]
+) -> tuple[dt.date | None, dt.date | None]:
+    """(opens, due) for a fixed-date reminder in a year: that year's row, else default."""
+    row = dates.get((rt.pk, year))
+    if row is not None:
+        return row.opens_on, row.due_on
+    return _on(year, rt.opens_month, rt.opens_day), _on(year, rt.due_month, rt.due_day)
+
+
+@dataclass
+class _Facts:
+    """What the rules read: enterprises in scope and their qualifications."""
+
+    enterprises: dict[int, Enterprise]
+    quals: dict[int, list[Qualification]]
+    dates: dict[tuple[int, int], ReminderDate]
+
+
+def _held_between(q: Qualification, start: dt.date, end: dt.date) -> bool:
+    h = Holding(q.kind, q.granted_on, q.valid_until, q.revoked_on)
+    if h.granted_on is None or h.granted_on > end:
+        return False
+    first = max(start, h.granted_on)
+    return h.held_on(first)
+
+
+def _ends_in(q: Qualification, year: int) -> bool:
+    """Expires in `year` without having been revoked first."""
+    if q.valid_until is None or q.valid_until.year != year:
+        return False
+    return q.revoked_on is None or q.revoked_on > q.valid_until
+
+
+def _renewal(q: Qualification, quals: list[Qualification]) -> str:
+    later = [
+        r
+        for r in quals
+        if r.kind == q.kind
+        and r.granted_on
+        and q.granted_on
+        and r.granted_on > q.granted_on
+    ]
+    if not later:
+        return ""
+    r = min(later, key=lambda x: x.granted_on)  # type: ignore[arg-type,return-value]
+    return f"已于 {r.granted_on:%Y-%m-%d} 重新取得{r.kind}（{r.number or '无编号'}）"
+
+
+def _expiry_items(rt: ReminderType, years: range, facts: _Facts) -> Iterator[Item]:
+    for pk, quals in facts.quals.items():
+        for q in quals:
+            if q.kind not in rt.kinds or q.valid_until is None:
+                continue
+            if q.valid_until.year in years and _ends_in(q, q.valid_until.year):
+                yield Item(
+                    rt,
+                    facts.enterprises[pk],
+                    q.valid_until.year,
+                    None,
+                    q.valid_until,
+                    f"{q.kind} {q.number} 有效期至 {q.valid_until:%Y-%m-%d}",
+                    done_by_registry=_renewal(q, quals),
+                )
+
+
+def _fixed_items(rt: ReminderType, years: range, facts: _Facts) -> Iterator[Item]:
+    for year in years:
+        opens, due = window(rt, year, facts.dates)
+        if due is None:
+            continue
+        start = opens or dt.date(year, 1, 1)
+        for pk, e in facts.enterprises.items():
+            found = _concerns(rt, year, start, due, e, facts.quals.get(pk, []))
+            if found is not None:
+                detail, done = found
+                yield Item(rt, e, year, opens, due, detail, done_by_registry=done)
+
+
+def _concerns(
+    rt: ReminderType,
+    year: int,
+    start: dt.date,
+    due: dt.date,
+    e: Enterprise,
+    quals: list[Qualification],
+) -> tuple[str, str] | None:
+    """(detail, done-by-registry) when the reminder concerns `e` that year, else None."""
+    mine = [q for q in quals if q.kind in rt.kinds]
+    if rt.audience == Audience.ALL:
+        return "", ""
+    if rt.audience == Audience.EXPIRING:
+        ending = [q for q in mine if _ends_in(q, year)]
+        if not ending:
+            return None
+        q = ending[0]
+        return f"{q.kind} {q.number} 有效期至 {q.valid_until:%Y-%m-%d}", _renewal(
+            q, quals
+        )
+    if rt.audience == Audience.PREVIOUS_HOLDERS:
+        last_year = dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31)
+        if not any(_held_between(q, *last_year) for q in mine):
+            return None
+        fresh = [q for q in mine if q.granted_on and q.granted_on.year == year]
+        done = f"{year}年已取得（{fresh[0].number or '无编号'}）" if fresh else ""
+        return f"{year - 1}年持有{'、'.join(rt.kinds)}", done
+    if any(_held_between(q, start, due) for q in mine):
+        return "", ""
+    if rt.include_above_scale and e.above_scale:
+        return "规上企业", ""
+    return None
+
+
+def _facts(
+    user: object,
+    types: list[ReminderType],
+    area_id: int | None,
+    enterprise_id: int | None,
+) -> _Facts:
+    enterprises = Enterprise.objects.filter(enterprise_q(user)).select_related("area")
+    if area_id is not None:
+        enterprises = enterprises.filter(area_id=area_id)
+    if enterprise_id is not None:
+        enterprises = enterprises.filter(pk=enterprise_id)
+    by_pk = {e.pk: e for e in enterprises}
+    kinds = {k for rt in types for k in rt.kinds}
+    quals: dict[int, list[Qualification]] = defaultdict(list)
+    rows = Qualification.objects.filter(
+        kind__in=kinds, enterprise__in=enterprises
+    ).order_by("granted_on", "id")
+    for q in rows:
+        quals[q.enterprise_id].append(q)
+    dates = {(d.reminder_type_id, d.year): d for d in ReminderDate.objects.all()}
+    return _Facts(by_pk, dict(quals), dates)
+
+
+def reminder_calendar(
+    user: object,
+    *,
+    today: dt.date,
+    ahead_days: int = 30,
+    behind_days: int = 365,
+    area_id: int | None = None,
+    enterprise_id: int | None = None,
+) -> Calendar:
+    """Overdue, due-soon, open and done reminders in the user's scope around `today`."""
+    types = list(ReminderType.objects.filter(enabled=True))
+    facts = _facts(user, types, area_id, enterprise_id)
+    first = today - dt.timedelta(days=behind_days)
+    last = today + dt.timedelta(days=ahead_days)
+    years = range(first.year, last.year + 1)
+    items: list[Item] = []
+    for rt in types:
+        make = _expiry_items if rt.due_rule == DueRule.VALID_UNTIL else _fixed_items
+        items.extend(make(rt, years, facts))
+    return _sort(items, _done_rows(facts), today, ahead_days, first, last)
+
+
+def _done_rows(facts: _Facts) -> dict[tuple[int, int, int], ReminderDone]:
+    rows = ReminderDone.objects.filter(enterprise_id__in=list(facts.enterprises))
+    return {(d.reminder_type_id, d.enterprise_id, d.year): d for d in rows}
+
+
+def _sort(
+    items: list[Item],
+    done: dict[tuple[int, int, int], ReminderDone],
+    today: dt.date,
+    ahead_days: int,
+    first: dt.date,
+    last: dt.date,
+) -> Calendar:
+    cal = Calendar(today, ahead_days)
+    for item in sorted(
+        items, key=lambda i: (i.due_on, i.enterprise.name, i.enterprise.pk)
+    ):
+        mark = done.get((item.reminder_type.pk, item.enterprise.pk, item.year))
+        if mark is not None:
+            item = replace(item, done=mark)
+        opened = item.opens_on is not None and item.opens_on <= today
+        if not (first <= item.due_on <= last or (opened and item.due_on > last)):
+            continue
+        if item.is_done:
+            cal.done.append(item)
+        elif item.due_on < today:
+            cal.overdue.append(item)
+        elif item.due_on <= last:
+            cal.upcoming.append(item)
+        else:
+            cal.open_now.append(item)
+    return cal
