@@ -1,0 +1,202 @@
+"""Cleaning one cell: what staff type in Excel, turned into an exact value.
+
+Each `clean_*` function takes the raw cell (text, number, date, bool or None) and
+returns the value for the model, or raises `CellProblem` with a Chinese sentence.
+Blank always means unknown: None (or "" for text), never zero.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import models
+
+MONEY_PLACES = Decimal("0.000001")  # the registry keeps 6 places of 万元 (= 0.01 元)
+MAX_MONEY = Decimal("1e14")  # DecimalField(max_digits=20, decimal_places=6)
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+)
+_TRUE = {"是", "Y", "YES", "1", "TRUE", "√"}
+_FALSE = {"否", "N", "NO", "0", "FALSE", "×"}
+
+
+class CellProblem(ValueError):
+    """A cell that cannot be read; the message is shown to the user as it is."""
+
+
+def squeeze(text: str) -> str:
+    """Half-width (NFKC), without any whitespace: the form headers and codes match in."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def match_form(text: str) -> str:
+    """How enum values and headers are compared: squeezed, with straight quotes."""
+    return re.sub(r"[“”\"‘’']", '"', squeeze(text))
+
+
+def is_blank(raw: Any) -> bool:
+    """None, or text with nothing but spaces."""
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def as_text(raw: Any) -> str:
+    """Any cell as the text a person would read; numbers without float artefacts."""
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        return "是" if raw else "否"
+    if isinstance(raw, dt.datetime):
+        return raw.date().isoformat() if raw.time() == dt.time() else raw.isoformat()
+    if isinstance(raw, dt.date):
+        return raw.isoformat()
+    if isinstance(raw, float | int | Decimal):
+        return plain_decimal(number_of(raw))
+    return unicodedata.normalize("NFC", str(raw)).strip()
+
+
+def plain_decimal(value: Decimal) -> str:
+    """A decimal written out without exponent or trailing zeros: 1.50 → 1.5."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in {"-0", ""} else text
+
+
+def number_of(raw: Any) -> Decimal:
+    """A numeric cell as an exact decimal (a float by its shortest round-trip text)."""
+    if isinstance(raw, bool):
+        raise CellProblem(f"应为数字，实际为“{as_text(raw)}”")
+    if isinstance(raw, Decimal):
+        return raw
+    if isinstance(raw, int):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            raise CellProblem("不是有效的数字")
+        return Decimal(repr(raw))
+    return parse_number_text(str(raw))
+
+
+def parse_number_text(text: str) -> Decimal:
+    """Text such as ` １,234.5 ` → Decimal("1234.5"); anything else is a problem."""
+    shown = text.strip()
+    squeezed = squeeze(text).replace("。", ".")
+    if _GROUPED_NUMBER.match(squeezed):
+        squeezed = squeezed.replace(",", "")
+    if not _PLAIN_NUMBER.match(squeezed):
+        raise CellProblem(f"不是有效的数字：“{shown}”")
+    try:
+        return Decimal(squeezed)
+    except InvalidOperation as exc:  # pragma: no cover - the pattern already checked
+        raise CellProblem(f"不是有效的数字：“{shown}”") from exc
+
+
+def clean_text(raw: Any, limit: int | None = None) -> str:
+    """Text as entered (trimmed); blank is ""."""
+    text = as_text(raw)
+    if limit is not None and len(text) > limit:
+        raise CellProblem(f"内容过长：最多{limit}个字，实际{len(text)}个字")
+    return text
+
+
+def clean_money(raw: Any, unit_factor: int = 1) -> Decimal | None:
+    """An amount in 万元, converted exactly from 元 (÷10000) or 千元 (÷10)."""
+    if is_blank(raw):
+        return None
+    value = number_of(raw) / unit_factor
+    exact = value.quantize(MONEY_PLACES)
+    if exact != value:
+        raise CellProblem("金额精度超过0.01元，无法精确保存")
+    if abs(exact) >= MAX_MONEY:
+        raise CellProblem("金额过大，超出可保存的范围")
+    return exact
+
+
+def clean_int(raw: Any) -> int | None:
+    """A non-negative whole number (a count of people or items)."""
+    if is_blank(raw):
+        return None
+    value = number_of(raw)
+    if value != value.to_integral_value():
+        raise CellProblem(f"应为整数，实际为“{plain_decimal(value)}”")
+    if value < 0:
+        raise CellProblem(f"不能为负数，实际为“{plain_decimal(value)}”")
+    if value > 2_147_483_647:
+        raise CellProblem("数字过大")
+    return int(value)
+
+
+def clean_year(raw: Any) -> int | None:
+    """A four-digit accounting year; "2019年" is accepted."""
+    if is_blank(raw):
+        return None
+    text = squeeze(as_text(raw)).removesuffix("年")
+    if not re.fullmatch(r"\d{4}", text) or not 1900 <= int(text) <= 2100:
+        raise CellProblem(f"年度应为四位数字年份，实际为“{as_text(raw)}”")
+    return int(text)
+
+
+def clean_date(raw: Any) -> dt.date | None:
+    """An Excel date, or text 2019-05-20, 2019/5/20, 2019.5.20, 2019年5月20日."""
+    if is_blank(raw):
+        return None
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    if isinstance(raw, str):
+        text = squeeze(raw)
+        for pattern in _DATE_PATTERNS:
+            found = pattern.match(text)
+            if found:
+                return _make_date(raw, *(int(part) for part in found.groups()))
+    raise CellProblem(
+        f"不是有效的日期：“{as_text(raw)}”（可写作 2019-05-20、2019/5/20、"
+        "2019.5.20 或 2019年5月20日）"
+    )
+
+
+def _make_date(raw: str, year: int, month: int, day: int) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError as exc:
+        raise CellProblem(f"日期不存在：“{raw.strip()}”") from exc
+
+
+def clean_bool(raw: Any) -> bool | None:
+    """是/否, Y/N, 1/0, TRUE/FALSE (any case); blank is unknown."""
+    if is_blank(raw):
+        return None
+    if isinstance(raw, bool):
+        return raw
+    text = squeeze(as_text(raw)).upper()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise CellProblem(
+        f"应填“是”或“否”（也可填 Y/N、1/0、TRUE/FALSE），实际为“{as_text(raw)}”"
+    )
+
+
+def clean_choice(
+    raw: Any, choices: type[models.TextChoices], blank_value: str | None = None
+) -> str:
+    """One of the model's allowed values (brackets and quotes matched loosely)."""
+    if is_blank(raw):
+        return blank_value or ""
+    allowed = {match_form(str(v)): str(v) for v in choices.values}
+    found = allowed.get(match_form(as_text(raw)))
+    if found is None:
+        listed = "、".join(str(v) for v in choices.values)
+        raise CellProblem(f"“{as_text(raw)}”不是允许的值，可选：{listed}")
+    return found

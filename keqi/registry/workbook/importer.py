@@ -1,0 +1,251 @@
+"""Importing a workbook: read, clean, check everything, then apply it all or nothing.
+
+`import_workbook` is the one entry point for the CLI, the web page and tests. It
+collects every problem before touching the database; when there is none, it
+applies the planned rows through the audited registry services in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, cast
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+
+from keqi.accounts.models import Area
+from keqi.accounts.scopes import can_edit_enterprises
+from keqi.core import audit
+from keqi.core.audit import AuditAction
+from keqi.registry import services
+from keqi.registry.models import Enterprise
+from keqi.registry.workbook import cells
+from keqi.registry.workbook.parse import ParsedSheet, parse_sheet
+from keqi.registry.workbook.plan import Planned, Planner
+from keqi.registry.workbook.reader import RawSheet, WorkbookUnreadable, read_workbook
+from keqi.registry.workbook.result import (
+    CellError,
+    ImportResult,
+    RowChange,
+    SheetCounts,
+)
+from keqi.registry.workbook.schema import (
+    CREDIT,
+    ENTERPRISE,
+    FIGURES,
+    IP,
+    QUALIFICATIONS,
+    SHEETS,
+    SheetSpec,
+)
+
+INSTRUCTION_SHEET = "填写说明"
+FIELD_LABELS = {
+    "extra": "附加列",
+    "source_units": "原始金额单位",
+    "valid_until": "有效期至（生效）",
+}
+
+
+class PlanDrift(Exception):
+    """A service did something other than what was planned; the import is undone."""
+
+
+def import_workbook(
+    path: Path,
+    *,
+    actor: Any,
+    dry_run: bool = False,
+    source_name: str = "",
+    expected_fingerprint: str = "",
+) -> ImportResult:
+    """Import the workbook at `path` as `actor` (None = the operator at the console).
+
+    With dry_run, only report what would change. With expected_fingerprint (from a
+    preview), refuse to apply anything other than exactly what was previewed.
+    """
+    result = ImportResult(source=source_name or path.name)
+    if actor is not None and not can_edit_enterprises(actor):
+        result.errors.append(CellError("", 0, "", "当前账号无权导入企业数据"))
+        return result
+    planner = _check(path, actor, result)
+    if planner is None or result.errors:
+        return result
+    planned = planner.plan()
+    _describe(planned, result)
+    if expected_fingerprint and expected_fingerprint != result.fingerprint():
+        message = "预览之后企业库或文件已有变化，请重新上传并核对后再确认"
+        result.errors.append(CellError("", 0, "", message))
+        return result
+    if not dry_run and result.changed:
+        _apply_all(planner, planned, actor, result, _digest(path))
+    return result
+
+
+def _check(path: Path, actor: Any, result: ImportResult) -> Planner | None:
+    """Read, clean and check; every problem goes to result.errors."""
+    try:
+        raw = read_workbook(path)
+    except WorkbookUnreadable as exc:
+        result.errors.append(CellError("", 0, "", str(exc)))
+        return None
+    errors: list[CellError] = []
+    sheets = _parse_sheets(raw, errors, result)
+    if not sheets and not errors:
+        names = "、".join(s.name for s in SHEETS)
+        errors.append(CellError("", 0, "", f"未找到可识别的工作表（应为：{names}）"))
+    planner = Planner(sheets, actor)
+    errors.extend(planner.check())
+    order = {s.name: i for i, s in enumerate(SHEETS)}
+    result.errors.extend(sorted(errors, key=lambda e: (order.get(e.sheet, -1), e.row)))
+    return planner
+
+
+def _parse_sheets(
+    raw: list[RawSheet], errors: list[CellError], result: ImportResult
+) -> dict[str, ParsedSheet]:
+    areas = _areas()
+    by_name = {cells.match_form(s.name): s for s in SHEETS}
+    sheets: dict[str, ParsedSheet] = {}
+    for sheet in raw:
+        spec = by_name.get(cells.match_form(sheet.name))
+        if spec is None:
+            if sheet.name != INSTRUCTION_SHEET:
+                result.warnings.append(f"已忽略无法识别的工作表“{sheet.name}”")
+            continue
+        parsed = parse_sheet(spec, sheet, areas, errors)
+        if parsed is None:
+            continue
+        if parsed.extra_headers and not spec.keeps_extra:
+            dropped = "、".join(parsed.extra_headers)
+            result.warnings.append(f"{spec.name}表不保存附加列，已忽略：{dropped}")
+        sheets[spec.name] = parsed
+    return sheets
+
+
+def _areas() -> dict[str, Area]:
+    """Configured areas by name and code, in their configured order."""
+    found: dict[str, Area] = {}
+    for area in Area.objects.order_by("sort", "code"):
+        found[cells.match_form(area.name)] = area
+        found.setdefault(cells.match_form(area.code), area)
+    return found
+
+
+def _describe(planned: list[Planned], result: ImportResult) -> None:
+    for spec in SHEETS:
+        if any(p.spec is spec for p in planned):
+            result.counts[spec.name] = SheetCounts()
+    for item in planned:
+        result.counts[item.spec.name].add(item.outcome)
+        fields = tuple(
+            (_field_label(item.spec, name), old, new)
+            for name, (old, new) in item.changes.items()
+        )
+        change = RowChange(item.spec.name, item.row, item.label, item.outcome, fields)
+        result.changes.append(change)
+
+
+def _field_label(spec: SheetSpec, name: str) -> str:
+    found = next((c.header for c in spec.columns if c.field == name), None)
+    return found or FIELD_LABELS.get(name, name)
+
+
+def _apply_all(
+    planner: Planner,
+    planned: list[Planned],
+    actor: Any,
+    result: ImportResult,
+    digest: str,
+) -> None:
+    """Apply every planned change in one transaction; any surprise undoes them all."""
+    reason = f"导入工作簿“{result.source}”"
+    current: Planned | None = None
+    try:
+        with transaction.atomic():
+            enterprises = dict(planner.enterprises)
+            for current in planned:
+                if current.outcome != "unchanged":
+                    _apply_one(current, enterprises, actor, reason)
+            _record_import(actor, result, digest, reason)
+    except (PlanDrift, PermissionDenied, ValidationError, ValueError) as exc:
+        where = (current.spec.name, current.row) if current else ("", 0)
+        message = f"写入时出错，本次导入未做任何修改：{_message(exc)}"
+        result.errors.append(CellError(where[0], where[1], "", message))
+        return
+    result.applied = True
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return str(exc)
+
+
+def _apply_one(
+    item: Planned, enterprises: dict[str, Enterprise], actor: Any, reason: str
+) -> None:
+    done = _call_service(item, enterprises, actor, reason)
+    if done.outcome != item.outcome or (
+        item.outcome == "updated" and done.changes != item.changes
+    ):
+        raise PlanDrift(f"{item.label}：实际结果与核对结果不一致")
+    if item.spec is ENTERPRISE:
+        enterprises[item.uscc] = cast(Enterprise, done.row)
+
+
+def _call_service(
+    item: Planned, enterprises: dict[str, Enterprise], actor: Any, reason: str
+) -> services.Upserted[Any]:
+    common = {"values": item.values, "actor": actor, "reason": reason}
+    if item.spec is ENTERPRISE:
+        return services.enterprise_upsert(uscc=item.uscc, **common)
+    enterprise = enterprises[item.uscc]
+    if item.spec is FIGURES:
+        return services.figures_upsert(
+            enterprise=enterprise, year=item.key[1], **common
+        )
+    if item.spec is IP:
+        return services.ip_upsert(enterprise=enterprise, number=item.key[1], **common)
+    if item.spec is QUALIFICATIONS:
+        kind = item.key[1]
+        return services.qualification_upsert(enterprise=enterprise, kind=kind, **common)
+    assert item.spec is CREDIT
+    return services.credit_record_upsert(
+        enterprise=enterprise, kind=item.key[1], occurred_on=item.key[2], **common
+    )
+
+
+class _Workbook:
+    """Stands in for the imported file as the target of the summary audit event."""
+
+    class _meta:  # noqa: N801 - mirrors a model's Meta as audit.record reads it
+        label_lower = "registry.workbook"
+
+    def __init__(self, name: str, digest: str) -> None:
+        self.name = name
+        self.pk = digest
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _record_import(actor: Any, result: ImportResult, digest: str, reason: str) -> None:
+    audit.record(
+        actor=actor,
+        action=AuditAction.WORKBOOK_IMPORT,
+        target=cast(models.Model, _Workbook(result.source, digest)),
+        changes={"sheets": result.summary()},
+        reason=reason,
+    )
+
+
+def _digest(path: Path) -> str:
+    """A short SHA-256 of the file (or of a folder's CSV files) for the audit trail."""
+    digest = hashlib.sha256()
+    files = sorted(path.iterdir()) if path.is_dir() else [path]
+    for item in files:
+        if item.is_file():
+            digest.update(item.read_bytes())
+    return digest.hexdigest()[:16]

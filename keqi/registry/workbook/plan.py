@@ -1,0 +1,288 @@
+"""Checking cleaned rows against the registry, and working out what each row would
+change, without writing anything.
+
+Existing rows are loaded in bulk into dicts keyed by USCC (and year, IP number…),
+so planning a few thousand enterprises costs a handful of queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+
+from keqi.accounts.scopes import area_ids_in_scope
+from keqi.core import audit
+from keqi.registry import services
+from keqi.registry.models import Enterprise
+from keqi.registry.validity import effective_valid_until
+from keqi.registry.workbook.parse import ParsedRow, ParsedSheet
+from keqi.registry.workbook.result import CellError
+from keqi.registry.workbook.schema import (
+    CREDIT,
+    DEFAULT_MONEY_UNIT,
+    ENTERPRISE,
+    FIGURES,
+    IP,
+    QUALIFICATIONS,
+    SheetSpec,
+)
+
+CHUNK = 500
+SERVICE_FIELDS: dict[str, tuple[str, ...]] = {
+    ENTERPRISE.name: services.ENTERPRISE_FIELDS,
+    FIGURES.name: services.FIGURE_FIELDS,
+    IP.name: services.IP_FIELDS,
+    QUALIFICATIONS.name: services.QUALIFICATION_FIELDS,
+    CREDIT.name: services.CREDIT_FIELDS,
+}
+NOT_IN_SCOPE = "该企业不在您的管辖范围内，不能导入或修改"
+
+
+@dataclass
+class Planned:
+    """One row's intended effect: the service arguments and the expected outcome."""
+
+    spec: SheetSpec
+    row: int
+    uscc: str
+    key: tuple[Any, ...]
+    values: dict[str, Any]
+    outcome: str
+    changes: dict[str, list[Any]]
+    label: str
+
+
+def chunks(items: list[Any]) -> Iterator[list[Any]]:
+    """Slices small enough for an `IN (...)` on every database."""
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def row_key(spec: SheetSpec, values: dict[str, Any]) -> tuple[Any, ...] | None:
+    """What identifies the row's record; None when a part of it could not be read."""
+    if spec is QUALIFICATIONS:
+        if "uscc" not in values or "kind" not in values:
+            return None
+        number = values.get("number") or ""
+        granted = values.get("granted_on")
+        return (
+            values["uscc"],
+            *services.qualification_key(values["kind"], number, granted),
+        )
+    if any(part not in values for part in spec.key):
+        return None
+    return tuple(values[part] for part in spec.key)
+
+
+class Planner:
+    """Checks references, duplicates and scope, then diffs each row with the registry."""
+
+    def __init__(self, sheets: dict[str, ParsedSheet], actor: Any) -> None:
+        self.sheets = sheets
+        self.actor = actor
+        scope = area_ids_in_scope(actor) if actor is not None else None
+        self.scope_area = None if scope is None else (scope[0] if scope else -1)
+        self.errors: list[CellError] = []
+        self.enterprises = self._load_enterprises()
+        listed = sheets.get(ENTERPRISE.name)
+        self.listed = {
+            r.values["uscc"]: r
+            for r in (listed.rows if listed else [])
+            if "uscc" in r.values
+        }
+
+    def _load_enterprises(self) -> dict[str, Enterprise]:
+        codes = sorted(
+            {
+                r.values["uscc"]
+                for s in self.sheets.values()
+                for r in s.rows
+                if "uscc" in r.values
+            }
+        )
+        found: dict[str, Enterprise] = {}
+        for part in chunks(codes):
+            for e in Enterprise.objects.filter(uscc__in=part).select_related("area"):
+                found[e.uscc] = e
+        return found
+
+    def _error(
+        self, sheet: ParsedSheet, row: ParsedRow, field: str, message: str
+    ) -> None:
+        self.errors.append(
+            CellError(sheet.spec.name, row.row, sheet.place(field), message)
+        )
+
+    # --- checks ----------------------------------------------------------------
+
+    def check(self) -> list[CellError]:
+        """Every problem that needs the registry: duplicates, references, scope."""
+        for sheet in self.sheets.values():
+            self._check_duplicates(sheet)
+            if sheet.spec is ENTERPRISE:
+                self._check_enterprise_scope(sheet)
+            else:
+                self._check_references(sheet)
+        return self.errors
+
+    def _check_duplicates(self, sheet: ParsedSheet) -> None:
+        seen: dict[tuple[Any, ...], int] = {}
+        field = sheet.spec.key[-1] if sheet.spec is not QUALIFICATIONS else "kind"
+        for row in sheet.rows:
+            key = row_key(sheet.spec, row.values)
+            if key is None:
+                continue
+            if key in seen:
+                self._error(
+                    sheet, row, field, f"与第{seen[key]}行重复（同一条记录填了两次）"
+                )
+            else:
+                seen[key] = row.row
+
+    def _check_enterprise_scope(self, sheet: ParsedSheet) -> None:
+        if self.scope_area is None:
+            return
+        for row in sheet.rows:
+            existing = self.enterprises.get(row.values.get("uscc", ""))
+            area = row.values.get("area")
+            if existing is not None and existing.area_id != self.scope_area:
+                self._error(sheet, row, "uscc", NOT_IN_SCOPE)
+            elif area is not None and area.pk != self.scope_area:
+                self._error(sheet, row, "area", "只能导入本街镇/园区的企业")
+
+    def _check_references(self, sheet: ParsedSheet) -> None:
+        for row in sheet.rows:
+            uscc = row.values.get("uscc")
+            if uscc is None:
+                continue
+            existing = self.enterprises.get(uscc)
+            if existing is None and uscc not in self.listed:
+                self._error(
+                    sheet,
+                    row,
+                    "uscc",
+                    f"企业不存在：“{ENTERPRISE.name}”表和企业库中都没有该统一社会信用代码",
+                )
+            elif (
+                self.scope_area is not None
+                and existing is not None
+                and existing.area_id != self.scope_area
+            ):
+                self._error(sheet, row, "uscc", NOT_IN_SCOPE)
+
+    # --- plan ------------------------------------------------------------------
+
+    def plan(self) -> list[Planned]:
+        """What every row would do, in the order the services must apply them."""
+        planned: list[Planned] = []
+        for spec in (ENTERPRISE, FIGURES, IP, QUALIFICATIONS, CREDIT):
+            sheet = self.sheets.get(spec.name)
+            if sheet is None:
+                continue
+            existing = self._existing(spec)
+            for row in sheet.rows:
+                key = row_key(spec, row.values)
+                assert key is not None  # rows with unreadable keys carry errors
+                planned.append(self._plan_row(spec, row, key, existing.get(key)))
+        return planned
+
+    def _existing(self, spec: SheetSpec) -> dict[tuple[Any, ...], models.Model]:
+        if spec is ENTERPRISE:
+            return {(code,): e for code, e in self.enterprises.items()}
+        by_id = {e.pk: code for code, e in self.enterprises.items()}
+        found: dict[tuple[Any, ...], models.Model] = {}
+        for part in chunks(sorted(by_id)):
+            rows = spec.model._default_manager.filter(enterprise_id__in=part)
+            for item in rows.order_by(*spec.model._meta.ordering, "pk"):
+                values = {f: getattr(item, f) for f in spec.key if f != "uscc"}
+                values["uscc"] = by_id[item.enterprise_id]  # type: ignore[attr-defined]
+                found.setdefault(row_key(spec, values) or (), item)
+        return found
+
+    def _plan_row(
+        self, spec: SheetSpec, row: ParsedRow, key: tuple[Any, ...], current: Any
+    ) -> Planned:
+        values = self._values(spec, row, current)
+        fields = [f for f in SERVICE_FIELDS[spec.name] if f in values]
+        blank = spec.model()
+        before = audit.snapshot(current if current is not None else blank, fields)
+        changes = audit.diff(before, {f: values[f] for f in fields})
+        outcome = (
+            "created" if current is None else ("updated" if changes else "unchanged")
+        )
+        uscc = row.values["uscc"]
+        return Planned(
+            spec, row.row, uscc, key, values, outcome, changes, self._label(spec, row)
+        )
+
+    def _values(self, spec: SheetSpec, row: ParsedRow, current: Any) -> dict[str, Any]:
+        keys = set(spec.key) - (
+            {"number", "granted_on"} if spec is QUALIFICATIONS else set()
+        )
+        values = {k: v for k, v in row.values.items() if k not in keys}
+        if spec.keeps_extra:
+            values["extra"] = merged_extra(current, row.extra)
+        if spec is FIGURES:
+            values["source_units"] = merged_units(current, row, values)
+        if spec is QUALIFICATIONS:
+            entered = values.get(
+                "valid_until_entered", getattr(current, "valid_until_entered", None)
+            )
+            granted = values.get("granted_on", getattr(current, "granted_on", None))
+            values["valid_until"] = effective_valid_until(
+                row.values["kind"], granted, entered
+            )
+        return values
+
+    def _label(self, spec: SheetSpec, row: ParsedRow) -> str:
+        uscc = row.values["uscc"]
+        listed = self.listed.get(uscc)
+        name = (listed.values.get("name") if listed else None) or getattr(
+            self.enterprises.get(uscc), "name", uscc
+        )
+        v = row.values
+        parts = {
+            ENTERPRISE.name: lambda: [uscc],
+            FIGURES.name: lambda: [f"{v['year']}年度"],
+            IP.name: lambda: [v["number"]],
+            QUALIFICATIONS.name: lambda: [v["kind"], v.get("number") or ""],
+            CREDIT.name: lambda: [v["kind"], str(v["occurred_on"])],
+        }[spec.name]()
+        return " ".join([str(name), *[p for p in parts if p]])
+
+
+def merged_extra(current: Any, extra: dict[str, str | None]) -> dict[str, str]:
+    """The stored extra columns with this row's extra columns laid over them."""
+    merged = dict(getattr(current, "extra", None) or {})
+    for header, text in extra.items():
+        if text is None:
+            merged.pop(header, None)
+        else:
+            merged[header] = text
+    return merged
+
+
+def merged_units(
+    current: Any, row: ParsedRow, values: dict[str, Any]
+) -> dict[str, str]:
+    """Original money units: noted for each amount this row sets from 元 or 千元."""
+    units = dict(getattr(current, "source_units", None) or {})
+    for field, unit in row.units.items():
+        old = getattr(current, field, None) if current is not None else None
+        if current is not None and audit.to_jsonable(old) == audit.to_jsonable(
+            values[field]
+        ):
+            continue
+        if unit == DEFAULT_MONEY_UNIT or values[field] is None:
+            units.pop(field, None)
+        else:
+            units[field] = unit
+    return units
+
+
+def iter_planned(planned: Iterable[Planned], spec: SheetSpec) -> Iterator[Planned]:
+    """The planned rows of one sheet."""
+    return (p for p in planned if p.spec is spec)

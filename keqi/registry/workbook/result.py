@@ -1,0 +1,100 @@
+"""What an import found and did, as plain data the CLI and the web page both show."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+OUTCOMES = ("created", "updated", "unchanged")
+OUTCOME_LABELS = {"created": "新增", "updated": "更新", "unchanged": "无变化"}
+
+
+@dataclass(frozen=True)
+class CellError:
+    """One problem, located as sheet · row · column (row 0 = the file as a whole)."""
+
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        place = [self.sheet or "文件"]
+        if self.row:
+            place.append(f"第{self.row}行")
+        if self.column:
+            place.append(self.column)
+        return f"{' · '.join(place)}：{self.message}"
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """What one workbook row does: create, update or leave a record alone.
+
+    `fields` lists (column header, old, new) for every value that changes.
+    """
+
+    sheet: str
+    row: int
+    label: str
+    outcome: str
+    fields: tuple[tuple[str, Any, Any], ...] = ()
+
+
+@dataclass
+class SheetCounts:
+    """How many rows of a sheet create, update or leave a record unchanged."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def add(self, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+
+@dataclass
+class ImportResult:
+    """The outcome of importing (or checking) one workbook."""
+
+    source: str
+    counts: dict[str, SheetCounts] = field(default_factory=dict)
+    changes: list[RowChange] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def changed(self) -> bool:
+        """Whether applying it changes anything."""
+        return any(c.outcome != "unchanged" for c in self.changes)
+
+    def fingerprint(self) -> str:
+        """A digest of the planned changes, so a confirmation applies what was shown."""
+        planned = [
+            [c.sheet, c.row, c.outcome, [list(map(str, f)) for f in c.fields]]
+            for c in self.changes
+            if c.outcome != "unchanged"
+        ]
+        text = json.dumps(planned, ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def summary_lines(self) -> list[str]:
+        """One Chinese line per sheet: 新增 n 条，更新 n 条，无变化 n 条."""
+        return [
+            f"{sheet}：新增 {c.created} 条，更新 {c.updated} 条，无变化 {c.unchanged} 条"
+            for sheet, c in self.counts.items()
+        ]
+
+    def summary(self) -> dict[str, dict[str, int]]:
+        """The counts as plain data (for the audit trail)."""
+        return {
+            sheet: {o: getattr(c, o) for o in OUTCOMES}
+            for sheet, c in self.counts.items()
+        }
