@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from keqi.accounts.scopes import can_edit_enterprises
 from keqi.core import audit
 from keqi.cultivation.models import (
     ReminderDate,
@@ -33,6 +34,15 @@ class CultivationAction:
 def _ensure_hq(actor: Any) -> None:
     if actor is not None and not actor.is_hq:
         raise PermissionDenied("只有指挥部管理员可以修改此项设置")
+
+
+def _ensure_may_mark(actor: Any, enterprise: Enterprise) -> None:
+    """HQ and area staff mark reminders, for enterprises they see (else 404)."""
+    if actor is None:
+        return
+    if not can_edit_enterprises(actor):
+        raise PermissionDenied("当前账号无权登记提醒完成情况")
+    enterprise_get_for(actor, enterprise.pk)
 
 
 def _check_ladder(tiers: list[str], mark: str | None) -> None:
@@ -93,8 +103,7 @@ def reminder_complete(
 
     The enterprise must be in the actor's scope, else 404 (as for any read).
     """
-    if actor is not None:
-        enterprise_get_for(actor, enterprise.pk)
+    _ensure_may_mark(actor, enterprise)
     row = ReminderDone.objects.filter(
         reminder_type=reminder_type, enterprise=enterprise, year=year
     ).first()
@@ -125,8 +134,7 @@ def reminder_reopen(
     *, reminder_type: ReminderType, enterprise: Enterprise, year: int, actor: Any
 ) -> None:
     """Undo a completion (e.g. marked by mistake); the audit row keeps what it was."""
-    if actor is not None:
-        enterprise_get_for(actor, enterprise.pk)
+    _ensure_may_mark(actor, enterprise)
     row = ReminderDone.objects.filter(
         reminder_type=reminder_type, enterprise=enterprise, year=year
     ).first()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from keqi.cultivation import views
+from keqi.cultivation import views, views_reminders
 
 app_name = "cultivation"
 urlpatterns = [
@@ -16,4 +16,13 @@ urlpatterns += [
     path("tiers/", views.tiers, name="tiers"),
     path("tiers/ladder/", views.ladder_edit, name="ladder_edit"),
     path("tiers/<int:pk>/", views.tier_history, name="tier_history"),
+]
+urlpatterns += [
+    path("reminders/", views_reminders.reminders, name="reminders"),
+    path("reminders/mark/", views_reminders.reminder_mark, name="reminder_mark"),
+    path(
+        "reminders/settings/",
+        views_reminders.reminder_settings,
+        name="reminder_settings",
+    ),
 ]

@@ -35,7 +35,7 @@ def areas_for(user: object) -> list[Area]:
     return list(areas if allowed is None else areas.filter(pk__in=allowed))
 
 
-def _area(areas: list[Area], pk: int | None) -> Area | None:
+def area_picked(areas: list[Area], pk: int | None) -> Area | None:
     return next((a for a in areas if a.pk == pk), None)
 
 
@@ -94,7 +94,7 @@ def library_list(request: HttpRequest, key: str) -> HttpResponse:
         "day": day,
         "rows": rows,
         "areas": areas,
-        "area": _area(areas, area_id),
+        "area": area_picked(areas, area_id),
         "errors": f.errors,
     }
     return render(request, "cultivation/library_list.html", context)
@@ -118,7 +118,7 @@ def library_changes(request: HttpRequest, key: str) -> HttpResponse:
         "library": library,
         "report": report,
         "areas": areas,
-        "area": _area(areas, area_id),
+        "area": area_picked(areas, area_id),
         "errors": f.errors,
     }
     return render(request, "cultivation/library_changes.html", context)
@@ -148,7 +148,7 @@ def tiers(request: HttpRequest) -> HttpResponse:
         "chosen": chosen,
         "ladder": ladder,
         "areas": areas,
-        "area": _area(areas, area_id),
+        "area": area_picked(areas, area_id),
         "errors": f.errors,
     }
     return render(request, "cultivation/tiers.html", context)

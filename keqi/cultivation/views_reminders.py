@@ -1,0 +1,148 @@
+"""Reminder pages: the calendar, marking done, and HQ's per-year dates."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from keqi.core.numbers import parse_date
+from keqi.cultivation.filters import Filters
+from keqi.cultivation.libraries import scope_area_ids
+from keqi.cultivation.models import ReminderType
+from keqi.cultivation.reminders import reminder_calendar
+from keqi.cultivation.services import (
+    reminder_complete,
+    reminder_date_set,
+    reminder_reopen,
+)
+from keqi.cultivation.views import area_picked, areas_for
+from keqi.registry.selectors import enterprise_get_for
+
+HOME = "/cultivation/reminders/"
+
+
+@login_required
+def reminders(request: HttpRequest) -> HttpResponse:
+    """Overdue, due-soon, open and done reminders for an enterprise, area or district."""
+    f = Filters(request.GET)
+    today = f.day("on", "查看日期")
+    ahead = _days(f, "ahead", 30)
+    area_id, enterprise_id = f.pk("area"), f.pk("enterprise")
+    scope_area_ids(request.user, area_id)  # 404 for another area
+    enterprise = (
+        enterprise_get_for(request.user, enterprise_id) if enterprise_id else None
+    )
+    cal = reminder_calendar(
+        request.user,
+        today=today,
+        ahead_days=ahead,
+        area_id=area_id,
+        enterprise_id=enterprise_id,
+    )
+    areas = areas_for(request.user)
+    context = {
+        "cal": cal,
+        "areas": areas,
+        "area": area_picked(areas, area_id),
+        "enterprise": enterprise,
+        "here": request.get_full_path(),
+        "errors": f.errors,
+    }
+    return render(request, "cultivation/reminders.html", context)
+
+
+def _days(f: Filters, name: str, default: int) -> int:
+    raw = f.query.get(name, "").strip()
+    if raw.isdigit() and 1 <= int(raw) <= 366:
+        return int(raw)
+    if raw:
+        f.errors.append(f"提前天数：“{raw}”应为 1 到 366 之间的整数")
+    return default
+
+
+def _back(request: HttpRequest) -> str:
+    nxt = request.POST.get("next", "")
+    return nxt if nxt.startswith(HOME) else HOME
+
+
+@login_required
+@require_POST
+def reminder_mark(request: HttpRequest) -> HttpResponse:
+    """Mark a reminder done (or undo it) for one enterprise and year."""
+    rt = get_object_or_404(ReminderType, code=request.POST.get("type", ""))
+    pk, year = request.POST.get("enterprise", ""), request.POST.get("year", "")
+    if not (pk.isdigit() and year.isdigit()):
+        messages.error(request, "参数无效：缺少企业或年度")
+        return redirect(_back(request))
+    enterprise = enterprise_get_for(request.user, int(pk))
+    if request.POST.get("action") == "reopen":
+        reminder_reopen(
+            reminder_type=rt, enterprise=enterprise, year=int(year), actor=request.user
+        )
+        messages.success(request, f"已撤销“{rt.name}”的完成标记：{enterprise.name}")
+        return redirect(_back(request))
+    try:
+        done_on = parse_date(request.POST.get("done_on")) or timezone.localdate()
+    except ValueError as exc:
+        messages.error(request, f"完成日期：{exc}")
+        return redirect(_back(request))
+    reminder_complete(
+        reminder_type=rt,
+        enterprise=enterprise,
+        year=int(year),
+        done_on=done_on,
+        note=request.POST.get("note", ""),
+        actor=request.user,
+    )
+    messages.success(request, f"已标记完成：{enterprise.name} {year}年{rt.name}")
+    return redirect(_back(request))
+
+
+@login_required
+def reminder_settings(request: HttpRequest) -> HttpResponse:
+    """The reminder types and their per-year dates; HQ adds a year's dates."""
+    errors: list[str] = []
+    if request.method == "POST":
+        if not request.user.is_hq:  # type: ignore[union-attr]
+            raise PermissionDenied("只有指挥部管理员可以设置提醒日期")
+        errors = _set_date(request)
+        if not errors:
+            messages.success(request, "年度提醒日期已保存")
+            return redirect("cultivation:reminder_settings")
+    types = ReminderType.objects.prefetch_related("dates")
+    return render(
+        request,
+        "cultivation/reminder_settings.html",
+        {"types": types, "errors": errors},
+    )
+
+
+def _set_date(request: HttpRequest) -> list[str]:
+    rt = get_object_or_404(ReminderType, code=request.POST.get("type", ""))
+    year = request.POST.get("year", "").strip()
+    if not (year.isdigit() and 1990 <= int(year) <= 2100):
+        return [f"年度：“{year}”不是有效的年份"]
+    try:
+        opens_on = parse_date(request.POST.get("opens_on"))
+        due_on = parse_date(request.POST.get("due_on"))
+    except ValueError as exc:
+        return [f"日期：{exc}"]
+    if due_on is None:
+        return ["截止日期：必填"]
+    try:
+        reminder_date_set(
+            reminder_type=rt,
+            year=int(year),
+            opens_on=opens_on,
+            due_on=due_on,
+            note=request.POST.get("note", ""),
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        return list(exc.messages)
+    return []
