@@ -5,25 +5,37 @@ Each service is atomic and writes its audit row in the same transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from keqi.accounts.models import Unit, UnitKind
+from keqi.accounts.models import Role, Unit, UnitKind
 from keqi.campaign.metrics import METRICS
 from keqi.campaign.models import (
+    Decision,
+    DecisionStatus,
     Measure,
     MeasureUnit,
+    MonthClose,
     Plan,
+    ProgressKind,
+    ProgressReport,
+    ReportAttachment,
     ReportLine,
+    ReportStatus,
+    Source,
     Target,
     TargetUnit,
 )
 from keqi.campaign.planfile import PlanFileError, PlanSpec, plan_file_read
+from keqi.campaign.progress import next_month
 from keqi.core import audit
 
 
@@ -285,3 +297,245 @@ def _drop(rows: Any, label: str, changes: dict[str, list[Any]], **used: Any) -> 
     for row in rows:
         changes[f"{label}.{getattr(row, 'key', None) or row.number}"] = [str(row), None]
         row.delete()
+
+
+# ---------------------------------------------------------------- monthly reports
+
+
+def _may_edit_report(actor: Any, report: ProgressReport) -> None:
+    if actor is None or actor.is_hq:
+        return
+    if actor.role in (Role.MEMBER, Role.AREA_STAFF) and actor.unit_id == report.unit_id:
+        return
+    raise PermissionDenied("只能填报本单位的月报")
+
+
+def _month_closed(report: ProgressReport) -> bool:
+    return MonthClose.objects.filter(plan=report.plan, month=report.month).exists()
+
+
+def report_subjects(
+    plan: Plan, unit: Unit, month: dt.date
+) -> tuple[list[Measure], list[Target], list[Decision]]:
+    """What a unit reports on: its measures, the targets it leads, its open decisions."""
+    measures = list(plan.measures.filter(units=unit).order_by("number").distinct())
+    targets = list(
+        plan.targets.filter(targetunit__unit=unit, targetunit__position=0).order_by(
+            "sort"
+        )
+    )
+    decisions = list(
+        Decision.objects.filter(
+            meeting__plan=plan, owner=unit, meeting__held_on__lt=next_month(month)
+        )
+        .exclude(status=DecisionStatus.DONE, done_on__lt=month)
+        .order_by("due_on", "id")
+    )
+    return measures, targets, decisions
+
+
+def _prefill(plan: Plan, unit: Unit, target: Target, month: dt.date) -> Decimal | None:
+    """What keqi holds: the registry count, or the unit's last submitted figure."""
+    if target.source == Source.AUTO and target.metric in METRICS:
+        day = min(next_month(month) - dt.timedelta(days=1), timezone.localdate())
+        return Decimal(METRICS[target.metric].count(plan.year, day))
+    previous = (
+        ReportLine.objects.filter(
+            target=target,
+            report__unit=unit,
+            report__month__lt=month,
+            report__status=ReportStatus.SUBMITTED,
+            value__isnull=False,
+        )
+        .order_by("-report__month")
+        .first()
+    )
+    return previous.value if previous else None
+
+
+@transaction.atomic
+def progress_report_open(
+    *, plan: Plan, unit: Unit, month: dt.date, actor: Any
+) -> ProgressReport:
+    """The unit's report for the month, created as a pre-filled draft on first open."""
+    month = month.replace(day=1)
+    existing = ProgressReport.objects.filter(plan=plan, unit=unit, month=month).first()
+    if existing is not None:
+        return existing
+    report = ProgressReport(plan=plan, unit=unit, month=month)
+    _may_edit_report(actor, report)
+    if month < plan.start_month:
+        raise ValidationError("该月份早于方案起始月，无需报送")
+    report.save()
+    measures, targets, decisions = report_subjects(plan, unit, month)
+    ReportLine.objects.bulk_create(
+        [ReportLine(report=report, measure=m) for m in measures]
+        + [
+            ReportLine(
+                report=report,
+                target=t,
+                prefilled=(value := _prefill(plan, unit, t, month)),
+                value=value,
+            )
+            for t in targets
+        ]
+        + [ReportLine(report=report, decision=d) for d in decisions]
+    )
+    audit.record(
+        actor=actor,
+        action=CampaignAction.REPORT_SAVE,
+        target=report,
+        changes={"status": [None, report.status]},
+    )
+    return report
+
+
+_REPORT_FIELDS = ["responsible_person", "narrative", "problems", "next_steps"]
+
+
+@transaction.atomic
+def progress_report_save(
+    *,
+    report: ProgressReport,
+    values: dict[str, str],
+    lines: dict[int, dict[str, Any]],
+    actor: Any,
+    reason: str = "",
+) -> ProgressReport:
+    """Save a report's text and figures. A unit edits its draft or a returned report;
+    HQ edits any. After the month is closed a change needs a reason and is flagged."""
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    _may_edit_report(actor, report)
+    locked = report.status == ReportStatus.SUBMITTED
+    if locked and not (actor is None or actor.is_hq):
+        raise ValidationError("月报已报送，如需修改请联系指挥部办公室退回")
+    closed = _month_closed(report)
+    if closed and not reason.strip():
+        raise ValidationError("该月已关账，更正须填写更正原因")
+    given = {k: str(v).strip() for k, v in values.items() if k in _REPORT_FIELDS}
+    changes = audit.diff(audit.snapshot(report, list(given)), given)
+    changes.update(_lines_save(report, lines))
+    for name, value in given.items():
+        setattr(report, name, value)
+    if closed and changes:
+        report.corrected_after_close = True
+    report.save()
+    if changes:
+        action = CampaignAction.REPORT_CORRECT if closed else CampaignAction.REPORT_SAVE
+        audit.record(
+            actor=actor, action=action, target=report, changes=changes, reason=reason
+        )
+    return report
+
+
+def _lines_save(
+    report: ProgressReport, lines: dict[int, dict[str, Any]]
+) -> dict[str, list[Any]]:
+    changes: dict[str, list[Any]] = {}
+    for line in report.lines.select_related("target", "measure", "decision"):
+        new = lines.get(line.pk)
+        if new is None:
+            continue
+        if line.target is not None and line.target.source == Source.AUTO:
+            new = {k: v for k, v in new.items() if k != "value"}
+        value = new.get("value", line.value)
+        if value is not None and value < 0:
+            raise ValidationError(f"{line.target or line.measure}：数值不能为负数")
+        if new.get("progress") and new["progress"] not in ProgressKind.values:
+            raise ValidationError(f"未知的进度：{new['progress']}")
+        fields = ["value", "progress", "note"]
+        before = audit.snapshot(line, fields)
+        for name in fields:
+            if name in new:
+                setattr(line, name, new[name])
+        for name, pair in audit.diff(before, audit.snapshot(line, fields)).items():
+            changes[f"{line.target or line.measure or line.decision}.{name}"] = pair
+        line.save()
+    return changes
+
+
+@transaction.atomic
+def progress_report_submit(
+    *, report: ProgressReport, actor: Any, now: dt.datetime | None = None
+) -> ProgressReport:
+    """Submit (or resubmit) a report; the first submission time decides lateness."""
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    _may_edit_report(actor, report)
+    if report.status == ReportStatus.SUBMITTED:
+        raise ValidationError("月报已报送")
+    moment = now or timezone.now()
+    before = audit.snapshot(report, ["status"])
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_at = moment
+    report.first_submitted_at = report.first_submitted_at or moment
+    report.return_reason = ""
+    report.save()
+    audit.record(
+        actor=actor,
+        action=CampaignAction.REPORT_SUBMIT,
+        target=report,
+        changes=audit.diff(before, {"status": report.status}),
+    )
+    return report
+
+
+@transaction.atomic
+def progress_report_return(
+    *, report: ProgressReport, reason: str, actor: Any
+) -> ProgressReport:
+    """HQ sends a submitted report back to its unit for correction, saying why."""
+    ensure_hq(actor)
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError("只能退回已报送的月报")
+    if not reason.strip():
+        raise ValidationError("请填写退回原因")
+    report.status = ReportStatus.RETURNED
+    report.return_reason = reason.strip()
+    report.returned_count += 1
+    report.save()
+    audit.record(
+        actor=actor,
+        action=CampaignAction.REPORT_RETURN,
+        target=report,
+        changes={"status": [ReportStatus.SUBMITTED, ReportStatus.RETURNED]},
+        reason=reason,
+    )
+    return report
+
+
+@transaction.atomic
+def report_attachment_add(
+    *, report: ProgressReport, upload: Any, actor: Any
+) -> ReportAttachment:
+    """Attach evidence to a report the actor may edit."""
+    _may_edit_report(actor, report)
+    if upload.size > 20 * 1024 * 1024:
+        raise ValidationError("附件不能超过 20MB")
+    row = ReportAttachment(report=report, name=upload.name[:200], uploaded_by=actor)
+    row.file.save(upload.name, upload, save=False)
+    row.save()
+    audit.record(
+        actor=actor,
+        action=CampaignAction.REPORT_ATTACH,
+        target=report,
+        changes={"attachment": [None, row.name]},
+    )
+    return row
+
+
+@transaction.atomic
+def month_close(*, plan: Plan, month: dt.date, actor: Any) -> MonthClose:
+    """Close a month after the summary is sent up; later corrections are flagged."""
+    ensure_hq(actor)
+    row, created = MonthClose.objects.get_or_create(
+        plan=plan, month=month.replace(day=1)
+    )
+    if created:
+        audit.record(
+            actor=actor,
+            action=CampaignAction.MONTH_CLOSE,
+            target=plan,
+            changes={"closed": [None, f"{month:%Y-%m}"]},
+        )
+    return row
