@@ -17,6 +17,9 @@ from django.db import models
 
 MONEY_PLACES = Decimal("0.000001")  # the registry keeps 6 places of 万元 (= 0.01 元)
 MAX_MONEY = Decimal("1e14")  # DecimalField(max_digits=20, decimal_places=6)
+# Excel keeps 15 significant digits, and so does SQLite's NUMERIC column (as REAL):
+# a longer amount would silently change, so it is refused.
+MAX_DIGITS = 15
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _DATE_PATTERNS = (
@@ -118,6 +121,8 @@ def clean_money(raw: Any, unit_factor: int = 1) -> Decimal | None:
         raise CellProblem("金额精度超过0.01元，无法精确保存")
     if abs(exact) >= MAX_MONEY:
         raise CellProblem("金额过大，超出可保存的范围")
+    if len(exact.normalize().as_tuple().digits) > MAX_DIGITS:
+        raise CellProblem(f"有效数字超过{MAX_DIGITS}位，无法精确保存")
     return exact
 
 
