@@ -1,0 +1,68 @@
+"""Production settings pass Django's deployment checks, and sessions expire."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def production_env(tmp_path: Path) -> dict[str, str]:
+    """The environment a production install sets (nothing else differs)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KEQI_")}
+    env.update(
+        KEQI_DEBUG="0",
+        KEQI_SECRET_KEY=secrets.token_urlsafe(64),
+        KEQI_SECURE_COOKIES="1",
+        KEQI_SSL_REDIRECT="1",
+        KEQI_HSTS_SECONDS="31536000",
+        KEQI_ALLOWED_HOSTS="keqi.example.gov.cn",
+        KEQI_VAR_DIR=str(tmp_path),
+        KEQI_DATABASE_URL=f"sqlite:///{tmp_path / 'check.sqlite3'}",
+    )
+    return env
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_check_deploy_fails_without_https_settings(tmp_path: Path) -> None:
+    """The check is real: development settings are not fit for production."""
+    env = production_env(tmp_path)
+    env.update(KEQI_SECURE_COOKIES="0", KEQI_SSL_REDIRECT="0", KEQI_HSTS_SECONDS="0")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SESSION_COOKIE_SECURE" in result.stderr + result.stdout
+
+
+def test_sessions_expire_after_a_working_day_and_when_the_browser_closes() -> None:
+    assert 0 < settings.SESSION_COOKIE_AGE <= 12 * 3600
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+    assert settings.SESSION_COOKIE_HTTPONLY is True
+
+
+def test_csrf_protection_is_switched_on() -> None:
+    assert "django.middleware.csrf.CsrfViewMiddleware" in settings.MIDDLEWARE
