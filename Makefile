@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/keqi
+PORT ?= 8000
 
 .PHONY: install demo test test-sqlite test-postgres lint docs clean serve
 
@@ -15,10 +16,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## .venv with the `keqi` command in .venv/bin/keqi
 
-demo: $(STAMP) ## set up SQLite, load demo data, print accounts, serve on 127.0.0.1:8000
+demo: $(STAMP) ## set up SQLite, load demo data, print accounts, serve on 127.0.0.1:$(PORT) (make demo PORT=8001)
 	KEQI_DEBUG=1 $(BIN)/keqi init
 	KEQI_DEBUG=1 $(BIN)/keqi demo
-	KEQI_DEBUG=1 $(BIN)/keqi serve --host 127.0.0.1 --port 8000
+	KEQI_DEBUG=1 KEQI_CSRF_TRUSTED_ORIGINS=http://127.0.0.1:$(PORT) $(BIN)/keqi serve --host 127.0.0.1 --port $(PORT)
+
+docs: $(STAMP) ## regenerate the generated docs (docs/cli.md from every --help)
+	$(BIN)/python -m keqi.core.docs_cli > docs/cli.md.tmp && mv docs/cli.md.tmp docs/cli.md
 
 test: $(STAMP) lint test-sqlite test-postgres ## the whole suite, on SQLite and (when reachable) PostgreSQL
 
