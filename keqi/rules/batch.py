@@ -106,6 +106,7 @@ class Lookup:
     common: int
     doubled: bool
     low: int
+    index: npt.NDArray[np.integer]
     lows: npt.NDArray[np.integer]
     highs: npt.NDArray[np.integer]
 
@@ -134,11 +135,19 @@ def prepare(table: BandTable) -> Lookup:
     index = np.searchsorted(
         np.array(keys, dtype=np.int64), np.arange(low, high + 1), "right"
     )
+    if not all(isinstance(b.value, int | tuple) for b in table.bands):
+        empty = np.zeros(0, dtype=np.int16)
+        return Lookup(common, doubled, low, index, empty, empty)
     lo_pts, hi_pts = band_ranges(table)
     small = lo_pts.min() >= -(1 << 14) and hi_pts.max() < 1 << 14
     kind = np.int16 if small else np.int64
     return Lookup(
-        common, doubled, low, lo_pts[index].astype(kind), hi_pts[index].astype(kind)
+        common,
+        doubled,
+        low,
+        index,
+        lo_pts[index].astype(kind),
+        hi_pts[index].astype(kind),
     )
 
 
@@ -172,6 +181,39 @@ def band_lookup(
     look = prepare(table)
     key = band_keys(num, den, look) - look.low
     return (np.take(look.lows, key, mode="clip"), np.take(look.highs, key, mode="clip"))
+
+
+def band_index(
+    num: npt.NDArray[np.integer], den: npt.NDArray[np.integer] | int, table: BandTable
+) -> npt.NDArray[np.integer]:
+    """Index (in band order) of the band holding ``num/den``, per row."""
+    look = prepare(table)
+    return np.take(look.index, band_keys(num, den, look) - look.low, mode="clip")
+
+
+def ratio_test(
+    num: npt.NDArray[np.integer], den: npt.NDArray[np.integer], thr: Threshold
+) -> Mask:
+    """``num/den op thr`` by cross-multiplication; false where ``den <= 0``."""
+    frac: Fraction = thr.value
+    _check_range(num, frac.denominator)
+    _check_range(den, max(frac.numerator, 1))
+    lhs = num * frac.denominator
+    rhs = den * frac.numerator
+    ops: dict[str, Callable[[I64, I64], Mask]] = {
+        ">=": np.greater_equal,
+        ">": np.greater,
+        "<=": np.less_equal,
+        "<": np.less,
+    }
+    out: Mask = ops[thr.op](lhs, rhs) & (den > 0)
+    return out
+
+
+def pin_expert(low: I64, high: I64, point: Column) -> tuple[I64, I64]:
+    """Replace a range by an expert point lying inside it (as the scalar path)."""
+    use = point.known & (low != high) & (low <= point.values) & (point.values <= high)
+    return np.where(use, point.values, low), np.where(use, point.values, high)
 
 
 def band_points(
@@ -245,3 +287,42 @@ def tri_codes(values: Sequence[Tri]) -> I8:
 
 
 BatchEvaluator = Callable[[Mapping[str, Column], date, object], BatchResult]
+
+
+LIMB = 25
+LIMB_MASK = (1 << LIMB) - 1
+Limbs = tuple[I64, I64, I64]
+
+
+def limbs(value: I64) -> tuple[I64, I64]:
+    """Split ``|value| < 2**50`` into ``(high, low)`` with ``value = high*2**25 + low``."""
+    v = value.astype(np.int64, copy=False)
+    return v >> LIMB, v & LIMB_MASK
+
+
+def limb_product(a: I64, b: I64) -> Limbs:
+    """``a*b`` as three base-2**25 digits, each well inside ``int64``."""
+    a1, a0 = limbs(a)
+    b1, b0 = limbs(b)
+    return a1 * b1, a1 * b0 + a0 * b1, a0 * b0
+
+
+def limb_sign(hi: I64, mid: I64, lo: I64) -> I8:
+    """Sign (−1, 0, 1) of ``hi*2**50 + mid*2**25 + lo`` after carrying."""
+    mid = mid + (lo >> LIMB)
+    lo = lo & LIMB_MASK
+    hi = hi + (mid >> LIMB)
+    mid = mid & LIMB_MASK
+    rest = ((mid | lo) != 0).view(np.int8)
+    out: I8 = np.where(hi != 0, np.sign(hi), rest).astype(np.int8)
+    return out
+
+
+def limb_combination(terms: Sequence[tuple[int, Limbs]]) -> Limbs:
+    """``Σ c*T`` digit by digit (constants small enough not to overflow)."""
+    if sum(abs(c) for c, _ in terms) >= 1 << 10:
+        raise BatchError("系数过大，批量计算会溢出")
+    hi = sum(c * t[0] for c, t in terms)
+    mid = sum(c * t[1] for c, t in terms)
+    lo = sum(c * t[2] for c, t in terms)
+    return hi, mid, lo  # type: ignore[return-value]

@@ -9,7 +9,7 @@ from datetime import date
 from keqi.rules.batch import BatchResult, Column
 from keqi.rules.facts import EnterpriseFacts
 from keqi.rules.params import ParamSet
-from keqi.rules.programmes import tech_sme_batch
+from keqi.rules.programmes import high_tech_batch, tech_sme_batch
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,12 @@ BATCH_PROGRAMMES: dict[str, BatchProgramme] = {
         tech_sme_batch.build_columns,
         tech_sme_batch.evaluate_columns,
         tech_sme_batch.column_kinds,
+    ),
+    "high_tech": BatchProgramme(
+        "high_tech",
+        high_tech_batch.build_columns,
+        high_tech_batch.evaluate_columns,
+        high_tech_batch.column_kinds,
     ),
 }
 

@@ -31,6 +31,10 @@ class Ctx:
                 self.used.append(ref)
         return self.params.value(pid, self.as_of)
 
+    def use(self, pid: str) -> None:
+        """Mark ``pid`` as used without reading it (batch paths)."""
+        self._get(pid)
+
     def integer(self, pid: str) -> int:
         """An integer parameter."""
         return _typed(pid, self._get(pid), int)

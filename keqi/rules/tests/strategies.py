@@ -46,6 +46,20 @@ QUAL_KINDS = [
     "参与制定标准",
 ]
 LEVELS = ["国家级", "省级（市级）", "区级", None]
+EXPERT_IDS = [
+    "high_tech.tech_advance",
+    "high_tech.core_support",
+    "high_tech.ip_quantity",
+    "high_tech.ip_acquisition",
+    "high_tech.standard_bonus",
+    "high_tech.conversion",
+    "high_tech.rd_management",
+    "high_tech.rd_platform",
+    "high_tech.conversion_scheme",
+    "high_tech.talent",
+    "high_tech.net_asset_growth",
+    "high_tech.sales_growth",
+]
 CREDIT_KINDS = [
     "重大安全事故",
     "重大质量事故",
@@ -175,6 +189,11 @@ def enterprise(draw: st.DrawFn, as_of: date) -> EnterpriseFacts:
         ip=ip,
         qualifications=quals,
         credit_records=credit,
+        expert_points=draw(
+            st.dictionaries(
+                st.sampled_from(EXPERT_IDS), st.integers(-1, 31), max_size=11
+            )
+        ),
         niche_years=draw(st.sampled_from([None, 0, 1, 2, 3, 5])),
         strategic_emerging=draw(st.sampled_from([None, True, False])),
     )

@@ -1,0 +1,308 @@
+"""Columnar path for 高新技术企业; must agree with :mod:`.high_tech` exactly.
+
+Year slots: ``1`` is the oldest of the three accounting years, ``3`` the most
+recent; ``n_years`` (0–3) says how many of them the enterprise operated.  The
+growth formula needs products of two amounts (up to 2**100), so it is computed in
+three base-2**25 digits (see :func:`keqi.rules.batch.limb_product`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from fractions import Fraction
+
+import numpy as np
+
+from keqi.rules.batch import (
+    I8,
+    I64,
+    BatchResult,
+    Column,
+    Mask,
+    band_index,
+    band_lookup,
+    band_ranges,
+    limb_combination,
+    limb_product,
+    limb_sign,
+    pin_expert,
+    ratio_test,
+    scaled,
+    threshold_test,
+    tri_and,
+    tri_codes,
+    tri_from,
+)
+from keqi.rules.context import Ctx
+from keqi.rules.facts import EnterpriseFacts
+from keqi.rules.numbers import BandTable
+from keqi.rules.params import ParamSet
+from keqi.rules.programmes import high_tech
+from keqi.rules.programmes import high_tech_score as score
+
+SLOTS = (1, 2, 3)
+YEARLY = ("rd_expense", "rd_domestic", "sales_revenue", "net_assets", "conversions")
+LATEST = ("staff_total", "tech_staff", "high_tech_revenue", "total_revenue")
+CODED = ("11.2", "11.3", "11.8")
+LISTED = (
+    "high_tech.tech_advance",
+    "high_tech.core_support",
+    "high_tech.ip_quantity",
+    "high_tech.ip_acquisition",
+    "high_tech.standard_bonus",
+    "high_tech.rd_management",
+    "high_tech.rd_platform",
+    "high_tech.conversion_scheme",
+    "high_tech.talent",
+)
+PINNED = (
+    "high_tech.conversion",
+    "high_tech.net_asset_growth",
+    "high_tech.sales_growth",
+)
+
+
+def _value(facts: EnterpriseFacts, year: int, name: str) -> int | None:
+    value = facts.figure(year, name)
+    if value is None or name in ("conversions", "staff_total", "tech_staff"):
+        return value  # type: ignore[return-value]
+    return scaled(value)  # type: ignore[arg-type]
+
+
+def build_columns(
+    facts: Iterable[EnterpriseFacts], as_of: date, params: ParamSet
+) -> dict[str, Column]:
+    """Columns for :func:`evaluate_columns` (Python, once per batch)."""
+    rows = list(facts)
+    ctx = Ctx(params, as_of)
+    latest = high_tech.latest_year(ctx)
+    cols: dict[str, Column] = {
+        "days": Column.of(
+            [
+                None if f.founded_on is None else (as_of - f.founded_on).days
+                for f in rows
+            ],
+            np.int32,
+        ),
+        "n_years": Column.of(
+            [len(score.operating_years(f, ctx)) for f in rows], np.int8
+        ),
+    }
+    for slot in SLOTS:
+        for name in YEARLY:
+            cols[f"{name}.{slot}"] = Column.of(
+                [_value(f, latest - 3 + slot, name) for f in rows]
+            )
+    for name in LATEST:
+        cols[name] = Column.of([_value(f, latest, name) for f in rows])
+    cols |= _listed(rows, ctx)
+    for item in PINNED:
+        cols["expert." + item] = Column.of([f.expert_points.get(item) for f in rows])
+    return cols
+
+
+def _listed(rows: list[EnterpriseFacts], ctx: Ctx) -> dict[str, Column]:
+    """Status codes and points that come from lists (IP, titles, records)."""
+    codes: dict[str, list[object]] = {cid: [] for cid in CODED}
+    lows: dict[str, list[int | None]] = {item: [] for item in LISTED}
+    highs: dict[str, list[int | None]] = {item: [] for item in LISTED}
+    for facts in rows:
+        for cond in (
+            high_tech.core_ip(facts, ctx),
+            high_tech.field_condition(facts, ctx),
+            high_tech.incident(facts, ctx),
+        ):
+            codes[cond.id].append(cond.status)
+        for item in score.score_items(facts, ctx):
+            if item.id in lows:
+                lows[item.id].append(item.low)
+                highs[item.id].append(item.high)
+    ones = np.ones(len(rows), bool)
+    out = {"status." + c: Column(tri_codes(v), ones) for c, v in codes.items()}  # type: ignore[arg-type]
+    out |= {f"lo.{i}": Column.of(v, np.int16) for i, v in lows.items()}
+    return out | {f"hi.{i}": Column.of(v, np.int16) for i, v in highs.items()}
+
+
+def _included(cols: Mapping[str, Column]) -> dict[int, Mask]:
+    n = cols["n_years"].values
+    return {slot: n >= 4 - slot for slot in SLOTS}
+
+
+def _sum(
+    cols: Mapping[str, Column], name: str, inc: dict[int, Mask]
+) -> tuple[I64, Mask]:
+    """Sum over the operated years and whether every one of them is known."""
+    total = np.zeros(len(cols["n_years"].values), dtype=np.int64)
+    known = inc[3].copy()
+    for slot in SLOTS:
+        col = cols[f"{name}.{slot}"]
+        total += col.values * inc[slot]
+        known &= col.known | ~inc[slot]
+    return total, known
+
+
+def _rd(cols: Mapping[str, Column], ctx: Ctx, inc: dict[int, Mask]) -> I8:
+    rd, rd_known = _sum(cols, "rd_expense", inc)
+    sales, sales_known = _sum(cols, "sales_revenue", inc)
+    table = ctx.bands("high_tech.rd_rate_bands")
+    latest = cols["sales_revenue.3"]
+    idx = band_index(latest.values, 10_000, table)
+    ok = np.zeros(len(rd), dtype=np.bool_)
+    for i, band in enumerate(table.bands):
+        rate = band.value
+        assert isinstance(rate, Fraction)
+        passed = (rd * rate.denominator >= rate.numerator * sales) & (sales > 0)
+        ok |= passed & (idx == i)
+    return tri_from(ok, rd_known & sales_known & latest.known)
+
+
+def _ratio(cols: Mapping[str, Column], num: str, den: str, pid: str, ctx: Ctx) -> I8:
+    a, b = cols[num], cols[den]
+    return tri_from(
+        ratio_test(a.values, b.values, ctx.threshold(pid)), a.known & b.known
+    )
+
+
+def _domestic(cols: Mapping[str, Column], ctx: Ctx, inc: dict[int, Mask]) -> I8:
+    inside, k1 = _sum(cols, "rd_domestic", inc)
+    total, k2 = _sum(cols, "rd_expense", inc)
+    ok = ratio_test(inside, total, ctx.threshold("high_tech.domestic_share"))
+    return tri_from(ok, k1 & k2)
+
+
+def _conversion(
+    cols: Mapping[str, Column], ctx: Ctx, inc: dict[int, Mask]
+) -> tuple[I64, I64]:
+    table = ctx.bands("high_tech.conversion_points")
+    total, known = _sum(cols, "conversions", inc)
+    n = cols["n_years"].values.astype(np.int64)
+    lo, hi = band_lookup(total, np.maximum(n, 1), table)
+    some = n > 0
+    lo, hi = lo * some, hi * some
+    top = int(band_ranges(table)[1].max())
+    lo, hi = np.where(known | ~some, lo, 0), np.where(known | ~some, hi, top)
+    return pin_expert(lo, hi, cols["expert.high_tech.conversion"])
+
+
+def _edges(table: BandTable) -> list[tuple[Fraction, bool]]:
+    return [(b.lower, b.lower_closed) for b in table.bands[1:] if b.lower is not None]
+
+
+def _growth_index(
+    cols: Mapping[str, Column], name: str, table: BandTable
+) -> tuple[I64, I64]:
+    """Band index of the two-year and the three-year formula."""
+    v1, v2, v3 = (cols[f"{name}.{s}"].values.astype(np.int64) for s in SLOTS)
+    p_sq, p_13, p_12 = limb_product(v2, v2), limb_product(v1, v3), limb_product(v1, v2)
+    sign3 = np.sign(v1) * np.sign(v2)
+    sign2 = np.sign(v2)
+    two = np.zeros(len(v1), dtype=np.int64)
+    three = np.zeros(len(v1), dtype=np.int64)
+    for edge, closed in _edges(table):
+        a, b = edge.numerator, edge.denominator
+        e2 = (b * (v3 - v2) - a * v2) * sign2
+        e3 = limb_sign(*limb_combination([(b, p_sq), (b, p_13), (-2 * (a + b), p_12)]))
+        e3 = e3 * sign3
+        two += (e2 >= 0) if closed else (e2 > 0)
+        three += (e3 >= 0) if closed else (e3 > 0)
+    return two, three
+
+
+def _growth(
+    cols: Mapping[str, Column], ctx: Ctx, item: str, inc: dict[int, Mask]
+) -> tuple[I64, I64]:
+    name, _ = score.GROWTH_ITEMS[item]
+    table = ctx.bands("high_tech.growth_points")
+    lows, highs = band_ranges(table)
+    n = cols["n_years"].values
+    v1, v2 = cols[f"{name}.1"].values, cols[f"{name}.2"].values
+    two, three = _growth_index(cols, name, table)
+    idx = np.where((n == 3) & (v1 != 0), three, two)
+    lo, hi = lows[idx] * (v2 != 0), highs[idx] * (v2 != 0)
+    known = np.ones(len(n), dtype=np.bool_)
+    for slot in SLOTS:
+        known &= cols[f"{name}.{slot}"].known | ~inc[slot]
+    lo, hi = np.where(known, lo, 0), np.where(known, hi, highs.max())
+    lo, hi = pin_expert(lo, hi, cols["expert." + item])
+    if np.any(n == 1):
+        one = ctx.integer("high_tech.growth_one_year_points")
+        lo, hi = np.where(n == 1, one, lo), np.where(n == 1, one, hi)
+    return np.where(n == 0, 0, lo), np.where(n == 0, 0, hi)
+
+
+def scores(
+    cols: Mapping[str, Column], ctx: Ctx, inc: dict[int, Mask]
+) -> tuple[I64, I64]:
+    """Innovation score range per enterprise (IP group capped at 30)."""
+    ip_lo = sum(cols[f"lo.{i}"].values.astype(np.int64) for i in score.IP_GROUP)
+    ip_hi = sum(cols[f"hi.{i}"].values.astype(np.int64) for i in score.IP_GROUP)
+    rest = [i for i in LISTED if i not in score.IP_GROUP]
+    lo = np.minimum(ip_lo, score.IP_CAP) + sum(cols[f"lo.{i}"].values for i in rest)
+    hi = np.minimum(ip_hi, score.IP_CAP) + sum(cols[f"hi.{i}"].values for i in rest)
+    parts = [
+        _conversion(cols, ctx, inc),
+        _growth(cols, ctx, "high_tech.net_asset_growth", inc),
+        _growth(cols, ctx, "high_tech.sales_growth", inc),
+    ]
+    for plo, phi in parts:
+        lo, hi = lo + plo, hi + phi
+    return lo, hi
+
+
+def evaluate_columns(
+    cols: Mapping[str, Column], as_of: date, params: ParamSet
+) -> BatchResult:
+    """Evaluate 32号 for every row of ``cols`` on ``as_of``."""
+    ctx = Ctx(params, as_of)
+    high_tech.latest_year(ctx)
+    inc = _included(cols)
+    days = cols["days"]
+    statuses = {cid: cols["status." + cid].values.astype(np.int8) for cid in CODED}
+    statuses["11.1"] = tri_from(
+        threshold_test(days.values, ctx.threshold("high_tech.registered_min_days")),
+        days.known,
+    )
+    statuses["11.4"] = _ratio(
+        cols, "tech_staff", "staff_total", "high_tech.staff_ratio", ctx
+    )
+    statuses["11.5"] = _rd(cols, ctx, inc)
+    statuses["11.5b"] = _domestic(cols, ctx, inc)
+    statuses["11.6"] = _ratio(
+        cols, "high_tech_revenue", "total_revenue", "high_tech.product_share", ctx
+    )
+    lo, hi = scores(cols, ctx, inc)
+    need = ctx.threshold("high_tech.pass_score")
+    passed, failed = threshold_test(lo, need), ~threshold_test(hi, need)
+    statuses["11.7"] = (passed.view(np.int8) + (~failed).view(np.int8)).astype(np.int8)
+    overall = tri_and(*statuses.values())
+    route = np.zeros(len(overall), dtype=np.int8)
+    return BatchResult(high_tech.KEY, overall, route, lo, hi, statuses, _flags(ctx))
+
+
+def _flags(ctx: Ctx) -> tuple[str, ...]:
+    """Every flagged parameter the scalar path may use (a superset per row)."""
+    for pid in (
+        "high_tech.growth_points",
+        "high_tech.conversion_points",
+        "high_tech.ip_acquisition_other",
+        "high_tech.growth_one_year_points",
+    ):
+        ctx.use(pid)
+    return ctx.flags()
+
+
+def column_kinds(as_of: date, params: ParamSet) -> dict[str, str]:
+    """Name → kind of every input column (for synthetic benchmarks)."""
+    kinds = {"days": "day", "n_years": "year"}
+    kinds |= {
+        f"{n}.{s}": ("small" if n == "conversions" else "amount")
+        for n in YEARLY
+        for s in SLOTS
+    }
+    kinds |= {
+        n: ("count" if n in ("staff_total", "tech_staff") else "amount") for n in LATEST
+    }
+    kinds |= {"status." + c: "status" for c in CODED}
+    kinds |= {f"{p}.{i}": "small" for i in LISTED for p in ("lo", "hi")}
+    return kinds | {"expert." + i: "small" for i in PINNED}
