@@ -34,7 +34,7 @@ def percent(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | N
     hundredths = Fraction(numerator) * 10000 / Fraction(denominator)
     sign = -1 if hundredths < 0 else 1
     rounded = int(abs(hundredths) + Fraction(1, 2))  # floor(|x| + ½): half up
-    return Decimal(sign * rounded) / 100
+    return Decimal(sign * rounded).scaleb(-2)
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,11 @@ class EnterpriseRd:
         return (
             self.rd is not None and self.rd_prev is not None and self.rd < self.rd_prev
         )
+
+    @property
+    def flag_names(self) -> str:
+        """The flags in Chinese, for pages and exports."""
+        return "、".join(FLAG_LABELS[c] for c in self.flags)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from keqi.cultivation import views, views_reminders
+from keqi.cultivation import views, views_rd, views_reminders
 
 app_name = "cultivation"
 urlpatterns = [
@@ -25,4 +25,9 @@ urlpatterns += [
         views_reminders.reminder_settings,
         name="reminder_settings",
     ),
+]
+urlpatterns += [
+    path("rd/", views_rd.rd_monitor, name="rd_monitor"),
+    path("rd/list/", views_rd.rd_list, name="rd_list"),
+    path("rd/export.xlsx", views_rd.rd_export, name="rd_export"),
 ]

@@ -1,0 +1,118 @@
+"""R&D monitoring pages (研发投入监测): the monitor, the lists behind it, the export."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from keqi.cultivation.filters import Filters
+from keqi.cultivation.libraries import scope_area_ids
+from keqi.cultivation.rd import (
+    FLAG_RULES,
+    NO_INDUSTRY,
+    RdGroup,
+    default_year,
+    rd_report,
+)
+from keqi.cultivation.rd_export import rd_workbook
+from keqi.cultivation.views import area_picked, areas_for
+from keqi.registry.models import KeyIndustry
+
+INDUSTRIES = [*KeyIndustry.values, NO_INDUSTRY]
+SHOWS = {
+    "reporting": ("已填报研发费用的企业", lambda g: g.reporting),
+    "with_rd": ("有研发投入的企业", lambda g: g.with_rd),
+    "intensity": (
+        "计入研发投入强度的企业（研发费用、销售收入均已填报）",
+        lambda g: g.intensity_basis,
+    ),
+    "both": ("两年均填报研发费用的企业（同比口径）", lambda g: g.both_years),
+    "fell": ("研发费用下降的企业", lambda g: g.fell),
+    "flagged": ("有异常提示的企业", lambda g: g.flagged),
+}
+
+
+def _filters(request: HttpRequest) -> tuple[Filters, int, int | None, str]:
+    f = Filters(request.GET)
+    year = f.year("year", "年度", default_year(timezone.localdate()))
+    area_id = f.pk("area")
+    scope_area_ids(request.user, area_id)  # 404 for another area
+    return f, year, area_id, f.choice("industry", INDUSTRIES)
+
+
+def _links(year: int, area_id: int | None, industry: str) -> dict[str, str]:
+    base = {"year": year}
+    if area_id:
+        base["area"] = area_id
+    if industry:
+        base["industry"] = industry  # type: ignore[assignment]
+    url = reverse("cultivation:rd_list")
+    return {show: f"{url}?{urlencode({**base, 'show': show})}" for show in SHOWS}
+
+
+@login_required
+def rd_monitor(request: HttpRequest) -> HttpResponse:
+    """Totals by area and by 重点产业, with each number linked to its enterprises."""
+    f, year, area_id, industry = _filters(request)
+    report = rd_report(request.user, year, area_id, industry)
+    areas = areas_for(request.user)
+    by_area = [(g, _links(year, int(g.key), industry)) for g in report.areas]
+    by_industry = [(g, _links(year, area_id, g.key)) for g in report.industries]
+    context = {
+        "report": report,
+        "total": (report.total, _links(year, area_id, industry)),
+        "by_area": by_area,
+        "by_industry": by_industry,
+        "rules": FLAG_RULES,
+        "industries": INDUSTRIES,
+        "industry": industry,
+        "areas": areas,
+        "area": area_picked(areas, area_id),
+        "export": f"{reverse('cultivation:rd_export')}?{request.GET.urlencode()}",
+        "errors": f.errors,
+    }
+    return render(request, "cultivation/rd_monitor.html", context)
+
+
+@login_required
+def rd_list(request: HttpRequest) -> HttpResponse:
+    """The enterprises behind one number of the monitor."""
+    f, year, area_id, industry = _filters(request)
+    show = f.choice("show", list(SHOWS)) or "reporting"
+    title, pick = SHOWS[show]
+    group: RdGroup = rd_report(request.user, year, area_id, industry).total
+    areas = areas_for(request.user)
+    context = {
+        "year": year,
+        "title": title,
+        "rows": pick(group),
+        "area": area_picked(areas, area_id),
+        "industry": industry,
+        "errors": f.errors,
+    }
+    return render(request, "cultivation/rd_list.html", context)
+
+
+@login_required
+def rd_export(request: HttpRequest) -> HttpResponse:
+    """The monitor as an Excel workbook, with the same filters and scope."""
+    _, year, area_id, industry = _filters(request)
+    report = rd_report(request.user, year, area_id, industry)
+    buffer = BytesIO()
+    rd_workbook(report).save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = quote(f"研发投入监测_{year}.xlsx")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"rd_{year}.xlsx\"; filename*=UTF-8''{filename}"
+    )
+    return response
