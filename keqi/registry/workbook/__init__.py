@@ -12,7 +12,7 @@ from __future__ import annotations
 from keqi.registry.workbook.importer import import_workbook
 from keqi.registry.workbook.result import CellError, ImportResult, RowChange
 from keqi.registry.workbook.template import write_template
-from keqi.registry.workbook.writer import export_registry, registry_tables
+from keqi.registry.workbook.writer import export_registry, registry_tables, xlsx_bytes
 
 __all__ = [
     "CellError",
@@ -22,4 +22,5 @@ __all__ = [
     "import_workbook",
     "registry_tables",
     "write_template",
+    "xlsx_bytes",
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -130,7 +130,7 @@ def header_note(column: Column) -> str:
     return "\n".join(lines)
 
 
-def write_template(path: Path) -> None:
+def write_template(path: Path | BinaryIO) -> None:
     """Write the blank template (.xlsx) with notes, drop-downs and example rows."""
     book = Workbook()
     guide = book.active

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -116,15 +117,26 @@ def _table(spec: SheetSpec, rows: Iterable[Any]) -> Table:
     return Table(spec, [c.header for c in spec.columns] + extra_keys, body)
 
 
+def xlsx_bytes(tables: list[Table]) -> bytes:
+    """The tables as the bytes of an .xlsx file (for a download)."""
+    buffer = io.BytesIO()
+    _book(tables).save(buffer)
+    return buffer.getvalue()
+
+
+def _book(tables: list[Table]) -> Workbook:
+    book = Workbook()
+    book.remove(book.active)
+    for table in tables:
+        write_sheet(book.create_sheet(table.spec.name), table)
+    return book
+
+
 def write_tables(path: Path, tables: list[Table]) -> None:
     """Write to .xlsx, or to a folder of UTF-8 CSV files when `path` has no suffix."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        book = Workbook()
-        book.remove(book.active)
-        for table in tables:
-            write_sheet(book.create_sheet(table.spec.name), table)
-        book.save(path)
+        _book(tables).save(path)
     elif suffix in ("", ".csv"):
         _write_csv_folder(path.with_suffix("") if suffix else path, tables)
     else:
