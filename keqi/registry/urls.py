@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from keqi.registry import views
+from keqi.registry import views_workbook as wb
 
 app_name = "registry"
 
@@ -56,4 +57,12 @@ urlpatterns = [
         CREDIT,
         name="credit_delete",
     ),
+    path("import/", wb.workbook_import, name="import"),
+    path(
+        "import/<str:token>/confirm/",
+        wb.workbook_import_confirm,
+        name="workbook_import_confirm",
+    ),
+    path("import/template/", wb.workbook_template, name="workbook_template"),
+    path("export/", wb.workbook_export, name="export"),
 ]
