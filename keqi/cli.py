@@ -57,7 +57,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser = add_parser  # type: ignore[method-assign]
     for module_name in COMMAND_MODULES:
         importlib.import_module(module_name).register(sub)
+    _translate_tree(parser)
     return parser
+
+
+def _translate_tree(parser: argparse.ArgumentParser) -> None:
+    """Chinese help for nested subcommands too (e.g. `keqi plan show`)."""
+    parser.formatter_class = ChineseHelpFormatter
+    _translate(parser)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                _translate_tree(child)
 
 
 def setup_django() -> None:
