@@ -307,14 +307,14 @@ def limb_product(a: I64, b: I64) -> Limbs:
     return a1 * b1, a1 * b0 + a0 * b1, a0 * b0
 
 
-def limb_sign(hi: I64, mid: I64, lo: I64) -> I8:
-    """Sign (−1, 0, 1) of ``hi*2**50 + mid*2**25 + lo`` after carrying."""
-    mid = mid + (lo >> LIMB)
-    lo = lo & LIMB_MASK
-    hi = hi + (mid >> LIMB)
-    mid = mid & LIMB_MASK
-    rest = ((mid | lo) != 0).view(np.int8)
-    out: I8 = np.where(hi != 0, np.sign(hi), rest).astype(np.int8)
+def limb_nonnegative(hi: I64, mid: I64, lo: I64) -> Mask:
+    """Whether ``hi*2**50 + mid*2**25 + lo >= 0``.
+
+    Carrying ``lo`` and ``mid`` upwards leaves two digits in ``[0, 2**25)``, so
+    the number is non-negative exactly when the carried top digit is.
+    """
+    top = hi + ((mid + (lo >> LIMB)) >> LIMB)
+    out: Mask = top >= 0
     return out
 
 

@@ -24,8 +24,8 @@ from keqi.rules.batch import (
     band_lookup,
     band_ranges,
     limb_combination,
+    limb_nonnegative,
     limb_product,
-    limb_sign,
     pin_expert,
     ratio_test,
     scaled,
@@ -148,12 +148,10 @@ def _rd(cols: Mapping[str, Column], ctx: Ctx, inc: dict[int, Mask]) -> I8:
     table = ctx.bands("high_tech.rd_rate_bands")
     latest = cols["sales_revenue.3"]
     idx = band_index(latest.values, 10_000, table)
-    ok = np.zeros(len(rd), dtype=np.bool_)
-    for i, band in enumerate(table.bands):
-        rate = band.value
-        assert isinstance(rate, Fraction)
-        passed = (rd * rate.denominator >= rate.numerator * sales) & (sales > 0)
-        ok |= passed & (idx == i)
+    rates = [b.value for b in table.bands]
+    nums = np.array([r.numerator for r in rates if isinstance(r, Fraction)])
+    dens = np.array([r.denominator for r in rates if isinstance(r, Fraction)])
+    ok = (rd * dens[idx] >= nums[idx] * sales) & (sales > 0)
     return tri_from(ok, rd_known & sales_known & latest.known)
 
 
@@ -192,20 +190,32 @@ def _edges(table: BandTable) -> list[tuple[Fraction, bool]]:
 def _growth_index(
     cols: Mapping[str, Column], name: str, table: BandTable
 ) -> tuple[I64, I64]:
-    """Band index of the two-year and the three-year formula."""
+    """Band index of the two-year and the three-year formula.
+
+    Two years: g = v3/v2 − 1, so g ≥ a/b ⇔ s·(b·(v3 − v2) − a·v2) ≥ 0 with
+    s = sign(v2).  Three years: g = N/D with N = v2² + v1·v3 − 2·v1·v2 and
+    D = 2·v1·v2, so g ≥ a/b ⇔ s·(b·N − a·D) ≥ 0 with s = sign(D); the products
+    are kept in base-2**25 digits.  "g > e" is "g·… − 1 ≥ 0" on integers.
+    """
     v1, v2, v3 = (cols[f"{name}.{s}"].values.astype(np.int64) for s in SLOTS)
-    p_sq, p_13, p_12 = limb_product(v2, v2), limb_product(v1, v3), limb_product(v1, v2)
-    sign3 = np.sign(v1) * np.sign(v2)
-    sign2 = np.sign(v2)
-    two = np.zeros(len(v1), dtype=np.int64)
-    three = np.zeros(len(v1), dtype=np.int64)
+    s2 = np.sign(v2)
+    up2, base2 = (v3 - v2) * s2, v2 * s2
+    s3 = np.sign(v1) * s2
+    p_sq, p_13, p_12 = (
+        limb_product(v2 * s3, v2),
+        limb_product(v1 * s3, v3),
+        limb_product(v1 * s3, v2),
+    )
+    n3 = limb_combination([(1, p_sq), (1, p_13), (-2, p_12)])
+    d3 = limb_combination([(2, p_12)])
+    two = np.zeros(len(v1), dtype=np.int8)
+    three = np.zeros(len(v1), dtype=np.int8)
     for edge, closed in _edges(table):
         a, b = edge.numerator, edge.denominator
-        e2 = (b * (v3 - v2) - a * v2) * sign2
-        e3 = limb_sign(*limb_combination([(b, p_sq), (b, p_13), (-2 * (a + b), p_12)]))
-        e3 = e3 * sign3
-        two += (e2 >= 0) if closed else (e2 > 0)
-        three += (e3 >= 0) if closed else (e3 > 0)
+        shift = 0 if closed else 1
+        two += (b * up2 - a * base2 - shift) >= 0
+        hi, mid, lo = (b * n - a * d for n, d in zip(n3, d3, strict=True))
+        three += limb_nonnegative(hi, mid, lo - shift)
     return two, three
 
 

@@ -15,8 +15,8 @@ from keqi.rules.tests.strategies import enterprise
 AS_OF = date(2019, 6, 30)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
-@given(st.lists(enterprise(AS_OF), min_size=1, max_size=60))
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(enterprise(AS_OF), min_size=1, max_size=40))
 def test_high_tech_batch_equals_scalar(rows: list[EnterpriseFacts]) -> None:
     assert_batch_equals_scalar("high_tech", rows, AS_OF)
 

@@ -37,8 +37,8 @@ def assert_same(rows: list[EnterpriseFacts], as_of: date) -> None:
         assert batch.flags == res.flags
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
-@given(st.lists(enterprise(AS_OF), min_size=1, max_size=60))
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(enterprise(AS_OF), min_size=1, max_size=40))
 def test_batch_equals_scalar_on_generated_enterprises(
     rows: list[EnterpriseFacts],
 ) -> None:
