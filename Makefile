@@ -21,8 +21,9 @@ demo: $(STAMP) ## set up SQLite, load demo data, print accounts, serve on 127.0.
 	KEQI_DEBUG=1 $(BIN)/keqi demo
 	KEQI_DEBUG=1 KEQI_CSRF_TRUSTED_ORIGINS=http://127.0.0.1:$(PORT) $(BIN)/keqi serve --host 127.0.0.1 --port $(PORT)
 
-docs: $(STAMP) ## regenerate the generated docs (docs/cli.md from every --help)
+docs: $(STAMP) ## regenerate the generated docs (docs/cli.md from every --help, glossary's model tables)
 	$(BIN)/python -m keqi.core.docs_cli > docs/cli.md.tmp && mv docs/cli.md.tmp docs/cli.md
+	$(BIN)/python -m keqi.core.docs_glossary
 
 test: $(STAMP) lint test-sqlite test-postgres ## the whole suite, on SQLite and (when reachable) PostgreSQL
 
