@@ -27,6 +27,12 @@ def test_every_subcommand_is_listed_with_a_chinese_summary() -> None:
         assert CJK.search(summary), f"{' '.join(path)} 缺少中文帮助"
 
 
+def test_no_help_page_falls_back_to_english() -> None:
+    text = render_cli_markdown()
+    for english in ("usage:", "show this help message", "positional arguments"):
+        assert english not in text, f"帮助中仍有英文：{english}"
+
+
 def test_help_does_not_depend_on_the_terminal_width(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("COLUMNS", "40")
     narrow = render_cli_markdown()
