@@ -224,6 +224,7 @@ def _target_status(
         deadline=target.deadline,
         as_of=as_of,
         yellow_ratio=plan.yellow_ratio,
+        milestone=target.milestone,
     )
     return TargetStatus(target, units, actual, source, judgement, metric)
 

@@ -33,6 +33,19 @@ def register(sub: Any) -> None:
         "--format", choices=["json", "table"], default="table", help="输出格式"
     )
     show.set_defaults(func=cmd_show)
+    report = actions.add_parser(
+        "report",
+        help="生成月度汇总上报材料（Word 和 PDF）",
+        description="按方案和月份生成汇总上报材料：攻坚目标完成情况表、措施推进情况、"
+        "存在问题、下月工作重点、月报报送情况。",
+    )
+    report.add_argument("name", help="方案代码，如 baodi-2019")
+    report.add_argument("--month", required=True, help="汇总月份，格式 YYYY-MM")
+    report.add_argument(
+        "--as-of", default=None, help="数据截至日期 YYYY-MM-DD（默认今天）"
+    )
+    report.add_argument("--out", default=".", help="输出目录（默认当前目录）")
+    report.set_defaults(func=cmd_report)
     plan.set_defaults(func=lambda args: (plan.print_help(), 2)[1])
 
 
@@ -89,3 +102,39 @@ def _table(data: dict[str, Any]) -> str:
             f"时限：{m['deadline'] or '未规定'}"
         )
     return "\n".join(lines)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    import datetime as dt
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from keqi.campaign.documents import FontMissing, summary_docx, summary_pdf
+    from keqi.campaign.models import Plan
+    from keqi.campaign.summary import summary_build
+
+    plan = Plan.objects.filter(name=args.name).first()
+    try:
+        month = dt.date.fromisoformat(args.month + "-01")
+        as_of = (
+            dt.date.fromisoformat(args.as_of) if args.as_of else timezone.localdate()
+        )
+    except ValueError:
+        print("月份应为 YYYY-MM，日期应为 YYYY-MM-DD", file=sys.stderr)
+        return 1
+    if plan is None:
+        print(f"找不到方案 {args.name}", file=sys.stderr)
+        return 1
+    summary = summary_build(plan, month, as_of)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = out / f"{plan.name}-{month:%Y-%m}-汇总"
+    stem.with_suffix(".docx").write_bytes(summary_docx(summary))
+    try:
+        stem.with_suffix(".pdf").write_bytes(summary_pdf(summary))
+    except FontMissing as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(f"已生成 {stem}.docx 和 {stem}.pdf")
+    return 0

@@ -69,6 +69,7 @@ class Target(models.Model):
     deadline_text = models.CharField("方案原文时限", max_length=100, blank=True)
     source = models.CharField("数据来源", max_length=10, choices=Source.choices)
     metric = models.CharField("统计口径", max_length=60, blank=True)
+    milestone = models.BooleanField("一次性任务（只按截止日期判断）", default=False)
     plan_text = models.TextField("方案原文")
     note = models.TextField("说明", blank=True)
     unit_refs = models.JSONField("责任单位（方案写法）", default=list)

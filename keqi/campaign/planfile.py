@@ -71,6 +71,7 @@ class TargetSpec:
     responsible: tuple[str, ...]
     plan_text: str
     note: str
+    milestone: bool = False
 
 
 @dataclass(frozen=True)
@@ -376,9 +377,13 @@ def _target(
     name = check.text(entry, "name", p + ".")
     unit = check.text(entry, "unit", p + ".")
     plan_text = check.text(entry, "plan_text", p + ".")
+    milestone = entry.get("milestone", False)
+    if not isinstance(milestone, bool):
+        check.fail(p + ".milestone", "应为 true 或 false")
     if value is None or deadline is None:
         return None
     return TargetSpec(
+        milestone=milestone is True,
         key=key,
         name=name,
         value=value,

@@ -14,7 +14,8 @@ Lights, in this order:
     实际 ≥ 序时进度                               → 绿灯
     实际 ≥ 序时进度 × 黄灯比例（方案设定，默认 0.8）   → 黄灯
     否则                                         → 红灯
-Comparisons are `>=` on exact fractions.
+Comparisons are `>=` on exact fractions. A one-off deliverable (milestone: a plan,
+a library, a contest) has no 序时进度 and is judged by its deadline only.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ RULE_TEXT = (
     "序时进度 = 目标值 × 已过月数 ÷ 计划月数（计划月数为起始月至截止月，含两端；"
     "已过月数为本月之前已过完的整月数）。已完成为绿灯；过截止日期未完成为红灯；"
     "实际 ≥ 序时进度为绿灯；实际 ≥ 序时进度 × {ratio} 为黄灯；否则为红灯。"
+    "一次性任务（制定计划、建库、办赛）不计序时进度，只按截止日期判断。"
 )
 
 
@@ -103,9 +105,16 @@ def judge(
     deadline: dt.date,
     as_of: dt.date,
     yellow_ratio: Decimal,
+    milestone: bool = False,
 ) -> Judgement:
-    """The light of one target on as_of (see the module docstring for the rule)."""
-    exp = expected(value, start_month, deadline, as_of)
+    """The light of one target on as_of (see the module docstring for the rule).
+
+    A milestone (one deliverable: a plan, a library, a contest) has no 序时进度:
+    nothing is expected of it until its deadline has passed."""
+    if milestone:
+        exp = Fraction(value) if as_of > deadline else Fraction(0)
+    else:
+        exp = expected(value, start_month, deadline, as_of)
     shown = fraction_text(exp)
     if actual is not None and actual >= value:
         return Judgement(Light.GREEN, exp, "已完成目标")

@@ -78,6 +78,7 @@ _TARGET_FIELDS = [
     "deadline_text",
     "source",
     "metric",
+    "milestone",
     "plan_text",
     "note",
     "unit_refs",

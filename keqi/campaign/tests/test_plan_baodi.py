@@ -165,3 +165,8 @@ def test_plan_show_json_lists_every_target_and_measure(capsys) -> None:  # type:
     assert [u["code"] for u in m2["units"][:2]] == ["hq", "bdkfq-gwh"]
     assert all(u["code"].endswith("-gov") for u in m2["units"][2:])
     assert data["measures"][5]["deadline"] is None
+
+
+def test_one_off_deliverables_are_milestones(spec: PlanSpec) -> None:
+    milestones = {t.key for t in spec.targets if t.milestone}
+    assert milestones == {t.key for t in spec.targets if t.unit in _DELIVERABLE_UNITS}

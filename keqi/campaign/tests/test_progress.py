@@ -137,3 +137,21 @@ def test_a_report_on_the_due_day_is_on_time_and_the_next_day_late() -> None:
     assert report_late(submitted_on=None, due=due, as_of=due) is None
     missing = report_late(submitted_on=None, due=due, as_of=dt.date(2019, 7, 6))
     assert missing is not None and missing.startswith("逾期未报")
+
+
+def test_a_milestone_has_no_schedule_and_is_judged_at_its_deadline() -> None:
+    def milestone(actual: str | None, on: dt.date) -> Light:
+        return judge(
+            value=Decimal(1),
+            actual=None if actual is None else Decimal(actual),
+            start_month=MAY,
+            deadline=DEC31,
+            as_of=on,
+            yellow_ratio=Decimal("0.8"),
+            milestone=True,
+        ).light
+
+    assert milestone("0", dt.date(2019, 11, 1)) == Light.GREEN
+    assert milestone(None, dt.date(2019, 11, 1)) == Light.GREY
+    assert milestone("0", dt.date(2020, 1, 1)) == Light.RED
+    assert milestone("1", dt.date(2020, 1, 1)) == Light.GREEN

@@ -1,0 +1,71 @@
+"""The monthly summary files open and contain the targets table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from keqi.campaign.documents import cjk_font_path, summary_docx, summary_pdf
+from keqi.campaign.summary import TARGET_HEADERS, summary_build
+from keqi.campaign.tests.helpers import baodi_plan, file_report, grant
+
+pytestmark = pytest.mark.django_db
+JUNE = dt.date(2019, 6, 1)
+
+
+def _summary():  # type: ignore[no-untyped-def]
+    plan = baodi_plan()
+    grant("高新技术企业", dt.date(2019, 6, 12), number="GR201912000101")
+    report = file_report(
+        plan,
+        "gxj",
+        JUNE,
+        dt.date(2019, 7, 3),
+        figures={"innovation-transformation": "30"},
+    )
+    report.problems = "部分企业对政策了解不够"
+    report.next_steps = "7月组织专题培训"
+    report.save()
+    return summary_build(plan, JUNE, dt.date(2019, 7, 8))
+
+
+def test_the_docx_reads_back_with_the_targets_table() -> None:
+    document = Document(io.BytesIO(summary_docx(_summary())))
+    table = document.tables[0]
+    assert [c.text for c in table.rows[0].cells] == TARGET_HEADERS
+    rows = {r.cells[1].text: [c.text for c in r.cells] for r in table.rows[1:]}
+    assert len(rows) == 16
+    assert rows["新发展国家高新技术企业"][2:5] == ["26家", "2019-12-31", "1"]
+    assert rows["完成创新转型企业"][4] == "30"
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "区工信局：部分企业对政策了解不够" in text
+    assert "区工信局：7月组织专题培训" in text
+    assert "2019年06月月报逾期未报" in text  # 区科协 and others did not report
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils")
+def test_the_pdf_renders_and_contains_the_targets_table(tmp_path: Path) -> None:
+    cjk_font_path()  # a missing font is an installation error, not a skip
+    pdf = tmp_path / "summary.pdf"
+    pdf.write_bytes(summary_pdf(_summary()))
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", pdf, tmp_path / "p"],
+        check=True,
+    )
+    page = next(tmp_path.glob("p*.png"))
+    assert page.stat().st_size > 10_000
+    text = subprocess.run(
+        ["pdftotext", "-layout", pdf, "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "二、攻坚目标完成情况" in text
+    assert "新发展国家高新技术企业" in text and "26家" in text
+    fonts = subprocess.run(["pdffonts", pdf], capture_output=True, text=True).stdout
+    rows = [line.split() for line in fonts.splitlines()[2:]]
+    cjk = [row for row in rows if row[1] == "TrueType"]
+    assert cjk and all(row[-5] == "yes" for row in cjk)  # the Chinese font is embedded
