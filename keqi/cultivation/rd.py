@@ -84,15 +84,19 @@ class FlagRule:
 
 JUMP_FACTOR = 4  # up more than 300% means this year > last year × 4
 
+
+def _jumped(r: EnterpriseRd) -> bool:
+    if r.rd is None or r.rd_prev is None or r.rd_prev <= 0:
+        return False
+    return r.rd > r.rd_prev * JUMP_FACTOR
+
+
 FLAG_RULES: tuple[FlagRule, ...] = (
     FlagRule(
         "jump",
         "研发费用激增",
         f"本年研发费用较上年增长超过300%（本年 > 上年 × {JUMP_FACTOR}，且上年 > 0）",
-        lambda r: (
-            bool(r.rd_prev and r.rd_prev > 0 and r.rd is not None)
-            and r.rd > r.rd_prev * JUMP_FACTOR
-        ),  # type: ignore[operator]
+        _jumped,
     ),
     FlagRule(
         "above_sales",

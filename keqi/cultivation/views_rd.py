@@ -26,16 +26,16 @@ from keqi.cultivation.views import area_picked, areas_for
 from keqi.registry.models import KeyIndustry
 
 INDUSTRIES = [*KeyIndustry.values, NO_INDUSTRY]
-SHOWS = {
-    "reporting": ("已填报研发费用的企业", lambda g: g.reporting),
-    "with_rd": ("有研发投入的企业", lambda g: g.with_rd),
+SHOWS: dict[str, tuple[str, str]] = {  # list name → (title, RdGroup attribute)
+    "reporting": ("已填报研发费用的企业", "reporting"),
+    "with_rd": ("有研发投入的企业", "with_rd"),
     "intensity": (
         "计入研发投入强度的企业（研发费用、销售收入均已填报）",
-        lambda g: g.intensity_basis,
+        "intensity_basis",
     ),
-    "both": ("两年均填报研发费用的企业（同比口径）", lambda g: g.both_years),
-    "fell": ("研发费用下降的企业", lambda g: g.fell),
-    "flagged": ("有异常提示的企业", lambda g: g.flagged),
+    "both": ("两年均填报研发费用的企业（同比口径）", "both_years"),
+    "fell": ("研发费用下降的企业", "fell"),
+    "flagged": ("有异常提示的企业", "flagged"),
 }
 
 
@@ -48,11 +48,11 @@ def _filters(request: HttpRequest) -> tuple[Filters, int, int | None, str]:
 
 
 def _links(year: int, area_id: int | None, industry: str) -> dict[str, str]:
-    base = {"year": year}
+    base = {"year": str(year)}
     if area_id:
-        base["area"] = area_id
+        base["area"] = str(area_id)
     if industry:
-        base["industry"] = industry  # type: ignore[assignment]
+        base["industry"] = industry
     url = reverse("cultivation:rd_list")
     return {show: f"{url}?{urlencode({**base, 'show': show})}" for show in SHOWS}
 
@@ -86,13 +86,13 @@ def rd_list(request: HttpRequest) -> HttpResponse:
     """The enterprises behind one number of the monitor."""
     f, year, area_id, industry = _filters(request)
     show = f.choice("show", list(SHOWS)) or "reporting"
-    title, pick = SHOWS[show]
+    title, attribute = SHOWS[show]
     group: RdGroup = rd_report(request.user, year, area_id, industry).total
     areas = areas_for(request.user)
     context = {
         "year": year,
         "title": title,
-        "rows": pick(group),
+        "rows": getattr(group, attribute),
         "area": area_picked(areas, area_id),
         "industry": industry,
         "errors": f.errors,
