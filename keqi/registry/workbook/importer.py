@@ -12,14 +12,20 @@ from pathlib import Path
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
 from keqi.accounts.models import Area
 from keqi.accounts.scopes import can_edit_enterprises
 from keqi.core import audit
 from keqi.core.audit import AuditAction
 from keqi.registry import services
-from keqi.registry.models import Enterprise
+from keqi.registry.models import (
+    AnnualFigures,
+    CreditRecord,
+    Enterprise,
+    IntellectualProperty,
+    Qualification,
+)
 from keqi.registry.workbook import cells
 from keqi.registry.workbook.parse import ParsedSheet, parse_sheet
 from keqi.registry.workbook.plan import Planned, Planner
@@ -159,22 +165,66 @@ def _apply_all(
     result: ImportResult,
     digest: str,
 ) -> None:
-    """Apply every planned change in one transaction; any surprise undoes them all."""
+    """Apply every planned change in one transaction; any surprise undoes them all.
+
+    New rows of a sheet are created together (registry_rows_create); changed rows
+    go one by one through the *_upsert services.
+    """
     reason = f"导入工作簿“{result.source}”"
-    current: Planned | None = None
+    where: tuple[str, int] = ("", 0)
     try:
         with transaction.atomic():
             enterprises = dict(planner.enterprises)
-            for current in planned:
-                if current.outcome != "unchanged":
-                    _apply_one(current, enterprises, actor, reason)
+            for spec in SHEETS:
+                rows = [p for p in planned if p.spec is spec]
+                where = (spec.name, 0)
+                _create_many(spec, rows, enterprises, actor, reason)
+                for item in (p for p in rows if p.outcome == "updated"):
+                    where = (spec.name, item.row)
+                    _apply_one(item, enterprises, actor, reason)
             _record_import(actor, result, digest, reason)
-    except (PlanDrift, PermissionDenied, ValidationError, ValueError) as exc:
-        where = (current.spec.name, current.row) if current else ("", 0)
+    except (
+        PlanDrift,
+        PermissionDenied,
+        ValidationError,
+        ValueError,
+        IntegrityError,
+    ) as exc:
         message = f"写入时出错，本次导入未做任何修改：{_message(exc)}"
         result.errors.append(CellError(where[0], where[1], "", message))
         return
     result.applied = True
+
+
+def _create_many(
+    spec: SheetSpec,
+    rows: list[Planned],
+    enterprises: dict[str, Enterprise],
+    actor: Any,
+    reason: str,
+) -> None:
+    items = [
+        (_new_row(p, enterprises), p.values) for p in rows if p.outcome == "created"
+    ]
+    done = services.registry_rows_create(items=items, actor=actor, reason=reason)
+    if spec is ENTERPRISE:
+        for upserted in done:
+            enterprises[upserted.row.uscc] = upserted.row
+
+
+def _new_row(item: Planned, enterprises: dict[str, Enterprise]) -> models.Model:
+    """An unsaved row holding only the key of a planned new record."""
+    if item.spec is ENTERPRISE:
+        return Enterprise(uscc=item.uscc)
+    enterprise = enterprises[item.uscc]
+    key = item.key
+    if item.spec is FIGURES:
+        return AnnualFigures(enterprise=enterprise, year=key[1])
+    if item.spec is IP:
+        return IntellectualProperty(enterprise=enterprise, number=key[1])
+    if item.spec is QUALIFICATIONS:
+        return Qualification(enterprise=enterprise, kind=key[1])
+    return CreditRecord(enterprise=enterprise, kind=key[1], occurred_on=key[2])
 
 
 def _message(exc: Exception) -> str:
