@@ -9,4 +9,5 @@ urlpatterns = [
     path("accounts/", include("keqi.accounts.urls")),
     path("enterprises/", include("keqi.registry.urls")),
     path("cultivation/", include("keqi.cultivation.urls")),
+    path("campaign/", include("keqi.campaign.urls")),
 ]
