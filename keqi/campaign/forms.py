@@ -1,0 +1,73 @@
+"""Input shapes of campaign pages: report lines, dates and months, with Chinese errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from keqi.accounts.models import Unit
+from keqi.campaign.models import ProgressReport
+
+
+def parse_month(text: str | None, default: dt.date) -> dt.date:
+    """'2019-06' → 1 June 2019; blank → default; anything else → ValidationError."""
+    if not text:
+        return default.replace(day=1)
+    try:
+        return dt.date.fromisoformat(f"{text.strip()}-01")
+    except ValueError as exc:
+        raise ValidationError(f"月份格式应为 YYYY-MM（实际为 {text}）") from exc
+
+
+def parse_day(text: str | None, default: dt.date) -> dt.date:
+    """'2019-07-08' → that day; blank → default."""
+    if not text:
+        return default
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise ValidationError(f"日期格式应为 YYYY-MM-DD（实际为 {text}）") from exc
+
+
+def report_lines_from_post(
+    report: ProgressReport, data: Any
+) -> dict[int, dict[str, Any]]:
+    """The line inputs of a report form (line-<id>-value/progress/note), cleaned."""
+    lines: dict[int, dict[str, Any]] = {}
+    errors = []
+    for line in report.lines.select_related("target", "measure", "decision"):
+        prefix = f"line-{line.pk}-"
+        entry: dict[str, Any] = {}
+        if prefix + "value" in data:
+            raw = data[prefix + "value"].strip().replace(",", "")
+            try:
+                entry["value"] = Decimal(raw) if raw else None
+            except InvalidOperation:
+                errors.append(f"{line.target}：累计完成应为数字（实际为 {raw}）")
+        for name in ("progress", "note"):
+            if prefix + name in data:
+                entry[name] = data[prefix + name].strip()
+        lines[line.pk] = entry
+    if errors:
+        raise ValidationError(errors)
+    return lines
+
+
+class ReportTextForm(forms.Form):
+    responsible_person = forms.CharField(label="责任人", max_length=40, required=False)
+    narrative = forms.CharField(label="工作进展", widget=forms.Textarea, required=False)
+    problems = forms.CharField(label="存在问题", widget=forms.Textarea, required=False)
+    next_steps = forms.CharField(
+        label="下步打算", widget=forms.Textarea, required=False
+    )
+    reason = forms.CharField(label="更正原因（关账后更正必填）", required=False)
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(label="议定事项", widget=forms.Textarea)
+    owner = forms.ModelChoiceField(label="责任单位", queryset=Unit.objects.all())
+    due_on = forms.DateField(label="办结时限", help_text="YYYY-MM-DD")

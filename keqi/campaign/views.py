@@ -1,0 +1,355 @@
+"""Campaign pages (攻坚指挥部): thin views over board, reports, meetings, assessment."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from keqi.accounts.models import Role, Unit
+from keqi.accounts.scopes import enterprise_q
+from keqi.campaign import meetings as meeting_services
+from keqi.campaign import services
+from keqi.campaign.assessment import assess, formula_text
+from keqi.campaign.board import board_build, reporting_months
+from keqi.campaign.documents import FontMissing, summary_docx, summary_pdf
+from keqi.campaign.forms import (
+    DecisionForm,
+    ReportTextForm,
+    parse_day,
+    parse_month,
+    report_lines_from_post,
+)
+from keqi.campaign.metrics import METRICS
+from keqi.campaign.models import Meeting, ReportAttachment
+from keqi.campaign.progress import RULE_TEXT
+from keqi.campaign.selectors import (
+    decision_list,
+    number_text,
+    plan_get,
+    report_get_for,
+    report_list_for,
+)
+from keqi.campaign.summary import summary_build
+from keqi.registry.models import Enterprise
+
+
+def _as_of(request: HttpRequest) -> dt.date:
+    try:
+        return parse_day(request.GET.get("as_of"), timezone.localdate())
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return timezone.localdate()
+
+
+def _hq_only(request: HttpRequest) -> None:
+    if not request.user.is_hq:  # type: ignore[union-attr]
+        raise PermissionDenied("只有指挥部办公室可以执行此操作")
+
+
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    """The command board: targets against 序时进度, measures, units, late reports."""
+    plan = plan_get(request.GET.get("plan"))
+    state = board_build(plan, _as_of(request))
+    rule = RULE_TEXT.format(ratio=number_text(plan.yellow_ratio))
+    units = [(u, state.unit_light(u), state.items.get(u.pk, [])) for u in state.units]
+    return render(
+        request,
+        "campaign/board.html",
+        {"plan": plan, "board": state, "rule": rule, "units": units},
+    )
+
+
+@login_required
+def target_records(request: HttpRequest, key: str) -> HttpResponse:
+    """The registry records behind an auto target, limited to what the user may see."""
+    plan = plan_get(request.GET.get("plan"))
+    target = get_object_or_404(plan.targets, key=key)
+    metric = METRICS.get(target.metric)
+    if metric is None:
+        raise Http404("该目标由责任单位填报，没有系统统计明细")
+    as_of = _as_of(request)
+    rows = metric.evidence(plan.year, as_of)
+    visible = set(
+        Enterprise.objects.filter(enterprise_q(request.user)).values_list(
+            "pk", flat=True
+        )
+    )
+    shown = [r for r in rows if r.enterprise_id in visible]
+    context = {"plan": plan, "target": target, "metric": metric, "as_of": as_of}
+    context |= {
+        "rows": shown,
+        "total": metric.count(plan.year, as_of),
+        "all": len(rows),
+    }
+    return render(request, "campaign/target_records.html", context)
+
+
+@login_required
+def measure_detail(request: HttpRequest, number: int) -> HttpResponse:
+    """One measure: its text, units, targets and light."""
+    plan = plan_get(request.GET.get("plan"))
+    state = board_build(plan, _as_of(request))
+    status = next((m for m in state.measures if m.measure.number == number), None)
+    if status is None:
+        raise Http404("没有这条措施")
+    return render(
+        request,
+        "campaign/measure_detail.html",
+        {"plan": plan, "m": status, "board": state},
+    )
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    """Monthly reports in the user's scope, and which month is due."""
+    plan = plan_get(request.GET.get("plan"))
+    reports = report_list_for(request.user, plan).order_by("-month", "unit__sort")
+    may_file = request.user.role in (Role.MEMBER, Role.AREA_STAFF) or request.user.is_hq  # type: ignore[union-attr]
+    months = reporting_months(plan)
+    units = Unit.objects.all() if request.user.is_hq else []  # type: ignore[union-attr]
+    context = {"plan": plan, "reports": reports, "may_file": may_file}
+    context |= {"months": months, "units": units}
+    return render(request, "campaign/report_list.html", context)
+
+
+@login_required
+@require_POST
+def report_open(request: HttpRequest) -> HttpResponse:
+    """Open (create on first use) the report of a unit for a month."""
+    plan = plan_get(request.POST.get("plan"))
+    user = request.user
+    unit = user.unit  # type: ignore[union-attr]
+    if user.is_hq and request.POST.get("unit"):  # type: ignore[union-attr]
+        unit = get_object_or_404(Unit, pk=request.POST["unit"])
+    try:
+        month = parse_month(request.POST.get("month"), timezone.localdate())
+        report = services.progress_report_open(
+            plan=plan, unit=unit, month=month, actor=user
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("campaign:report_list")
+    return redirect("campaign:report_detail", pk=report.pk)
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a report; its own unit (or HQ) edits, submits, attaches; HQ returns."""
+    report = report_get_for(request.user, pk)
+    if request.method == "POST":
+        return _report_post(request, report)
+    form = ReportTextForm(
+        initial={
+            f: getattr(report, f) for f in ReportTextForm.base_fields if f != "reason"
+        }
+    )
+    return render(
+        request, "campaign/report_detail.html", _report_context(request, report, form)
+    )
+
+
+def _report_context(request, report, form):  # type: ignore[no-untyped-def]
+    user = request.user
+    may_edit = user.is_hq or (
+        user.unit_id == report.unit_id and user.role in (Role.MEMBER, Role.AREA_STAFF)
+    )
+    lines = report.lines.select_related("target", "measure", "decision").order_by(
+        "measure__number", "target__sort", "decision_id"
+    )
+    return {
+        "report": report,
+        "form": form,
+        "lines": lines,
+        "may_edit": may_edit and (report.status != "submitted" or user.is_hq),
+        "is_hq": user.is_hq,
+        "attachments": report.attachments.all(),
+        "progress_choices": services.ProgressKind.choices,
+    }
+
+
+def _report_post(request: HttpRequest, report) -> HttpResponse:  # type: ignore[no-untyped-def]
+    action = request.POST.get("action", "save")
+    user = request.user
+    try:
+        if action == "return":
+            services.progress_report_return(
+                report=report, reason=request.POST.get("return_reason", ""), actor=user
+            )
+        elif action == "attach":
+            if "file" not in request.FILES:
+                raise ValidationError("请选择要上传的文件")
+            services.report_attachment_add(
+                report=report, upload=request.FILES["file"], actor=user
+            )
+        else:
+            _report_save(request, report)
+            if action == "submit":
+                services.progress_report_submit(report=report, actor=user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("campaign:report_detail", pk=report.pk)
+    messages.success(
+        request,
+        {"return": "已退回", "attach": "附件已上传", "submit": "已报送"}.get(
+            action, "已保存"
+        ),
+    )
+    return redirect("campaign:report_detail", pk=report.pk)
+
+
+def _report_save(request: HttpRequest, report) -> None:  # type: ignore[no-untyped-def]
+    form = ReportTextForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError([e for errs in form.errors.values() for e in errs])
+    values = {k: v for k, v in form.cleaned_data.items() if k != "reason"}
+    services.progress_report_save(
+        report=report,
+        values=values,
+        lines=report_lines_from_post(report, request.POST),
+        actor=request.user,
+        reason=form.cleaned_data["reason"],
+    )
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """An attachment, only for those who may see its report."""
+    row = get_object_or_404(ReportAttachment, pk=pk)
+    report_get_for(request.user, row.report_id)
+    return FileResponse(row.file.open("rb"), as_attachment=True, filename=row.name)
+
+
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    """Joint meetings, the agenda a meeting today would have, and all agreed items."""
+    plan = plan_get(request.GET.get("plan"))
+    if request.method == "POST":
+        _hq_only(request)
+        held_on = parse_day(request.POST.get("held_on"), timezone.localdate())
+        meeting = meeting_services.meeting_create(
+            plan=plan, held_on=held_on, actor=request.user
+        )
+        return redirect("campaign:meeting_detail", pk=meeting.pk)
+    as_of = _as_of(request)
+    preview = meeting_services.agenda_build(board_build(plan, as_of))
+    context = {"plan": plan, "meetings": plan.meetings.all(), "preview": preview}
+    context |= {"decisions": decision_list(plan), "as_of": as_of}
+    return render(request, "campaign/meeting_list.html", context)
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A meeting: agenda, minutes and agreed items (HQ edits)."""
+    meeting = get_object_or_404(Meeting.objects.select_related("plan"), pk=pk)
+    form = DecisionForm()
+    if request.method == "POST":
+        _hq_only(request)
+        if request.POST.get("action") == "minutes":
+            meeting_services.meeting_minutes_save(
+                meeting=meeting,
+                minutes=request.POST.get("minutes", ""),
+                actor=request.user,
+            )
+            messages.success(request, "会议纪要已保存")
+            return redirect("campaign:meeting_detail", pk=pk)
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                meeting_services.decision_add(
+                    meeting=meeting, actor=request.user, **form.cleaned_data
+                )
+                messages.success(request, "议定事项已添加")
+                return redirect("campaign:meeting_detail", pk=pk)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+    return render(
+        request, "campaign/meeting_detail.html", {"meeting": meeting, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def decision_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owner unit or HQ marks an agreed item done."""
+    decision = get_object_or_404(decision_list(plan_get(None)), pk=pk)
+    try:
+        done_on = parse_day(request.POST.get("done_on"), timezone.localdate())
+        meeting_services.decision_close(
+            decision=decision,
+            done_on=done_on,
+            note=request.POST.get("note", ""),
+            actor=request.user,
+        )
+        messages.success(request, "已办结")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("campaign:meeting_list")
+
+
+@login_required
+def assessment(request: HttpRequest) -> HttpResponse:
+    """Scores per unit with the formula and weights, and the units to be named."""
+    plan = plan_get(request.GET.get("plan"))
+    as_of = _as_of(request)
+    rows = assess(plan, as_of)
+    named = [r for r in rows if r.named]
+    context = {"plan": plan, "rows": rows, "named": named, "as_of": as_of}
+    context |= {"formula": formula_text(plan), "weights": plan.weights}
+    return render(request, "campaign/assessment.html", context)
+
+
+@login_required
+def summary(request: HttpRequest) -> HttpResponse:
+    """Download the monthly summary (Word or PDF); HQ may close the month with it."""
+    plan = plan_get(request.GET.get("plan"))
+    if (
+        request.user.role not in (Role.HQ_ADMIN, Role.LEADER)
+        and not request.user.is_superuser
+    ):  # type: ignore[union-attr]
+        raise PermissionDenied("汇总上报材料仅供指挥部办公室和领导查看")
+    try:
+        month = parse_month(request.GET.get("month"), timezone.localdate())
+    except ValidationError as exc:
+        raise Http404(exc.messages[0]) from exc
+    content = summary_build(plan, month, _as_of(request))
+    name = f"{plan.name}-{month:%Y-%m}-汇总"
+    if request.GET.get("format") == "pdf":
+        try:
+            data, kind = summary_pdf(content), "application/pdf"
+        except FontMissing as exc:
+            return HttpResponse(
+                str(exc), status=500, content_type="text/plain; charset=utf-8"
+            )
+        name += ".pdf"
+    else:
+        data = summary_docx(content)
+        kind = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        name += ".docx"
+    response = HttpResponse(data, content_type=kind)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+@login_required
+@require_POST
+def month_close(request: HttpRequest) -> HttpResponse:
+    """HQ closes a month after sending the summary; later corrections are flagged."""
+    plan = plan_get(request.POST.get("plan"))
+    month = parse_month(request.POST.get("month"), timezone.localdate())
+    services.month_close(plan=plan, month=month, actor=request.user)
+    messages.success(request, f"{month:%Y年%m月}已关账")
+    return redirect("campaign:report_list")
