@@ -14,7 +14,7 @@ from keqi.rules.model import (
     Outcome,
     ProgrammeResult,
 )
-from keqi.rules.numbers import Tri
+from keqi.rules.numbers import Tri, all_of, any_of, tri
 
 CN_DIGITS = {
     "一": 1,
@@ -41,6 +41,8 @@ class IPCounts:
     class_ii_maybe: int = 0
     class_i_own: int = 0
     any_valid: int = 0
+    class_i_all: int = 0
+    class_ii_all: int = 0
 
     @property
     def class_i_max(self) -> int:
@@ -63,11 +65,22 @@ def ip_valid_on(status: str, granted_on: date | None, as_of: date) -> bool:
 def ip_counts(facts: EnterpriseFacts, ctx: Ctx) -> IPCounts:
     """Count valid IP related to the main products, by class (Ⅰ/Ⅱ)."""
     class_i, class_ii = set(ctx.texts("ip.class_i")), set(ctx.texts("ip.class_ii"))
-    counts = {"i_s": 0, "i_m": 0, "ii_s": 0, "ii_m": 0, "own": 0, "any": 0}
+    counts = {
+        "i_s": 0,
+        "i_m": 0,
+        "ii_s": 0,
+        "ii_m": 0,
+        "own": 0,
+        "any": 0,
+        "i_all": 0,
+        "ii_all": 0,
+    }
     for item in facts.ip:
         if not ip_valid_on(item.status, item.granted_on, ctx.as_of):
             continue
         counts["any"] += 1
+        counts["i_all"] += item.category in class_i
+        counts["ii_all"] += item.category in class_ii
         if item.related_to_main is False:
             continue
         suffix = "s" if item.related_to_main else "m"
@@ -84,6 +97,8 @@ def ip_counts(facts: EnterpriseFacts, ctx: Ctx) -> IPCounts:
         counts["ii_m"],
         counts["own"],
         counts["any"],
+        counts["i_all"],
+        counts["ii_all"],
     )
 
 
@@ -228,3 +243,51 @@ def score_text(low: int | None, high: int | None) -> str:
     if low == high:
         return f"得分{low}"
     return f"得分区间{low}–{high}"
+
+
+def held_any(
+    facts: EnterpriseFacts,
+    kinds: Iterable[str],
+    as_of: date,
+    levels: Iterable[str] | None = None,
+    default_years: int | None = None,
+) -> Tri:
+    """Whether a title of ``kinds`` (and one of ``levels``) is held on ``as_of``."""
+    wanted = None if levels is None else set(levels)
+    found = []
+    for q in quals(facts, kinds):
+        if not held_on(q, as_of, default_years):
+            continue
+        if wanted is None:
+            found.append(Tri.MET)
+        else:
+            found.append(
+                Tri.UNKNOWN
+                if q.level is None
+                else (Tri.MET if q.level in wanted else Tri.NOT_MET)
+            )
+    return any_of(found)
+
+
+def granted_within(
+    facts: EnterpriseFacts,
+    kinds: Iterable[str],
+    as_of: date,
+    years: int | None,
+    levels: Iterable[str] | None = None,
+    rank_max: int | None = None,
+) -> Tri:
+    """A record of ``kinds`` granted in the last ``years`` (all time if None),
+    of one of ``levels`` and ranked within ``rank_max`` when those are given."""
+    start = date.min if years is None else years_before(as_of, years)
+    wanted = None if levels is None else set(levels)
+    found = []
+    for q in quals(facts, kinds):
+        parts = [tri(in_window(q.granted_on, start, as_of))]
+        if wanted is not None:
+            parts.append(tri(None if q.level is None else q.level in wanted))
+        if rank_max is not None:
+            rank = parse_rank(q.rank)
+            parts.append(tri(None if rank is None else rank <= rank_max))
+        found.append(all_of(parts))
+    return any_of(found)
