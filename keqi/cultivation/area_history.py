@@ -23,6 +23,9 @@ from keqi.core.audit import AuditAction
 from keqi.core.models import AuditEvent
 
 SUBJECT_PREFIX = "enterprise:"
+# Past this many enterprises, reading every move is cheaper (and stays under the
+# database's limit on query parameters) than naming them all.
+FILTER_LIMIT = 500
 
 
 @dataclass(frozen=True)
@@ -44,10 +47,9 @@ def area_moves(
         subject__startswith=SUBJECT_PREFIX,
         changes__has_key="area",
     )
-    if enterprise_ids is not None:
-        events = events.filter(
-            subject__in=[f"{SUBJECT_PREFIX}{pk}" for pk in enterprise_ids]
-        )
+    wanted = None if enterprise_ids is None else list(enterprise_ids)
+    if wanted is not None and len(wanted) <= FILTER_LIMIT:
+        events = events.filter(subject__in=[f"{SUBJECT_PREFIX}{pk}" for pk in wanted])
     rows = list(events.order_by("at", "id").values_list("subject", "at", "changes"))
     if not rows:
         return {}

@@ -20,7 +20,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
+from typing import Any
 
+from keqi.accounts.models import Area
 from keqi.accounts.scopes import enterprise_q
 from keqi.registry.models import AnnualFigures, Enterprise
 
@@ -124,38 +127,38 @@ class RdGroup:
     key: str
     rows: list[EnterpriseRd] = field(default_factory=list)
 
-    @property
+    @cached_property
     def reporting(self) -> list[EnterpriseRd]:
         return [r for r in self.rows if r.rd is not None]
 
-    @property
+    @cached_property
     def with_rd(self) -> list[EnterpriseRd]:
         return [r for r in self.reporting if r.rd and r.rd > 0]
 
-    @property
+    @cached_property
     def rd_total(self) -> Decimal:
         return sum((r.rd for r in self.reporting if r.rd is not None), ZERO)
 
-    @property
+    @cached_property
     def intensity_basis(self) -> list[EnterpriseRd]:
         return [r for r in self.reporting if r.sales is not None and r.sales > 0]
 
-    @property
+    @cached_property
     def intensity_pct(self) -> Decimal | None:
         basis = self.intensity_basis
         rd = sum((r.rd for r in basis if r.rd is not None), ZERO)
         sales = sum((r.sales for r in basis if r.sales is not None), ZERO)
         return percent(rd, sales) if basis else None
 
-    @property
+    @cached_property
     def share_pct(self) -> Decimal | None:
         return percent(len(self.with_rd), len(self.reporting))
 
-    @property
+    @cached_property
     def both_years(self) -> list[EnterpriseRd]:
         return [r for r in self.reporting if r.rd_prev is not None]
 
-    @property
+    @cached_property
     def yoy(self) -> tuple[Decimal, Decimal, Decimal | None]:
         """(last year, this year, change %) over enterprises reporting both years."""
         both = self.both_years
@@ -163,50 +166,58 @@ class RdGroup:
         cur = sum((r.rd for r in both if r.rd is not None), ZERO)
         return prev, cur, percent(cur - prev, prev)
 
-    @property
+    @cached_property
     def fell(self) -> list[EnterpriseRd]:
         return [r for r in self.rows if r.fell]
 
-    @property
+    @cached_property
     def flagged(self) -> list[EnterpriseRd]:
         return [r for r in self.rows if r.flags]
+
+
+NO_INDUSTRY = "未填"
+_FIELDS = ("name", "uscc", "key_industry", "area_id")
 
 
 def rd_rows(
     user: object, year: int, area_id: int | None = None, industry: str = ""
 ) -> list[EnterpriseRd]:
-    """Every enterprise in scope with figures for `year` or the year before (one query)."""
-    figures = AnnualFigures.objects.filter(
-        enterprise_q(user, "enterprise__"), year__in=(year, year - 1)
-    ).select_related("enterprise__area")
+    """Every enterprise in scope with figures for `year` or the year before.
+
+    Three queries (areas, enterprises, figures as plain values), whatever the size.
+    """
+    enterprises = Enterprise.objects.filter(enterprise_q(user)).only(*_FIELDS)
     if area_id is not None:
-        figures = figures.filter(enterprise__area_id=area_id)
+        enterprises = enterprises.filter(area_id=area_id)
     if industry:
-        figures = figures.filter(enterprise__key_industry=_industry_value(industry))
-    by_pk: dict[int, dict[int, AnnualFigures]] = {}
-    for f in figures:
-        by_pk.setdefault(f.enterprise_id, {})[f.year] = f
-    rows = [_row(years, year) for years in by_pk.values()]
+        enterprises = enterprises.filter(key_industry=_industry_value(industry))
+    figures = AnnualFigures.objects.filter(
+        enterprise__in=enterprises, year__in=(year, year - 1)
+    ).values_list("enterprise_id", "year", "rd_expense", "sales_revenue", "rd_domestic")
+    by_pk: dict[int, dict[int, tuple[Any, ...]]] = {}
+    for pk, fy, *values in figures:
+        by_pk.setdefault(pk, {})[fy] = tuple(values)
+    areas = {a.pk: a for a in Area.objects.all()}
+    rows = []
+    for e in (
+        enterprises.filter(pk__in=list(by_pk)) if len(by_pk) < 500 else enterprises
+    ):
+        if e.pk in by_pk:
+            e.area = areas[e.area_id]
+            rows.append(_row(e, by_pk[e.pk], year))
     return sorted(rows, key=lambda r: (r.enterprise.name, r.enterprise.pk))
-
-
-NO_INDUSTRY = "未填"
 
 
 def _industry_value(label: str) -> str:
     return "" if label == NO_INDUSTRY else label
 
 
-def _row(years: dict[int, AnnualFigures], year: int) -> EnterpriseRd:
-    cur, prev = years.get(year), years.get(year - 1)
-    enterprise = (cur or prev).enterprise  # type: ignore[union-attr]
-    row = EnterpriseRd(
-        enterprise,
-        cur.rd_expense if cur else None,
-        cur.sales_revenue if cur else None,
-        prev.rd_expense if prev else None,
-        cur.rd_domestic if cur else None,
-    )
+def _row(
+    enterprise: Enterprise, years: dict[int, tuple[Any, ...]], year: int
+) -> EnterpriseRd:
+    rd, sales, domestic = years.get(year, (None, None, None))
+    rd_prev = years.get(year - 1, (None,))[0]
+    row = EnterpriseRd(enterprise, rd, sales, rd_prev, domestic)
     flags = tuple(f.code for f in FLAG_RULES if f.test(row))
     return replace(row, flags=flags)
 
