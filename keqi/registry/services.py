@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 
 from keqi.accounts.scopes import area_ids_in_scope, can_edit_enterprises, enterprise_q
 from keqi.core import audit
@@ -465,8 +466,16 @@ def registry_rows_create(
     model = type(items[0][0])
     action, fields = _BULK_CREATE[model]
     done = [(row, _bulk_prepare(row, values, fields)) for row, values in items]
-    _ensure_may_create(actor, [row for row, _ in done])
+    _ensure_may_touch(actor, [row for row, _ in done], before=True)
     model._default_manager.bulk_create([row for row, _ in done], batch_size=500)
+    _bulk_audit(actor, action, done, reason)
+    return [Upserted(row, "created", changes) for row, changes in done]
+
+
+def _bulk_audit(
+    actor: Any, action: str, done: list[tuple[Any, dict[str, Any]]], reason: str
+) -> None:
+    """One audit event per row, as audit.record writes it, in one insert."""
     actor_obj = actor if getattr(actor, "pk", None) else None
     events = [
         AuditEvent(
@@ -482,41 +491,90 @@ def registry_rows_create(
         for row, changes in done
     ]
     AuditEvent.objects.bulk_create(events, batch_size=500)
-    return [Upserted(row, "created", changes) for row, changes in done]
 
 
 def _bulk_prepare(
-    row: M, values: dict[str, Any], fields: tuple[str, ...]
+    row: M, values: dict[str, Any], fields: tuple[str, ...], keys: bool = True
 ) -> dict[str, list[Any]]:
-    """Set and check one new row's values; its audit changes as an upsert records them."""
+    """Set and check one row's values; its audit changes as an upsert records them."""
     if isinstance(row, Qualification):
         values = dict(values)
         entered = values.get("valid_until_entered", row.valid_until_entered)
         granted = values.get("granted_on", row.granted_on)
         values["valid_until"] = effective_valid_until(row.kind, granted, entered)
-    keys = {
+    added = {
         name: [None, audit.to_jsonable(getattr(row, name))]
-        for name in _BULK_KEYS.get(type(row), ())
+        for name in (_BULK_KEYS.get(type(row), ()) if keys else ())
     }
-    changes = {**keys, **_apply(row, values, fields)}
+    changes = {**added, **_apply(row, values, fields)}
+    if not changes and not keys:
+        return changes  # an unchanged existing row is not saved, so not checked
     related = ["enterprise", "area"]  # objects in hand; the database checks the key
     row.full_clean(exclude=related, validate_unique=False, validate_constraints=False)
     return changes
 
 
-def _ensure_may_create(actor: Any, rows: list[Any]) -> None:
-    """Area staff may only create within their own area."""
-    _ensure_may_edit(actor)
-    scope = None if actor is None else area_ids_in_scope(actor)
-    if scope is None:
-        return
-    if any(isinstance(r, Enterprise) and r.area_id not in scope for r in rows):
-        raise PermissionDenied("该企业不在当前账号的管辖范围内")
-    ids = {r.enterprise_id for r in rows if not isinstance(r, Enterprise)}
-    if Enterprise.objects.filter(pk__in=ids).exclude(area_id__in=scope).exists():
-        raise PermissionDenied("该企业不在当前账号的管辖范围内")
-
-
 def _subject_of(row: models.Model) -> str:
     enterprise = row if isinstance(row, Enterprise) else row.enterprise  # type: ignore[attr-defined]
     return str(enterprise.subject)
+
+
+_BULK_UPDATE: dict[type[models.Model], str] = {
+    Enterprise: AuditAction.ENTERPRISE_UPDATE,
+    AnnualFigures: AuditAction.FIGURES_UPDATE,
+    IntellectualProperty: AuditAction.IP_UPDATE,
+    Qualification: AuditAction.QUALIFICATION_UPDATE,
+    CreditRecord: AuditAction.CREDIT_UPDATE,
+}
+
+
+@transaction.atomic
+def registry_rows_update(
+    *, items: list[tuple[M, dict[str, Any]]], actor: Any, reason: str = ""
+) -> list[Upserted[M]]:
+    """Update many existing rows of one registry model in a few queries.
+
+    The caller loads the rows inside its transaction (locked with
+    select_for_update where the database supports it), so nobody's edit is lost
+    between reading and writing. Each row is checked and audited as the matching
+    `*_upsert` does when it updates one; rows whose values are the same are left
+    alone and reported unchanged.
+    """
+    if not items:
+        return []
+    model = type(items[0][0])
+    _ensure_may_touch(actor, [row for row, _ in items], before=True)
+    fields = _BULK_CREATE[model][1]
+    done = [
+        (row, _bulk_prepare(row, values, fields, keys=False)) for row, values in items
+    ]
+    _ensure_may_touch(actor, [row for row, _ in done], before=False)
+    changed = [(row, changes) for row, changes in done if changes]
+    names = sorted({name for _, changes in changed for name in changes})
+    if isinstance(items[0][0], Enterprise):
+        now = timezone.now()
+        for row, _ in changed:
+            row.updated_at = now  # type: ignore[attr-defined]
+        names.append("updated_at")
+    if changed:
+        rows = [row for row, _ in changed]
+        model._default_manager.bulk_update(rows, names, batch_size=500)
+        _bulk_audit(actor, _BULK_UPDATE[model], changed, reason)
+    return [
+        Upserted(row, "updated" if changes else "unchanged", changes)
+        for row, changes in done
+    ]
+
+
+def _ensure_may_touch(actor: Any, rows: list[Any], *, before: bool) -> None:
+    """Area staff may only change rows of their own area, and not move them out."""
+    if before:
+        _ensure_may_edit(actor)
+    scope = None if actor is None else area_ids_in_scope(actor)
+    if scope is None:
+        return
+    areas = {r.area_id for r in rows if isinstance(r, Enterprise)}
+    ids = {r.enterprise_id for r in rows if not isinstance(r, Enterprise)}
+    outside = Enterprise.objects.filter(pk__in=ids).exclude(area_id__in=scope)
+    if not areas <= set(scope) or outside.exists():
+        raise PermissionDenied("该企业不在当前账号的管辖范围内")
