@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-def build(path: Path, count: int) -> None:
+def build(path: Path, count: int, staff: int = 50) -> None:
     from openpyxl import Workbook
 
     from keqi.core.uscc import make_uscc
@@ -46,7 +46,7 @@ def build(path: Path, count: int) -> None:
         ws.append([code, f"测试企业{n}", "2015-06-01", areas[n % 4], "电子信息"])
         for year in (2016, 2017, 2018):
             figures.append(
-                [code, year, 50 + n % 30, 12_345_678 + n, "123.45", 5000, 88.8]
+                [code, year, staff + n % 30, 12_345_678 + n, "123.45", 5000, 88.8]
             )
     book.save(path)
 
@@ -90,6 +90,13 @@ def main() -> None:
     assert first.applied, first.errors[:5]
     again = timed("re-import (unchanged)", lambda: import_workbook(path, actor=None))
     assert not again.changed
+    changed = workdir / "changed.xlsx"
+    build(changed, args.enterprises, staff=60)
+    updated = timed(
+        "re-import with every year's 职工总数 changed",
+        lambda: import_workbook(changed, actor=None),
+    )
+    assert updated.applied, updated.errors[:3]
     timed(
         "export",
         lambda: export_registry(workdir / "out.xlsx", Enterprise.objects.all()),

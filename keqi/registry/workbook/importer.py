@@ -37,7 +37,6 @@ from keqi.registry.workbook.result import (
     SheetCounts,
 )
 from keqi.registry.workbook.schema import (
-    CREDIT,
     ENTERPRISE,
     FIGURES,
     IP,
@@ -165,51 +164,61 @@ def _apply_all(
     result: ImportResult,
     digest: str,
 ) -> None:
-    """Apply every planned change in one transaction; any surprise undoes them all.
+    """Apply the plan in one transaction; any surprise undoes all of it.
 
-    New rows of a sheet are created together (registry_rows_create); changed rows
-    go one by one through the *_upsert services.
+    Inside the transaction the registry rows are read again (locked where the
+    database can) and the plan is made again; if it differs from the one checked,
+    somebody changed the registry meanwhile and nothing is written.
     """
     reason = f"导入工作簿“{result.source}”"
-    where: tuple[str, int] = ("", 0)
+    sheet = ""
     try:
         with transaction.atomic():
-            enterprises = dict(planner.enterprises)
+            fresh = Planner(planner.sheets, actor, lock=True)
+            again = [] if fresh.check() else fresh.plan()
+            if _comparable(again) != _comparable(planned):
+                raise PlanDrift("核对之后企业库已有变化，请重新导入")
+            enterprises = dict(fresh.enterprises)
             for spec in SHEETS:
-                rows = [p for p in planned if p.spec is spec]
-                where = (spec.name, 0)
-                _create_many(spec, rows, enterprises, actor, reason)
-                for item in (p for p in rows if p.outcome == "updated"):
-                    where = (spec.name, item.row)
-                    _apply_one(item, enterprises, actor, reason)
+                sheet = spec.name
+                _write_sheet(spec, again, enterprises, actor, reason)
             _record_import(actor, result, digest, reason)
-    except (
-        PlanDrift,
-        PermissionDenied,
-        ValidationError,
-        ValueError,
-        IntegrityError,
-    ) as exc:
+    except (PlanDrift, PermissionDenied, ValidationError, IntegrityError) as exc:
         message = f"写入时出错，本次导入未做任何修改：{_message(exc)}"
-        result.errors.append(CellError(where[0], where[1], "", message))
+        result.errors.append(CellError(sheet, 0, "", message))
         return
     result.applied = True
 
 
-def _create_many(
+def _comparable(planned: list[Planned]) -> list[tuple[Any, ...]]:
+    return [(p.spec.name, p.row, p.outcome, p.changes) for p in planned]
+
+
+def _write_sheet(
     spec: SheetSpec,
-    rows: list[Planned],
+    planned: list[Planned],
     enterprises: dict[str, Enterprise],
     actor: Any,
     reason: str,
 ) -> None:
-    items = [
-        (_new_row(p, enterprises), p.values) for p in rows if p.outcome == "created"
-    ]
-    done = services.registry_rows_create(items=items, actor=actor, reason=reason)
+    """Create the sheet's new rows together, then update its changed rows together."""
+    rows = [p for p in planned if p.spec is spec]
+    new = [(_new_row(p, enterprises), p.values) for p in rows if p.outcome == "created"]
+    created = services.registry_rows_create(items=new, actor=actor, reason=reason)
     if spec is ENTERPRISE:
-        for upserted in done:
-            enterprises[upserted.row.uscc] = upserted.row
+        enterprises.update({u.row.uscc: u.row for u in created})
+    changed = [p for p in rows if p.outcome == "updated"]
+    items = [(p.current, p.values) for p in changed]
+    updated = services.registry_rows_update(items=items, actor=actor, reason=reason)
+    for item, done in zip(changed, updated, strict=True):
+        if done.changes != item.changes:
+            raise PlanDrift(f"{item.label}：实际修改与核对结果不一致")
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return str(exc)
 
 
 def _new_row(item: Planned, enterprises: dict[str, Enterprise]) -> models.Model:
@@ -225,46 +234,6 @@ def _new_row(item: Planned, enterprises: dict[str, Enterprise]) -> models.Model:
     if item.spec is QUALIFICATIONS:
         return Qualification(enterprise=enterprise, kind=key[1])
     return CreditRecord(enterprise=enterprise, kind=key[1], occurred_on=key[2])
-
-
-def _message(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return "；".join(exc.messages)
-    return str(exc)
-
-
-def _apply_one(
-    item: Planned, enterprises: dict[str, Enterprise], actor: Any, reason: str
-) -> None:
-    done = _call_service(item, enterprises, actor, reason)
-    if done.outcome != item.outcome or (
-        item.outcome == "updated" and done.changes != item.changes
-    ):
-        raise PlanDrift(f"{item.label}：实际结果与核对结果不一致")
-    if item.spec is ENTERPRISE:
-        enterprises[item.uscc] = cast(Enterprise, done.row)
-
-
-def _call_service(
-    item: Planned, enterprises: dict[str, Enterprise], actor: Any, reason: str
-) -> services.Upserted[Any]:
-    common = {"values": item.values, "actor": actor, "reason": reason}
-    if item.spec is ENTERPRISE:
-        return services.enterprise_upsert(uscc=item.uscc, **common)
-    enterprise = enterprises[item.uscc]
-    if item.spec is FIGURES:
-        return services.figures_upsert(
-            enterprise=enterprise, year=item.key[1], **common
-        )
-    if item.spec is IP:
-        return services.ip_upsert(enterprise=enterprise, number=item.key[1], **common)
-    if item.spec is QUALIFICATIONS:
-        kind = item.key[1]
-        return services.qualification_upsert(enterprise=enterprise, kind=kind, **common)
-    assert item.spec is CREDIT
-    return services.credit_record_upsert(
-        enterprise=enterprise, kind=item.key[1], occurred_on=item.key[2], **common
-    )
 
 
 class _Workbook:

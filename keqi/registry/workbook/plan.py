@@ -53,6 +53,7 @@ class Planned:
     outcome: str
     changes: dict[str, list[Any]]
     label: str
+    current: Any = None  # the registry row it updates (None when it creates one)
 
 
 def chunks(items: list[Any]) -> Iterator[list[Any]]:
@@ -80,9 +81,12 @@ def row_key(spec: SheetSpec, values: dict[str, Any]) -> tuple[Any, ...] | None:
 class Planner:
     """Checks references, duplicates and scope, then diffs each row with the registry."""
 
-    def __init__(self, sheets: dict[str, ParsedSheet], actor: Any) -> None:
+    def __init__(
+        self, sheets: dict[str, ParsedSheet], actor: Any, lock: bool = False
+    ) -> None:
         self.sheets = sheets
         self.actor = actor
+        self.lock = lock  # lock the rows read (inside the applying transaction)
         scope = area_ids_in_scope(actor) if actor is not None else None
         self.scope_area = None if scope is None else (scope[0] if scope else -1)
         self.errors: list[CellError] = []
@@ -105,7 +109,10 @@ class Planner:
         )
         found: dict[str, Enterprise] = {}
         for part in chunks(codes):
-            for e in Enterprise.objects.filter(uscc__in=part).select_related("area"):
+            rows = Enterprise.objects.filter(uscc__in=part).select_related("area")
+            if self.lock:
+                rows = rows.select_for_update(of=("self",))
+            for e in rows:
                 found[e.uscc] = e
         return found
 
@@ -196,9 +203,13 @@ class Planner:
         found: dict[tuple[Any, ...], models.Model] = {}
         for part in chunks(sorted(by_id)):
             rows = spec.model._default_manager.filter(enterprise_id__in=part)
+            if self.lock:
+                rows = rows.select_for_update()
             for item in rows.order_by(*spec.model._meta.ordering, "pk"):
                 values = {f: getattr(item, f) for f in spec.key if f != "uscc"}
                 values["uscc"] = by_id[item.enterprise_id]  # type: ignore[attr-defined]
+                # the enterprise is in hand: no query per row when it is shown
+                item.enterprise = self.enterprises[values["uscc"]]  # type: ignore[attr-defined]
                 found.setdefault(row_key(spec, values) or (), item)
         return found
 
@@ -214,8 +225,9 @@ class Planner:
             "created" if current is None else ("updated" if changes else "unchanged")
         )
         uscc = row.values["uscc"]
+        label = self._label(spec, row)
         return Planned(
-            spec, row.row, uscc, key, values, outcome, changes, self._label(spec, row)
+            spec, row.row, uscc, key, values, outcome, changes, label, current
         )
 
     def _values(self, spec: SheetSpec, row: ParsedRow, current: Any) -> dict[str, Any]:
