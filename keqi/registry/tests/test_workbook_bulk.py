@@ -124,3 +124,35 @@ def test_a_town_user_cannot_bulk_create_in_another_town(town_a) -> None:  # type
     with pytest.raises(PermissionDenied):
         services.registry_rows_create(items=[(elsewhere, values)], actor=town_a)
     assert not AnnualFigures.objects.exists()
+
+
+def test_bulk_updates_are_audited_like_an_upsert_and_skip_unchanged_rows() -> None:
+    a, b = make_enterprise(), make_enterprise()
+    for e in (a, b):
+        services.figures_upsert(
+            enterprise=e, year=2018, values={"staff_total": 8}, actor=None
+        )
+    services.figures_upsert(
+        enterprise=a, year=2018, values={"staff_total": 9}, actor=None
+    )
+    row = AnnualFigures.objects.get(enterprise=b)
+    [done] = services.registry_rows_update(
+        items=[(row, {"staff_total": 9})], actor=None
+    )
+    assert done.outcome == "updated"
+    assert last_event(a.subject).changes == last_event(b.subject).changes
+    assert last_event(b.subject).action == "figures.update"
+    count = AuditEvent.objects.count()
+    [same] = services.registry_rows_update(
+        items=[(row, {"staff_total": 9})], actor=None
+    )
+    assert same.outcome == "unchanged" and AuditEvent.objects.count() == count
+    assert AnnualFigures.objects.get(enterprise=b).staff_total == 9
+
+
+def test_a_town_user_cannot_move_an_enterprise_out_by_bulk_update(town_a) -> None:  # type: ignore[no-untyped-def]
+    mine = make_enterprise(area="dakoutun")
+    away = Area.objects.get(code="koudong")
+    with pytest.raises(PermissionDenied):
+        services.registry_rows_update(items=[(mine, {"area": away})], actor=town_a)
+    assert Enterprise.objects.get(pk=mine.pk).area.code == "dakoutun"
