@@ -7,6 +7,7 @@ from datetime import date
 
 from keqi.rules.context import Ctx
 from keqi.rules.facts import EnterpriseFacts
+from keqi.rules.ladder import DEFAULT_ORDER, tier_of
 from keqi.rules.model import EnterpriseResult, Programme, ProgrammeResult
 from keqi.rules.params import ParamSet, default_params
 from keqi.rules.programmes import builtin_programmes
@@ -51,6 +52,7 @@ def evaluate(
     params: ParamSet | None = None,
     programmes: Sequence[str] | None = None,
     extra: Iterable[Programme] = (),
+    ladder: Sequence[str] = DEFAULT_ORDER,
 ) -> EnterpriseResult:
     """Evaluate ``facts`` on ``as_of`` under every programme in force.
 
@@ -58,6 +60,7 @@ def evaluate(
     ``default_params().with_overrides({...})`` for HQ edits); ``programmes``
     restricts the keys evaluated; ``extra`` adds composed programmes.  A
     programme with no version in force on ``as_of`` is absent from the result.
+    ``ladder`` is the tier order used for ``tier`` and ``tier_gap``.
     """
     table = programme_table(extra)
     keys = list(programmes) if programmes is not None else list(table)
@@ -68,7 +71,10 @@ def evaluate(
         result = evaluate_programme(facts, table[key], as_of=as_of, params=params)
         if result is not None:
             results[key] = result
-    return EnterpriseResult(facts.uscc, facts.name, as_of, None, results)
+    tier = tier_of(facts, as_of, order=ladder, results=results)
+    return EnterpriseResult(
+        facts.uscc, facts.name, as_of, tier.label, results, tier.gap
+    )
 
 
 def evaluate_many(

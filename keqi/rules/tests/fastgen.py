@@ -47,8 +47,11 @@ def edges() -> list[Fraction]:
 
 EDGES = edges()
 RATIOS = [e for e in EDGES if 0 <= e <= 1]
-AMOUNTS = [Decimal(e.numerator) / Decimal(e.denominator) for e in EDGES
-           if e > 1 and e.denominator == 1]
+AMOUNTS = [
+    Decimal(e.numerator) / Decimal(e.denominator)
+    for e in EDGES
+    if e > 1 and e.denominator == 1
+]
 
 
 class Gen:
@@ -80,45 +83,77 @@ class Gen:
         ratio = self.rng.choice(RATIOS)
         tech = min(max(int(total * ratio) + self.rng.randrange(-1, 2), 0), total)
         sales = self.amount()
-        base = {f: self.amount(self.rng.choice((sales, sales, None))) for f in AMOUNT_FIELDS}
+        base = {
+            f: self.amount(self.rng.choice((sales, sales, None))) for f in AMOUNT_FIELDS
+        }
         base["sales_revenue"] = sales
-        base["rd_expense"] = self.amount(self.rng.choice((sales, base["total_cost"],
-                                                           base["operating_revenue"])))
+        base["rd_expense"] = self.amount(
+            self.rng.choice((sales, base["total_cost"], base["operating_revenue"]))
+        )
         base["rd_domestic"] = self.amount(base["rd_expense"])
         if self.rng.random() < 0.2:
             base["net_assets"] = -base["net_assets"]
         values = {k: self.hole(v) for k, v in base.items()}
-        return YearFigures(staff_total=self.hole(total), tech_staff=self.hole(tech),  # type: ignore[arg-type]
-                           rd_staff=self.hole(tech), conversions=self.hole(self.rng.randrange(0, 18)),  # type: ignore[arg-type]
-                           **values)  # type: ignore[arg-type]
+        return YearFigures(
+            staff_total=self.hole(total),
+            tech_staff=self.hole(tech),  # type: ignore[arg-type]
+            rd_staff=self.hole(tech),
+            conversions=self.hole(self.rng.randrange(0, 18)),  # type: ignore[arg-type]
+            **values,
+        )  # type: ignore[arg-type]
 
     def day(self) -> date:
         return self.as_of + timedelta(days=self.rng.randrange(-3700, 60))
 
     def enterprise(self) -> EnterpriseFacts:
         rng = self.rng
-        years = {self.as_of.year - k: self.year() for k in (1, 2, 3, 4) if rng.random() > 0.08}
-        ip = tuple(IPItem(f"IP{i}", rng.choice(IP_CATEGORIES), self.hole(self.day(), 0.3),
-                          self.pick("自主研发", "受让", None), self.pick("有效", "有效", "失效"),
-                          self.pick(True, True, False, None))  # type: ignore[arg-type]
-                   for i in range(rng.randrange(0, 8)))
-        quals = tuple(QualificationFact(rng.choice(QUAL_KINDS), rng.choice(LEVELS), f"Q{i}",
-                                        self.hole(self.day(), 0.2), self.hole(self.day(), 0.5),
-                                        self.pick("1", "第三", "5", "一等奖", "优秀奖", None),  # type: ignore[arg-type]
-                                        self.pick(None, Decimal(50), Decimal(100)))  # type: ignore[arg-type]
-                      for i in range(rng.randrange(0, 4)))
-        credit = tuple(CreditFact(rng.choice(CREDIT_KINDS), self.hole(self.day(), 0.2))  # type: ignore[arg-type]
-                       for _ in range(rng.choice((0, 0, 0, 1))))
+        years = {
+            self.as_of.year - k: self.year()
+            for k in (1, 2, 3, 4)
+            if rng.random() > 0.08
+        }
+        ip = tuple(
+            IPItem(
+                f"IP{i}",
+                rng.choice(IP_CATEGORIES),
+                self.hole(self.day(), 0.3),
+                self.pick("自主研发", "受让", None),
+                self.pick("有效", "有效", "失效"),
+                self.pick(True, True, False, None),
+            )  # type: ignore[arg-type]
+            for i in range(rng.randrange(0, 8))
+        )
+        quals = tuple(
+            QualificationFact(
+                rng.choice(QUAL_KINDS),
+                rng.choice(LEVELS),
+                f"Q{i}",
+                self.hole(self.day(), 0.2),
+                self.hole(self.day(), 0.5),
+                self.pick("1", "第三", "5", "一等奖", "优秀奖", None),  # type: ignore[arg-type]
+                self.pick(None, Decimal(50), Decimal(100)),
+            )  # type: ignore[arg-type]
+            for i in range(rng.randrange(0, 4))
+        )
+        credit = tuple(
+            CreditFact(rng.choice(CREDIT_KINDS), self.hole(self.day(), 0.2))  # type: ignore[arg-type]
+            for _ in range(rng.choice((0, 0, 0, 1)))
+        )
         experts = {k: rng.randrange(-1, 31) for k in EXPERT_IDS if rng.random() < 0.4}
         return EnterpriseFacts(
-            uscc="91120224MA05000000", name="样本企业",
+            uscc="91120224MA05000000",
+            name="样本企业",
             founded_on=self.hole(self.day(), 0.1),  # type: ignore[arg-type]
             registered_in_tianjin=self.pick(True, True, True, False, None),  # type: ignore[arg-type]
             independent_legal_person=self.pick(True, True, False, None),  # type: ignore[arg-type]
             restricted_products=self.pick(False, False, False, True, None),  # type: ignore[arg-type]
             tech_field=self.pick("电子信息", "新材料", None, "其他"),  # type: ignore[arg-type]
-            years=years, ip=ip, qualifications=quals, credit_records=credit,
-            expert_points=experts, niche_years=self.pick(None, 0, 1, 2, 3, 5),  # type: ignore[arg-type]
+            years=years,
+            ip=ip,
+            qualifications=quals,
+            credit_records=credit,
+            expert_points=experts,
+            niche_years=self.pick(None, 0, 1, 2, 3, 5),  # type: ignore[arg-type]
             strategic_emerging=self.pick(None, True, False),  # type: ignore[arg-type]
         )
 

@@ -28,8 +28,14 @@ def test_the_generator_covers_threshold_values() -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("key", KEYS)
-@settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck),
-          derandomize=False)
+@settings(
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=False,
+)
 @given(seed=st.integers(0, 2**31), day=st.sampled_from(DATES))
-def test_batch_equals_scalar_on_100000_enterprises(key: str, seed: int, day: date) -> None:
+def test_batch_equals_scalar_on_100000_enterprises(
+    key: str, seed: int, day: date
+) -> None:
     assert_batch_equals_scalar(key, many(seed, 2000, day), day)

@@ -15,7 +15,7 @@ ROOT = Path(keqi.rules.__file__).resolve().parents[2]
 def _modules() -> list[str]:
     found = ["keqi.rules"]
     for info in pkgutil.walk_packages(keqi.rules.__path__, "keqi.rules."):
-        if ".tests" not in info.name:
+        if ".tests" not in info.name and not info.name.endswith("__main__"):
             found.append(info.name)
     return found
 
