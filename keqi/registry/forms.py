@@ -158,8 +158,10 @@ def _formfield(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | No
         made = YesNoField(required=False)
     else:
         made = field.formfield(**kwargs)
-        if made is not None and field.choices and field.blank:
-            made.choices = [("", "（未填）"), *field.choices]  # type: ignore[attr-defined]
+        if made is not None and field.choices:
+            blank = [("", "（未填）" if field.blank else "请选择")]
+            if field.blank or field.default is models.NOT_PROVIDED:
+                made.choices = [*blank, *field.choices]  # type: ignore[attr-defined]
         return made
     made.label = field.verbose_name
     return made

@@ -68,7 +68,9 @@ def _guarded_save(
             fresh = None
             if row is not None:
                 model = type(row)
-                fresh = model.objects.select_for_update().filter(pk=row.pk).first()
+                fresh = (
+                    model._default_manager.select_for_update().filter(pk=row.pk).first()
+                )
                 if f.row_version(fresh) != form.cleaned_data.get("version"):
                     raise ValidationError(f.STALE_MESSAGE)
             save(fresh)
@@ -171,9 +173,8 @@ def figure_rows(figures: list[AnnualFigures]) -> list[tuple[str, list[Any], bool
             continue
         field = AnnualFigures._meta.get_field(name)
         is_amount = isinstance(field, models.DecimalField)
-        rows.append(
-            (str(field.verbose_name), [getattr(y, name) for y in figures], is_amount)
-        )
+        label = str(getattr(field, "verbose_name", name))
+        rows.append((label, [getattr(y, name) for y in figures], is_amount))
     return rows
 
 
@@ -250,12 +251,24 @@ def _form_page(
     return render(
         request,
         template,
-        {"form": form, "title": title, "e": enterprise, "back": back, **extra},
+        {
+            "form": form,
+            "title": title,
+            "e": enterprise,
+            "back": back,
+            "has_amounts": any(
+                isinstance(x, f.LooseDecimalField) for x in form.fields.values()
+            ),
+            **extra,
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 
 
-def _saved(request: HttpRequest, what: str, enterprise: Enterprise, anchor: str):  # type: ignore[no-untyped-def]
+def _saved(
+    request: HttpRequest, what: str, enterprise: Enterprise, anchor: str
+) -> HttpResponse:
+    """Back to the enterprise page at the saved section, saying what was saved."""
     messages.success(request, f"已保存：{what}")
     url = reverse("registry:enterprise_detail", args=[enterprise.pk])
     return redirect(f"{url}#{anchor}")
