@@ -103,6 +103,7 @@ def test_town_user_gets_404_on_another_towns_enterprise(
     response = client.get(url)
     assert response.status_code == 404
     assert "大口屯甲科技有限公司" not in response.content.decode()
+    assert "不在您的管辖范围内" in response.content.decode()
 
 
 def test_town_user_gets_404_on_every_edit_form_and_post_of_another_town(
@@ -149,6 +150,8 @@ def test_read_only_roles_see_the_page_but_get_403_on_every_edit(
     assert detail.status_code == 200
     assert "编辑基本信息" not in detail.content.decode()
     events = AuditEvent.objects.count()
+    refused = client.get(edit_urls(dakoutun_firm)[0])
+    assert "当前账号只能查看" in refused.content.decode()
     for url in [*edit_urls(dakoutun_firm), reverse("registry:enterprise_create")]:
         assert client.get(url).status_code == 403, url
         assert client.post(url, PLAUSIBLE_POST).status_code == 403, url
