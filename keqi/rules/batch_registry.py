@@ -9,7 +9,7 @@ from datetime import date
 from keqi.rules.batch import BatchResult, Column
 from keqi.rules.facts import EnterpriseFacts
 from keqi.rules.params import ParamSet
-from keqi.rules.programmes import high_tech_batch, tech_sme_batch
+from keqi.rules.programmes import high_tech_batch, tech_sme_batch, tj_chuying_batch
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,12 @@ BATCH_PROGRAMMES: dict[str, BatchProgramme] = {
         high_tech_batch.build_columns,
         high_tech_batch.evaluate_columns,
         high_tech_batch.column_kinds,
+    ),
+    "tj_chuying": BatchProgramme(
+        "tj_chuying",
+        tj_chuying_batch.build_columns,
+        tj_chuying_batch.evaluate_columns,
+        tj_chuying_batch.column_kinds,
     ),
 }
 

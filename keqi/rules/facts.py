@@ -167,6 +167,13 @@ class EnterpriseFacts:
         """One figure of one year, ``None`` when unknown."""
         return self.year(year).get(name)
 
+    def amount(self, year: int, name: str) -> Decimal | None:
+        """An amount field (万元) of one year, ``None`` when unknown."""
+        value = self.year(year).get(name)
+        if value is not None and not isinstance(value, Decimal):
+            return Decimal(value)
+        return value
+
 
 def replace_year(facts: EnterpriseFacts, year: int, **changes: Any) -> EnterpriseFacts:
     """Return a copy of ``facts`` with some figures of ``year`` changed."""

@@ -31,7 +31,7 @@ def assert_batch_equals_scalar(
                 )
         assert batch.outcome[i] == OUTCOME_CODE[res.outcome], where
         assert batch.route[i] == ROUTE_CODE[res.route], where
-        assert (batch.score_low[i], batch.score_high[i]) == (
+        assert res.score_low is None or (batch.score_low[i], batch.score_high[i]) == (
             res.score_low,
             res.score_high,
         ), where
