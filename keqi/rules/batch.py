@@ -326,3 +326,75 @@ def limb_combination(terms: Sequence[tuple[int, Limbs]]) -> Limbs:
     mid = sum(c * t[1] for c, t in terms)
     lo = sum(c * t[2] for c, t in terms)
     return hi, mid, lo  # type: ignore[return-value]
+
+
+def _edges(table: BandTable) -> list[tuple[Fraction, bool]]:
+    return [(b.lower, b.lower_closed) for b in table.bands[1:] if b.lower is not None]
+
+
+def growth_index_two(v2: I64, v3: I64, table: BandTable) -> I64:
+    """Band index of g = v3/v2 − 1 (rows with v2 = 0 are meaningless).
+
+    g ≥ a/b ⇔ s·(b·(v3 − v2) − a·v2) ≥ 0 with s = sign(v2); "g > e" is the same
+    test on the integer minus one.
+    """
+    s2 = np.sign(v2)
+    up, base = (v3 - v2) * s2, v2 * s2
+    out = np.zeros(len(v2), dtype=np.int8)
+    for edge, closed in _edges(table):
+        a, b = edge.numerator, edge.denominator
+        out += (b * up - a * base - (0 if closed else 1)) >= 0
+    return out
+
+
+def growth_index_three(v1: I64, v2: I64, v3: I64, table: BandTable) -> I64:
+    """Band index of g = (v2/v1 + v3/v2)/2 − 1 (rows with v1·v2 = 0 meaningless).
+
+    g = N/D with N = v2² + v1·v3 − 2·v1·v2 and D = 2·v1·v2, so g ≥ a/b ⇔
+    s·(b·N − a·D) ≥ 0 with s = sign(D); products are kept in base-2**25 digits.
+    """
+    s3 = np.sign(v1) * np.sign(v2)
+    p_sq = limb_product(v2 * s3, v2)
+    p_13, p_12 = limb_product(v1 * s3, v3), limb_product(v1 * s3, v2)
+    n3 = limb_combination([(1, p_sq), (1, p_13), (-2, p_12)])
+    d3 = limb_combination([(2, p_12)])
+    out = np.zeros(len(v1), dtype=np.int8)
+    for edge, closed in _edges(table):
+        a, b = edge.numerator, edge.denominator
+        hi, mid, lo = (b * n - a * d for n, d in zip(n3, d3, strict=True))
+        out += limb_nonnegative(hi, mid, lo - (0 if closed else 1))
+    return out
+
+
+def ratio_range(num: Column, den: Column, table: BandTable) -> tuple[I64, I64]:
+    """Points range of ``num/den`` as the scalar ``ratio_item``: the table's full
+    range when unknown, 0 when ``den <= 0``, else the band's points."""
+    look = prepare(table)
+    pts = band_points(num.values, den.values, table) * (den.values > 0)
+    known = num.known & den.known
+    bottom, top = int(look.lows.min()), int(look.highs.max())
+    return np.where(known, pts, bottom), np.where(known, pts, top)
+
+
+def difference(a: Column, b: Column) -> Column:
+    """``a − b`` with the combined known-mask."""
+    return Column(a.values.astype(np.int64) - b.values, a.known & b.known)
+
+
+def coded_points(
+    rows: int, lows: Sequence[int], highs: Sequence[int]
+) -> dict[str, Column]:
+    """Low/high points computed by the scalar path, as two columns."""
+    ones = np.ones(rows, dtype=np.bool_)
+    return {
+        "lo": Column(np.array(lows, dtype=np.int16), ones),
+        "hi": Column(np.array(highs, dtype=np.int16), ones),
+    }
+
+
+def add_all(arrays: Sequence[npt.NDArray[np.integer[Any]]]) -> I64:
+    """Element-wise sum in int64."""
+    out: I64 = arrays[0].astype(np.int64)
+    for arr in arrays[1:]:
+        out = out + arr
+    return out

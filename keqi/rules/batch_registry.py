@@ -9,7 +9,12 @@ from datetime import date
 from keqi.rules.batch import BatchResult, Column
 from keqi.rules.facts import EnterpriseFacts
 from keqi.rules.params import ParamSet
-from keqi.rules.programmes import high_tech_batch, tech_sme_batch, tj_chuying_batch
+from keqi.rules.programmes import (
+    high_tech_batch,
+    innovative_sme_batch,
+    tech_sme_batch,
+    tj_chuying_batch,
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,12 @@ BATCH_PROGRAMMES: dict[str, BatchProgramme] = {
         tj_chuying_batch.build_columns,
         tj_chuying_batch.evaluate_columns,
         tj_chuying_batch.column_kinds,
+    ),
+    "innovative_sme": BatchProgramme(
+        "innovative_sme",
+        innovative_sme_batch.build_columns,
+        innovative_sme_batch.evaluate_columns,
+        innovative_sme_batch.column_kinds,
     ),
 }
 

@@ -23,9 +23,8 @@ from keqi.rules.batch import (
     band_index,
     band_lookup,
     band_ranges,
-    limb_combination,
-    limb_nonnegative,
-    limb_product,
+    growth_index_three,
+    growth_index_two,
     pin_expert,
     ratio_test,
     scaled,
@@ -183,40 +182,12 @@ def _conversion(
     return pin_expert(lo, hi, cols["expert.high_tech.conversion"])
 
 
-def _edges(table: BandTable) -> list[tuple[Fraction, bool]]:
-    return [(b.lower, b.lower_closed) for b in table.bands[1:] if b.lower is not None]
-
-
 def _growth_index(
     cols: Mapping[str, Column], name: str, table: BandTable
 ) -> tuple[I64, I64]:
-    """Band index of the two-year and the three-year formula.
-
-    Two years: g = v3/v2 − 1, so g ≥ a/b ⇔ s·(b·(v3 − v2) − a·v2) ≥ 0 with
-    s = sign(v2).  Three years: g = N/D with N = v2² + v1·v3 − 2·v1·v2 and
-    D = 2·v1·v2, so g ≥ a/b ⇔ s·(b·N − a·D) ≥ 0 with s = sign(D); the products
-    are kept in base-2**25 digits.  "g > e" is "g·… − 1 ≥ 0" on integers.
-    """
+    """Band index of the two-year and the three-year formula."""
     v1, v2, v3 = (cols[f"{name}.{s}"].values.astype(np.int64) for s in SLOTS)
-    s2 = np.sign(v2)
-    up2, base2 = (v3 - v2) * s2, v2 * s2
-    s3 = np.sign(v1) * s2
-    p_sq, p_13, p_12 = (
-        limb_product(v2 * s3, v2),
-        limb_product(v1 * s3, v3),
-        limb_product(v1 * s3, v2),
-    )
-    n3 = limb_combination([(1, p_sq), (1, p_13), (-2, p_12)])
-    d3 = limb_combination([(2, p_12)])
-    two = np.zeros(len(v1), dtype=np.int8)
-    three = np.zeros(len(v1), dtype=np.int8)
-    for edge, closed in _edges(table):
-        a, b = edge.numerator, edge.denominator
-        shift = 0 if closed else 1
-        two += (b * up2 - a * base2 - shift) >= 0
-        hi, mid, lo = (b * n - a * d for n, d in zip(n3, d3, strict=True))
-        three += limb_nonnegative(hi, mid, lo - shift)
-    return two, three
+    return growth_index_two(v2, v3, table), growth_index_three(v1, v2, v3, table)
 
 
 def _growth(
