@@ -206,7 +206,9 @@ def _write_sheet(
     new = [(_new_row(p, enterprises), p.values) for p in rows if p.outcome == "created"]
     created = services.registry_rows_create(items=new, actor=actor, reason=reason)
     if spec is ENTERPRISE:
-        enterprises.update({u.row.uscc: u.row for u in created})
+        for upserted in created:
+            enterprise = cast(Enterprise, upserted.row)
+            enterprises[enterprise.uscc] = enterprise
     changed = [p for p in rows if p.outcome == "updated"]
     items = [(p.current, p.values) for p in changed]
     updated = services.registry_rows_update(items=items, actor=actor, reason=reason)

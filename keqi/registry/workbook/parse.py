@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
 from keqi.core.uscc import check_uscc
 from keqi.registry.workbook import cells

@@ -205,7 +205,8 @@ class Planner:
             rows = spec.model._default_manager.filter(enterprise_id__in=part)
             if self.lock:
                 rows = rows.select_for_update()
-            for item in rows.order_by(*spec.model._meta.ordering, "pk"):
+            ordering = list(spec.model._meta.ordering or [])
+            for item in rows.order_by(*ordering, "pk"):
                 values = {f: getattr(item, f) for f in spec.key if f != "uscc"}
                 values["uscc"] = by_id[item.enterprise_id]  # type: ignore[attr-defined]
                 # the enterprise is in hand: no query per row when it is shown
@@ -255,15 +256,21 @@ class Planner:
         name = (listed.values.get("name") if listed else None) or getattr(
             self.enterprises.get(uscc), "name", uscc
         )
-        v = row.values
-        parts = {
-            ENTERPRISE.name: lambda: [uscc],
-            FIGURES.name: lambda: [f"{v['year']}年度"],
-            IP.name: lambda: [v["number"]],
-            QUALIFICATIONS.name: lambda: [v["kind"], v.get("number") or ""],
-            CREDIT.name: lambda: [v["kind"], str(v["occurred_on"])],
-        }[spec.name]()
+        parts = _label_parts(spec, row.values)
         return " ".join([str(name), *[p for p in parts if p]])
+
+
+def _label_parts(spec: SheetSpec, v: dict[str, Any]) -> list[str]:
+    """What names a row besides its enterprise: the year, IP number, kind…"""
+    if spec is ENTERPRISE:
+        return [v["uscc"]]
+    if spec is FIGURES:
+        return [f"{v['year']}年度"]
+    if spec is IP:
+        return [v["number"]]
+    if spec is QUALIFICATIONS:
+        return [v["kind"], v.get("number") or ""]
+    return [v["kind"], str(v["occurred_on"])]
 
 
 def merged_extra(current: Any, extra: dict[str, str | None]) -> dict[str, str]:

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import openpyxl
-import xlrd
+import openpyxl  # type: ignore[import-untyped]
+import xlrd  # type: ignore[import-untyped]
 
 Row = tuple[int, list[Any]]
 

@@ -10,11 +10,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from openpyxl import Workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Font
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.comments import Comment  # type: ignore[import-untyped]
+from openpyxl.styles import Font  # type: ignore[import-untyped]
+from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
+from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from keqi.registry.workbook.schema import (
     CREDIT,

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from django.db.models import QuerySet
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl.styles import Font, PatternFill  # type: ignore[import-untyped]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from keqi.registry.models import Enterprise
 from keqi.registry.workbook.cells import plain_decimal
