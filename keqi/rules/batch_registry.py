@@ -14,6 +14,7 @@ from keqi.rules.programmes import (
     innovative_sme_batch,
     tech_sme_batch,
     tj_chuying_batch,
+    zjtx_sme_batch,
 )
 
 
@@ -51,6 +52,12 @@ BATCH_PROGRAMMES: dict[str, BatchProgramme] = {
         innovative_sme_batch.build_columns,
         innovative_sme_batch.evaluate_columns,
         innovative_sme_batch.column_kinds,
+    ),
+    "zjtx_sme": BatchProgramme(
+        "zjtx_sme",
+        zjtx_sme_batch.build_columns,
+        zjtx_sme_batch.evaluate_columns,
+        zjtx_sme_batch.column_kinds,
     ),
 }
 
