@@ -468,7 +468,7 @@ class EnterpriseFilterForm(forms.Form):
     year = LooseIntegerField(
         label="有年度数据", min_value=1980, max_value=2100, required=False
     )
-    sort = forms.ChoiceField(required=False, choices=_sort_choices)
+    sort = forms.ChoiceField(label="排序", required=False, choices=_sort_choices)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
