@@ -226,3 +226,36 @@ def _named(
         if hits:
             named.append((label, [fact for group in hits for fact in group]))
     return named
+
+
+def escalations(plan: Plan, as_of: dt.date) -> list[tuple[str, str, str]]:
+    """Overdue matters the office must take up (督办): (unit, matter, fact).
+
+    Reports still missing after their due day, agreed items past due, and targets
+    or measures past their deadline and not done."""
+    board = board_build(plan, as_of)
+    rows = [
+        (str(x.unit), "月报", x.reason)
+        for x in late_reports(plan, as_of, latest_only=False)
+        if "未报" in x.reason
+    ]
+    rows += [
+        (str(d.owner), f"议定事项：{d.text}", why)
+        for d, light, why in board.decisions
+        if light == Light.RED
+    ]
+    rows += [
+        (
+            str(t.units[0]) if t.units else "",
+            f"目标：{t.target.name}",
+            t.judgement.reason,
+        )
+        for t in board.targets
+        if as_of > t.target.deadline and t.light == Light.RED
+    ]
+    rows += [
+        (str(m.units[0]) if m.units else "", str(m.measure), "；".join(m.reasons))
+        for m in board.measures
+        if m.measure.deadline and as_of > m.measure.deadline and m.light == Light.RED
+    ]
+    return rows

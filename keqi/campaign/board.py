@@ -345,3 +345,37 @@ def _fill_unit_items(board: Board) -> None:
             item.light = Light.RED
             item.reasons.insert(0, late.reason)
     board.items = dict(items)
+
+
+@dataclass
+class Reminder:
+    """A unit that still owes the report now being collected."""
+
+    unit: Unit
+    month: dt.date
+    due: dt.date
+    text: str
+    late: bool
+
+
+def report_reminders(plan: Plan, as_of: dt.date) -> list[Reminder]:
+    """Who has not yet submitted last month's report: due soon, or already late."""
+    collecting = month_start(month_start(as_of) - dt.timedelta(days=1))
+    if collecting not in reporting_months(plan):
+        return []
+    due = report_due(collecting, plan.report_day)
+    sent = set(
+        ProgressReport.objects.filter(
+            plan=plan, month=collecting, first_submitted_at__isnull=False
+        ).values_list("unit_id", flat=True)
+    )
+    reminders = []
+    for unit in plan_units(plan):
+        if unit.pk in sent:
+            continue
+        if as_of <= due:
+            text = f"{collecting:%Y年%m月}月报于{due:%m月%d日}截止，还有{(due - as_of).days}天"
+        else:
+            text = f"{collecting:%Y年%m月}月报已逾期{(as_of - due).days}天未报"
+        reminders.append(Reminder(unit, collecting, due, text, as_of > due))
+    return reminders

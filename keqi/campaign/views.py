@@ -16,8 +16,8 @@ from keqi.accounts.models import Role, Unit
 from keqi.accounts.scopes import enterprise_q
 from keqi.campaign import meetings as meeting_services
 from keqi.campaign import services
-from keqi.campaign.assessment import assess, formula_text
-from keqi.campaign.board import board_build, reporting_months
+from keqi.campaign.assessment import assess, escalations, formula_text
+from keqi.campaign.board import board_build, report_reminders, reporting_months
 from keqi.campaign.documents import FontMissing, summary_docx, summary_pdf
 from keqi.campaign.forms import (
     DecisionForm,
@@ -33,6 +33,7 @@ from keqi.campaign.selectors import (
     decision_list,
     number_text,
     plan_get,
+    reads_all_reports,
     report_get_for,
     report_list_for,
 )
@@ -115,8 +116,11 @@ def report_list(request: HttpRequest) -> HttpResponse:
     may_file = request.user.role in (Role.MEMBER, Role.AREA_STAFF) or request.user.is_hq  # type: ignore[union-attr]
     months = reporting_months(plan)
     units = Unit.objects.all() if request.user.is_hq else []  # type: ignore[union-attr]
+    reminders = report_reminders(plan, timezone.localdate())
+    if not reads_all_reports(request.user):
+        reminders = [r for r in reminders if r.unit.pk == request.user.unit_id]  # type: ignore[union-attr]
     context = {"plan": plan, "reports": reports, "may_file": may_file}
-    context |= {"months": months, "units": units}
+    context |= {"months": months, "units": units, "reminders": reminders}
     return render(request, "campaign/report_list.html", context)
 
 
@@ -302,7 +306,7 @@ def assessment(request: HttpRequest) -> HttpResponse:
     rows = assess(plan, as_of)
     named = [r for r in rows if r.named]
     context = {"plan": plan, "rows": rows, "named": named, "as_of": as_of}
-    context |= {"formula": formula_text(plan), "weights": plan.weights}
+    context |= {"formula": formula_text(plan), "escalations": escalations(plan, as_of)}
     return render(request, "campaign/assessment.html", context)
 
 

@@ -79,3 +79,13 @@ def test_units_are_listed_lowest_score_first() -> None:
     scores = [r.score for r in rows]
     assert scores == sorted(scores)
     assert rows[-1].unit == Unit.objects.get(code="czj")
+
+
+def test_overdue_matters_are_escalated_with_their_facts() -> None:
+    from keqi.campaign.assessment import escalations
+
+    plan = baodi_plan()
+    rows = escalations(plan, dt.date(2019, 7, 6))
+    assert ("区科协", "月报", "2019年06月月报逾期未报（截止2019年07月05日）") in rows
+    plan_row = next(r for r in rows if "三年行动计划" in r[1])
+    assert plan_row[0] == "区科技局" and "已过截止日期 2019-05-31" in plan_row[2]

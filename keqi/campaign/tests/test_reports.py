@@ -184,3 +184,15 @@ def test_new_high_tech_counts_first_time_grants_of_the_year_only() -> None:
     assert [e.number for e in status.metric.evidence(2019, dt.date(2019, 12, 31))] == [
         "GR201912000001"
     ]
+
+
+def test_reminders_list_who_still_owes_last_months_report() -> None:
+    from keqi.campaign.board import report_reminders
+
+    plan = baodi_plan()
+    file_report(plan, "kx", JUNE, dt.date(2019, 7, 2))
+    before = {r.unit.code: r for r in report_reminders(plan, dt.date(2019, 7, 3))}
+    assert "kx" not in before
+    assert before["gxj"].text == "2019年06月月报于07月05日截止，还有2天"
+    after = {r.unit.code: r for r in report_reminders(plan, dt.date(2019, 7, 8))}
+    assert after["gxj"].late and after["gxj"].text == "2019年06月月报已逾期3天未报"
