@@ -23,7 +23,7 @@ from keqi.rules.batch import (
     band_index,
     band_lookup,
     band_ranges,
-    growth_index_three,
+    growth_index_three_fast,
     growth_index_two,
     pin_expert,
     ratio_test,
@@ -119,8 +119,12 @@ def _listed(rows: list[EnterpriseFacts], ctx: Ctx) -> dict[str, Column]:
                 highs[item.id].append(item.high)
     ones = np.ones(len(rows), bool)
     out = {"status." + c: Column(tri_codes(v), ones) for c, v in codes.items()}  # type: ignore[arg-type]
-    out |= {f"lo.{i}": Column.of(v, np.int16) for i, v in lows.items()}
-    return out | {f"hi.{i}": Column.of(v, np.int16) for i, v in highs.items()}
+    rest = [i for i in LISTED if i not in score.IP_GROUP]
+    for name, ids in (("ip_group", score.IP_GROUP), ("rest", rest)):
+        for prefix, table in (("lo", lows), ("hi", highs)):
+            summed = [sum(int(table[i][r] or 0) for i in ids) for r in range(len(rows))]
+            out[f"{prefix}.{name}"] = Column.of(summed, np.int16)
+    return out
 
 
 def _included(cols: Mapping[str, Column]) -> dict[int, Mask]:
@@ -187,7 +191,7 @@ def _growth_index(
 ) -> tuple[I64, I64]:
     """Band index of the two-year and the three-year formula."""
     v1, v2, v3 = (cols[f"{name}.{s}"].values.astype(np.int64) for s in SLOTS)
-    return growth_index_two(v2, v3, table), growth_index_three(v1, v2, v3, table)
+    return growth_index_two(v2, v3, table), growth_index_three_fast(v1, v2, v3, table)
 
 
 def _growth(
@@ -216,11 +220,9 @@ def scores(
     cols: Mapping[str, Column], ctx: Ctx, inc: dict[int, Mask]
 ) -> tuple[I64, I64]:
     """Innovation score range per enterprise (IP group capped at 30)."""
-    ip_lo = sum(cols[f"lo.{i}"].values.astype(np.int64) for i in score.IP_GROUP)
-    ip_hi = sum(cols[f"hi.{i}"].values.astype(np.int64) for i in score.IP_GROUP)
-    rest = [i for i in LISTED if i not in score.IP_GROUP]
-    lo = np.minimum(ip_lo, score.IP_CAP) + sum(cols[f"lo.{i}"].values for i in rest)
-    hi = np.minimum(ip_hi, score.IP_CAP) + sum(cols[f"hi.{i}"].values for i in rest)
+    ip_lo, ip_hi = cols["lo.ip_group"].values, cols["hi.ip_group"].values
+    lo = np.minimum(ip_lo, score.IP_CAP) + cols["lo.rest"].values
+    hi = np.minimum(ip_hi, score.IP_CAP) + cols["hi.rest"].values
     parts = [
         _conversion(cols, ctx, inc),
         _growth(cols, ctx, "high_tech.net_asset_growth", inc),
@@ -285,5 +287,5 @@ def column_kinds(as_of: date, params: ParamSet) -> dict[str, str]:
         n: ("count" if n in ("staff_total", "tech_staff") else "amount") for n in LATEST
     }
     kinds |= {"status." + c: "status" for c in CODED}
-    kinds |= {f"{p}.{i}": "small" for i in LISTED for p in ("lo", "hi")}
+    kinds |= {f"{p}.{i}": "small" for i in ("ip_group", "rest") for p in ("lo", "hi")}
     return kinds | {"expert." + i: "small" for i in PINNED}

@@ -23,7 +23,7 @@ from keqi.rules.batch import (
     add_all,
     band_values,
     difference,
-    growth_index_three,
+    growth_index_three_fast,
     ratio_range,
     ratio_test,
     scaled,
@@ -156,7 +156,7 @@ def _niche(cols: Mapping[str, Column], pid: str, ctx: Ctx) -> I8:
 def _growth(cols: Mapping[str, Column], ctx: Ctx) -> tuple[I64, I64]:
     table = ctx.bands("zjtx_sme.2022.growth_points")
     a, b, c = (cols[f"main_revenue.{k}"] for k in (2, 1, 0))
-    idx = growth_index_three(a.values, b.values, c.values, table)
+    idx = growth_index_three_fast(a.values, b.values, c.values, table)
     pts = band_values(table)[idx] * ((a.values > 0) & (b.values > 0))
     known = a.known & b.known & c.known
     return np.where(known, pts, 0), np.where(known, pts, int(band_values(table).max()))
