@@ -1,4 +1,4 @@
-"""The generated half of docs/glossary.md: every model, field and choice.
+"""The generated half of docs/glossary.md: programme keys, models, fields, choices.
 
 The hand-written half (concepts, roles, programme keys) stays above the marker;
 `make docs` (or `.venv/bin/python -m keqi.core.docs_glossary`) rewrites what is
@@ -38,11 +38,45 @@ def _field_rows(model: Any) -> list[str]:
     return rows
 
 
+# Keys the exchange format reserves for programmes not encoded yet.
+PLANNED_PROGRAMMES = {
+    "tech_sme": "科技型中小企业",
+    "high_tech": "高新技术企业",
+    "tj_chuying": "天津雏鹰企业",
+    "tj_dengling": "天津瞪羚企业",
+    "tj_lingjun": "天津科技领军企业",
+    "tj_lingjun_peiyu": "天津科技领军培育企业",
+    "innovative_sme": "创新型中小企业",
+    "zjtx_sme": "专精特新中小企业",
+}
+
+
+def render_programmes() -> list[str]:
+    """The programme keys: encoded ones with their documents, then the reserved."""
+    from keqi.rules.programmes import builtin_programmes
+
+    encoded = builtin_programmes()
+    rows = [
+        "## 项目代码 · Programme keys",
+        "",
+        "| 中文 | 代码 | 依据 |",
+        "|---|---|---|",
+    ]
+    for key, programme in encoded.items():
+        documents = "、".join(v.document for v in programme.versions)
+        rows.append(f"| {programme.name} | `{key}` | {documents} |")
+    for key, name in PLANNED_PROGRAMMES.items():
+        if key not in encoded:
+            rows.append(f"| {name} | `{key}` | 待编码（结果中缺席，绝不猜测） |")
+    return [*rows, ""]
+
+
 def render_models() -> str:
-    """One section per keqi app, one table per model."""
+    """The programme keys, then one section per keqi app, one table per model."""
     from django.apps import apps
 
-    parts = [MARKER, "", "## 模型与字段 · Models and fields", ""]
+    parts = [MARKER, "", *render_programmes()]
+    parts += ["## 模型与字段 · Models and fields", ""]
     for config in apps.get_app_configs():
         if not config.name.startswith("keqi."):
             continue
