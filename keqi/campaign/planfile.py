@@ -37,6 +37,16 @@ _TOP_KEYS = {
 }  # fmt: skip
 
 
+_TARGET_KEYS = {
+    "key", "name", "value", "unit", "deadline", "deadline_text", "source", "metric",
+    "milestone", "responsible", "plan_text", "note",
+}  # fmt: skip
+_MEASURE_KEYS = {
+    "number", "title", "text", "units", "units_text", "deadline", "deadline_text",
+    "targets",
+}  # fmt: skip
+
+
 class PlanFileError(ValueError):
     """The plan file is malformed; `errors` holds one Chinese line per problem."""
 
@@ -218,51 +228,53 @@ def plan_data_check(
     top = check.mapping(data, "(文件)")
     for key in sorted(set(top) - _TOP_KEYS):
         check.fail(key, "未知的字段（请检查拼写）")
-    name = check.text(top, "name", "")
-    if name and not _SLUG.match(name):
-        check.fail("name", "方案代码只能用小写字母、数字和连字符，如 baodi-2019")
-    year = check.integer(top.get("year"), "year", 2000, 2100)
-    start = _start_month(check, top.get("start_month"))
     units = _units(check, top.get("units"))
     groups = _groups(check, top.get("unit_groups", {}))
+    head = _header(check, top, units)
     refs = set(units) | set(groups)
-    targets = _targets(check, top.get("targets"), refs, known_metrics, start)
+    targets = _targets(check, top.get("targets"), refs, known_metrics, head["start"])
     measures = _measures(check, top.get("measures"), refs, {t.key for t in targets})
     org = _organisation(check, top.get("organisation"), units)
-    drafter = check.text(top, "drafter", "", required=False)
-    if drafter and drafter not in units:
-        check.fail("drafter", f"单位代码 {drafter} 未在 units 中列出")
-    texts = {
-        key: check.text(top, key, "", required=key == "title")
-        for key in (
-            [
-                "title",
-                "district",
-                "issuer",
-                "notice_title",
-                "document_number",
-                "approved_by",
-            ]
-        )
-    }
-    document_date = check.date(top.get("document_date"), "document_date")
     if check.errors:
         raise PlanFileError(check.errors, source)
-    assert start is not None
     return PlanSpec(
-        name=name,
-        drafter=drafter,
-        document_date=document_date,
-        year=year,
-        start_month=start,
+        start_month=head.pop("start"),
         units=units,
         unit_groups=groups,
         targets=tuple(targets),
         measures=tuple(measures),
         organisation=dict(top.get("organisation") or {}),
-        **texts,
+        **head,
         **org,
     )
+
+
+_HEADER_TEXTS = (
+    "title", "district", "issuer", "notice_title", "document_number", "approved_by",
+)  # fmt: skip
+
+
+def _header(
+    check: _Checker, top: dict[str, Any], units: dict[str, str]
+) -> dict[str, Any]:
+    """The plan's identity: name, year, start month, document facts, drafter."""
+    name = check.text(top, "name", "")
+    if name and not _SLUG.match(name):
+        check.fail("name", "方案代码只能用小写字母、数字和连字符，如 baodi-2019")
+    drafter = check.text(top, "drafter", "", required=False)
+    if drafter and drafter not in units:
+        check.fail("drafter", f"单位代码 {drafter} 未在 units 中列出")
+    head: dict[str, Any] = {
+        key: check.text(top, key, "", required=key == "title") for key in _HEADER_TEXTS
+    }
+    head |= {
+        "name": name,
+        "drafter": drafter,
+        "year": check.integer(top.get("year"), "year", 2000, 2100),
+        "start": _start_month(check, top.get("start_month")),
+        "document_date": check.date(top.get("document_date"), "document_date"),
+    }
+    return head
 
 
 def _start_month(check: _Checker, value: Any) -> dt.date | None:
@@ -353,25 +365,14 @@ def _target(
     refs: set[str],
     known_metrics: Collection[str] | None,
 ) -> TargetSpec | None:
+    _unknown_keys(check, entry, p, _TARGET_KEYS)
     key = check.text(entry, "key", p + ".")
     if key and not _SLUG.match(key):
         check.fail(p + ".key", "目标代码只能用小写字母、数字和连字符")
     value = check.number(entry.get("value"), p + ".value")
     if value is not None and value <= 0:
         check.fail(p + ".value", "目标值应大于 0")
-    source = check.text(entry, "source", p + ".")
-    if source and source not in SOURCES:
-        check.fail(
-            p + ".source", "应为 auto（系统自动统计）或 reported（责任单位填报）"
-        )
-    metric = check.text(entry, "metric", p + ".", required=source == "auto")
-    if source == "reported" and metric:
-        check.fail(p + ".metric", "填报类目标不应写 metric")
-    if metric and known_metrics is not None and metric not in known_metrics:
-        check.fail(
-            p + ".metric",
-            f"未知的统计口径 {metric}；可用：{'、'.join(sorted(known_metrics))}",
-        )
+    source, metric = _source_metric(check, entry, p, known_metrics)
     deadline = check.date(entry.get("deadline"), p + ".deadline")
     responsible = _unit_refs(check, entry.get("responsible"), p + ".responsible", refs)
     name = check.text(entry, "name", p + ".")
@@ -398,6 +399,35 @@ def _target(
     )
 
 
+def _unknown_keys(
+    check: _Checker, entry: dict[str, Any], path: str, known: set[str]
+) -> None:
+    for key in sorted(set(map(str, entry)) - known):
+        check.fail(f"{path}.{key}", "未知的字段（请检查拼写）")
+
+
+def _source_metric(
+    check: _Checker,
+    entry: dict[str, Any],
+    p: str,
+    known_metrics: Collection[str] | None,
+) -> tuple[str, str]:
+    source = check.text(entry, "source", p + ".")
+    if source and source not in SOURCES:
+        check.fail(
+            p + ".source", "应为 auto（系统自动统计）或 reported（责任单位填报）"
+        )
+    metric = check.text(entry, "metric", p + ".", required=source == "auto")
+    if source == "reported" and metric:
+        check.fail(p + ".metric", "填报类目标不应写 metric")
+    if metric and known_metrics is not None and metric not in known_metrics:
+        check.fail(
+            p + ".metric",
+            f"未知的统计口径 {metric}；可用：{'、'.join(sorted(known_metrics))}",
+        )
+    return source, metric
+
+
 def _measures(
     check: _Checker, value: Any, refs: set[str], target_keys: set[str]
 ) -> list[MeasureSpec]:
@@ -405,6 +435,7 @@ def _measures(
     for i, raw in enumerate(check.items(value, "measures")):
         p = f"measures[{i}]"
         entry = check.mapping(raw, p)
+        _unknown_keys(check, entry, p, _MEASURE_KEYS)
         number = check.integer(entry.get("number"), p + ".number", 1, 999)
         if number != i + 1:
             check.fail(p + ".number", f"措施应按顺序编号，此处应为 {i + 1}")

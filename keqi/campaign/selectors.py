@@ -63,38 +63,39 @@ def _unit_dict(unit: Unit) -> dict[str, str]:
     return {"code": unit.code, "name": str(unit)}
 
 
+def _target_dict(t: Target) -> dict[str, Any]:
+    return {
+        "key": t.key,
+        "name": t.name,
+        "value": _json_number(t.value),
+        "unit": t.unit_label,
+        "deadline": t.deadline.isoformat(),
+        "deadline_text": t.deadline_text,
+        "source": t.source,
+        "metric": t.metric or None,
+        "milestone": t.milestone,
+        "responsible": t.unit_refs,
+        "units": [_unit_dict(u) for u in target_units(t)],
+        "plan_text": t.plan_text,
+    }
+
+
+def _measure_dict(m: Measure) -> dict[str, Any]:
+    return {
+        "number": m.number,
+        "title": m.title,
+        "unit_refs": m.unit_refs,
+        "units": [_unit_dict(u) for u in measure_units(m)],
+        "units_text": m.units_text,
+        "deadline": m.deadline.isoformat() if m.deadline else None,
+        "deadline_text": m.deadline_text,
+        "targets": sorted(m.targets.values_list("key", flat=True)),
+        "text": m.text,
+    }
+
+
 def plan_as_dict(plan: Plan) -> dict[str, Any]:
     """The plan as plain data (what `keqi plan show --format json` prints)."""
-    targets = [
-        {
-            "key": t.key,
-            "name": t.name,
-            "value": _json_number(t.value),
-            "unit": t.unit_label,
-            "deadline": t.deadline.isoformat(),
-            "deadline_text": t.deadline_text,
-            "source": t.source,
-            "metric": t.metric or None,
-            "responsible": t.unit_refs,
-            "units": [_unit_dict(u) for u in target_units(t)],
-            "plan_text": t.plan_text,
-        }
-        for t in plan.targets.order_by("sort")
-    ]
-    measures = [
-        {
-            "number": m.number,
-            "title": m.title,
-            "unit_refs": m.unit_refs,
-            "units": [_unit_dict(u) for u in measure_units(m)],
-            "units_text": m.units_text,
-            "deadline": m.deadline.isoformat() if m.deadline else None,
-            "deadline_text": m.deadline_text,
-            "targets": sorted(m.targets.values_list("key", flat=True)),
-            "text": m.text,
-        }
-        for m in plan.measures.order_by("number")
-    ]
     return {
         "name": plan.name,
         "title": plan.title,
@@ -107,8 +108,8 @@ def plan_as_dict(plan: Plan) -> dict[str, Any]:
         "report_day": plan.report_day,
         "yellow_ratio": number_text(plan.yellow_ratio),
         "weights": plan.weights,
-        "targets": targets,
-        "measures": measures,
+        "targets": [_target_dict(t) for t in plan.targets.order_by("sort")],
+        "measures": [_measure_dict(m) for m in plan.measures.order_by("number")],
     }
 
 

@@ -207,3 +207,9 @@ def test_the_cli_prints_the_errors_and_fails(tmp_path: Path, capsys) -> None:  #
     path = _write(tmp_path, SMALL.replace("2020-12-31", "2020/12/31", 1))
     assert main(["plan", "load", str(path)]) == 1
     assert "targets[0].deadline: 日期格式应为 YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_a_misspelt_field_inside_a_target_is_caught(tmp_path: Path) -> None:
+    errors = _errors(tmp_path, SMALL.replace("    unit: 家", "    unti: 家"))
+    assert "targets[0].unti: 未知的字段（请检查拼写）" in errors
+    assert "targets[0].unit: 不能为空" in errors
