@@ -28,6 +28,22 @@ from keqi.rules.params import ParamSet
 from keqi.rules.programmes import common, tj_chuying
 from keqi.rules.programmes.tj_chuying import A19, A21, B19, B21, C19, C21, D19, E19, E21
 
+#: Parameters the scalar path reads through list-based conditions.
+USED = {
+    "2019": (
+        "tj_chuying.2019.age_min_years",
+        "tj_chuying.2019.age_max_years",
+        "tj_chuying.2019.credit_kinds",
+        "tj_chuying.recent_years",
+        "tj_chuying.2019.class_ii_min",
+    ),
+    "2021": (
+        "tj_chuying.2021.age_max_years",
+        "tj_chuying.2021.credit_kinds",
+        "tj_chuying.2021.class_ii_min",
+        "tj_chuying.2021.venture_min",
+    ),
+}
 REVENUE = {
     "2019": (C19.id, "tj_chuying.2019.revenue_max"),
     "2021": (C21.id, "tj_chuying.2021.revenue_min"),
@@ -98,23 +114,8 @@ def evaluate_columns(
     coded[cid] = tri_from(
         threshold_test(revenue.values, ctx.threshold(pid), 10_000), revenue.known
     )
-    if version == "2019":
-        for p in (
-            "tj_chuying.2019.age_min_years",
-            "tj_chuying.2019.age_max_years",
-            "tj_chuying.2019.credit_kinds",
-            "tj_chuying.recent_years",
-            "tj_chuying.2019.class_ii_min",
-        ):
-            ctx.use(p)
-    else:
-        for p in (
-            "tj_chuying.2021.age_max_years",
-            "tj_chuying.2021.credit_kinds",
-            "tj_chuying.2021.class_ii_min",
-            "tj_chuying.2021.venture_min",
-        ):
-            ctx.use(p)
+    for pid in USED[version]:
+        ctx.use(pid)
     overall = tri_and(*coded.values())
     zero = np.zeros(len(overall), dtype=np.int64)
     return BatchResult(

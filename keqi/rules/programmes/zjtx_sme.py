@@ -433,36 +433,35 @@ def platform(facts: EnterpriseFacts, ctx: Ctx) -> ConditionResult:
     )
 
 
-def evaluate_2026(facts: EnterpriseFacts, ctx: Ctx) -> ProgrammeResult:
-    """工信部企业〔2026〕2号."""
+def titles_2026(facts: EnterpriseFacts, ctx: Ctx) -> ConditionResult:
+    """Already holds a 科技和创新型中小企业 title (valid one year from grant)."""
+    kinds = ctx.texts("zjtx_sme.2026.base_titles")
+    held = common.held_any(facts, kinds, ctx.as_of, None, 1)
+    return common.result_of(
+        T26, held, held.label, "持有", f"科技和创新型中小企业称号{held.label}"
+    )
+
+
+def rd_2026(facts: EnterpriseFacts, ctx: Ctx) -> ConditionResult:
+    """R&D amount and share in each of the last two years."""
+    year = ctx.as_of.year - 1
+    amount = ctx.threshold("zjtx_sme.2026.rd_amount")
+    share = ctx.threshold("zjtx_sme.2026.rd_share")
+    found = [rd_year(facts, y, amount, share) for y in (year - 1, year)]
+    status = all_of(s for s, _ in found)
+    text = "；".join(t for _, t in found)
+    missing = _rd_missing(facts, [year - 1, year]) if status is Tri.UNKNOWN else []
+    return common.result_of(R26, status, text, R26.citation.text, text, missing)
+
+
+def shares_2026(facts: EnterpriseFacts, ctx: Ctx) -> list[ConditionResult]:
+    """Main-business share and debt ratio of the previous year."""
     year = ctx.as_of.year - 1
     fig = facts.year(year)
-    titles = common.held_any(
-        facts, ctx.texts("zjtx_sme.2026.base_titles"), ctx.as_of, None, 1
-    )
-    rd = [
-        rd_year(
-            facts,
-            y,
-            ctx.threshold("zjtx_sme.2026.rd_amount"),
-            ctx.threshold("zjtx_sme.2026.rd_share"),
-        )
-        for y in (year - 1, year)
-    ]
-    rd_status = all_of(s for s, _ in rd)
-    debt = (
-        None
-        if fig.total_assets is None or fig.net_assets is None
-        else fig.total_assets - fig.net_assets
-    )
-    conds = [
-        common.result_of(
-            T26, titles, titles.label, "持有", f"科技和创新型中小企业称号{titles.label}"
-        ),
-        niche(facts, N26, ctx.threshold("zjtx_sme.2026.niche_years")),
-        revenue_or_equity(
-            facts, ctx, V26, "zjtx_sme.2026.revenue_min", "zjtx_sme.2026.equity_min"
-        ),
+    debt = None
+    if fig.total_assets is not None and fig.net_assets is not None:
+        debt = fig.total_assets - fig.net_assets
+    return [
         ratio_condition(
             M26,
             fig.main_revenue,
@@ -477,14 +476,19 @@ def evaluate_2026(facts: EnterpriseFacts, ctx: Ctx) -> ProgrammeResult:
             ctx.threshold("zjtx_sme.2026.debt_max"),
             f"{year}年度资产负债率",
         ),
-        common.result_of(
-            R26,
-            rd_status,
-            "；".join(t for _, t in rd),
-            R26.citation.text,
-            "；".join(t for _, t in rd),
-            _rd_missing(facts, [year - 1, year]) if rd_status is Tri.UNKNOWN else [],
+    ]
+
+
+def evaluate_2026(facts: EnterpriseFacts, ctx: Ctx) -> ProgrammeResult:
+    """工信部企业〔2026〕2号."""
+    conds = [
+        titles_2026(facts, ctx),
+        niche(facts, N26, ctx.threshold("zjtx_sme.2026.niche_years")),
+        revenue_or_equity(
+            facts, ctx, V26, "zjtx_sme.2026.revenue_min", "zjtx_sme.2026.equity_min"
         ),
+        *shares_2026(facts, ctx),
+        rd_2026(facts, ctx),
         ip_2026(facts, ctx),
         platform(facts, ctx),
     ]
