@@ -42,13 +42,16 @@ from keqi.rules.model import (
     Programme,
     ProgrammeResult,
     ProgrammeVersion,
+    Reason,
     ScoreItem,
+    Verdict,
 )
 from keqi.rules.numbers import Tri
 from keqi.rules.params import ParamError, Parameter, ParamSet, default_params
 from keqi.rules.programmes.composed import ComposeError, compose_programmes
 from keqi.rules.serialize import (
     programme_to_dict,
+    report_rows,
     report_to_dict,
     report_to_json,
     result_to_dict,
@@ -79,9 +82,11 @@ __all__ = [
     "ProgrammeResult",
     "ProgrammeVersion",
     "QualificationFact",
+    "Reason",
     "ScoreItem",
     "Tier",
     "Tri",
+    "Verdict",
     "WhatIf",
     "YearFigures",
     "apply_changes",
@@ -95,6 +100,7 @@ __all__ = [
     "programme_table",
     "programme_to_dict",
     "render_rules_markdown",
+    "report_rows",
     "report_to_dict",
     "report_to_json",
     "result_to_dict",

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from keqi.rules.numbers import Tri
 
@@ -136,6 +136,11 @@ class ProgrammeResult:
                 return cond
         raise KeyError(cid)
 
+
+#: The verdict of one programme for one enterprise.
+Verdict: TypeAlias = ProgrammeResult
+#: A reason is one deterministic Chinese sentence (no trailing 。).
+Reason: TypeAlias = str
 
 Evaluator = Callable[["EnterpriseFacts", "Ctx"], ProgrammeResult]
 

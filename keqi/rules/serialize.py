@@ -99,3 +99,41 @@ def report_to_dict(results: Iterable[EnterpriseResult], as_of: date) -> dict[str
 def report_to_json(results: Iterable[EnterpriseResult], as_of: date) -> str:
     """:func:`report_to_dict` as indented UTF-8 JSON text."""
     return json.dumps(report_to_dict(results, as_of), ensure_ascii=False, indent=2)
+
+
+OUTCOME_LABELS = {"eligible": "符合", "ineligible": "不符合", "undetermined": "待定"}
+
+
+def report_rows(results: Iterable[EnterpriseResult]) -> list[dict[str, str]]:
+    """One flat row per enterprise and programme (for ``--format table|xlsx``)."""
+    rows = []
+    for result in results:
+        for key, prog in result.programmes.items():
+            score = (
+                ""
+                if prog.score_low is None
+                else (
+                    str(prog.score)
+                    if prog.score is not None
+                    else f"{prog.score_low}–{prog.score_high}"
+                )
+            )
+            rows.append(
+                {
+                    "统一社会信用代码": result.uscc,
+                    "企业名称": result.name,
+                    "梯度层级": result.tier or "",
+                    "项目": key,
+                    "项目名称": prog.name,
+                    "依据": prog.document,
+                    "结论": OUTCOME_LABELS[prog.outcome.value],
+                    "途径": {"score": "评分", "direct": "直通"}.get(
+                        prog.route or "", ""
+                    ),
+                    "得分": score,
+                    "差距": "；".join(g.text for g in prog.gaps),
+                    "缺少数据": "、".join(prog.missing),
+                    "待核参数": "、".join(prog.flags),
+                }
+            )
+    return rows

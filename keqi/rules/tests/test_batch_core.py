@@ -33,7 +33,7 @@ def scalar_three(v1: int, v2: int, v3: int) -> int:
     return [b.contains(g) for b in TABLE.bands].index(True)  # type: ignore[attr-defined]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.lists(st.tuples(values, values, values), min_size=1, max_size=200))
 def test_three_year_growth_band_is_exact(rows: list[tuple[int, int, int]]) -> None:
     rows = [r for r in rows if r[0] != 0 and r[1] != 0] or [(1, 1, 1)]
@@ -43,7 +43,7 @@ def test_three_year_growth_band_is_exact(rows: list[tuple[int, int, int]]) -> No
     assert list(growth_index_three_fast(v1, v2, v3, TABLE)) == want  # type: ignore[arg-type]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.lists(st.tuples(values, values), min_size=1, max_size=200))
 def test_two_year_growth_band_is_exact(rows: list[tuple[int, int]]) -> None:
     rows = [r for r in rows if r[0] != 0] or [(1, 1)]

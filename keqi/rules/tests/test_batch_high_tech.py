@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,14 +14,7 @@ from keqi.rules.tests.strategies import enterprise
 AS_OF = date(2019, 6, 30)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(enterprise(AS_OF), min_size=1, max_size=40))
 def test_high_tech_batch_equals_scalar(rows: list[EnterpriseFacts]) -> None:
-    assert_batch_equals_scalar("high_tech", rows, AS_OF)
-
-
-@pytest.mark.slow
-@settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
-@given(st.lists(enterprise(AS_OF), min_size=200, max_size=200))
-def test_high_tech_batch_equals_scalar_on_100000(rows: list[EnterpriseFacts]) -> None:
     assert_batch_equals_scalar("high_tech", rows, AS_OF)
