@@ -13,28 +13,30 @@ from keqi.rules.facts import (
 )
 
 
+def _year(staff: int, tech: int, sales: str, rd: str, net: str) -> YearFigures:
+    """One year of the example's figures (万元)."""
+    revenue = Decimal(sales)
+    return YearFigures(
+        staff_total=staff,
+        tech_staff=tech,
+        rd_staff=tech // 2,
+        sales_revenue=revenue,
+        operating_revenue=revenue,
+        main_revenue=revenue * Decimal("0.9"),
+        total_revenue=revenue,
+        high_tech_revenue=revenue * Decimal("0.7"),
+        rd_expense=Decimal(rd),
+        rd_domestic=Decimal(rd),
+        total_cost=revenue * Decimal("0.8"),
+        total_assets=Decimal("3200"),
+        net_assets=Decimal(net),
+        equity_financing=Decimal(0),
+        conversions=3,
+    )
+
+
 def demo_enterprise() -> EnterpriseFacts:
     """A small Baodi manufacturer with three years of figures."""
-
-    def year(staff: int, tech: int, sales: str, rd: str, net: str) -> YearFigures:
-        return YearFigures(
-            staff_total=staff,
-            tech_staff=tech,
-            rd_staff=tech // 2,
-            sales_revenue=Decimal(sales),
-            operating_revenue=Decimal(sales),
-            main_revenue=Decimal(sales) * Decimal("0.9"),
-            total_revenue=Decimal(sales),
-            high_tech_revenue=Decimal(sales) * Decimal("0.7"),
-            rd_expense=Decimal(rd),
-            rd_domestic=Decimal(rd),
-            total_cost=Decimal(sales) * Decimal("0.8"),
-            total_assets=Decimal("3200"),
-            net_assets=Decimal(net),
-            equity_financing=Decimal(0),
-            conversions=3,
-        )
-
     return EnterpriseFacts(
         uscc="91120224MA05XXXXXX",
         name="天津宝坻示例科技有限公司",
@@ -44,9 +46,9 @@ def demo_enterprise() -> EnterpriseFacts:
         restricted_products=False,
         tech_field="先进制造与自动化",
         years={
-            2016: year(80, 18, "2100", "105", "1500"),
-            2017: year(86, 20, "2500", "130", "1750"),
-            2018: year(92, 21, "2900", "160", "2100"),
+            2016: _year(80, 18, "2100", "105", "1500"),
+            2017: _year(86, 20, "2500", "130", "1750"),
+            2018: _year(92, 21, "2900", "160", "2100"),
         },
         ip=(
             IPItem(

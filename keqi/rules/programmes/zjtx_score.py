@@ -193,48 +193,78 @@ def institution_item(facts: EnterpriseFacts, ctx: Ctx) -> ScoreItem:
     )
 
 
-def score_items(facts: EnterpriseFacts, ctx: Ctx) -> list[ScoreItem]:
-    """All 13 items."""
-    ctx.text("zjtx_sme.2022.score_sheet")
+#: Ratio items: id → (title, numerator, denominator, parameter, group, text).
+RATIO_ITEMS = {
+    "zjtx_sme.main_share": (
+        "主营业务收入占比",
+        "main_revenue",
+        "operating_revenue",
+        "zjtx_sme.2022.main_share_points",
+        "专业化",
+        "主营业务收入占营业收入比重，最高5分",
+    ),
+    "zjtx_sme.debt": (
+        "资产负债率",
+        "debt",
+        "total_assets",
+        "zjtx_sme.2022.debt_points",
+        "精细化",
+        "资产负债率，最高5分",
+    ),
+    "zjtx_sme.rd_staff": (
+        "研发人员占比",
+        "rd_staff",
+        "staff_total",
+        "zjtx_sme.2022.rd_staff_points",
+        "创新能力",
+        "研发人员占职工总数比重，最高5分",
+    ),
+}
+
+
+def ratio_items(facts: EnterpriseFacts, ctx: Ctx) -> dict[str, ScoreItem]:
+    """The three ratio items of the previous year (debt = assets − net assets)."""
     fig = facts.year(ctx.as_of.year - 1)
-    debt = None
+    values: dict[str, Decimal | int | None] = {
+        n: fig.get(n)
+        for n in (
+            "main_revenue",
+            "operating_revenue",
+            "total_assets",
+            "rd_staff",
+            "staff_total",
+        )
+    }
     if fig.total_assets is not None and fig.net_assets is not None:
-        debt = fig.total_assets - fig.net_assets
+        values["debt"] = fig.total_assets - fig.net_assets
+    out = {}
+    for item, (title, num, den, pid, group, text) in RATIO_ITEMS.items():
+        out[item] = scoring.ratio_item(
+            item,
+            title,
+            values.get(num),
+            values.get(den),
+            ctx.bands(pid),
+            cite(group, text),
+        )
+    return out
+
+
+def score_items(facts: EnterpriseFacts, ctx: Ctx) -> list[ScoreItem]:
+    """All 13 items, in the sheet's order."""
+    ctx.text("zjtx_sme.2022.score_sheet")
+    ratios = ratio_items(facts, ctx)
     opened = open_items(facts)
     return [
-        scoring.ratio_item(
-            "zjtx_sme.main_share",
-            "主营业务收入占比",
-            fig.main_revenue,
-            fig.operating_revenue,
-            ctx.bands("zjtx_sme.2022.main_share_points"),
-            cite("专业化", "主营业务收入占营业收入比重，最高5分"),
-        ),
+        ratios["zjtx_sme.main_share"],
         growth_item(facts, ctx),
         niche_item(facts),
-        opened[0],
-        opened[1],
-        opened[2],
-        opened[3],
-        scoring.ratio_item(
-            "zjtx_sme.debt",
-            "资产负债率",
-            debt,
-            fig.total_assets,
-            ctx.bands("zjtx_sme.2022.debt_points"),
-            cite("精细化", "资产负债率，最高5分"),
-        ),
+        *opened[:4],
+        ratios["zjtx_sme.debt"],
         opened[4],
         ip_item(facts, ctx),
         rd_item(facts, ctx),
-        scoring.ratio_item(
-            "zjtx_sme.rd_staff",
-            "研发人员占比",
-            fig.rd_staff,
-            fig.staff_total,
-            ctx.bands("zjtx_sme.2022.rd_staff_points"),
-            cite("创新能力", "研发人员占职工总数比重，最高5分"),
-        ),
+        ratios["zjtx_sme.rd_staff"],
         institution_item(facts, ctx),
     ]
 
