@@ -77,6 +77,12 @@ class BatchResult:
     def __post_init__(self) -> None:
         object.__setattr__(self, "statuses", MappingProxyType(dict(self.statuses)))
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickle with a plain dict (mapping proxies cannot be pickled)."""
+        from keqi.rules.facts import unproxied
+
+        return (BatchResult, unproxied(self))
+
 
 def scaled(amount: Decimal | None) -> int | None:
     """Exact ``int`` in units of 0.0001 万元; rejects finer precision."""

@@ -159,6 +159,10 @@ class EnterpriseFacts:
             self, "expert_points", MappingProxyType(dict(self.expert_points))
         )
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickle with plain dicts (read-only mapping proxies cannot be pickled)."""
+        return (EnterpriseFacts, unproxied(self))
+
     def year(self, year: int) -> YearFigures:
         """Figures for ``year``; an all-unknown record when the year is absent."""
         return self.years.get(year, EMPTY_YEAR)
@@ -173,6 +177,14 @@ class EnterpriseFacts:
         if value is not None and not isinstance(value, Decimal):
             return Decimal(value)
         return value
+
+
+def unproxied(obj: Any) -> tuple[Any, ...]:
+    """Field values of a dataclass in order, read-only mappings turned into dicts."""
+    return tuple(
+        dict(v) if isinstance(v, MappingProxyType) else v
+        for v in (getattr(obj, f.name) for f in dataclasses.fields(obj))
+    )
 
 
 def replace_year(facts: EnterpriseFacts, year: int, **changes: Any) -> EnterpriseFacts:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 from types import MappingProxyType
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from keqi.rules.numbers import Tri
 
@@ -196,3 +196,9 @@ class EnterpriseResult:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "programmes", MappingProxyType(dict(self.programmes)))
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickle with a plain dict (mapping proxies cannot be pickled)."""
+        from keqi.rules.facts import unproxied
+
+        return (EnterpriseResult, unproxied(self))

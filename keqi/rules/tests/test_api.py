@@ -177,3 +177,13 @@ def test_what_if_can_close_a_gap() -> None:
         facts, {"2018.rd_expense": "60"}, as_of=AS_OF, programmes=["tech_sme"]
     )
     assert after.changed == {"tech_sme": ("ineligible", "eligible")}
+
+
+def test_facts_and_results_survive_pickling_for_task_workers() -> None:
+    import pickle
+
+    facts = demo_enterprise()
+    assert pickle.loads(pickle.dumps(facts)) == facts
+    result = evaluate(facts, as_of=AS_OF)
+    again = pickle.loads(pickle.dumps(result))
+    assert again.programmes["tech_sme"].outcome == result.programmes["tech_sme"].outcome
