@@ -85,7 +85,9 @@ def _ratio(part: int, whole: int, empty: Fraction) -> Fraction:
     return Fraction(part, whole) if whole else empty
 
 
-def _on_time(plan: Plan, unit: Unit, reports: dict, as_of: dt.date) -> Component:
+def _on_time(
+    plan: Plan, unit: Unit, reports: dict[dt.date, ProgressReport], as_of: dt.date
+) -> Component:
     months = due_months(plan, as_of)
     on_time = sum(
         1
@@ -130,7 +132,7 @@ def _results(plan: Plan, unit: Unit, board: Board) -> Component:
     return Component("results", _w(plan, "results"), ratio, explain)
 
 
-def _quality(plan: Plan, reports: dict) -> Component:
+def _quality(plan: Plan, reports: dict[dt.date, ProgressReport]) -> Component:
     sent = [r for r in reports.values() if r.first_submitted_at is not None]
     clean = sum(1 for r in sent if r.returned_count == 0)
     explain = f"已报送 {len(sent)} 份，未被退回 {clean} 份"
@@ -180,7 +182,11 @@ def assess(plan: Plan, as_of: dt.date) -> list[UnitAssessment]:
 
 
 def _facts(
-    unit: Unit, board: Board, reports: dict, late: list[str], as_of: dt.date
+    unit: Unit,
+    board: Board,
+    reports: dict[dt.date, ProgressReport],
+    late: list[str],
+    as_of: dt.date,
 ) -> dict[str, list[str]]:
     red = [
         f"{m.measure}：{'；'.join(m.reasons)}"
@@ -214,7 +220,12 @@ def _facts(
 
 
 def _named(
-    plan: Plan, unit: Unit, board: Board, reports: dict, late: list[str], as_of: dt.date
+    plan: Plan,
+    unit: Unit,
+    board: Board,
+    reports: dict[dt.date, ProgressReport],
+    late: list[str],
+    as_of: dt.date,
 ) -> list[tuple[str, list[str]]]:
     """The plan's 点名 categories this unit falls under, each with its facts."""
     facts = _facts(unit, board, reports, late, as_of)

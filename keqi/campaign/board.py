@@ -247,7 +247,9 @@ def _progress_light(
     return light, f"{line.report.unit}报：{line.get_progress_display()}"
 
 
-def _units_by(model: type, key: str, plan: Plan) -> dict[int, list[Unit]]:
+def _units_by(
+    model: type[TargetUnit] | type[MeasureUnit], key: str, plan: Plan
+) -> dict[int, list[Unit]]:
     found: dict[int, list[Unit]] = defaultdict(list)
     rows = model.objects.filter(**{f"{key}__plan": plan}).select_related("unit")
     for row in rows.order_by(key, "position"):

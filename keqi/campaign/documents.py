@@ -14,6 +14,26 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
+from reportlab.graphics.shapes import (  # type: ignore[import-untyped]
+    Drawing,
+    Line,
+    Rect,
+    String,
+)
+from reportlab.lib import colors  # type: ignore[import-untyped]
+from reportlab.lib.enums import TA_CENTER  # type: ignore[import-untyped]
+from reportlab.lib.pagesizes import A4, landscape  # type: ignore[import-untyped]
+from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
+from reportlab.lib.units import mm  # type: ignore[import-untyped]
+from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
+from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped]
+from reportlab.platypus import (  # type: ignore[import-untyped]
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from keqi.campaign.summary import TARGET_HEADERS, Summary
 
@@ -108,8 +128,6 @@ def _docx_targets(doc, summary: Summary) -> None:  # type: ignore[no-untyped-def
 
 
 def _register_font() -> None:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
 
     if FONT_NAME in pdfmetrics.getRegisteredFontNames():
         return
@@ -123,9 +141,6 @@ def _register_font() -> None:
 
 def summary_pdf(summary: Summary) -> bytes:
     """The summary as a PDF (A4 landscape) with the Chinese font embedded."""
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
     _register_font()
     styles = _pdf_styles()
@@ -159,8 +174,6 @@ def summary_pdf(summary: Summary) -> bytes:
 
 
 def _pdf_styles() -> dict:  # type: ignore[type-arg]
-    from reportlab.lib.enums import TA_CENTER
-    from reportlab.lib.styles import ParagraphStyle
 
     base = ParagraphStyle(
         "body", fontName=FONT_NAME, fontSize=10, leading=15, wordWrap="CJK"
@@ -178,9 +191,6 @@ def _pdf_styles() -> dict:  # type: ignore[type-arg]
 
 
 def _pdf_targets(summary: Summary, styles: dict):  # type: ignore[no-untyped-def, type-arg]
-    from reportlab.lib import colors
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, Table, TableStyle
 
     cell = styles["cell"]
     rows = [[Paragraph(h, cell) for h in TARGET_HEADERS]]
@@ -201,8 +211,6 @@ def _pdf_targets(summary: Summary, styles: dict):  # type: ignore[no-untyped-def
 
 def _pdf_chart(summary: Summary):  # type: ignore[no-untyped-def]
     """Completion of each target against its 序时进度, as horizontal bars."""
-    from reportlab.graphics.shapes import Drawing, Line, Rect, String
-    from reportlab.lib import colors
 
     statuses = summary.board.targets
     drawing = Drawing(760, 14 * len(statuses) + 30)
@@ -243,7 +251,6 @@ def _pdf_chart(summary: Summary):  # type: ignore[no-untyped-def]
 
 
 def _pdf_rest(summary: Summary, styles: dict) -> list:  # type: ignore[type-arg]
-    from reportlab.platypus import Paragraph
 
     body, h2 = styles["body"], styles["h2"]
     story = [Paragraph("三、工作措施推进情况", h2)]

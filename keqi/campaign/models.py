@@ -13,8 +13,6 @@ from django.db import models
 
 from keqi.accounts.models import Unit
 
-AMOUNT = {"max_digits": 20, "decimal_places": 4}
-
 
 class Plan(models.Model):
     """An implementation plan (实施方案) with its organisation rules."""
@@ -63,7 +61,7 @@ class Target(models.Model):
     key = models.SlugField("目标代码", max_length=60)
     sort = models.PositiveSmallIntegerField("排序", default=0)
     name = models.CharField("目标", max_length=200)
-    value = models.DecimalField("目标值", **AMOUNT)
+    value = models.DecimalField("目标值", max_digits=20, decimal_places=4)
     unit_label = models.CharField("计量单位", max_length=20)
     deadline = models.DateField("截止日期")
     deadline_text = models.CharField("方案原文时限", max_length=100, blank=True)
@@ -73,7 +71,7 @@ class Target(models.Model):
     plan_text = models.TextField("方案原文")
     note = models.TextField("说明", blank=True)
     unit_refs = models.JSONField("责任单位（方案写法）", default=list)
-    units = models.ManyToManyField(
+    units: models.ManyToManyField[Unit, TargetUnit] = models.ManyToManyField(
         Unit, through="TargetUnit", related_name="campaign_targets"
     )
 
@@ -119,7 +117,7 @@ class Measure(models.Model):
     deadline = models.DateField("完成时限", null=True, blank=True)
     deadline_text = models.CharField("方案原文时限", max_length=100, blank=True)
     targets = models.ManyToManyField(Target, blank=True, related_name="measures")
-    units = models.ManyToManyField(
+    units: models.ManyToManyField[Unit, MeasureUnit] = models.ManyToManyField(
         Unit, through="MeasureUnit", related_name="campaign_measures"
     )
 
@@ -276,8 +274,12 @@ class ReportLine(models.Model):
     decision = models.ForeignKey(
         Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    prefilled = models.DecimalField("系统预填", null=True, blank=True, **AMOUNT)
-    value = models.DecimalField("累计完成", null=True, blank=True, **AMOUNT)
+    prefilled = models.DecimalField(
+        "系统预填", null=True, blank=True, max_digits=20, decimal_places=4
+    )
+    value = models.DecimalField(
+        "累计完成", null=True, blank=True, max_digits=20, decimal_places=4
+    )
     progress = models.CharField(
         "进度", max_length=12, blank=True, choices=ProgressKind.choices
     )

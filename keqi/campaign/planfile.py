@@ -191,7 +191,7 @@ class _Checker:
             return low
         if not low <= value <= high:
             self.fail(path, f"应在 {low} 到 {high} 之间（实际为 {value}）")
-        return value
+        return int(value)
 
     def mapping(self, value: Any, path: str) -> dict[str, Any]:
         if not isinstance(value, dict):

@@ -216,7 +216,11 @@ def _expand(
 
 
 def _track(
-    changes: dict[str, list[Any]], prefix: str, row: Any, fields: list[str], new: dict
+    changes: dict[str, list[Any]],
+    prefix: str,
+    row: Any,
+    fields: list[str],
+    new: dict[str, Any],
 ) -> None:
     before = audit.snapshot(row, fields) if row.pk else {}
     for name, value in new.items():

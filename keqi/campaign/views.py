@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from keqi.accounts.models import Role, Unit
+from keqi.accounts.models import Role, Unit, User
 from keqi.accounts.scopes import enterprise_q
 from keqi.campaign import meetings as meeting_services
 from keqi.campaign import services
@@ -27,7 +28,12 @@ from keqi.campaign.forms import (
     report_lines_from_post,
 )
 from keqi.campaign.metrics import METRICS
-from keqi.campaign.models import Meeting, ReportAttachment
+from keqi.campaign.models import (
+    Meeting,
+    ProgressKind,
+    ProgressReport,
+    ReportAttachment,
+)
 from keqi.campaign.progress import RULE_TEXT
 from keqi.campaign.selectors import (
     decision_list,
@@ -49,8 +55,13 @@ def _as_of(request: HttpRequest) -> dt.date:
         return timezone.localdate()
 
 
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (every view here is login_required)."""
+    return cast(User, request.user)
+
+
 def _hq_only(request: HttpRequest) -> None:
-    if not request.user.is_hq:  # type: ignore[union-attr]
+    if not _user(request).is_hq:
         raise PermissionDenied("只有指挥部办公室可以执行此操作")
 
 
@@ -113,12 +124,13 @@ def report_list(request: HttpRequest) -> HttpResponse:
     """Monthly reports in the user's scope, and which month is due."""
     plan = plan_get(request.GET.get("plan"))
     reports = report_list_for(request.user, plan).order_by("-month", "unit__sort")
-    may_file = request.user.role in (Role.MEMBER, Role.AREA_STAFF) or request.user.is_hq  # type: ignore[union-attr]
+    user = _user(request)
+    may_file = user.role in (Role.MEMBER, Role.AREA_STAFF) or user.is_hq
     months = reporting_months(plan)
-    units = Unit.objects.all() if request.user.is_hq else []  # type: ignore[union-attr]
+    units = Unit.objects.all() if user.is_hq else Unit.objects.none()
     reminders = report_reminders(plan, timezone.localdate())
-    if not reads_all_reports(request.user):
-        reminders = [r for r in reminders if r.unit.pk == request.user.unit_id]  # type: ignore[union-attr]
+    if not reads_all_reports(user):
+        reminders = [r for r in reminders if r.unit.pk == user.unit_id]
     context = {"plan": plan, "reports": reports, "may_file": may_file}
     context |= {"months": months, "units": units, "reminders": reminders}
     return render(request, "campaign/report_list.html", context)
@@ -129,10 +141,13 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_open(request: HttpRequest) -> HttpResponse:
     """Open (create on first use) the report of a unit for a month."""
     plan = plan_get(request.POST.get("plan"))
-    user = request.user
-    unit = user.unit  # type: ignore[union-attr]
-    if user.is_hq and request.POST.get("unit"):  # type: ignore[union-attr]
+    user = _user(request)
+    unit = user.unit
+    if user.is_hq and request.POST.get("unit"):
         unit = get_object_or_404(Unit, pk=request.POST["unit"])
+    if unit is None:
+        messages.error(request, "您的账号未关联单位，无法填报月报")
+        return redirect("campaign:report_list")
     try:
         month = parse_month(request.POST.get("month"), timezone.localdate())
         report = services.progress_report_open(
@@ -160,8 +175,10 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _report_context(request, report, form):  # type: ignore[no-untyped-def]
-    user = request.user
+def _report_context(
+    request: HttpRequest, report: ProgressReport, form: ReportTextForm
+) -> dict[str, Any]:
+    user = _user(request)
     may_edit = user.is_hq or (
         user.unit_id == report.unit_id and user.role in (Role.MEMBER, Role.AREA_STAFF)
     )
@@ -175,11 +192,11 @@ def _report_context(request, report, form):  # type: ignore[no-untyped-def]
         "may_edit": may_edit and (report.status != "submitted" or user.is_hq),
         "is_hq": user.is_hq,
         "attachments": report.attachments.all(),
-        "progress_choices": services.ProgressKind.choices,
+        "progress_choices": ProgressKind.choices,
     }
 
 
-def _report_post(request: HttpRequest, report) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _report_post(request: HttpRequest, report: ProgressReport) -> HttpResponse:
     action = request.POST.get("action", "save")
     user = request.user
     try:
@@ -209,7 +226,7 @@ def _report_post(request: HttpRequest, report) -> HttpResponse:  # type: ignore[
     return redirect("campaign:report_detail", pk=report.pk)
 
 
-def _report_save(request: HttpRequest, report) -> None:  # type: ignore[no-untyped-def]
+def _report_save(request: HttpRequest, report: ProgressReport) -> None:
     form = ReportTextForm(request.POST)
     if not form.is_valid():
         raise ValidationError([e for errs in form.errors.values() for e in errs])
@@ -314,10 +331,8 @@ def assessment(request: HttpRequest) -> HttpResponse:
 def summary(request: HttpRequest) -> HttpResponse:
     """Download the monthly summary (Word or PDF); HQ may close the month with it."""
     plan = plan_get(request.GET.get("plan"))
-    if (
-        request.user.role not in (Role.HQ_ADMIN, Role.LEADER)
-        and not request.user.is_superuser
-    ):  # type: ignore[union-attr]
+    user = _user(request)
+    if user.role not in (Role.HQ_ADMIN, Role.LEADER) and not user.is_superuser:
         raise PermissionDenied("汇总上报材料仅供指挥部办公室和领导查看")
     try:
         month = parse_month(request.GET.get("month"), timezone.localdate())
