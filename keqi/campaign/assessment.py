@@ -86,9 +86,8 @@ def _ratio(part: int, whole: int, empty: Fraction) -> Fraction:
 
 
 def _on_time(
-    plan: Plan, unit: Unit, reports: dict[dt.date, ProgressReport], as_of: dt.date
+    plan: Plan, months: list[dt.date], reports: dict[dt.date, ProgressReport]
 ) -> Component:
-    months = due_months(plan, as_of)
     on_time = sum(
         1
         for m in months
@@ -163,7 +162,7 @@ def assess(plan: Plan, as_of: dt.date) -> list[UnitAssessment]:
         row = UnitAssessment(
             unit,
             [
-                _on_time(plan, unit, reports, as_of),
+                _on_time(plan, months, reports),
                 _schedule(plan, unit, board),
                 _results(plan, unit, board),
                 _quality(plan, reports),

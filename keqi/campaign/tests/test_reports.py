@@ -196,3 +196,18 @@ def test_reminders_list_who_still_owes_last_months_report() -> None:
     assert before["gxj"].text == "2019年06月月报于07月05日截止，还有2天"
     after = {r.unit.code: r for r in report_reminders(plan, dt.date(2019, 7, 8))}
     assert after["gxj"].late and after["gxj"].text == "2019年06月月报已逾期3天未报"
+
+
+def test_the_board_query_count_does_not_grow_with_reports() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan = baodi_plan()
+    file_report(plan, "gxj", JUNE, dt.date(2019, 7, 3))
+    with CaptureQueriesContext(connection) as one:
+        board_build(plan, dt.date(2019, 7, 8))
+    for code in ("kx", "czj", "rsj", "rcb", "dakoutun-gov"):
+        file_report(plan, code, JUNE, dt.date(2019, 7, 3))
+    with CaptureQueriesContext(connection) as six:
+        board_build(plan, dt.date(2019, 7, 8))
+    assert len(six) == len(one) <= 45
