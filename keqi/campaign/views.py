@@ -29,6 +29,7 @@ from keqi.campaign.forms import (
 )
 from keqi.campaign.metrics import METRICS
 from keqi.campaign.models import (
+    Decision,
     Meeting,
     ProgressKind,
     ProgressReport,
@@ -300,7 +301,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def decision_close(request: HttpRequest, pk: int) -> HttpResponse:
     """The owner unit or HQ marks an agreed item done."""
-    decision = get_object_or_404(decision_list(plan_get(None)), pk=pk)
+    decision = get_object_or_404(Decision.objects.select_related("owner"), pk=pk)
     try:
         done_on = parse_day(request.POST.get("done_on"), timezone.localdate())
         meeting_services.decision_close(

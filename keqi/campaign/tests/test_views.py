@@ -132,3 +132,21 @@ def test_meeting_and_assessment_pages_render(hq) -> None:  # type: ignore[no-unt
     page = client.get("/campaign/assessment/?as_of=2019-07-10").content.decode()
     assert "得分 = 按时报送率 × 30" in page
     assert "拟点名单位" in page
+
+
+def test_the_owner_unit_closes_its_decision_from_the_page(hq, member) -> None:  # type: ignore[no-untyped-def]
+    from keqi.campaign.meetings import decision_add, meeting_create
+
+    plan = baodi_plan()
+    meeting = meeting_create(plan=plan, held_on=dt.date(2019, 7, 10), actor=hq)
+    decision = decision_add(
+        meeting=meeting,
+        text="推动企业申报市级企业技术中心",
+        owner=member.unit,
+        due_on=dt.date(2019, 8, 31),
+        actor=hq,
+    )
+    url = f"/campaign/decisions/{decision.pk}/close/"
+    _client(member).post(url, {"done_on": "2019-08-20", "note": "已申报3家"})
+    decision.refresh_from_db()
+    assert (decision.status, decision.done_on) == ("done", dt.date(2019, 8, 20))
