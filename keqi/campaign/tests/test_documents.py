@@ -47,6 +47,7 @@ def test_the_docx_reads_back_with_the_targets_table() -> None:
     assert "区工信局：部分企业对政策了解不够" in text
     assert "区工信局：7月组织专题培训" in text
     assert "2019年06月月报逾期未报" in text  # 区科协 and others did not report
+    assert len(document.inline_shapes) == 1  # the completion chart
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils")
