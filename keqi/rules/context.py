@@ -26,10 +26,11 @@ class Ctx:
         self.used: list[str] = []
 
     def _get(self, pid: str) -> object:
-        for ref in self.params.refs_of(pid, self.as_of):
+        refs, value = self.params.resolve(pid, self.as_of)
+        for ref in refs:
             if ref not in self.used:
                 self.used.append(ref)
-        return self.params.value(pid, self.as_of)
+        return value
 
     def use(self, pid: str) -> None:
         """Mark ``pid`` as used without reading it (batch paths)."""

@@ -30,7 +30,10 @@ class Tri(Enum):
     @property
     def label(self) -> str:
         """Chinese label."""
-        return {"met": "满足", "not_met": "不满足", "unknown": "待定"}[self.value]
+        return TRI_LABELS[self.value]
+
+
+TRI_LABELS = {"met": "满足", "not_met": "不满足", "unknown": "待定"}
 
 
 def tri(value: bool | None) -> Tri:
@@ -58,7 +61,7 @@ def any_of(values: Iterable[Tri]) -> Tri:
 
 def exact(value: Exact) -> Fraction:
     """Exact rational value of an int, Decimal or Fraction."""
-    return value if isinstance(value, Fraction) else Fraction(value)
+    return value if type(value) is Fraction else Fraction(value)
 
 
 def compare(left: Exact, op: Op, right: Exact) -> bool:

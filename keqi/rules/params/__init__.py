@@ -250,6 +250,7 @@ class ParamSet:
                 raise ParamError(f"参数 id 重复：{param.id}")
             table[param.id] = param
         self._params = table
+        self._resolved: dict[tuple[str, date], tuple[tuple[str, ...], object]] = {}
         _check_refs(table)
 
     def __contains__(self, pid: object) -> bool:
@@ -264,6 +265,16 @@ class ParamSet:
             return self._params[pid]
         except KeyError:
             raise ParamError(f"没有参数 {pid}") from None
+
+    def resolve(self, pid: str, as_of: date) -> tuple[tuple[str, ...], object]:
+        """(ids followed, value) of ``pid`` on ``as_of``; memoised (the set is
+        immutable)."""
+        key = (pid, as_of)
+        found = self._resolved.get(key)
+        if found is None:
+            found = (self.refs_of(pid, as_of), self.value(pid, as_of))
+            self._resolved[key] = found
+        return found
 
     def value(self, pid: str, as_of: date) -> object:
         """Value of ``pid`` in force on ``as_of`` (references followed)."""
