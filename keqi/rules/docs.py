@@ -112,11 +112,48 @@ def render_params(params: ParamSet) -> list[str]:
     return [*lines, ""]
 
 
+API_NAMES = (
+    "evaluate",
+    "evaluate_programme",
+    "evaluate_many",
+    "evaluate_batch",
+    "evaluate_what_if",
+    "apply_changes",
+    "tier_of",
+    "compose_programmes",
+    "default_params",
+    "report_to_dict",
+    "report_to_json",
+    "report_rows",
+    "render_rules_markdown",
+)
+
+
+def render_api() -> list[str]:
+    """Signatures and first docstring lines of the public functions."""
+    import inspect
+
+    import keqi.rules as api
+
+    lines = ["## 公共接口（`keqi.rules`）", ""]
+    for name in API_NAMES:
+        func = getattr(api, name)
+        doc = (inspect.getdoc(func) or "").splitlines()[0]
+        shown = str(inspect.signature(func)).replace("'", "")
+        lines += [f"- `{name}{shown}`", f"  — {doc}"]
+    lines += [
+        "- `ParamSet.with_overrides(overrides)` — "
+        + (inspect.getdoc(ParamSet.with_overrides) or "").splitlines()[0],
+        "",
+    ]
+    return lines
+
+
 def render_rules_markdown(params: ParamSet | None = None) -> str:
     """The whole docs/rules.md text."""
     from keqi.rules.evaluate import programme_table
 
-    lines = [HEADER, "## 项目与条件", ""]
+    lines = [HEADER, *render_api(), "## 项目与条件", ""]
     for programme in programme_table().values():
         for version in programme.versions:
             lines += render_version(programme, version)
