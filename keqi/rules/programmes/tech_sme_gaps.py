@@ -183,7 +183,8 @@ def _single_alternatives(combos: list[tuple[Option, ...]]) -> list[Gap]:
         for option in combo:
             if option.gap is not None and option.item not in seen:
                 seen[option.item] = option.gap
+    note = "（任一项即可达标）" if len(seen) > 1 else "（即可达标）"
     return [
-        Gap(g.condition_id, g.text + "（任一项即可达标）", g.field, g.amount, g.unit)
+        Gap(g.condition_id, g.text + note, g.field, g.amount, g.unit)
         for g in seen.values()
     ]
