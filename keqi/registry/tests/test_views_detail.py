@@ -21,7 +21,6 @@ from keqi.registry.services import (
     qualification_upsert,
 )
 
-
 # The 年度数据 sheet's headers after 统一社会信用代码 and 年度, in order.
 WORKBOOK_FIGURE_HEADERS = [
     "职工总数（人）",
