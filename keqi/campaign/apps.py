@@ -8,3 +8,9 @@ class CampaignConfig(AppConfig):
     label = "campaign"
     verbose_name = "攻坚行动指挥部"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from keqi.campaign.services import ACTION_LABELS
+        from keqi.core.audit import register_action_labels
+
+        register_action_labels(ACTION_LABELS)

@@ -26,6 +26,7 @@ class AuditAction:
     QUALIFICATION_CREATE = "qualification.create"
     QUALIFICATION_UPDATE = "qualification.update"
     QUALIFICATION_DELETE = "qualification.delete"
+    QUALIFICATION_REVOKE = "qualification.revoke"
     CREDIT_CREATE = "credit.create"
     CREDIT_UPDATE = "credit.update"
     CREDIT_DELETE = "credit.delete"
@@ -53,17 +54,20 @@ ACTION_LABELS: dict[str, str] = {
     AuditAction.WORKBOOK_EXPORT: "导出工作簿",
     AuditAction.LOGIN_LOCKED: "登录锁定",
     AuditAction.DISTRICT_INIT: "初始化区配置",
+    AuditAction.QUALIFICATION_REVOKE: "撤销资质荣誉",
 }
+
+
+def register_action_labels(labels: Mapping[str, str]) -> None:
+    """Let an app add the Chinese labels of its own audited actions (from ready())."""
+    ACTION_LABELS.update(labels)
 
 
 def to_jsonable(value: Any) -> Any:
     """A value as it is stored in the trail: exact decimals and dates as text."""
     if isinstance(value, Decimal):
-        return (
-            format(value.normalize(), "f")
-            if value == value.to_integral()
-            else str(value)
-        )
+        # 1.5 and 1.500000 (as the database returns it) are the same amount.
+        return format(value.normalize(), "f")
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, models.Model):

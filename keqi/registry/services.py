@@ -407,7 +407,7 @@ def qualification_revoke(
         row,
         {"revoked_on": revoked_on},
         ("revoked_on",),
-        action=AuditAction.QUALIFICATION_UPDATE,
+        action=AuditAction.QUALIFICATION_REVOKE,
         actor=actor,
         subject=row.enterprise.subject,
         reason=reason,

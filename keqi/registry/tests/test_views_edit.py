@@ -399,7 +399,7 @@ def test_revoking_keeps_the_qualification_and_marks_it_revoked(
     qual.refresh_from_db()
     assert qual.revoked_on == dt.date(2020, 6, 30)
     assert not qual.is_valid_on(dt.date(2020, 7, 1))
-    assert last_event(AuditAction.QUALIFICATION_UPDATE).reason == "复核不合格"
+    assert last_event(AuditAction.QUALIFICATION_REVOKE).reason == "复核不合格"
     page = staff.get(reverse("registry:enterprise_detail", args=[firm.pk]))
     assert "已撤销" in page.content.decode()
 
