@@ -144,7 +144,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-if "KEQI_TESTING" in os.environ:
+# pytest sets PYTEST_VERSION for the whole run, before settings are imported.
+TESTING = "KEQI_TESTING" in os.environ or "PYTEST_VERSION" in os.environ
+if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Login throttling: this many failures per username+address inside the window lock it.

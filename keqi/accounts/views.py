@@ -7,6 +7,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from keqi.accounts import throttle
@@ -14,6 +15,15 @@ from keqi.accounts import throttle
 
 def _address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """The ?next= page, only when it is on this site (no open redirect)."""
+    target = request.GET.get("next", "")
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target and allowed else "/"
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -28,7 +38,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST" and form.is_valid():
         throttle.failures_clear(username, _address(request))
         login(request, form.get_user())
-        return redirect(request.GET.get("next") or "home")
+        return redirect(_safe_next(request))
     elif request.method == "POST":
         throttle.failure_record(username, _address(request))
     status = 429 if locked else 200

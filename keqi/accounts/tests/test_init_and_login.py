@@ -83,3 +83,17 @@ def test_login_with_the_right_password_reaches_the_registry(hq) -> None:  # type
 def test_pages_need_login(db) -> None:  # type: ignore[no-untyped-def]
     response = Client().get("/enterprises/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_login_never_redirects_to_another_site(hq) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    response = client.post(
+        "/accounts/login/?next=https://evil.example/steal",
+        {"username": "hq", "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    inside = Client().post(
+        "/accounts/login/?next=/enterprises/", {"username": "hq", "password": PASSWORD}
+    )
+    assert inside["Location"] == "/enterprises/"
