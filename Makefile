@@ -31,6 +31,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check keqi bench tests conftest.py
 	$(BIN)/ruff format --check keqi bench tests conftest.py
 	$(BIN)/lint-imports
+	KEQI_TESTING=1 $(BIN)/mypy keqi
 	KEQI_TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 test-sqlite: $(STAMP)

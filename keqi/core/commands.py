@@ -60,7 +60,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
-    from waitress import serve
+    from waitress import serve  # type: ignore[import-untyped]
 
     from keqi.wsgi import application
 

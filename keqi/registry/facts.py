@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from django.db.models import QuerySet
@@ -37,10 +37,15 @@ _TIANJIN_DIVISION = "12"
 
 def registered_in_tianjin(enterprise: Enterprise) -> bool | None:
     """From 注册地区 when filled, else from the USCC's administrative division code."""
-    region = enterprise.registered_region.strip()
+    return tianjin_from(enterprise.registered_region, enterprise.uscc)
+
+
+def tianjin_from(region: str | None, uscc: str) -> bool | None:
+    """registered_in_tianjin on plain values (also used for workbook rows)."""
+    region = (region or "").strip()
     if region:
         return "天津" in region
-    division = enterprise.uscc[2:4]
+    division = uscc[2:4]
     return True if division == _TIANJIN_DIVISION else None
 
 
@@ -50,12 +55,17 @@ def independent_legal_person(enterprise: Enterprise) -> bool | None:
     A branch (分公司) also carries category 1, so staff can override this with
     extra["独立法人"] = 是/否 (kept from the workbook's extra columns).
     """
-    override = enterprise.extra.get("独立法人") if enterprise.extra else None
+    return legal_person_from(enterprise.uscc, enterprise.extra)
+
+
+def legal_person_from(uscc: str, extra: Mapping[str, Any] | None) -> bool | None:
+    """independent_legal_person on plain values (also used for workbook rows)."""
+    override = extra.get("独立法人") if extra else None
     if isinstance(override, bool):
         return override
     if override in ("是", "否"):
         return override == "是"
-    return True if enterprise.uscc[1:2] == "1" else None
+    return True if uscc[1:2] == "1" else None
 
 
 def year_figures(row: AnnualFigures) -> YearFigures:

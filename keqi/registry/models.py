@@ -11,7 +11,6 @@ from django.db import models
 
 from keqi.accounts.models import Area
 
-MONEY = {"max_digits": 20, "decimal_places": 6, "null": True, "blank": True}
 
 
 class TechField(models.TextChoices):
@@ -98,22 +97,60 @@ class AnnualFigures(models.Model):
     staff_total = models.PositiveIntegerField("职工总数（人）", null=True, blank=True)
     tech_staff = models.PositiveIntegerField("科技人员数（人）", null=True, blank=True)
     rd_staff = models.PositiveIntegerField("研发人员数（人）", null=True, blank=True)
-    sales_revenue = models.DecimalField("销售收入（万元）", **MONEY)
-    operating_revenue = models.DecimalField("营业收入（万元）", **MONEY)
-    main_revenue = models.DecimalField("主营业务收入（万元）", **MONEY)
-    total_revenue = models.DecimalField("总收入（万元）", **MONEY)
-    high_tech_revenue = models.DecimalField("高新技术产品（服务）收入（万元）", **MONEY)
-    rd_expense = models.DecimalField("研发费用总额（万元）", **MONEY)
-    rd_domestic = models.DecimalField("其中：境内研发费用（万元）", **MONEY)
-    total_cost = models.DecimalField("成本费用支出总额（万元）", **MONEY)
-    total_assets = models.DecimalField("资产总额（万元）", **MONEY)
-    net_assets = models.DecimalField("净资产（万元）", **MONEY)
-    profit_total = models.DecimalField("利润总额（万元）", **MONEY)
-    tax_total = models.DecimalField("纳税总额（万元）", **MONEY)
+    sales_revenue = models.DecimalField(
+        "销售收入（万元）", max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    operating_revenue = models.DecimalField(
+        "营业收入（万元）", max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    main_revenue = models.DecimalField(
+        "主营业务收入（万元）", max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    total_revenue = models.DecimalField(
+        "总收入（万元）", max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    high_tech_revenue = models.DecimalField(
+        "高新技术产品（服务）收入（万元）",
+        max_digits=20,
+        decimal_places=6,
+        null=True,
+        blank=True,
+    )
+    rd_expense = models.DecimalField(
+        "研发费用总额（万元）", max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    rd_domestic = models.DecimalField(
+        "其中：境内研发费用（万元）",
+        max_digits=20,
+        decimal_places=6,
+        null=True,
+        blank=True,
+    )
+    total_cost = models.DecimalField(
+        "成本费用支出总额（万元）",
+        max_digits=20,
+        decimal_places=6,
+        null=True,
+        blank=True,
+    )
+    total_assets = models.DecimalField(
+        "资产总额（万元）", max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    net_assets = models.DecimalField(
+        "净资产（万元）", max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    profit_total = models.DecimalField(
+        "利润总额（万元）", max_digits=20, decimal_places=6, null=True, blank=True
+    )
+    tax_total = models.DecimalField(
+        "纳税总额（万元）", max_digits=20, decimal_places=6, null=True, blank=True
+    )
     conversions = models.PositiveIntegerField(
         "科技成果转化数（项）", null=True, blank=True
     )
-    equity_financing = models.DecimalField("股权融资额（万元）", **MONEY)
+    equity_financing = models.DecimalField(
+        "股权融资额（万元）", max_digits=20, decimal_places=6, null=True, blank=True
+    )
     source_units = models.JSONField("原始金额单位", default=dict, blank=True)
     extra = models.JSONField("其他信息", default=dict, blank=True)
 
@@ -249,7 +286,9 @@ class Qualification(models.Model):
     valid_until = models.DateField("有效期至", null=True, blank=True, db_index=True)
     revoked_on = models.DateField("撤销日期", null=True, blank=True)
     rank = models.CharField("名次", max_length=40, blank=True)
-    amount = models.DecimalField("金额（万元）", **MONEY)
+    amount = models.DecimalField(
+        "金额（万元）", max_digits=20, decimal_places=6, null=True, blank=True
+    )
     note = models.CharField("说明", max_length=500, blank=True)
     extra = models.JSONField("其他信息", default=dict, blank=True)
 

@@ -28,9 +28,14 @@ def test_blank_figures_reach_the_engine_as_unknown_not_zero() -> None:
 def test_a_revoked_qualification_ends_the_day_before_revocation() -> None:
     ent = make_enterprise()
     qualification_upsert(
-        enterprise=ent, kind="高新技术企业", actor=None,
-        values={"number": "GR201812000001", "granted_on": dt.date(2018, 11, 30),
-                "revoked_on": dt.date(2019, 6, 1)},
+        enterprise=ent,
+        kind="高新技术企业",
+        actor=None,
+        values={
+            "number": "GR201812000001",
+            "granted_on": dt.date(2018, 11, 30),
+            "revoked_on": dt.date(2019, 6, 1),
+        },
     )
     (qual,) = facts_for(ent).qualifications
     assert qual.valid_until == dt.date(2019, 5, 31)
@@ -41,8 +46,12 @@ def test_facts_for_many_enterprises_cost_a_fixed_number_of_queries() -> None:
     for i in range(30):
         ent = make_enterprise()
         add_figures(ent, 2018, staff_total=10 + i)
-        ip_upsert(enterprise=ent, number=f"ZL2018{i:04d}", actor=None,
-                  values={"category": "发明专利"})
+        ip_upsert(
+            enterprise=ent,
+            number=f"ZL2018{i:04d}",
+            actor=None,
+            values={"category": "发明专利"},
+        )
     with CaptureQueriesContext(connection) as queries:
         facts = list(iter_facts(Enterprise.objects.all()))
     assert len(facts) == 30 and all(len(f.ip) == 1 for f in facts)
