@@ -12,7 +12,6 @@ from django.db import models
 from keqi.accounts.models import Area
 
 
-
 class TechField(models.TextChoices):
     ELECTRONICS = "电子信息", "电子信息"
     BIO = "生物与新医药", "生物与新医药"
