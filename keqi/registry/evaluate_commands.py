@@ -1,0 +1,198 @@
+"""`keqi evaluate`: run the rules engine over a workbook or over the registry.
+
+Evaluating a workbook reads and checks it exactly as an import would but writes
+nothing; `--registry` evaluates the enterprises already in the database. Output
+is the JSON contract of shared/formats/enterprise-workbook.md, a table, or an
+.xlsx workbook with one sheet per programme.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from keqi.rules import EnterpriseFacts, EnterpriseResult
+
+FORMATS = ("json", "table", "xlsx")
+DESCRIPTION = """\
+按现行政策规则评价企业，给出每家企业在各认定/培育项目上的结论（符合、不符合、待定）、
+得分、差距和缺少的数据。
+
+评价工作簿：读取并检查工作簿（与导入相同的格式和检查），但不写入企业库；
+有任何错误则列出每一处错误（表 · 行 · 列）并退出（返回值 1）。
+所属街镇/园区按所填文字接受，评价不依赖系统中配置的街镇/园区。
+
+评价企业库（--registry）：评价企业库中的全部企业，输出格式相同。
+目前只输出结果，不保存到企业库（保存评价结果将在后续版本提供）。
+
+输出格式：json（默认，格式见企业数据工作簿说明）、table（便于阅读的表格）、
+xlsx（每个项目一张工作表，须用 --output 指定文件）。"""
+
+
+def register(sub: Any) -> None:
+    """Add `keqi evaluate` to the `keqi` parser."""
+    cmd = sub.add_parser(
+        "evaluate",
+        help="按政策规则评价工作簿或企业库中的企业（不写入企业库）",
+        description=DESCRIPTION,
+    )
+    cmd.add_argument(
+        "workbook",
+        nargs="?",
+        metavar="工作簿",
+        help="企业数据工作簿：.xlsx、.xls 文件，或 CSV 文件夹/.zip",
+    )
+    cmd.add_argument(
+        "--registry", action="store_true", help="评价企业库中的全部企业（不指定工作簿）"
+    )
+    cmd.add_argument(
+        "--as-of",
+        metavar="日期",
+        type=_date,
+        help="评价基准日，格式 2019-06-30（默认今天）",
+    )
+    cmd.add_argument(
+        "--programme",
+        action="append",
+        metavar="项目",
+        help="只评价该项目（如 tech_sme、high_tech），可重复指定；默认评价全部项目",
+    )
+    cmd.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="json",
+        help="输出格式：json（默认）、table 或 xlsx",
+    )
+    cmd.add_argument(
+        "--output", metavar="文件", help="写入该文件（xlsx 格式必填）；默认输出到屏幕"
+    )
+    cmd.set_defaults(func=cmd_evaluate)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"日期格式不正确：“{text}”，应为 2019-06-30"
+        ) from None
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """Evaluate, print or write the report; 1 for workbook errors, 2 for bad usage."""
+    problem = _usage_problem(args)
+    if problem:
+        print(problem)
+        return 2
+    facts = _facts(args)
+    if facts is None:
+        return 1
+    from keqi.rules import evaluate_many
+
+    as_of = args.as_of or dt.date.today()
+    results = evaluate_many(facts, as_of=as_of, programmes=args.programme)
+    return _emit(results, as_of, args)
+
+
+def _usage_problem(args: argparse.Namespace) -> str:
+    """A Chinese message when the options do not fit together, else ""."""
+    from keqi.rules import programme_table
+
+    if bool(args.workbook) == bool(args.registry):
+        return "请指定一个工作簿，或使用 --registry 评价企业库（二者选一）"
+    known = list(programme_table())
+    unknown = [p for p in args.programme or [] if p not in known]
+    if unknown:
+        return f"未知的项目：{'、'.join(unknown)}；可选：{'、'.join(known)}"
+    if args.format == "xlsx" and not args.output:
+        return "xlsx 格式须用 --output 指定输出文件（如 --output 评价结果.xlsx）"
+    return ""
+
+
+def _facts(args: argparse.Namespace) -> list[EnterpriseFacts] | None:
+    """The facts to evaluate; None (after printing every error) when unreadable."""
+    if args.registry:
+        from keqi.registry.facts import iter_facts
+        from keqi.registry.models import Enterprise
+
+        return list(iter_facts(Enterprise.objects.order_by("uscc")))
+    from keqi.registry.workbook.facts import workbook_facts
+
+    found = workbook_facts(Path(args.workbook))
+    for warning in found.warnings:
+        print(f"提示：{warning}")
+    if found.errors:
+        print(f"发现 {len(found.errors)} 处错误，未进行评价：")
+        for error in found.errors:
+            print(f"  {error}")
+        return None
+    return found.facts
+
+
+def _emit(
+    results: list[EnterpriseResult], as_of: dt.date, args: argparse.Namespace
+) -> int:
+    from keqi.rules import report_rows, report_to_json
+
+    if args.format == "xlsx":
+        _write_xlsx(results, Path(args.output))
+        print(f"已写出评价结果：{args.output}（{len(results)} 家企业）")
+        return 0
+    text = report_to_json(results, as_of) if args.format == "json" else ""
+    if args.format == "table":
+        text = _table(report_rows(results), as_of)
+    if args.output:
+        Path(args.output).write_text(text + "\n", encoding="utf-8")
+        print(f"已写出评价结果：{args.output}（{len(results)} 家企业）")
+    else:
+        print(text)
+    return 0
+
+
+TABLE_COLUMNS = ("统一社会信用代码", "企业名称", "项目名称", "结论", "得分", "差距")
+
+
+def _table(rows: list[dict[str, str]], as_of: dt.date) -> str:
+    """A plain aligned table (CJK characters count as two columns wide)."""
+    lines = [f"评价基准日：{as_of.isoformat()}，共 {len(rows)} 条结论"]
+    if not rows:
+        return lines[0]
+    body = [list(TABLE_COLUMNS)] + [[r[c] for c in TABLE_COLUMNS] for r in rows]
+    widths = [
+        max(_width(line[i]) for line in body) for i in range(len(TABLE_COLUMNS) - 1)
+    ]
+    for line in body:
+        cells = [c + " " * (w - _width(c)) for c, w in zip(line, widths, strict=False)]
+        lines.append("  ".join([*cells, line[-1]]).rstrip())
+    return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _write_xlsx(results: list[EnterpriseResult], path: Path) -> None:
+    """One sheet per programme evaluated, one row per enterprise."""
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.styles import Font  # type: ignore[import-untyped]
+
+    from keqi.rules import report_rows
+
+    rows = report_rows(results)
+    book = Workbook()
+    book.remove(book.active)
+    names = dict.fromkeys((r["项目"], r["项目名称"]) for r in rows)
+    for key, name in names:
+        sheet = book.create_sheet(title=(name or key)[:31])
+        mine = [r for r in rows if r["项目"] == key]
+        headers = list(mine[0])
+        sheet.append(headers)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in mine:
+            sheet.append([row[h] for h in headers])
+    if not names:
+        book.create_sheet(title="评价结果").append(["没有可评价的企业或项目"])
+    book.save(path)
