@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "keqi.registry.commands",
     "keqi.campaign.commands",
     "keqi.core.demo.commands",
+    "keqi.registry.evaluate_commands",
 )
 
 
