@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/keqi
 PORT ?= 8000
+# The demo data is the 2019 campaign; pages default to this day (KEQI_BUSINESS_DATE).
+DEMO_DATE ?= 2019-09-30
 
 .PHONY: install demo test test-sqlite test-postgres lint docs clean serve
 
@@ -19,7 +21,7 @@ install: $(STAMP) ## .venv with the `keqi` command in .venv/bin/keqi
 demo: $(STAMP) ## set up SQLite, load demo data, print accounts, serve on 127.0.0.1:$(PORT) (make demo PORT=8001)
 	KEQI_DEBUG=1 $(BIN)/keqi init
 	KEQI_DEBUG=1 $(BIN)/keqi demo
-	KEQI_DEBUG=1 KEQI_CSRF_TRUSTED_ORIGINS=http://127.0.0.1:$(PORT) $(BIN)/keqi serve --host 127.0.0.1 --port $(PORT)
+	KEQI_DEBUG=1 KEQI_BUSINESS_DATE=$(DEMO_DATE) KEQI_CSRF_TRUSTED_ORIGINS=http://127.0.0.1:$(PORT) $(BIN)/keqi serve --host 127.0.0.1 --port $(PORT)
 
 docs: $(STAMP) ## regenerate the generated docs (docs/cli.md from every --help, glossary's model tables)
 	$(BIN)/python -m keqi.core.docs_cli > docs/cli.md.tmp && mv docs/cli.md.tmp docs/cli.md

@@ -6,6 +6,7 @@ KEQI_SECRET_KEY and KEQI_ALLOWED_HOSTS, and point KEQI_DATABASE_URL at PostgreSQ
 
 from __future__ import annotations
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -189,6 +190,17 @@ TASKS = {
         ),
     }
 }
+
+# Pin the default "as of" day (YYYY-MM-DD), e.g. for the 2019 demo; empty = today.
+_business_date = env_str("KEQI_BUSINESS_DATE", "")
+try:
+    KEQI_BUSINESS_DATE = (
+        datetime.date.fromisoformat(_business_date) if _business_date else None
+    )
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        f"环境变量 KEQI_BUSINESS_DATE 应为 YYYY-MM-DD，实际为 {_business_date!r}"
+    ) from exc
 
 # The district this installation serves; `keqi init` loads its configuration.
 KEQI_DISTRICT = env_str("KEQI_DISTRICT", "baodi")

@@ -45,15 +45,16 @@ from keqi.campaign.selectors import (
     report_list_for,
 )
 from keqi.campaign.summary import summary_build
+from keqi.core.dates import business_today
 from keqi.registry.models import Enterprise
 
 
 def _as_of(request: HttpRequest) -> dt.date:
     try:
-        return parse_day(request.GET.get("as_of"), timezone.localdate())
+        return parse_day(request.GET.get("as_of"), business_today())
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
-        return timezone.localdate()
+        return business_today()
 
 
 def _user(request: HttpRequest) -> User:
@@ -129,7 +130,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     may_file = user.role in (Role.MEMBER, Role.AREA_STAFF) or user.is_hq
     months = reporting_months(plan)
     units = Unit.objects.all() if user.is_hq else Unit.objects.none()
-    reminders = report_reminders(plan, timezone.localdate())
+    reminders = report_reminders(plan, business_today())
     if not reads_all_reports(user):
         reminders = [r for r in reminders if r.unit.pk == user.unit_id]
     context = {"plan": plan, "reports": reports, "may_file": may_file}
@@ -336,7 +337,7 @@ def summary(request: HttpRequest) -> HttpResponse:
     if user.role not in (Role.HQ_ADMIN, Role.LEADER) and not user.is_superuser:
         raise PermissionDenied("汇总上报材料仅供指挥部办公室和领导查看")
     try:
-        month = parse_month(request.GET.get("month"), timezone.localdate())
+        month = parse_month(request.GET.get("month"), business_today())
     except ValidationError as exc:
         raise Http404(exc.messages[0]) from exc
     content = summary_build(plan, month, _as_of(request))

@@ -13,4 +13,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
     return {
         "site_name": "科企 · 科技企业培育管理平台",
         "district": settings.KEQI_DISTRICT,
+        "pinned_date": settings.KEQI_BUSINESS_DATE,
     }

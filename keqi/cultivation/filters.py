@@ -10,8 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.http import Http404, QueryDict
-from django.utils import timezone
 
+from keqi.core.dates import business_today
 from keqi.core.numbers import parse_date
 
 
@@ -24,7 +24,7 @@ class Filters:
 
     def day(self, name: str, label: str, default: dt.date | None = None) -> dt.date:
         """A date field; today (local) when blank, the default on error."""
-        fallback = default or timezone.localdate()
+        fallback = default or business_today()
         raw = self.query.get(name, "").strip()
         if not raw:
             return fallback

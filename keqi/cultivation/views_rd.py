@@ -9,9 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 
+from keqi.core.dates import business_today
 from keqi.cultivation.filters import Filters
 from keqi.cultivation.libraries import scope_area_ids
 from keqi.cultivation.rd import (
@@ -41,7 +41,7 @@ SHOWS: dict[str, tuple[str, str]] = {  # list name → (title, RdGroup attribute
 
 def _filters(request: HttpRequest) -> tuple[Filters, int, int | None, str]:
     f = Filters(request.GET)
-    year = f.year("year", "年度", default_year(timezone.localdate()))
+    year = f.year("year", "年度", default_year(business_today()))
     area_id = f.pk("area")
     scope_area_ids(request.user, area_id)  # 404 for another area
     return f, year, area_id, f.choice("industry", INDUSTRIES)

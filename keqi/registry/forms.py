@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from keqi.accounts.models import Area
 from keqi.accounts.scopes import area_ids_in_scope
+from keqi.core.dates import business_today
 from keqi.core.numbers import parse_date, parse_decimal, parse_integer
 from keqi.core.uscc import check_uscc
 from keqi.core.uscc import normalise as normalise_uscc
@@ -512,7 +513,7 @@ def enterprise_search(user: Any, params: Mapping[str, Any]) -> EnterpriseSearch:
     form = EnterpriseFilterForm(params, user=user)
     form.is_valid()
     data = form.cleaned_data
-    as_of = data.get("as_of") or timezone.localdate()
+    as_of = data.get("as_of") or business_today()
     rows = enterprise_list_for(user)
     text = (data.get("q") or "").strip()
     if text:

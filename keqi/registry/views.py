@@ -27,10 +27,10 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from keqi.accounts.scopes import can_edit_enterprises
 from keqi.core.audit import ACTION_LABELS, AuditAction
+from keqi.core.dates import business_today
 from keqi.core.numbers import parse_decimal
 from keqi.registry import forms as f
 from keqi.registry import services
@@ -127,7 +127,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One enterprise: facts, figures by year, IP, qualifications, credit, history."""
     enterprise = enterprise_get_for(request.user, pk)
-    today = timezone.localdate()
+    today = business_today()
     figures = list(enterprise.figures.order_by("year"))
     qualifications = [
         (q, qualification_status(q, today))

@@ -11,7 +11,9 @@ from keqi.core.testing import add_figures, make_enterprise
 
 def test_the_same_amount_with_trailing_zeros_is_no_change() -> None:
     assert diff({"rd": Decimal("1.500000")}, {"rd": Decimal("1.5")}) == {}
-    assert diff({"rd": Decimal("1.5")}, {"rd": Decimal("1.6")}) == {"rd": ["1.5", "1.6"]}
+    assert diff({"rd": Decimal("1.5")}, {"rd": Decimal("1.6")}) == {
+        "rd": ["1.5", "1.6"]
+    }
 
 
 @pytest.mark.django_db
