@@ -64,7 +64,7 @@ def legal_person_from(uscc: str, extra: Mapping[str, Any] | None) -> bool | None
     if isinstance(override, bool):
         return override
     if override in ("是", "否"):
-        return override == "是"
+        return bool(override == "是")
     return True if uscc[1:2] == "1" else None
 
 

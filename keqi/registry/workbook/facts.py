@@ -42,7 +42,7 @@ INSTRUCTION_SHEET = "填写说明"
 class AnyArea(dict[str, str]):
     """An areas mapping that accepts every name: the name itself is the value."""
 
-    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: str, default: Any = None) -> Any:
         """The (match-form) name; only a blank name is not found."""
         return key or default
 
