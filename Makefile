@@ -43,7 +43,7 @@ test-sqlite: $(STAMP)
 test-postgres: $(STAMP)
 	@if [ -n "$$KEQI_TEST_POSTGRES" ] || $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)'.replace('/keqi','/postgres'), connect_timeout=2)" 2>/dev/null; then \
 		echo "== PostgreSQL =="; \
-		KEQI_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q -p no:randomly -m "not browser"; \
+		env -u KEQI_SLOW KEQI_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q -p no:randomly -m "not browser"; \
 	else echo "PostgreSQL 不可用，跳过 PostgreSQL 测试 (PostgreSQL not reachable; skipped)"; fi
 
 clean:
