@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from keqi.cultivation import views, views_rd, views_reminders
+from keqi.cultivation import views, views_rd, views_reminders, views_reserve
 
 app_name = "cultivation"
 urlpatterns = [
@@ -30,4 +30,8 @@ urlpatterns += [
     path("rd/", views_rd.rd_monitor, name="rd_monitor"),
     path("rd/list/", views_rd.rd_list, name="rd_list"),
     path("rd/export.xlsx", views_rd.rd_export, name="rd_export"),
+]
+urlpatterns += [
+    path("reserve/<slug:key>/", views_reserve.reserve, name="reserve"),
+    path("portrait/<int:pk>/", views_reserve.portrait, name="portrait"),
 ]

@@ -1,0 +1,155 @@
+"""Enterprise portrait (企业画像): tier, every programme's verdict, and what-if.
+
+The what-if form changes a few figures of one data year in memory and shows how
+the verdicts change; nothing is written to the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from keqi.core.numbers import parse_decimal, parse_integer
+from keqi.registry.facts import facts_for
+from keqi.registry.models import Enterprise
+from keqi.rules import (
+    EnterpriseResult,
+    ParamSet,
+    ProgrammeResult,
+    Tier,
+    default_params,
+    evaluate,
+    evaluate_what_if,
+    tier_of,
+)
+
+#: Figures the what-if form may change: field, Chinese label, whole number?
+WHATIF_FIELDS: tuple[tuple[str, str, bool], ...] = (
+    ("rd_expense", "研发费用（万元）", False),
+    ("sales_revenue", "销售收入（万元）", False),
+    ("staff_total", "职工总数（人）", True),
+    ("tech_staff", "科技人员数（人）", True),
+)
+
+
+@dataclass(frozen=True)
+class WhatIfInput:
+    """The parsed what-if form: data year, changes for the engine, errors."""
+
+    year: int
+    values: dict[str, str] = field(default_factory=dict)
+    changes: dict[str, Any] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Portrait:
+    """Everything the portrait page shows about one enterprise on one day."""
+
+    enterprise: Enterprise
+    day: dt.date
+    result: EnterpriseResult
+    tier: Tier
+    flags: Mapping[str, str]
+    before: EnterpriseResult | None = None
+    changed: Mapping[str, tuple[str | None, str | None]] = field(default_factory=dict)
+
+
+def what_if_input(data: Mapping[str, str], default_year: int) -> WhatIfInput:
+    """Read the what-if form; blank fields are left unchanged. Errors in Chinese."""
+    errors: list[str] = []
+    raw_year = (data.get("year") or "").strip()
+    year = default_year
+    if raw_year:
+        if raw_year.isdigit() and 1990 <= int(raw_year) <= 2100:
+            year = int(raw_year)
+        else:
+            errors.append(f"数据年度：“{raw_year}”不是有效的年份")
+    values: dict[str, str] = {}
+    changes: dict[str, Any] = {}
+    for name, label, whole in WHATIF_FIELDS:
+        raw = (data.get(name) or "").strip()
+        values[name] = raw
+        try:
+            number = parse_integer(raw) if whole else parse_decimal(raw)
+        except ValueError as exc:
+            errors.append(f"{label}：{exc}")
+            continue
+        if number is not None and number < 0:
+            errors.append(f"{label}：不能为负数")
+        elif number is not None:
+            changes[f"{year}.{name}"] = number
+    return WhatIfInput(year, values, changes, errors)
+
+
+def flag_texts(
+    result: EnterpriseResult, params: ParamSet, day: dt.date
+) -> dict[str, str]:
+    """Per programme, "使用了待核实参数：…" naming the unconfirmed parameters used."""
+    out: dict[str, str] = {}
+    for key, verdict in result.programmes.items():
+        titles = [_param_title(params, pid) for pid in verdict.flags]
+        if titles:
+            out[key] = "使用了待核实参数：" + "、".join(dict.fromkeys(titles))
+    return out
+
+
+def _param_title(params: ParamSet, pid: str) -> str:
+    if pid not in params:
+        return pid
+    return params.parameter(pid).title
+
+
+def portrait_for(
+    enterprise: Enterprise, day: dt.date, changes: Mapping[str, Any] | None = None
+) -> Portrait:
+    """The portrait as of `day`; with `changes`, the verdicts after them (unsaved)."""
+    params = default_params()
+    facts = facts_for(enterprise)
+    if changes:
+        what = evaluate_what_if(facts, changes, as_of=day, params=params)
+        result, before, changed = what.after, what.before, what.changed
+    else:
+        result, before, changed = evaluate(facts, as_of=day, params=params), None, {}
+    tier = tier_of(facts, day, results=result.programmes)
+    flags = flag_texts(result, params, day)
+    return Portrait(enterprise, day, result, tier, flags, before, changed)
+
+
+def score_text(verdict: ProgrammeResult) -> str:
+    """The score, or its range when some inputs are unknown; — when not scored."""
+    if verdict.score_low is None:
+        return "—"
+    if verdict.score_low == verdict.score_high:
+        return str(verdict.score_low)
+    return f"{verdict.score_low}–{verdict.score_high}"
+
+
+@dataclass(frozen=True)
+class VerdictRow:
+    """One programme's verdict as the page shows it."""
+
+    verdict: ProgrammeResult
+    score: str
+    flag: str
+    before: str | None
+    changed: bool
+
+
+def verdict_rows(portrait: Portrait) -> list[VerdictRow]:
+    """Every programme's verdict, with the outcome before the what-if when asked."""
+    rows = []
+    for key, verdict in portrait.result.programmes.items():
+        old = portrait.before.programmes.get(key) if portrait.before else None
+        rows.append(
+            VerdictRow(
+                verdict,
+                score_text(verdict),
+                portrait.flags.get(key, ""),
+                f"{old.outcome.label}（{score_text(old)}）" if old else None,
+                key in portrait.changed,
+            )
+        )
+    return rows

@@ -1,0 +1,62 @@
+"""Cultivation pages: reserve lists (后备库) and the enterprise portrait (企业画像)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from keqi.cultivation.filters import Filters
+from keqi.cultivation.portrait import (
+    WHATIF_FIELDS,
+    portrait_for,
+    verdict_rows,
+    what_if_input,
+)
+from keqi.cultivation.reserve import RESERVE_PROGRAMMES, reserve_list
+from keqi.cultivation.views import area_picked, areas_for
+from keqi.registry.selectors import enterprise_get_for
+
+
+@login_required
+def reserve(request: HttpRequest, key: str) -> HttpResponse:
+    """One programme's 免申即享 list and reserve ranked by closeness."""
+    f = Filters(request.GET)
+    day = f.day("on", "评价日期")
+    area_id = f.pk("area")
+    found = reserve_list(request.user, key, day, area_id)
+    areas = areas_for(request.user)
+    context = {
+        "programmes": RESERVE_PROGRAMMES,
+        "found": found,
+        "day": day,
+        "areas": areas,
+        "area": area_picked(areas, area_id),
+        "errors": f.errors,
+    }
+    return render(request, "cultivation/reserve.html", context)
+
+
+@login_required
+def portrait(request: HttpRequest, pk: int) -> HttpResponse:
+    """企业画像: tier and verdicts; a POST is a what-if that saves nothing."""
+    enterprise = enterprise_get_for(request.user, pk)
+    f = Filters(request.GET)
+    day = f.day("on", "评价日期")
+    form = what_if_input(request.POST if request.method == "POST" else {}, day.year - 1)
+    changes = form.changes if request.method == "POST" and not form.errors else None
+    found = portrait_for(enterprise, day, changes)
+    context = {
+        "e": enterprise,
+        "day": day,
+        "p": found,
+        "rows": verdict_rows(found),
+        "qualifications": enterprise.qualifications.order_by("kind", "-granted_on"),
+        "fields": [
+            (name, label, form.values.get(name, "")) for name, label, _ in WHATIF_FIELDS
+        ],
+        "form": form,
+        "what_if": bool(changes),
+        "errors": f.errors + form.errors,
+    }
+    return render(request, "cultivation/portrait.html", context)
