@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from keqi.core.models import AuditEvent
+from keqi.cultivation.portrait import what_if_input
+from keqi.cultivation.tests.helpers import D, grant
+from keqi.cultivation.tests.test_library_views import client_for
+from keqi.cultivation.tests.test_reserve import firm
+from keqi.registry.models import AnnualFigures, Enterprise
+from keqi.registry.models import QualificationKind as K
+
+pytestmark = pytest.mark.django_db
+URL = "/cultivation/portrait/{}/?on=2019-09-30"
+
+
+@pytest.fixture
+def near(db) -> Enterprise:  # type: ignore[no-untyped-def]
+    e = firm("dakoutun", "接近企业", tech=20, rd=55)
+    grant(e, K.CHUYING, D(2019, 6, 1), until=D(2021, 5, 31))
+    return e
+
+
+def test_portrait_shows_tier_verdicts_conditions_and_flags(near, hq) -> None:
+    text = client_for(hq).get(URL.format(near.pk)).content.decode()
+    assert "雏鹰企业" in text and "科技型中小企业" in text
+    assert "不符合条件" in text and "不满足" in text and "国科发政〔2017〕115号" in text
+    assert "得分：52" in text and "使用了待核实参数：" in text
+
+
+def test_town_user_gets_404_on_another_towns_portrait(town_b, near) -> None:
+    assert client_for(town_b).get(URL.format(near.pk)).status_code == 404
+
+
+def test_what_if_changes_the_verdict_and_saves_nothing(near, hq) -> None:
+    audits, figures = AuditEvent.objects.count(), AnnualFigures.objects.count()
+    before = list(AnnualFigures.objects.values())
+    data = {"year": "2018", "rd_expense": "70", "tech_staff": "30"}
+    text = client_for(hq).post(URL.format(near.pk), data).content.decode()
+    assert "假设测算结果，未保存" in text and "结论有变化" in text
+    assert "实际数据下：不符合条件（52） → 假设后：符合条件" in text
+    assert AuditEvent.objects.count() == audits
+    assert AnnualFigures.objects.count() == figures
+    assert list(AnnualFigures.objects.values()) == before
+
+
+def test_what_if_with_bad_figure_names_the_field_and_changes_nothing(near, hq) -> None:
+    text = client_for(hq).post(URL.format(near.pk), {"rd_expense": "abc"})
+    page = text.content.decode()
+    assert "研发费用（万元）" in page and "不是有效的数字" in page
+    assert "假设测算结果" not in page
+
+
+def test_what_if_input_reads_exact_numbers_and_skips_blanks() -> None:
+    form = what_if_input({"rd_expense": "１２.５", "staff_total": ""}, 2018)
+    assert form.changes == {"2018.rd_expense": Decimal("12.5")}
+    assert what_if_input({"tech_staff": "1.5"}, 2018).errors == [
+        "科技人员数（人）：“1.5”应为整数"
+    ]
