@@ -59,3 +59,8 @@ def test_what_if_input_reads_exact_numbers_and_skips_blanks() -> None:
     assert what_if_input({"tech_staff": "1.5"}, 2018).errors == [
         "科技人员数（人）：“1.5”应为整数"
     ]
+
+
+def test_enterprise_page_links_to_the_portrait(near, hq) -> None:
+    text = client_for(hq).get(f"/enterprises/{near.pk}/").content.decode()
+    assert f'href="/cultivation/portrait/{near.pk}/"' in text
