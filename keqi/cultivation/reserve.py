@@ -20,7 +20,14 @@ from keqi.registry.facts import iter_facts
 from keqi.registry.models import Enterprise
 from keqi.registry.models import QualificationKind as K
 from keqi.registry.selectors import enterprise_list_for
-from keqi.rules import Outcome, ParamSet, ProgrammeResult, default_params, evaluate
+from keqi.rules import (
+    Outcome,
+    ParamSet,
+    ProgrammeResult,
+    default_params,
+    evaluate,
+    programme_table,
+)
 from keqi.rules.facts import EnterpriseFacts
 from keqi.rules.ladder import title_held
 from keqi.rules.numbers import Tri
@@ -87,6 +94,7 @@ class ReserveList:
     day: dt.date
     eligible: list[ReserveRow]
     reserve: list[ReserveRow]
+    in_force: bool = True
 
 
 def missing_texts(result: ProgrammeResult) -> tuple[str, ...]:
@@ -133,6 +141,8 @@ def reserve_list(
     """The reserve list of one programme for the user's scope (404 outside it)."""
     programme = reserve_programme_get(key)
     areas = scope_area_ids(user, area_id)
+    if programme_table()[key].version_for(day) is None:
+        return ReserveList(programme, day, [], [], in_force=False)
     enterprises = enterprise_list_for(user).select_related("area").order_by("pk")
     if areas is not None:
         enterprises = enterprises.filter(area_id__in=areas)

@@ -92,3 +92,10 @@ def test_rows_link_to_the_enterprise_page(firms, hq) -> None:
 
 def test_unknown_programme_is_404(hq) -> None:
     assert client_for(hq).get("/cultivation/reserve/nope/").status_code == 404
+
+
+def test_programme_not_yet_in_force_says_so_and_lists_nobody(firms, hq) -> None:
+    found = reserve_list(hq, "innovative_sme", ON)
+    assert not found.in_force and found.reserve == [] and found.eligible == []
+    text = client_for(hq).get("/cultivation/reserve/innovative_sme/?on=2019-09-30")
+    assert "评价办法尚未施行" in text.content.decode()
