@@ -3,7 +3,8 @@
 For one programme, every enterprise in the user's scope that does not hold a valid
 title of that programme's kind on the as-of day is evaluated by the rules engine.
 Those the data already shows as eligible form the "免申即享" list; the others are
-ranked by how close they are: fewest conditions not met first, then the smallest
+ranked by how close they are: fewest conditions not met first
+(alternative direct routes aside), then the smallest
 score shortfall (pass mark minus the best possible score), then by name.
 """
 
@@ -21,6 +22,7 @@ from keqi.registry.models import Enterprise
 from keqi.registry.models import QualificationKind as K
 from keqi.registry.selectors import enterprise_list_for
 from keqi.rules import (
+    ConditionResult,
     Outcome,
     ParamSet,
     ProgrammeResult,
@@ -97,16 +99,27 @@ class ReserveList:
     in_force: bool = True
 
 
+def blocking(result: ProgrammeResult) -> list[ConditionResult]:
+    """Conditions not met, leaving out alternative routes ("任一项" and its parts):
+    an enterprise need not take a direct route when it can pass the main way."""
+    routes = [c.id for c in result.conditions if c.threshold == "任一项"]
+    return [
+        c
+        for c in result.conditions
+        if c.status is Tri.NOT_MET
+        and not any(c.id == r or c.id.startswith(f"{r}.") for r in routes)
+    ]
+
+
 def missing_texts(result: ProgrammeResult) -> tuple[str, ...]:
     """What is missing, in plain Chinese: the engine's gaps, data not filled in,
-    and conditions not met that no gap explains."""
+    and blocking conditions not met that no gap explains."""
     texts = [g.text for g in result.gaps]
     texts += [f"尚缺数据：{m}" for m in result.missing]
     texts += [
         f"未满足：{c.title}"
-        for c in result.conditions
-        if c.status is Tri.NOT_MET
-        and not any(g.condition_id == c.id for g in result.gaps)
+        for c in blocking(result)
+        if not any(g.condition_id == c.id for g in result.gaps)
     ]
     return tuple(dict.fromkeys(texts))
 
@@ -169,7 +182,7 @@ def reserve_list(
 def _row(
     enterprise: Enterprise, verdict: ProgrammeResult, mark: int | None
 ) -> ReserveRow:
-    not_met = sum(1 for c in verdict.conditions if c.status is Tri.NOT_MET)
+    not_met = len(blocking(verdict))
     return ReserveRow(
         enterprise, verdict, not_met, shortfall(verdict, mark), missing_texts(verdict)
     )

@@ -99,3 +99,10 @@ def test_programme_not_yet_in_force_says_so_and_lists_nobody(firms, hq) -> None:
     assert not found.in_force and found.reserve == [] and found.eligible == []
     text = client_for(hq).get("/cultivation/reserve/innovative_sme/?on=2019-09-30")
     assert "评价办法尚未施行" in text.content.decode()
+
+
+def test_direct_routes_are_not_counted_as_missing(firms, hq) -> None:
+    found = reserve_list(hq, "tech_sme", ON)
+    near = next(r for r in found.reserve if r.enterprise.name == "接近企业")
+    assert near.not_met == 1
+    assert not any("直接确认途径" in t for t in near.missing)
