@@ -18,6 +18,11 @@ COMMAND_MODULES = (
     "keqi.campaign.commands",
     "keqi.core.demo.commands",
     "keqi.registry.evaluate_commands",
+    "keqi.criteria.commands",
+    "keqi.evaluations.commands",
+    "keqi.funds.commands",
+    "keqi.activities.commands",
+    "keqi.partners.commands",
 )
 
 

@@ -104,6 +104,13 @@ INSTALLED_APPS = [
     "keqi.registry",
     "keqi.cultivation",
     "keqi.campaign",
+    "keqi.criteria",
+    "keqi.evaluations",
+    "keqi.funds",
+    "keqi.activities",
+    "keqi.partners",
+    "keqi.dashboard",
+    "keqi.api",
 ]
 
 MIDDLEWARE = [

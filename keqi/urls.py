@@ -10,4 +10,11 @@ urlpatterns = [
     path("enterprises/", include("keqi.registry.urls")),
     path("cultivation/", include("keqi.cultivation.urls")),
     path("campaign/", include("keqi.campaign.urls")),
+    path("criteria/", include("keqi.criteria.urls")),
+    path("evaluations/", include("keqi.evaluations.urls")),
+    path("funds/", include("keqi.funds.urls")),
+    path("activities/", include("keqi.activities.urls")),
+    path("partners/", include("keqi.partners.urls")),
+    path("dashboard/", include("keqi.dashboard.urls")),
+    path("api/", include("keqi.api.urls")),
 ]

@@ -7,6 +7,7 @@ class CampaignConfig(AppConfig):
     name = "keqi.campaign"
     label = "campaign"
     verbose_name = "攻坚行动指挥部"
+    nav = ("攻坚指挥部", "campaign:board")  # main navigation: label, URL name
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

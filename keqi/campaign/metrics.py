@@ -181,3 +181,14 @@ METRICS: dict[str, Metric] = {
         ),
     )
 }
+
+
+def metric_register(metric: Metric) -> None:
+    """Let another app add a countable target (call it from its AppConfig.ready).
+
+    A plan file names metrics by key; a key already taken is refused so two apps
+    can never silently count the same target two ways.
+    """
+    if metric.key in METRICS and METRICS[metric.key] is not metric:
+        raise ValueError(f"指标代码“{metric.key}”已被占用")
+    METRICS[metric.key] = metric

@@ -6,6 +6,7 @@ from django.apps import AppConfig
 class CultivationConfig(AppConfig):
     name = "keqi.cultivation"
     verbose_name = "梯度培育"
+    nav = ("梯度培育", "cultivation:overview")  # main navigation: label, URL name
 
     def ready(self) -> None:
         from keqi.core.audit import register_action_labels

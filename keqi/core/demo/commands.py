@@ -60,8 +60,29 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"无法载入演示数据：{message} 请先运行 keqi init。")
         return 1
     print_summary(summary, config.as_of)
+    for line in demo_steps_run(config.as_of):
+        print(line)
     print_accounts(accounts)
     return 0
+
+
+def demo_steps_run(as_of: Any) -> list[str]:
+    """Each app's own demo data, after the enterprises, in INSTALLED_APPS order.
+
+    An app takes part by naming a module in its AppConfig (``demo_module``) whose
+    ``demo_load(as_of) -> list[str]`` writes its demo rows idempotently and returns
+    the summary lines to print.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    lines: list[str] = []
+    for config in apps.get_app_configs():
+        module_name = getattr(config, "demo_module", None)
+        if module_name:
+            lines += importlib.import_module(module_name).demo_load(as_of)
+    return lines
 
 
 def database_ready() -> bool:

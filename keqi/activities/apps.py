@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class ActivitiesConfig(AppConfig):
+    name = "keqi.activities"
+    label = "activities"
+    verbose_name = "活动、平台与人才"
+    default_auto_field = "django.db.models.BigAutoField"
+    nav = ("活动与平台", "activities:index")  # main navigation: label, URL name

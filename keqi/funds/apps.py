@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class FundsConfig(AppConfig):
+    name = "keqi.funds"
+    label = "funds"
+    verbose_name = "资金奖补"
+    default_auto_field = "django.db.models.BigAutoField"
+    nav = ("资金奖补", "funds:index")  # main navigation: label, URL name
