@@ -3,13 +3,18 @@
 The engine knows nothing of Django; this is the one place that reads the registry
 for it. Queries are batched: facts for a whole queryset cost a fixed number of
 queries, whatever its size.
+
+Other apps that keep facts the engine needs (a venture investment recorded by the
+finance ledger of keqi.partners, for instance) add them through
+`facts_contributor_register`, so data still flows registry → engine and the
+registry never imports those apps.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
@@ -33,6 +38,49 @@ from keqi.rules.facts import (
 
 YEAR_FIELDS = (*COUNT_FIELDS, *AMOUNT_FIELDS, "conversions")
 _TIANJIN_DIVISION = "12"
+
+#: Given the ids of a batch of enterprises, the extra qualification facts of each.
+FactsContributor = Callable[[Sequence[int]], Mapping[int, Sequence[QualificationFact]]]
+_CONTRIBUTORS: dict[str, FactsContributor] = {}
+
+
+def facts_contributor_register(key: str, contributor: FactsContributor) -> None:
+    """Let another app add qualification facts it keeps (call from AppConfig.ready).
+
+    The contributor is called once per batch of enterprises with their ids and
+    should answer with one query. Registering the same key again replaces it.
+    A contributed fact equal to one the registry already holds (same kind, date
+    and amount) is the same fact entered twice: the registry row is kept and the
+    contributed one dropped, so nothing is counted twice.
+    """
+    _CONTRIBUTORS[key] = contributor
+
+
+def facts_contributors() -> dict[str, FactsContributor]:
+    """The registered contributors by key (a copy)."""
+    return dict(_CONTRIBUTORS)
+
+
+def _merged(
+    own: tuple[QualificationFact, ...], extra: list[QualificationFact]
+) -> tuple[QualificationFact, ...]:
+    """The registry's facts, then contributed ones it does not already hold."""
+    held = {(q.kind, q.granted_on, q.amount_wan) for q in own}
+    added = []
+    for q in extra:
+        key = (q.kind, q.granted_on, q.amount_wan)
+        if key not in held:
+            held.add(key)
+            added.append(q)
+    return own + tuple(added)
+
+
+def _contributed(ids: list[int]) -> dict[int, list[QualificationFact]]:
+    found: dict[int, list[QualificationFact]] = defaultdict(list)
+    for contributor in _CONTRIBUTORS.values():
+        for pk, facts in contributor(ids).items():
+            found[pk].extend(facts)
+    return found
 
 
 def registered_in_tianjin(enterprise: Enterprise) -> bool | None:
@@ -117,7 +165,8 @@ def facts_for(enterprise: Enterprise) -> EnterpriseFacts:
 def iter_facts(
     enterprises: Iterable[Enterprise] | QuerySet[Enterprise], chunk: int = 2000
 ) -> Iterator[EnterpriseFacts]:
-    """Facts for many enterprises, four queries per chunk of `chunk` enterprises."""
+    """Facts for many enterprises: per chunk of `chunk` enterprises, four queries
+    plus one per registered contributor."""
     batch: list[Enterprise] = []
     for enterprise in enterprises:
         batch.append(enterprise)
@@ -134,6 +183,7 @@ def _facts_chunk(enterprises: list[Enterprise]) -> Iterator[EnterpriseFacts]:
     ip = _grouped(IntellectualProperty, ids, ["granted_on", "number"])
     quals = _grouped(Qualification, ids, ["kind", "granted_on", "id"])
     credit = _grouped(CreditRecord, ids, ["occurred_on", "kind"])
+    extra = _contributed(ids)
     for e in enterprises:
         yield EnterpriseFacts(
             uscc=e.uscc,
@@ -146,7 +196,9 @@ def _facts_chunk(enterprises: list[Enterprise]) -> Iterator[EnterpriseFacts]:
             key_industry=e.key_industry or None,
             years={row.year: year_figures(row) for row in figures[e.pk]},
             ip=tuple(ip_item(r) for r in ip[e.pk]),
-            qualifications=tuple(qualification_fact(r) for r in quals[e.pk]),
+            qualifications=_merged(
+                tuple(qualification_fact(r) for r in quals[e.pk]), extra.get(e.pk, [])
+            ),
             credit_records=tuple(
                 CreditFact(kind=r.kind, occurred_on=r.occurred_on) for r in credit[e.pk]
             ),
