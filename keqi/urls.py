@@ -6,6 +6,8 @@ from keqi.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("reports/", core_views.report_list, name="report_list"),
+    path("reports/<int:pk>/", core_views.report_download, name="report_download"),
     path("accounts/", include("keqi.accounts.urls")),
     path("enterprises/", include("keqi.registry.urls")),
     path("cultivation/", include("keqi.cultivation.urls")),

@@ -20,6 +20,13 @@ from keqi.campaign import services
 from keqi.campaign.assessment import assess, escalations, formula_text
 from keqi.campaign.board import board_build, report_reminders, reporting_months
 from keqi.campaign.documents import FontMissing, summary_docx, summary_pdf
+from keqi.campaign.exports import (
+    assessment_export,
+    board_targets_export,
+    decisions_export,
+    reports_export,
+    target_records_export,
+)
 from keqi.campaign.forms import (
     DecisionForm,
     ReportTextForm,
@@ -46,6 +53,8 @@ from keqi.campaign.selectors import (
 )
 from keqi.campaign.summary import summary_build
 from keqi.core.dates import business_today
+from keqi.core.exports import export_requested, xlsx_list_response
+from keqi.core.reports import generated_report_keep
 from keqi.registry.models import Enterprise
 
 
@@ -74,6 +83,8 @@ def board(request: HttpRequest) -> HttpResponse:
     state = board_build(plan, _as_of(request))
     rule = RULE_TEXT.format(ratio=number_text(plan.yellow_ratio))
     units = [(u, state.unit_light(u), state.items.get(u.pk, [])) for u in state.units]
+    if export_requested(request):
+        return xlsx_list_response(board_targets_export(plan, state), request)
     return render(
         request,
         "campaign/board.html",
@@ -97,6 +108,9 @@ def target_records(request: HttpRequest, key: str) -> HttpResponse:
         )
     )
     shown = [r for r in rows if r.enterprise_id in visible]
+    if export_requested(request):
+        found = target_records_export(plan, target, metric, shown, as_of)
+        return xlsx_list_response(found, request)
     context = {"plan": plan, "target": target, "metric": metric, "as_of": as_of}
     context |= {
         "rows": shown,
@@ -126,6 +140,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
     """Monthly reports in the user's scope, and which month is due."""
     plan = plan_get(request.GET.get("plan"))
     reports = report_list_for(request.user, plan).order_by("-month", "unit__sort")
+    if export_requested(request):
+        return xlsx_list_response(reports_export(plan, reports), request)
     user = _user(request)
     may_file = user.role in (Role.MEMBER, Role.AREA_STAFF) or user.is_hq
     months = reporting_months(plan)
@@ -262,6 +278,9 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         )
         return redirect("campaign:meeting_detail", pk=meeting.pk)
     as_of = _as_of(request)
+    if export_requested(request):
+        found = decisions_export(plan, decision_list(plan), as_of)
+        return xlsx_list_response(found, request)
     preview = meeting_services.agenda_build(board_build(plan, as_of))
     context = {"plan": plan, "meetings": plan.meetings.all(), "preview": preview}
     context |= {"decisions": decision_list(plan), "as_of": as_of}
@@ -324,6 +343,8 @@ def assessment(request: HttpRequest) -> HttpResponse:
     as_of = _as_of(request)
     rows = assess(plan, as_of)
     named = [r for r in rows if r.named]
+    if export_requested(request):
+        return xlsx_list_response(assessment_export(plan, rows, as_of), request)
     context = {"plan": plan, "rows": rows, "named": named, "as_of": as_of}
     context |= {"formula": formula_text(plan), "escalations": escalations(plan, as_of)}
     return render(request, "campaign/assessment.html", context)
@@ -354,6 +375,16 @@ def summary(request: HttpRequest) -> HttpResponse:
         data = summary_docx(content)
         kind = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         name += ".docx"
+    generated_report_keep(
+        kind="campaign_summary",
+        title=f"{plan.title} {month:%Y年%m月}汇总",
+        filename=name,
+        content_type=kind,
+        content=data,
+        as_of=content.as_of,
+        parameters={"plan": plan.name, "month": f"{month:%Y-%m}"},
+        actor=user,
+    )
     response = HttpResponse(data, content_type=kind)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
     return response

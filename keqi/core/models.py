@@ -39,3 +39,38 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+
+
+class GeneratedReport(models.Model):
+    """A generated report (Word, PDF, Excel) kept exactly as it was handed out.
+
+    ``data_version`` is the number of the latest audit event when it was made, so
+    anyone can tell whether the data has changed since; rows are never edited.
+    """
+
+    kind = models.CharField("类别", max_length=60, db_index=True)
+    title = models.CharField("名称", max_length=200)
+    filename = models.CharField("文件名", max_length=200)
+    content_type = models.CharField("文件类型", max_length=120)
+    content = models.BinaryField("文件内容")
+    size = models.PositiveIntegerField("大小（字节）")
+    as_of = models.DateField("数据截至", null=True, blank=True)
+    data_version = models.PositiveBigIntegerField("数据版本")
+    parameters = models.JSONField("生成条件", default=dict, blank=True)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="生成人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "已生成报告"
+        verbose_name_plural = "已生成报告"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.created_at:%Y-%m-%d %H:%M}）"

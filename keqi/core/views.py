@@ -11,3 +11,36 @@ from django.shortcuts import redirect
 def home(request: HttpRequest) -> HttpResponse:
     """Send people to the enterprise registry, the first working part of keqi."""
     return redirect("registry:enterprise_list")
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    """Reports generated so far, newest first, each with its data version."""
+    from django.core.paginator import Paginator
+    from django.shortcuts import render
+
+    from keqi.core.exports import data_version
+    from keqi.core.reports import generated_report_list_for
+
+    reports = generated_report_list_for(request.user)
+    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    context = {"page": page, "current_version": data_version()}
+    return render(request, "core/report_list.html", context)
+
+
+@login_required
+def report_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """One kept report, byte for byte as it was generated (404 outside scope)."""
+    from urllib.parse import quote
+
+    from django.shortcuts import get_object_or_404
+
+    from keqi.core.reports import generated_report_list_for
+
+    report = get_object_or_404(
+        generated_report_list_for(request.user).defer(None), pk=pk
+    )
+    response = HttpResponse(bytes(report.content), content_type=report.content_type)
+    disposition = f"attachment; filename*=UTF-8''{quote(report.filename)}"
+    response["Content-Disposition"] = disposition
+    return response

@@ -14,7 +14,9 @@ from django.utils.http import urlencode
 
 from keqi.accounts.models import Area
 from keqi.accounts.scopes import area_ids_in_scope
+from keqi.core.exports import export_requested, xlsx_list_response
 from keqi.cultivation.changes import change_report
+from keqi.cultivation.exports import changes_export, library_export, tiers_export
 from keqi.cultivation.filters import Filters
 from keqi.cultivation.libraries import (
     LIBRARIES,
@@ -89,6 +91,9 @@ def library_list(request: HttpRequest, key: str) -> HttpResponse:
     area_id = f.pk("area")
     rows = library_members(request.user, library, day, area_id)
     areas = areas_for(request.user)
+    if export_requested(request):
+        area = area_picked(areas, area_id)
+        return xlsx_list_response(library_export(library, day, rows, area), request)
     context = {
         "library": library,
         "day": day,
@@ -114,6 +119,9 @@ def library_changes(request: HttpRequest, key: str) -> HttpResponse:
     except ValidationError as exc:
         f.errors.extend(exc.messages)
         report = change_report(request.user, library, end, end, area_id)
+    if export_requested(request):
+        area = area_picked(areas, area_id)
+        return xlsx_list_response(changes_export(report, area), request)
     context = {
         "library": library,
         "report": report,
@@ -139,6 +147,10 @@ def tiers(request: HttpRequest) -> HttpResponse:
     if chosen:
         rows = [r for r in rows if r.tier == chosen or (chosen == mark and r.marked)]
     areas = areas_for(request.user)
+    if export_requested(request):
+        area = area_picked(areas, area_id)
+        found = tiers_export(day, rows, mark, chosen or "", area)
+        return xlsx_list_response(found, request)
     context = {
         "day": day,
         "rows": rows,

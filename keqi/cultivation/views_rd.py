@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from keqi.core.dates import business_today
+from keqi.core.exports import export_requested, xlsx_list_response
+from keqi.cultivation.exports import rd_rows_export
 from keqi.cultivation.filters import Filters
 from keqi.cultivation.libraries import scope_area_ids
 from keqi.cultivation.rd import (
@@ -89,6 +91,11 @@ def rd_list(request: HttpRequest) -> HttpResponse:
     title, attribute = SHOWS[show]
     group: RdGroup = rd_report(request.user, year, area_id, industry).total
     areas = areas_for(request.user)
+    if export_requested(request):
+        area = area_picked(areas, area_id)
+        rows = getattr(group, attribute)
+        found = rd_rows_export(title, year, rows, area, industry or "")
+        return xlsx_list_response(found, request)
     context = {
         "year": year,
         "title": title,

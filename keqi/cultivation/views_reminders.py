@@ -10,7 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from keqi.core.exports import export_requested, xlsx_list_response
 from keqi.core.numbers import parse_date
+from keqi.cultivation.exports import reminders_export
 from keqi.cultivation.filters import Filters
 from keqi.cultivation.libraries import scope_area_ids
 from keqi.cultivation.models import ReminderType
@@ -45,6 +47,9 @@ def reminders(request: HttpRequest) -> HttpResponse:
         enterprise_id=enterprise_id,
     )
     areas = areas_for(request.user)
+    if export_requested(request):
+        area = area_picked(areas, area_id)
+        return xlsx_list_response(reminders_export(cal, area, enterprise), request)
     context = {
         "cal": cal,
         "areas": areas,

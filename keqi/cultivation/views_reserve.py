@@ -6,6 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from keqi.core.exports import export_requested, xlsx_list_response
+from keqi.cultivation.exports import reserve_export
 from keqi.cultivation.filters import Filters
 from keqi.cultivation.portrait import (
     WHATIF_FIELDS,
@@ -26,6 +28,9 @@ def reserve(request: HttpRequest, key: str) -> HttpResponse:
     area_id = f.pk("area")
     found = reserve_list(request.user, key, day, area_id)
     areas = areas_for(request.user)
+    if export_requested(request):
+        area = area_picked(areas, area_id)
+        return xlsx_list_response(reserve_export(found, area), request)
     context = {
         "programmes": RESERVE_PROGRAMMES,
         "found": found,
