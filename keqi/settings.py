@@ -183,7 +183,14 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# static_build/ holds what `make install` builds from npm (ECharts); git-ignored.
+STATIC_BUILD_DIR = BASE_DIR / "static_build"
+STATICFILES_DIRS = [BASE_DIR / "static"] + (
+    [STATIC_BUILD_DIR] if STATIC_BUILD_DIR.is_dir() else []
+)
+# Serve from the source and build directories too, so tests and a server started
+# before collectstatic still find the chart library.
+WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

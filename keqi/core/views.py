@@ -6,10 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from keqi.accounts.models import Role
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Send people to the enterprise registry, the first working part of keqi."""
+    """Leaders land on their dashboard; everyone else on the enterprise registry."""
+    if getattr(request.user, "role", None) == Role.LEADER:
+        return redirect("dashboard:index")
     return redirect("registry:enterprise_list")
 
 

@@ -1,0 +1,214 @@
+"""The leader dashboard (驾驶舱) as plain data: each figure with the list behind it.
+
+Scoped to the user asking: HQ, leaders, auditors and member units see the whole
+district; an area's staff see their own area (registry figures), while the
+campaign's targets and units are the district's, as on the command board.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from keqi.accounts.models import Area, Unit
+from keqi.accounts.scopes import area_ids_in_scope
+from keqi.campaign.board import TargetStatus
+from keqi.campaign.models import Plan
+from keqi.cultivation.libraries import LIBRARIES, CountTable
+from keqi.cultivation.selectors import ladder_load
+from keqi.dashboard.counts import (
+    RdArea,
+    TierCounts,
+    library_area_counts,
+    rd_by_area,
+    tier_counts,
+)
+from keqi.dashboard.plan_panels import (
+    Timeliness,
+    targets_on,
+    unit_timeliness,
+)
+
+SHORT_NAMES = {
+    "tech_sme": "科小",
+    "chuying": "雏鹰",
+    "dengling": "瞪羚",
+    "lingjun": "领军",
+    "high_tech": "高企",
+    "tech_leading": "技术领先",
+    "zjtx": "专精特新",
+    "innovative_sme": "创新型中小",
+}
+TENTH = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number on the dashboard and the address of the records behind it."""
+
+    label: str
+    value: int | Decimal | None
+    url: str
+
+    @property
+    def text(self) -> str:
+        if self.value is None:
+            return "—"
+        return f"{self.value}%" if isinstance(self.value, Decimal) else str(self.value)
+
+
+def _url(name: str, query: Mapping[str, object], *args: object) -> str:
+    clean = {k: str(v) for k, v in query.items() if v not in (None, "")}
+    return f"{reverse(name, args=args)}?{urlencode(clean)}"
+
+
+@dataclass(frozen=True)
+class TargetGauge:
+    """A target on its gauge: done and 序时进度 as shares of the full target."""
+
+    status: TargetStatus
+    url: str
+
+    @property
+    def done_pct(self) -> Decimal | None:
+        if self.status.actual is None:
+            return None
+        return (self.status.actual * 100 / self.status.target.value).quantize(TENTH)
+
+    @property
+    def expected_pct(self) -> Decimal:
+        share = (
+            self.status.judgement.expected * 100 / Fraction(self.status.target.value)
+        )
+        return (Decimal(share.numerator) / Decimal(share.denominator)).quantize(TENTH)
+
+
+def target_gauges(plan: Plan, as_of: dt.date) -> list[TargetGauge]:
+    """Every target of the plan; an auto figure links to its records, a reported
+    one to the monthly reports."""
+    gauges = []
+    for status in targets_on(plan, as_of):
+        if status.metric is not None:
+            query = {"plan": plan.name, "as_of": as_of.isoformat()}
+            url = _url("campaign:target_records", query, status.target.key)
+        else:
+            url = _url("campaign:report_list", {"plan": plan.name})
+        gauges.append(TargetGauge(status, url))
+    return gauges
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    """A unit's due monthly reports by status, each count linked to its reports."""
+
+    unit: Unit
+    figures: list[Figure]
+    due: int
+
+
+def timeliness_rows(plan: Plan, as_of: dt.date) -> list[UnitRow]:
+    """Each unit of the plan: reports on time, late and missing by `as_of`."""
+    rows = []
+    for entry in unit_timeliness(plan, as_of):
+        figures = [
+            Figure(
+                status.label,
+                entry.counts.get(status, 0),
+                _url(
+                    "dashboard:reports",
+                    {
+                        "unit": entry.unit.code,
+                        "status": status.value,
+                        "as_of": as_of.isoformat(),
+                    },
+                ),
+            )
+            for status in Timeliness
+        ]
+        rows.append(UnitRow(entry.unit, figures, entry.due))
+    return rows
+
+
+@dataclass(frozen=True)
+class LibraryPanel:
+    """Library × area counts on a day, each linked to its member list."""
+
+    day: dt.date
+    rows: list[tuple[Area, list[Figure]]]
+    totals: list[Figure]
+
+
+def _library_url(key: str, day: dt.date, area_id: int | None) -> str:
+    return _url("cultivation:library_list", {"on": day, "area": area_id}, key)
+
+
+def library_panel(user: object, day: dt.date) -> tuple[LibraryPanel, CountTable]:
+    """Counts of every library by area in the user's scope."""
+    table = library_area_counts(user, day)
+    rows = [
+        (
+            area,
+            [
+                Figure(
+                    SHORT_NAMES[lib.key],
+                    table.counts.get((lib.key, area.pk), 0),
+                    _library_url(lib.key, day, area.pk),
+                )
+                for lib in LIBRARIES
+            ],
+        )
+        for area in table.areas
+    ]
+    totals = [
+        Figure(lib.name, table.totals[lib.key], _library_url(lib.key, day, None))
+        for lib in LIBRARIES
+    ]
+    return LibraryPanel(day, rows, totals), table
+
+
+def tier_figures(user: object, day: dt.date) -> tuple[list[Figure], Figure | None]:
+    """The ladder, lowest rung first, and the national mark (高企) beside it."""
+    ladder, mark = ladder_load()
+    counts: TierCounts = tier_counts(user, day, ladder, mark)
+
+    def link(kind: str) -> str:
+        return _url("cultivation:tiers", {"on": day, "tier": kind})
+
+    tiers = [Figure(kind, counts.by_tier[kind], link(kind)) for kind in ladder]
+    marked = Figure(mark, counts.marked, link(mark)) if mark else None
+    return tiers, marked
+
+
+@dataclass(frozen=True)
+class RdRow:
+    """One area's R&D intensity and the enterprises it is computed over."""
+
+    label: str
+    rd: RdArea
+    intensity: Figure
+    count: Figure
+
+
+def rd_rows(user: object, year: int) -> tuple[list[RdRow], RdRow]:
+    """R&D intensity by area for `year`, and over the user's whole scope."""
+    areas, total = rd_by_area(user, year)
+
+    def row(label: str, rd: RdArea, area_id: int | None) -> RdRow:
+        query = {"year": year, "area": area_id, "show": "intensity"}
+        url = _url("cultivation:rd_list", query)
+        return RdRow(
+            label,
+            rd,
+            Figure("研发投入强度", rd.intensity_pct, url),
+            Figure("计入企业数", rd.count, url),
+        )
+
+    rows = [row(r.area.name, r, r.area.pk) for r in areas if r.area is not None]
+    whole = "全区" if area_ids_in_scope(user) is None else "合计"
+    return rows, row(whole, total, None)

@@ -1,0 +1,60 @@
+"""The leader dashboard (驾驶舱) and the report-timeliness list behind its figures."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from keqi.accounts.models import Unit
+from keqi.campaign.selectors import reads_all_reports
+from keqi.cultivation.filters import Filters
+from keqi.cultivation.rd import default_year
+from keqi.dashboard.build import chart_data, dashboard_build
+from keqi.dashboard.money import NOT_YET
+from keqi.dashboard.plan_panels import Timeliness, plan_or_none, report_rows
+from keqi.dashboard.tiles import CHOICES, choice
+from keqi.registry.models import Enterprise
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Every panel as of a day; each figure links to the list behind it."""
+    f = Filters(request.GET)
+    as_of = f.day("as_of", "统计日期")
+    year = f.year("year", "研发年度", default_year(as_of))
+    board = dashboard_build(
+        request.user, as_of, year, choice(request.GET.get("map", ""))
+    )
+    context = {
+        "d": board,
+        "charts": chart_data(board),
+        "map_choices": CHOICES,
+        "has_enterprises": Enterprise.objects.exists(),
+        "funds_not_yet": NOT_YET,
+        "errors": f.errors,
+    }
+    return render(request, "dashboard/index.html", context)
+
+
+@login_required
+def reports(request: HttpRequest) -> HttpResponse:
+    """The due monthly reports behind a timeliness figure (a unit, a status)."""
+    plan = plan_or_none()
+    if plan is None:
+        raise Http404("尚未载入实施方案")
+    f = Filters(request.GET)
+    as_of = f.day("as_of", "统计日期")
+    status = f.choice("status", [s.value for s in Timeliness])
+    unit = request.GET.get("unit", "").strip()
+    rows = report_rows(plan, as_of, unit, Timeliness(status) if status else None)
+    context = {
+        "plan": plan,
+        "as_of": as_of,
+        "rows": rows,
+        "status": Timeliness(status) if status else None,
+        "unit": Unit.objects.filter(code=unit).first() if unit else None,
+        "reads_all": reads_all_reports(request.user),
+        "errors": f.errors,
+    }
+    return render(request, "dashboard/reports.html", context)
