@@ -1,0 +1,74 @@
+"""Each auto target's database tally equals the records its evidence lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from keqi.campaign.metrics import METRICS
+from keqi.core.testing import make_enterprise
+from keqi.cultivation.tests.helpers import grant
+from keqi.registry.models import QualificationKind as K
+from keqi.registry.services import qualification_upsert
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+def _records() -> None:
+    renewed = make_enterprise()
+    grant(renewed, K.HIGH_TECH, D(2016, 5, 1))
+    grant(renewed, K.HIGH_TECH, D(2019, 5, 1))
+    first = make_enterprise()
+    grant(first, K.HIGH_TECH, D(2019, 3, 1))
+    grant(make_enterprise(), K.HIGH_TECH, D(2019, 4, 1), revoked=D(2019, 7, 1))
+    grant(make_enterprise(), K.HIGH_TECH, D(2019, 11, 1))
+    for n in range(3):
+        grant(make_enterprise(), K.TECH_SME, D(2019, 2 + n, 1))
+    grant(make_enterprise(), K.TECH_SME, D(2018, 6, 1))
+    two_platforms = make_enterprise()
+    grant(two_platforms, K.KEY_LAB, D(2019, 6, 1))
+    grant(two_platforms, K.TECH_CENTER, D(2019, 7, 1))
+    city = make_enterprise()
+    for level, day in (("省级（市级）", D(2019, 8, 1)), ("区级", D(2019, 8, 2))):
+        qualification_upsert(
+            enterprise=city,
+            kind=K.TECH_CENTER,
+            values={"granted_on": day, "level": level, "number": f"TC-{level}"},
+            actor=None,
+        )
+    both = make_enterprise(joint_stock_on=D(2019, 4, 1))
+    grant(both, K.JOINT_STOCK, D(2019, 4, 2))
+    make_enterprise(joint_stock_on=D(2019, 9, 1))
+    grant(make_enterprise(), K.JOINT_STOCK, D(2018, 12, 1))
+    listed = make_enterprise()
+    grant(listed, K.QUOTED, D(2019, 2, 1))
+    grant(listed, K.LISTED, D(2019, 9, 1))
+
+
+@pytest.mark.parametrize("key", sorted(METRICS))
+def test_the_tally_equals_the_count_of_the_listed_records(key) -> None:  # type: ignore[no-untyped-def]
+    _records()
+    metric = METRICS[key]
+    if metric.tally is None:
+        pytest.skip("this metric is counted from its records")
+    for day in (D(2019, 1, 1), D(2019, 6, 30), D(2019, 9, 30), D(2020, 3, 1)):
+        rows = metric.evidence(2019, day)
+        listed = (
+            len({r.enterprise_id for r in rows}) if metric.per_enterprise else len(rows)
+        )
+        assert metric.tally(2019, day) == listed, (key, day)
+
+
+def test_the_figures_on_a_day(db) -> None:  # type: ignore[no-untyped-def]
+    _records()
+    day = D(2019, 9, 30)
+    counts = {key: METRICS[key].count(2019, day) for key in METRICS}
+    assert counts["high_tech_first_in_year"] == 1  # renewed, revoked and November don't
+    assert counts["high_tech_in_year"] == 2
+    assert counts["tech_sme_in_year"] == 3
+    assert counts["platforms_in_year"] == 4  # two labs/centres + two tech centres
+    assert counts["city_tech_center_in_year"] == 1
+    assert counts["joint_stock_in_year"] == 2  # one enterprise counted once
+    assert counts["listing_in_year"] == 1
