@@ -43,7 +43,9 @@ def build(count: int) -> None:
     district_init(config=district_config_load("baodi"))
     started = time.perf_counter()
     dataset = build_dataset(CONFIG.scaled(count))
-    print(f"generated {len(dataset)} enterprises: {time.perf_counter() - started:.1f} s")
+    print(
+        f"generated {len(dataset)} enterprises: {time.perf_counter() - started:.1f} s"
+    )
     areas = {a.code: a.pk for a in Area.objects.all()}
     started = time.perf_counter()
     with transaction.atomic():
@@ -133,9 +135,8 @@ def page_times(runs: int) -> list[float]:
     """Render the dashboard for a leader `runs` times (after one warm-up)."""
     from django.test import Client
 
-    from keqi.accounts.models import Role, Unit
+    from keqi.accounts.models import Role, Unit, User
     from keqi.accounts.services import user_create
-    from keqi.accounts.models import User
 
     leader = User.objects.filter(username="bench-leader").first() or user_create(
         username="bench-leader",
