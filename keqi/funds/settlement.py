@@ -1,0 +1,280 @@
+"""Year-end settlement (年度结算) between the district and its areas: 谁受益谁负担.
+
+Every award's net cost in a year is shared between the district finance and the
+enterprise's area by the area's ratio for that award type and year (50% when not
+set). An area's statement says what was paid out in it (by the district and by the
+area itself), the area's share, and the difference: what the area owes the district
+(positive) or is owed (negative). The rounding rule is in keqi/funds/money.py.
+Closing a year freezes it and keeps a snapshot to check any later recomputation.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+
+from keqi.accounts.models import Area
+from keqi.core import audit
+from keqi.core.dates import business_today
+from keqi.funds.access import area_q, ensure_money_handler, sees_whole_district
+from keqi.funds.actions import FundsAction, jsonable
+from keqi.funds.ledger import ensure_year_open
+from keqi.funds.models import (
+    AwardType,
+    LedgerEntry,
+    Payer,
+    SettlementRatio,
+    YearClose,
+)
+from keqi.funds.money import ZERO, checked_percent, split_cost, yuan_text
+
+DEFAULT_AREA_PERCENT = Decimal("50.00")
+
+
+@transaction.atomic
+def settlement_ratio_set(
+    *,
+    year: int,
+    area: Area,
+    award_type: str,
+    area_percent: Decimal,
+    actor: Any,
+    reason: str = "",
+) -> SettlementRatio:
+    """Set the area's share (%) of one award type's cost for a year (区财政局 or HQ).
+
+    Refused for a closed year. The district bears the rest.
+    """
+    ensure_money_handler(actor)
+    if award_type not in AwardType.values:
+        raise ValidationError("请选择奖励类型")
+    percent = checked_percent(area_percent, "街镇/园区负担比例")
+    ensure_year_open(year)
+    row = SettlementRatio.objects.filter(
+        year=year, area=area, award_type=award_type
+    ).first()
+    before = row.area_percent if row is not None else None
+    if row is None:
+        row = SettlementRatio(year=year, area=area, award_type=award_type)
+    if before != percent:
+        row.area_percent = percent
+        row.save()
+        audit.record(
+            actor=actor,
+            action=FundsAction.RATIO_SET,
+            target=row,
+            changes=jsonable({"area_percent": [before, percent]}),
+            reason=reason,
+            subject=f"settlement:{year}:{area.code}",
+        )
+    return row
+
+
+def ratios_for(year: int) -> dict[tuple[int, str], Decimal]:
+    """The ratios set for a year: (area id, award type) → area %."""
+    return {
+        (r.area_id, r.award_type): r.area_percent
+        for r in SettlementRatio.objects.filter(year=year)
+    }
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    """One award's cost in the year in one area, and how it is shared."""
+
+    award_id: int
+    enterprise: str
+    uscc: str
+    rule: str
+    award_type: str
+    district_paid: Decimal
+    area_paid: Decimal
+    area_percent: Decimal
+    default_ratio: bool
+    area_share: Decimal
+    district_share: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.district_paid + self.area_paid
+
+
+@dataclass(frozen=True)
+class Statement:
+    """An area's settlement statement (结算单) for a year."""
+
+    year: int
+    area: Area
+    lines: list[StatementLine]
+    closed: YearClose | None
+
+    def _sum(self, name: str) -> Decimal:
+        return sum((getattr(line, name) for line in self.lines), ZERO)
+
+    @property
+    def district_paid(self) -> Decimal:
+        return self._sum("district_paid")
+
+    @property
+    def area_paid(self) -> Decimal:
+        return self._sum("area_paid")
+
+    @property
+    def total(self) -> Decimal:
+        return self._sum("total")
+
+    @property
+    def area_share(self) -> Decimal:
+        return self._sum("area_share")
+
+    @property
+    def district_share(self) -> Decimal:
+        return self._sum("district_share")
+
+    @property
+    def balance(self) -> Decimal:
+        """What the area owes the district (> 0) or is owed (< 0)."""
+        return self.area_share - self.area_paid
+
+    @property
+    def balance_text(self) -> str:
+        if self.balance > 0:
+            return f"{self.area.name}应向区财政上缴 {yuan_text(self.balance)} 元"
+        if self.balance < 0:
+            return f"区财政应向{self.area.name}拨付 {yuan_text(-self.balance)} 元"
+        return "双方无需划转（已两清）"
+
+    def figures(self) -> dict[str, str]:
+        """The totals as text, as kept in a closed year's snapshot."""
+        names = (
+            "total",
+            "district_paid",
+            "area_paid",
+            "area_share",
+            "district_share",
+            "balance",
+        )
+        values = {name: str(getattr(self, name)) for name in names}
+        return values | {"lines": str(len(self.lines))}
+
+    @property
+    def matches_snapshot(self) -> bool | None:
+        """For a closed year: whether recomputing gives what was closed."""
+        if self.closed is None:
+            return None
+        kept = self.closed.snapshot.get("areas", {}).get(self.area.code)
+        return kept == self.figures() or (kept is None and not self.lines)
+
+
+def _lines(
+    entries: list[LedgerEntry], ratios: dict[tuple[int, str], Decimal]
+) -> dict[int, list[StatementLine]]:
+    """Per area id, one line per (award, award type) with its shares."""
+    paid: dict[tuple[int, int, str], dict[str, Decimal]] = defaultdict(
+        lambda: {Payer.DISTRICT: ZERO, Payer.AREA: ZERO}
+    )
+    first: dict[tuple[int, int, str], LedgerEntry] = {}
+    for e in entries:
+        key = (e.area_id, e.award_id, e.award_type)
+        paid[key][e.payer] += e.amount
+        first.setdefault(key, e)
+    out: dict[int, list[StatementLine]] = defaultdict(list)
+    for key, by_payer in paid.items():
+        e = first[key]
+        percent = ratios.get((key[0], key[2]))
+        cost = by_payer[Payer.DISTRICT] + by_payer[Payer.AREA]
+        area_share, district_share = split_cost(
+            cost, percent if percent is not None else DEFAULT_AREA_PERCENT
+        )
+        out[key[0]].append(
+            StatementLine(
+                award_id=e.award_id,
+                enterprise=e.enterprise.name,
+                uscc=e.enterprise.uscc,
+                rule=e.award.rule.name,
+                award_type=AwardType(e.award_type).label,
+                district_paid=by_payer[Payer.DISTRICT],
+                area_paid=by_payer[Payer.AREA],
+                area_percent=percent if percent is not None else DEFAULT_AREA_PERCENT,
+                default_ratio=percent is None,
+                area_share=area_share,
+                district_share=district_share,
+            )
+        )
+    return out
+
+
+def settlement_statements(year: int, areas: list[Area]) -> list[Statement]:
+    """The statements of the given areas for a year, computed from the ledger."""
+    entries = list(
+        LedgerEntry.objects.filter(
+            entry_date__year=year, area__in=areas
+        ).select_related("enterprise", "award__rule")
+    )
+    lines = _lines(entries, ratios_for(year))
+    closed = YearClose.objects.filter(year=year).first()
+    return [
+        Statement(
+            year,
+            area,
+            sorted(lines.get(area.pk, []), key=lambda x: (x.award_type, x.enterprise)),
+            closed,
+        )
+        for area in areas
+    ]
+
+
+def settlement_list_for(user: Any, year: int) -> list[Statement]:
+    """Statements the user may see: every area with money in the year, or their own."""
+    if not user.is_authenticated:
+        return []
+    statements = settlement_statements(
+        year, list(Area.objects.filter(area_q(user, "pk")))
+    )
+    if sees_whole_district(user):
+        return [s for s in statements if s.lines]
+    return statements
+
+
+def settlement_get_for(user: Any, year: int, area_code: str) -> Statement:
+    """One area's statement, or 404 when the area is outside the user's scope."""
+    area = Area.objects.filter(area_q(user, "pk"), code=area_code).first()
+    if area is None:
+        raise Http404("没有这个街镇/园区，或不在您的管辖范围内")
+    return settlement_statements(year, [area])[0]
+
+
+@transaction.atomic
+def year_close(*, year: int, actor: Any) -> YearClose:
+    """Close a finished year (区财政局 or HQ): its statements are frozen as they are.
+
+    Afterwards nothing can be dated in the year and its ratios and budgets cannot
+    change (the database refuses too). The snapshot lets anyone check later that
+    recomputing gives the same figures.
+    """
+    ensure_money_handler(actor)
+    if year >= business_today().year:
+        raise ValidationError(f"{year}年度尚未执行终了，年度结束后方可结算关账")
+    ensure_year_open(year)
+    statements = settlement_statements(year, list(Area.objects.all()))
+    areas = {s.area.code: s.figures() for s in statements if s.lines}
+    total = str(sum((s.total for s in statements), ZERO))
+    closed = YearClose.objects.create(
+        year=year,
+        closed_by=actor if getattr(actor, "pk", None) else None,
+        snapshot={"areas": areas, "total": total},
+    )
+    audit.record(
+        actor=actor,
+        action=FundsAction.YEAR_CLOSE,
+        target=closed,
+        changes=jsonable({"total": [None, total], "areas": [None, len(areas)]}),
+        subject=f"settlement:{year}",
+    )
+    return closed
