@@ -248,7 +248,9 @@ def award_apply(
 
 def _locked(award: Award) -> Award:
     return (
-        Award.objects.select_for_update().select_related("enterprise").get(pk=award.pk)
+        Award.objects.select_for_update(of=("self",))
+        .select_related("enterprise")
+        .get(pk=award.pk)
     )
 
 

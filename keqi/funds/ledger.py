@@ -92,7 +92,7 @@ def ledger_pay(
     """
     ensure_money_handler(actor)
     award = (
-        Award.objects.select_for_update()
+        Award.objects.select_for_update(of=("self",))
         .select_related("enterprise", "rule", "notice")
         .get(pk=award.pk)
     )
@@ -137,7 +137,7 @@ def ledger_reverse(
     待拨付.
     """
     ensure_money_handler(actor)
-    entry = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
+    entry = LedgerEntry.objects.select_for_update(of=("self",)).get(pk=entry.pk)
     day = entry_date or business_today()
     if not reason.strip():
         raise ValidationError("请填写冲销原因")
@@ -164,7 +164,7 @@ def ledger_reverse(
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     _record_entry(reversal, FundsAction.LEDGER_REVERSE, actor, reason.strip())
-    award = Award.objects.select_for_update().get(pk=entry.award_id)
+    award = Award.objects.select_for_update(of=("self",)).get(pk=entry.award_id)
     if award.status == AwardStatus.PAID:
         _status(award, AwardStatus.PUBLISHED, actor, f"冲销拨付：{reason.strip()}")
     return reversal
