@@ -8,6 +8,7 @@ class CampaignConfig(AppConfig):
     label = "campaign"
     verbose_name = "攻坚行动指挥部"
     nav = ("攻坚指挥部", "campaign:board")  # main navigation: label, URL name
+    demo_module = "keqi.campaign.demo"  # `keqi demo`: the plan, reports, meetings
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -1,0 +1,508 @@
+"""Campaign demo data: the Baodi 2019 plan as the office lived it, May to September.
+
+Called by `keqi demo` after the enterprises are loaded (see keqi.core.demo). It
+loads plans/baodi-2019.yaml through the plan-load service, then replays the
+campaign's calendar up to `as_of` through the campaign services, in date order:
+units file their monthly reports (most on time, a few late, one never, one
+returned for correction and fixed, one returned and still waiting), HQ holds the
+monthly joint meeting (agenda from the board of that day, minutes, agreed items),
+agreed items are closed as they are done, and HQ closes each month once its
+reports are in. Every step checks whether it already happened, so a second run
+changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from keqi.accounts.models import Role, Unit, UnitKind, User
+from keqi.campaign import demo_texts as words
+from keqi.campaign.board import plan_units
+from keqi.campaign.meetings import (
+    decision_add,
+    decision_close,
+    meeting_create,
+    meeting_minutes_save,
+)
+from keqi.campaign.models import (
+    Decision,
+    DecisionStatus,
+    Meeting,
+    MonthClose,
+    Plan,
+    ProgressReport,
+    ReportStatus,
+)
+from keqi.campaign.progress import month_index, next_month
+from keqi.campaign.services import (
+    month_close,
+    plan_file_load,
+    progress_report_open,
+    progress_report_return,
+    progress_report_save,
+    progress_report_submit,
+)
+
+PLAN_NAME = "baodi-2019"
+FIRST_MONTH = dt.date(2019, 5, 1)
+LAST_FILED_MONTH = dt.date(2019, 8, 1)  # reports due by the demo's 2019-09-30
+DRAFT_MONTH = dt.date(2019, 9, 1)  # HQ's own September report, still a draft
+D = dt.date
+
+# (unit code, month number) → the day the report was first submitted, when late.
+LATE = {
+    ("jjxc-jgw", 5): D(2019, 6, 10),
+    ("huogezhuang-gov", 6): D(2019, 7, 8),
+    ("kx", 7): D(2019, 8, 7),
+    ("kx", 8): D(2019, 9, 9),
+}
+MISSING = {("scjgj", 8)}  # never filed: 逾期未报
+# (unit, month) → (day HQ returned it, reason, day the unit resubmitted or None)
+RETURNED = {
+    ("koudong-gov", 6): (D(2019, 7, 9), words.EARLY_RETURN_REASON, D(2019, 7, 11)),
+    ("rsj", 8): (D(2019, 9, 10), words.RETURN_REASON, None),
+}
+INCOMPLETE = {("koudong-gov", 6)}  # filed without problems and next steps
+CLOSED_MONTHS = {
+    D(2019, 5, 1): D(2019, 6, 20),
+    D(2019, 6, 1): D(2019, 7, 19),
+    D(2019, 7, 1): D(2019, 8, 20),
+}  # August stays open: one report missing, one returned
+
+# Cumulative figures the lead unit reports for targets keqi cannot count itself.
+REPORTED = {
+    "three-year-plan": {5: 1},
+    "tech-sme-training": {5: 1, 7: 2},
+    "tech-sme-library": {5: 0, 7: 1},
+    "lingjun-library": {5: 0},
+    "high-tech-library": {5: 0, 6: 1},
+    "tech-leading-library": {5: 0},
+    "contest": {5: 0},
+    "skilled-talent-training": {5: 600, 6: 1500, 7: 2300, 8: 3400},
+    "innovation-transformation": {5: 5, 6: 12, 7: 20, 8: 28},
+    "zjtx-products": {5: 1, 6: 2, 7: 4, 8: 5},
+}
+# Progress the units report on a measure, from a month on (default 正常推进).
+MEASURE_PROGRESS = {
+    1: {5: "done"},
+    4: {5: "on_track", 7: "behind"},
+    9: {5: "not_started", 6: "on_track"},
+    13: {5: "on_track", 8: "behind"},
+}
+
+
+@dataclass(frozen=True)
+class DecisionSpec:
+    text: str
+    owner: str
+    due_on: dt.date
+    done_on: dt.date | None = None
+    done_note: str = ""
+
+
+@dataclass(frozen=True)
+class MeetingSpec:
+    held_on: dt.date
+    minutes: str
+    decisions: tuple[DecisionSpec, ...]
+
+
+MEETINGS = (
+    MeetingSpec(
+        D(2019, 6, 14),
+        "6月14日，指挥部办公室召开攻坚行动成员单位第一次联席会议。会议通报了5月份"
+        "各项目标进展和月报报送情况，三年行动计划已按期印发。会议指出股份制改造、"
+        "挂牌上市和高新技术企业培育起步较慢，要求各单位对照序时进度倒排工期。",
+        (
+            DecisionSpec(
+                "区金融局牵头梳理有股改、挂牌意向的科技型企业名单，报指挥部办公室。",
+                "jrj",
+                D(2019, 6, 30),
+                D(2019, 6, 28),
+                "已报送股改、挂牌后备企业名单12家。",
+            ),
+            DecisionSpec(
+                "区科技局汇总各街镇、园区国家科技型中小企业入库摸底情况。",
+                "hq",
+                D(2019, 7, 15),
+                D(2019, 7, 12),
+                "已汇总，形成后备名单。",
+            ),
+        ),
+    ),
+    MeetingSpec(
+        D(2019, 7, 12),
+        "7月12日召开第二次联席会议。会议通报6月份月报情况，霍各庄镇迟报、口东镇"
+        "月报被退回补充。会议研究了技能人才培训进度偏慢的问题。",
+        (
+            DecisionSpec(
+                "区人社局会同区人才办制定下半年技能人才培训计划，8月底前报指挥部办公室。",
+                "rsj",
+                D(2019, 8, 31),
+            ),
+            DecisionSpec(
+                "区科技局7月底前组织第二期国家科技型中小企业入库申报培训。",
+                "hq",
+                D(2019, 7, 31),
+                D(2019, 7, 26),
+                "7月26日已举办，150余家企业参加。",
+            ),
+        ),
+    ),
+    MeetingSpec(
+        D(2019, 8, 16),
+        "8月16日召开第三次联席会议。会议指出创新转型企业认定、股份制改造低于序时"
+        "进度，区科协7月份月报迟报。要求牵头单位提出赶进度措施。",
+        (
+            DecisionSpec(
+                "区工信局加快创新转型企业认定，9月20日前报送第二批名单。",
+                "gxj",
+                D(2019, 9, 20),
+            ),
+            DecisionSpec(
+                "区财政局明确股改、上市奖励资金拨付时间。",
+                "czj",
+                D(2019, 9, 15),
+                D(2019, 9, 12),
+                "已明确于季度末集中拨付。",
+            ),
+        ),
+    ),
+    MeetingSpec(
+        D(2019, 9, 12),
+        "9月12日召开第四次联席会议。会议通报8月份区市场监管局逾期未报月报、区科协"
+        "迟报，区人社局月报因数据不一致被退回。会议对红灯事项逐项研究，明确责任单位"
+        "和办结时限。",
+        (
+            DecisionSpec(
+                "区市场监管局9月20日前补报8月份月报。", "scjgj", D(2019, 9, 20)
+            ),
+            DecisionSpec(
+                "区金融局对接券商，推动1家科技型企业10月底前完成挂牌辅导备案。",
+                "jrj",
+                D(2019, 10, 31),
+            ),
+        ),
+    ),
+)
+
+
+def demo_load(as_of: dt.date) -> list[str]:
+    """Load the plan and replay the campaign up to as_of; the lines to print."""
+    with transaction.atomic():
+        plan, plan_line = _plan_ensure()
+        done: Counter[str] = Counter()
+        for _day, _order, step in sorted(_calendar(), key=lambda s: s[:2]):
+            if _day <= as_of:
+                step(plan, done)
+    return [plan_line, *_summary(done)]
+
+
+def _plan_ensure() -> tuple[Plan, str]:
+    """Load the plan file unless the same file is already loaded."""
+    import hashlib
+
+    path = settings.BASE_DIR / "plans" / f"{PLAN_NAME}.yaml"
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    plan = Plan.objects.filter(name=PLAN_NAME, source_sha256=digest).first()
+    if plan is not None:
+        return plan, f"攻坚行动：实施方案 {PLAN_NAME} 已载入，未改动。"
+    plan = plan_file_load(path=path, actor=_hq_actor()).plan
+    counts = f"目标 {plan.targets.count()} 项、措施 {plan.measures.count()} 条"
+    return plan, f"攻坚行动：已载入实施方案 {PLAN_NAME}（{counts}）。"
+
+
+def _summary(done: Counter[str]) -> list[str]:
+    if not done:
+        return ["  月报、联席会议和关账：已存在，未改动。"]
+    return [
+        f"  月报：新建 {done['report']} 份（其中迟报 {done['late']} 份、"
+        f"退回修改 {done['returned']} 次、草稿 {done['draft']} 份）",
+        f"  联席会议：新建 {done['meeting']} 次，议定事项 {done['decision']} 项"
+        f"（办结 {done['decision_done']} 项）",
+        f"  月度关账：{done['close']} 个月",
+    ]
+
+
+Step = Callable[[Plan, Counter[str]], None]
+
+
+def _calendar() -> list[tuple[dt.date, int, Step]]:
+    """Every step of the demo campaign with its day (and an order within the day)."""
+    steps: list[tuple[dt.date, int, Step]] = []
+    month = FIRST_MONTH
+    while month_index(month) <= month_index(LAST_FILED_MONTH):
+        steps += _month_steps(month)
+        month = next_month(month)
+    steps.append((D(2019, 9, 27), 0, _draft_step(DRAFT_MONTH)))
+    for meeting in MEETINGS:
+        steps.append((meeting.held_on, 5, _meeting_step(meeting)))
+        for number, spec in enumerate(meeting.decisions, start=1):
+            if spec.done_on is not None:
+                steps.append((spec.done_on, 6, _close_step(meeting, number, spec)))
+    steps += [(day, 9, _month_close_step(m)) for m, day in CLOSED_MONTHS.items()]
+    return steps
+
+
+def _month_steps(month: dt.date) -> list[tuple[dt.date, int, Step]]:
+    """Reports for one month from every unit the plan gives work to."""
+    steps: list[tuple[dt.date, int, Step]] = []
+    for code in _unit_codes():
+        key = (code, month.month)
+        if key in MISSING:
+            continue
+        day = LATE.get(key) or _on_time_day(code, month)
+        steps.append((day, 1, _report_step(code, month, day)))
+        if key in RETURNED:
+            back_on, reason, again_on = RETURNED[key]
+            steps.append((back_on, 2, _return_step(code, month, reason)))
+            if again_on is not None:
+                steps.append((again_on, 3, _resubmit_step(code, month, again_on)))
+    return steps
+
+
+def _unit_codes() -> list[str]:
+    """The units that report: the plan's units, in the district's order."""
+    plan = Plan.objects.get(name=PLAN_NAME)
+    return [u.code for u in plan_units(plan)]
+
+
+def _on_time_day(code: str, month: dt.date) -> dt.date:
+    """A day between the 1st and the 5th (the due day) of the next month."""
+    spread = sum(code.encode()) + month.month
+    return next_month(month).replace(day=1 + spread % 5)
+
+
+def _at(day: dt.date, code: str) -> dt.datetime:
+    hour = 9 + sum(code.encode()) % 8
+    return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour, 20))
+
+
+# ---------------------------------------------------------------- actors
+
+
+def _hq_actor() -> User | None:
+    """The HQ office's first officer, or the command line (None) when there is none."""
+    return (
+        User.objects.filter(role=Role.HQ_ADMIN, is_active=True).order_by("pk").first()
+    )
+
+
+def _unit_actor(unit: Unit) -> User | None:
+    """Someone of the unit who files its reports, or the command line."""
+    if unit.kind == UnitKind.HQ:
+        return _hq_actor()
+    return (
+        User.objects.filter(
+            unit=unit, role__in=[Role.MEMBER, Role.AREA_STAFF], is_active=True
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+# ---------------------------------------------------------------- reports
+
+
+def _report_step(code: str, month: dt.date, day: dt.date) -> Step:
+    def run(plan: Plan, done: Counter[str]) -> None:
+        unit = Unit.objects.get(code=code)
+        if ProgressReport.objects.filter(plan=plan, unit=unit, month=month).exists():
+            return
+        actor = _unit_actor(unit)
+        report = progress_report_open(plan=plan, unit=unit, month=month, actor=actor)
+        progress_report_save(
+            report=report,
+            values=_report_values(unit, month),
+            lines=_line_values(report, month),
+            actor=actor,
+        )
+        progress_report_submit(report=report, actor=actor, now=_at(day, code))
+        done["report"] += 1
+        done["late"] += (code, month.month) in LATE
+
+    return run
+
+
+def _draft_step(month: dt.date) -> Step:
+    def run(plan: Plan, done: Counter[str]) -> None:
+        unit = Unit.objects.get(code="hq")
+        if ProgressReport.objects.filter(plan=plan, unit=unit, month=month).exists():
+            return
+        actor = _hq_actor()
+        report = progress_report_open(plan=plan, unit=unit, month=month, actor=actor)
+        progress_report_save(
+            report=report,
+            values=_report_values(unit, month),
+            lines=_line_values(report, month),
+            actor=actor,
+        )
+        done["report"] += 1
+        done["draft"] += 1
+
+    return run
+
+
+def _return_step(code: str, month: dt.date, reason: str) -> Step:
+    def run(plan: Plan, done: Counter[str]) -> None:
+        report = ProgressReport.objects.get(plan=plan, unit__code=code, month=month)
+        if report.returned_count or report.status != ReportStatus.SUBMITTED:
+            return
+        progress_report_return(report=report, reason=reason, actor=_hq_actor())
+        done["returned"] += 1
+
+    return run
+
+
+def _resubmit_step(code: str, month: dt.date, day: dt.date) -> Step:
+    def run(plan: Plan, done: Counter[str]) -> None:
+        report = ProgressReport.objects.get(plan=plan, unit__code=code, month=month)
+        if report.status != ReportStatus.RETURNED:
+            return
+        actor = _unit_actor(report.unit)
+        values = _report_values(report.unit, month, first_filing=False)
+        progress_report_save(report=report, values=values, lines={}, actor=actor)
+        progress_report_submit(report=report, actor=actor, now=_at(day, code))
+
+    return run
+
+
+def _report_values(
+    unit: Unit, month: dt.date, *, first_filing: bool = True
+) -> dict[str, str]:
+    """The report's text: the unit's own words, or an area's filled template."""
+    index = unit.sort + sum(unit.code.encode())
+    own = words.UNIT_WORDS.get(unit.code)
+    if own is not None:
+        narrative = own.get(month.month) or own.get("other", "")
+        problems, next_steps = own["problems"], own["next_steps"]
+    else:
+        narrative = _area_narrative(unit, month, index)
+        problems = words.AREA_PROBLEMS[index % len(words.AREA_PROBLEMS)]
+        next_steps = words.AREA_NEXT_STEPS[(index + month.month) % 3]
+    if first_filing and (unit.code, month.month) in INCOMPLETE:
+        problems = next_steps = ""  # what HQ returns the report for
+    return {
+        "responsible_person": _person(index),
+        "narrative": narrative,
+        "problems": problems,
+        "next_steps": next_steps,
+    }
+
+
+def _area_narrative(unit: Unit, month: dt.date, index: int) -> str:
+    visits = 6 + (index * 7 + month.month * 3) % 15
+    found = 2 + (index + month.month) % 6
+    text = words.AREA_NARRATIVES[(index + month.month) % len(words.AREA_NARRATIVES)]
+    return text.format(
+        area=unit.area.name if unit.area else unit,
+        visits=visits,
+        found=found,
+        signed=max(found - 1, 1),
+        helped=1 + (index + 2 * month.month) % 4,
+    )
+
+
+def _person(index: int) -> str:
+    surname = words.SURNAMES[index % len(words.SURNAMES)]
+    return surname + words.GIVEN_NAMES[(index * 5) % len(words.GIVEN_NAMES)]
+
+
+def _line_values(report: ProgressReport, month: dt.date) -> dict[int, dict[str, Any]]:
+    """Figures for the targets the unit leads, progress on its measures and items."""
+    lines: dict[int, dict[str, Any]] = {}
+    for line in report.lines.select_related("target", "measure", "decision"):
+        if line.target is not None:
+            value = _as_of_month(REPORTED.get(line.target.key, {}), month)
+            if value is not None:
+                lines[line.pk] = {"value": Decimal(value)}
+        elif line.measure is not None:
+            lines[line.pk] = _measure_line(line.measure.number, report, month)
+        elif line.decision is not None:
+            lines[line.pk] = _decision_line(line.decision)
+    return lines
+
+
+def _as_of_month(values: dict[int, Any], month: dt.date) -> Any:
+    """The value given for the latest month up to this one."""
+    known = [m for m in values if m <= month.month]
+    return values[max(known)] if known else None
+
+
+def _measure_line(
+    number: int, report: ProgressReport, month: dt.date
+) -> dict[str, str]:
+    progress = _as_of_month(MEASURE_PROGRESS.get(number, {}), month) or "on_track"
+    lead = report.plan.measures.get(number=number).measureunit_set.get(position=0)
+    note = words.PROGRESS_NOTES[progress]
+    if lead.unit_id != report.unit_id and progress != "done":
+        note = words.CO_UNIT_NOTE
+    return {"progress": progress, "note": note}
+
+
+def _decision_line(decision: Decision) -> dict[str, str]:
+    done = decision.status == DecisionStatus.DONE
+    progress = "done" if done else "on_track"
+    return {"progress": progress, "note": words.DECISION_NOTES[progress]}
+
+
+# ---------------------------------------------------------------- meetings, closes
+
+
+def _meeting_step(spec: MeetingSpec) -> Step:
+    def run(plan: Plan, done: Counter[str]) -> None:
+        if Meeting.objects.filter(plan=plan, held_on=spec.held_on).exists():
+            return
+        actor = _hq_actor()
+        meeting = meeting_create(plan=plan, held_on=spec.held_on, actor=actor)
+        meeting_minutes_save(meeting=meeting, minutes=spec.minutes, actor=actor)
+        for item in spec.decisions:
+            decision_add(
+                meeting=meeting,
+                text=item.text,
+                owner=Unit.objects.get(code=item.owner),
+                due_on=item.due_on,
+                actor=actor,
+            )
+        done["meeting"] += 1
+        done["decision"] += len(spec.decisions)
+
+    return run
+
+
+def _close_step(meeting: MeetingSpec, number: int, spec: DecisionSpec) -> Step:
+    def run(plan: Plan, done: Counter[str]) -> None:
+        decision = Decision.objects.get(
+            meeting__plan=plan, meeting__held_on=meeting.held_on, number=number
+        )
+        if decision.status == DecisionStatus.DONE or spec.done_on is None:
+            return
+        owner_actor = _unit_actor(decision.owner)
+        decision_close(
+            decision=decision,
+            done_on=spec.done_on,
+            note=spec.done_note,
+            actor=owner_actor,
+        )
+        done["decision_done"] += 1
+
+    return run
+
+
+def _month_close_step(month: dt.date) -> Step:
+    def run(plan: Plan, done: Counter[str]) -> None:
+        if MonthClose.objects.filter(plan=plan, month=month).exists():
+            return
+        month_close(plan=plan, month=month, actor=_hq_actor())
+        done["close"] += 1
+
+    return run

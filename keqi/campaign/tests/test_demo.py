@@ -1,0 +1,136 @@
+"""The campaign demo: the Baodi plan with five months of reports and meetings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from keqi.campaign.board import board_build, late_reports
+from keqi.campaign.demo import demo_load
+from keqi.campaign.models import (
+    Decision,
+    Meeting,
+    MonthClose,
+    Plan,
+    ProgressReport,
+    ReportLine,
+    ReportStatus,
+)
+from keqi.campaign.progress import Light
+from keqi.core.audit import AuditEvent
+from keqi.core.demo.accounts import DEMO_PASSWORD, demo_accounts_ensure
+from keqi.core.testing import load_baodi
+
+DEMO_DAY = dt.date(2019, 9, 30)
+
+
+@pytest.fixture
+def demo(db, settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path
+    load_baodi()
+    demo_accounts_ensure()
+    lines = demo_load(DEMO_DAY)
+    return Plan.objects.get(name="baodi-2019"), lines
+
+
+def _state() -> dict[str, object]:
+    return {
+        "audit": AuditEvent.objects.count(),
+        "plans": list(Plan.objects.values_list("pk", "loaded_at", "source_sha256")),
+        "reports": list(
+            ProgressReport.objects.order_by("pk").values_list(
+                "pk", "status", "submitted_at", "narrative", "returned_count"
+            )
+        ),
+        "lines": list(ReportLine.objects.order_by("pk").values_list("pk", "value")),
+        "meetings": list(Meeting.objects.values_list("pk", "minutes")),
+        "decisions": list(Decision.objects.values_list("pk", "status", "done_on")),
+        "closes": list(MonthClose.objects.values_list("pk", "month")),
+    }
+
+
+def test_a_second_demo_run_changes_nothing(demo):  # type: ignore[no-untyped-def]
+    before = _state()
+    again = demo_load(DEMO_DAY)
+    assert _state() == before
+    assert "未改动" in again[0] and "未改动" in again[1]
+
+
+def test_first_run_reports_what_it_made(demo):  # type: ignore[no-untyped-def]
+    _plan, lines = demo
+    assert lines[0].startswith("攻坚行动：已载入实施方案 baodi-2019")
+    assert "联席会议：新建 4 次" in "".join(lines)
+
+
+def test_board_on_the_demo_day_shows_green_yellow_and_red_targets(demo):  # type: ignore[no-untyped-def]
+    plan, _ = demo
+    board = board_build(plan, DEMO_DAY)
+    lights = {t.target.key: t.light for t in board.targets}
+    assert lights["tech-sme-training"] == Light.GREEN  # 2 of 3, 序时进度 1.5
+    assert lights["skilled-talent-training"] == Light.YELLOW  # 3400 vs 4000
+    assert lights["innovation-transformation"] == Light.RED  # 28 vs 50
+    assert lights["three-year-plan"] == Light.GREEN  # done by its deadline
+
+
+def test_august_reports_tell_the_story_the_meeting_hears(demo):  # type: ignore[no-untyped-def]
+    plan, _ = demo
+    late = {
+        x.unit.code: x.reason for x in late_reports(plan, DEMO_DAY, latest_only=True)
+    }
+    assert "逾期未报" in late["scjgj"]
+    assert "迟报" in late["kx"]
+    returned = ProgressReport.objects.get(unit__code="rsj", month="2019-08-01")
+    assert returned.status == ReportStatus.RETURNED and returned.return_reason
+    fixed = ProgressReport.objects.get(unit__code="koudong-gov", month="2019-06-01")
+    assert fixed.status == ReportStatus.SUBMITTED and fixed.returned_count == 1
+    assert fixed.problems and fixed.next_steps
+
+
+def test_every_meeting_has_an_agenda_minutes_and_agreed_items(demo):  # type: ignore[no-untyped-def]
+    plan, _ = demo
+    meetings = list(Meeting.objects.filter(plan=plan).order_by("held_on"))
+    assert [m.held_on.month for m in meetings] == [6, 7, 8, 9]
+    for meeting in meetings:
+        assert meeting.agenda and meeting.minutes and meeting.decisions.exists()
+    kinds = {item["kind"] for item in meetings[-1].agenda}
+    assert {"red", "late", "overdue", "yellow"} <= kinds
+
+
+def test_agreed_items_are_some_done_some_overdue_some_still_in_time(demo):  # type: ignore[no-untyped-def]
+    plan, _ = demo
+    board = board_build(plan, DEMO_DAY)
+    words = [why for _d, _light, why in board.decisions]
+    assert any(w.startswith("已于") for w in words)
+    assert any(w.startswith("超过办结时限") for w in words)
+    assert any(w.startswith("办理中") for w in words)
+
+
+def test_past_months_are_closed_but_august_is_still_open(demo):  # type: ignore[no-untyped-def]
+    closed = sorted(MonthClose.objects.values_list("month", flat=True))
+    assert [m.month for m in closed] == [5, 6, 7]
+
+
+def test_reports_carry_plausible_chinese_text_and_a_person(demo):  # type: ignore[no-untyped-def]
+    report = ProgressReport.objects.get(unit__code="dakoutun-gov", month="2019-07-01")
+    assert "大口屯镇" in report.narrative or "企业" in report.narrative
+    assert report.responsible_person and report.problems and report.next_steps
+    hq_draft = ProgressReport.objects.get(unit__code="hq", month="2019-09-01")
+    assert hq_draft.status == ReportStatus.DRAFT
+
+
+def test_earlier_as_of_replays_only_what_had_happened(db, settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path
+    load_baodi()
+    demo_load(dt.date(2019, 6, 30))
+    assert set(ProgressReport.objects.values_list("month", flat=True)) == {
+        dt.date(2019, 5, 1)
+    }
+    assert Meeting.objects.count() == 1
+
+
+def test_demo_board_page_shows_the_lights_to_hq(demo, client):  # type: ignore[no-untyped-def]
+    client.login(username="hq", password=DEMO_PASSWORD)
+    page = client.get("/campaign/", {"as_of": "2019-09-30"}).content.decode()
+    assert "尚未载入实施方案" not in page
+    assert "红灯" in page and "黄灯" in page and "绿灯" in page
