@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 from typing import Any
 
 
@@ -22,10 +24,18 @@ def register(sub: Any) -> None:
     init.set_defaults(func=cmd_init)
 
     serve = sub.add_parser(
-        "serve", help="启动网站服务", description="用 waitress 启动网站服务。"
+        "serve",
+        help="启动网站服务",
+        description="用 waitress 启动网站服务，并在旁边启动一个后台任务进程"
+        "（执行网页上发起的评价等耗时工作）。",
     )
     serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
     serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="不启动后台任务进程（已另行运行 keqi manage db_worker 时使用）",
+    )
     serve.set_defaults(func=cmd_serve)
 
     manage = sub.add_parser(
@@ -65,10 +75,36 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from keqi.wsgi import application
 
     call_command("collectstatic", interactive=False, verbosity=0)
+    command = None if args.no_worker else worker_command(settings.TASKS)
+    worker = subprocess.Popen(command) if command else None
+    if worker is not None:
+        print("后台任务进程已启动（网页上发起的评价在此执行）。", flush=True)
     print(f"科企已启动：http://{args.host}:{args.port}/ （按 Ctrl+C 停止）", flush=True)
-    del settings
-    serve(application, host=args.host, port=args.port, threads=8)
+    try:
+        serve(application, host=args.host, port=args.port, threads=8)
+    finally:
+        if worker is not None:
+            _stop(worker)
     return 0
+
+
+def worker_command(tasks: dict[str, Any]) -> list[str] | None:
+    """The django-tasks database worker to run beside the server, or None when
+    the task backend is not the database one (nothing to poll)."""
+    backend = str(tasks.get("default", {}).get("BACKEND", ""))
+    if not backend.startswith("django_tasks_db."):
+        return None
+    return [sys.executable, "-m", "keqi", "manage", "db_worker", "--no-reload"]
+
+
+def _stop(worker: subprocess.Popen[bytes]) -> None:
+    """Ask the worker to stop (it finishes the task in hand), then insist."""
+    worker.terminate()
+    try:
+        worker.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
 
 
 def cmd_manage(args: argparse.Namespace) -> int:

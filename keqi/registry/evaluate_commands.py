@@ -1,15 +1,18 @@
 """`keqi evaluate`: run the rules engine over a workbook or over the registry.
 
 Evaluating a workbook reads and checks it exactly as an import would but writes
-nothing; `--registry` evaluates the enterprises already in the database. Output
-is the JSON contract of shared/formats/enterprise-workbook.md, a table, or an
-.xlsx workbook with one sheet per programme.
+nothing; `--registry` evaluates the enterprises already in the database and stores
+the verdicts as an evaluation run (keqi.evaluations, the background task's code
+path). Output is the JSON contract of shared/formats/enterprise-workbook.md, a
+table, or an .xlsx workbook with one sheet per programme.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +27,10 @@ DESCRIPTION = """\
 有任何错误则列出每一处错误（表 · 行 · 列）并退出（返回值 1）。
 所属街镇/园区按所填文字接受，评价不依赖系统中配置的街镇/园区。
 
-评价企业库（--registry）：评价企业库中的全部企业，输出格式相同。
-目前只输出结果，不保存到企业库（保存评价结果将在后续版本提供）。
+评价企业库（--registry）：评价企业库中的全部企业，输出格式相同；同时把每家企业
+每个项目的结论连同所用数据、规则版本和参数保存为一次评价记录（网页“评价记录”中
+可查看、复核和比较；不改动企业库）。进度（每 200 家一行）打印到标准错误，
+不影响标准输出中的结果。
 
 输出格式：json（默认，格式见企业数据工作簿说明）、table（便于阅读的表格）、
 xlsx（每个项目一张工作表，须用 --output 指定文件）。"""
@@ -45,7 +50,9 @@ def register(sub: Any) -> None:
         help="企业数据工作簿：.xlsx、.xls 文件，或 CSV 文件夹/.zip",
     )
     cmd.add_argument(
-        "--registry", action="store_true", help="评价企业库中的全部企业（不指定工作簿）"
+        "--registry",
+        action="store_true",
+        help="评价企业库中的全部企业并保存为评价记录（不指定工作簿）",
     )
     cmd.add_argument(
         "--as-of",
@@ -86,14 +93,36 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if problem:
         print(problem)
         return 2
+    as_of = args.as_of or dt.date.today()
+    if args.registry:
+        return _emit(_registry_run(as_of, args.programme or ()), as_of, args)
     facts = _facts(args)
     if facts is None:
         return 1
     from keqi.rules import evaluate_many
 
-    as_of = args.as_of or dt.date.today()
     results = evaluate_many(facts, as_of=as_of, programmes=args.programme)
     return _emit(results, as_of, args)
+
+
+def _registry_run(as_of: dt.date, programmes: Sequence[str]) -> list[EnterpriseResult]:
+    """Evaluate the registry as a stored run (the background task's code path)."""
+    from keqi.evaluations.models import EvaluationRun, RunTrigger
+    from keqi.evaluations.services import evaluation_run_create, evaluation_run_execute
+
+    def progress(run: EvaluationRun) -> None:
+        print(f"评价进度：{run.done} / {run.total} 家企业", file=sys.stderr)
+
+    results: list[EnterpriseResult] = []
+    run = evaluation_run_create(
+        as_of=as_of, trigger=RunTrigger.CLI, actor=None, programmes=programmes
+    )
+    run = evaluation_run_execute(run=run, progress=progress, sink=results.append)
+    print(
+        f"已保存为第 {run.pk} 次评价：{run.done} 家企业，{run.verdicts} 条结论。",
+        file=sys.stderr,
+    )
+    return results
 
 
 def _usage_problem(args: argparse.Namespace) -> str:
@@ -112,12 +141,7 @@ def _usage_problem(args: argparse.Namespace) -> str:
 
 
 def _facts(args: argparse.Namespace) -> list[EnterpriseFacts] | None:
-    """The facts to evaluate; None (after printing every error) when unreadable."""
-    if args.registry:
-        from keqi.registry.facts import iter_facts
-        from keqi.registry.models import Enterprise
-
-        return list(iter_facts(Enterprise.objects.order_by("uscc")))
+    """The workbook's facts; None (after printing every error) when unreadable."""
     from keqi.registry.workbook.facts import workbook_facts
 
     found = workbook_facts(Path(args.workbook))

@@ -1,0 +1,38 @@
+"""The real task queue: the button's run is picked up by a django-tasks DB worker."""
+
+from __future__ import annotations
+
+import pytest
+from django_tasks import TaskResultStatus
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+
+from keqi.evaluations.models import EvaluationRun, RunStatus
+from keqi.evaluations.services import evaluation_run_request
+from keqi.evaluations.tests.helpers import AS_OF, candidate
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_queued_run_is_executed_by_the_database_worker(hq) -> None:  # type: ignore[no-untyped-def]
+    candidate(), candidate("koudong")
+    run = evaluation_run_request(as_of=AS_OF, actor=hq)
+    run.refresh_from_db()
+    task = DBTaskResult.objects.get()
+    assert run.task_id == str(task.id) and run.status == RunStatus.QUEUED
+
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+    )
+    worker.run()  # batch mode: runs what is queued, then returns
+
+    run = EvaluationRun.objects.get(pk=run.pk)
+    assert run.status == RunStatus.DONE and run.done == run.total == 2
+    task.refresh_from_db()
+    assert task.status == TaskResultStatus.SUCCESSFUL
+    assert task.return_value == run.verdicts

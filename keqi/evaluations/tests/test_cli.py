@@ -1,0 +1,51 @@
+"""`keqi evaluate --registry` stores a run through the same code path, with progress."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from keqi.cli import main
+from keqi.evaluations.models import EvaluationRun, RunStatus, RunTrigger
+from keqi.evaluations.tests.helpers import candidate, verdict_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_registry_command_stores_a_run_and_prints_progress_apart_from_the_report(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("keqi.evaluations.services.CHUNK", 1)
+    ents = [candidate(), candidate("koudong")]
+    assert main(["evaluate", "--registry", "--as-of", "2019-06-30"]) == 0
+    out, err = capsys.readouterr()
+    run = EvaluationRun.objects.get()
+    assert (run.trigger, run.status, run.done) == (RunTrigger.CLI, RunStatus.DONE, 2)
+    assert "评价进度：1 / 2 家企业" in err and "评价进度：2 / 2 家企业" in err
+    assert f"第 {run.pk} 次评价" in err
+    report = json.loads(out)  # stdout is still the JSON contract alone
+    for result in report["results"]:
+        ent = next(e for e in ents if e.uscc == result["uscc"])
+        for key, verdict in result["programmes"].items():
+            assert verdict == json.loads(verdict_of(run, ent, key).result)
+
+
+def test_a_programme_filter_limits_the_stored_run_too(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    candidate()
+    args = [
+        "evaluate",
+        "--registry",
+        "--programme",
+        "tech_sme",
+        "--as-of",
+        "2019-06-30",
+    ]
+    assert main(args) == 0
+    run = EvaluationRun.objects.get()
+    assert run.programmes == ["tech_sme"]
+    assert list(run.entries.get().verdicts.values_list("programme", flat=True)) == [
+        "tech_sme"
+    ]
