@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -77,6 +78,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     call_command("collectstatic", interactive=False, verbosity=0)
     command = None if args.no_worker else worker_command(settings.TASKS)
     worker = subprocess.Popen(command) if command else None
+    # A plain `kill` must still stop the worker too (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     if worker is not None:
         print("后台任务进程已启动（网页上发起的评价在此执行）。", flush=True)
     print(f"科企已启动：http://{args.host}:{args.port}/ （按 Ctrl+C 停止）", flush=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from keqi.criteria.engine import engine_setup_from_snapshot
@@ -141,10 +142,19 @@ def figure_table(facts: EnterpriseFacts) -> tuple[list[int], list[FigureRow]]:
                 FigureRow(
                     FIELD_LABELS.get(name, name),
                     FIELD_UNITS.get(name, ""),
-                    ["" if v is None else str(v) for v in values],
+                    [_plain_number(v) for v in values],
                 )
             )
     return years, rows
+
+
+def _plain_number(value: int | Decimal | None) -> str:
+    """12.500000 as 12.5 (the same amount; the registry keeps six places)."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
 
 
 def stored_result(verdict: StoredVerdict) -> dict[str, Any]:
