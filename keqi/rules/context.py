@@ -74,11 +74,15 @@ class Ctx:
 
     def flags(self) -> tuple[str, ...]:
         """Used parameters that are not confirmed, in order of first use."""
-        return tuple(p for p in self.used if self.params.parameter(p).flagged)
+        return tuple(
+            p for p in self.used if self.params.parameter(p).flagged_on(self.as_of)
+        )
 
     def overridden(self) -> tuple[str, ...]:
-        """Used parameters that carry an HQ override."""
-        return tuple(p for p in self.used if self.params.parameter(p).overridden)
+        """Used parameters whose value on ``as_of`` is an HQ override."""
+        return tuple(
+            p for p in self.used if self.params.parameter(p).overridden_on(self.as_of)
+        )
 
 
 def _typed(pid: str, value: object, kind: type[T]) -> T:

@@ -4,7 +4,8 @@ Each parameter has an id, a type, a status (``confirmed``, ``single_source`` or
 ``unconfirmed``), a citation and versions with a date of effect.  Anything not
 ``confirmed`` flags every verdict that uses it.  HQ edits arrive as an overrides
 mapping (see :meth:`ParamSet.with_overrides`) and pass the same checks as the
-files.
+files.  An HQ version may carry its own status, so confirming a value from one
+date on leaves verdicts on earlier dates flagged as before.
 """
 
 from __future__ import annotations
@@ -47,11 +48,14 @@ class ParamError(ValueError):
 
 @dataclass(frozen=True)
 class ParamVersion:
-    """A value with its date of effect."""
+    """A value with its date of effect; ``status`` None means the parameter's,
+    ``hq`` marks a version that came from an HQ override."""
 
     effective_from: date
     value: object
     raw: object
+    status: str | None = None
+    hq: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,14 +78,33 @@ class Parameter:
 
     def version_for(self, as_of: date) -> ParamVersion:
         """The version in force on ``as_of``."""
-        found = None
-        for version in self.versions:
-            if version.effective_from <= as_of:
-                found = version
+        found = self.version_or_none(as_of)
         if found is None:
             first = self.versions[0].effective_from
             raise ParamError(f"参数 {self.id} 于 {as_of} 尚未生效（{first} 起生效）")
         return found
+
+    def version_or_none(self, as_of: date) -> ParamVersion | None:
+        """The version in force on ``as_of``, or ``None`` before the first one."""
+        found = None
+        for version in self.versions:
+            if version.effective_from <= as_of:
+                found = version
+        return found
+
+    def status_on(self, as_of: date) -> str:
+        """The status of the value in force on ``as_of``."""
+        version = self.version_or_none(as_of)
+        return (version.status if version else None) or self.status
+
+    def flagged_on(self, as_of: date) -> bool:
+        """Whether a verdict on ``as_of`` that uses this parameter is flagged."""
+        return self.status_on(as_of) != "confirmed"
+
+    def overridden_on(self, as_of: date) -> bool:
+        """Whether the value in force on ``as_of`` is an HQ override."""
+        version = self.version_or_none(as_of)
+        return version is not None and version.hq
 
 
 _RANGE = re.compile(r"^\s*([\[(])\s*([^,]+?)\s*,\s*([^,]+?)\s*([\])])\s*$")
@@ -291,29 +314,54 @@ class ParamSet:
         return (pid,)
 
     def with_overrides(self, overrides: Mapping[str, object]) -> ParamSet:
-        """A new set with HQ edits applied (see module docs for the shape)."""
+        """A new set with HQ edits applied (see :func:`apply_override`)."""
         params = dict(self._params)
         for pid, edit in overrides.items():
-            params[pid] = _apply_override(self.parameter(pid), edit)
+            params[pid] = apply_override(self.parameter(pid), edit)
         return ParamSet(params.values())
 
 
-def _apply_override(param: Parameter, edit: object) -> Parameter:
-    """Apply one override: a bare value, or ``{value, from?, status?, note?}``."""
+def apply_override(param: Parameter, edit: object) -> Parameter:
+    """Apply HQ's edits of one parameter, checked like the files.
+
+    ``edit`` is a bare value (replaces every version), a mapping
+    ``{value, from?, status?, note?}``, or a list of such mappings that all have
+    ``from`` (several dated edits).  A dated edit adds a version from that date,
+    replacing one of the same date and keeping the others, so a later version
+    (an HQ edit or a newer document) still takes over on its own date.  Its
+    ``status`` belongs to that version only; an undated edit's status becomes
+    the parameter's.
+    """
+    specs = edit if isinstance(edit, list) and _all_dated(edit) else [edit]
+    for spec in specs:
+        param = _apply_one(param, spec)
+    return replace(param, overridden=True)
+
+
+def _all_dated(items: list[object]) -> bool:
+    """A list of dated edits (a band table, also a list of mappings, has no from)."""
+    return bool(items) and all(
+        isinstance(i, dict) and {"value", "from"} <= set(i) for i in items
+    )
+
+
+def _apply_one(param: Parameter, edit: object) -> Parameter:
     spec = edit if isinstance(edit, dict) and "value" in edit else {"value": edit}
     raw = spec["value"]
     value = raw if _is_ref(raw) else _parse_checked(param.type, raw, param.id)
     status = str(spec.get("status", param.status))
     if status not in STATUSES:
         raise ParamError(f"参数 {param.id} 的状态须为 {STATUSES} 之一")
-    if "from" in spec:
-        when = _as_date(spec["from"], param.id)
-        kept = [v for v in param.versions if v.effective_from < when]
-        versions = (*kept, ParamVersion(when, value, raw))
-    else:
-        versions = (ParamVersion(date.min, value, raw),)
     note = str(spec.get("note", param.note))
-    return replace(param, versions=versions, status=status, note=note, overridden=True)
+    if "from" not in spec:
+        version = ParamVersion(date.min, value, raw, hq=True)
+        return replace(param, versions=(version,), status=status, note=note)
+    when = _as_date(spec["from"], param.id)
+    given = str(spec["status"]) if "status" in spec else None
+    kept = [v for v in param.versions if v.effective_from != when]
+    added = ParamVersion(when, value, raw, given, hq=True)
+    versions = tuple(sorted([*kept, added], key=lambda v: v.effective_from))
+    return replace(param, versions=versions, note=note)
 
 
 def _check_refs(table: Mapping[str, Parameter]) -> None:

@@ -143,3 +143,63 @@ def test_percent_text_is_exact() -> None:
     ctx = Ctx(default_params(), date(2019, 6, 30))
     band = ctx.bands("tech_sme.staff_points").find(Fraction(3, 10))
     assert band.label == "A"
+
+
+def test_several_dated_edits_each_apply_from_their_own_date() -> None:
+    params = default_params().with_overrides(
+        {
+            "tech_sme.staff_max": [
+                {"value": {"op": "<=", "value": 300}, "from": "2020-01-01"},
+                {"value": {"op": "<=", "value": 400}, "from": "2021-01-01"},
+            ]
+        }
+    )
+
+    def on(day: date) -> object:
+        return Ctx(params, day).threshold("tech_sme.staff_max").value
+
+    assert [on(date(y, 6, 30)) for y in (2019, 2020, 2021)] == [500, 300, 400]
+
+
+def test_a_dated_edit_replaces_the_version_of_its_date_and_keeps_later_ones() -> None:
+    shipped = default_params().parameter("tech_sme.staff_max")
+    start = shipped.versions[0].effective_from
+    params = default_params().with_overrides(
+        {
+            "tech_sme.staff_max": [
+                {"value": {"op": "<=", "value": 400}, "from": "2030-01-01"},
+                {"value": {"op": "<=", "value": 300}, "from": start.isoformat()},
+            ]
+        }
+    )
+    versions = params.parameter("tech_sme.staff_max").versions
+    assert [v.effective_from for v in versions] == [start, date(2030, 1, 1)]
+    assert [v.raw["value"] for v in versions] == [300, 400]  # type: ignore[index]
+
+
+def test_confirming_from_a_date_leaves_earlier_verdicts_flagged() -> None:
+    params = default_params().with_overrides(
+        {
+            "tech_sme.data_year_offset": [
+                {"value": -1, "from": "2020-01-01", "status": "confirmed"}
+            ]
+        }
+    )
+    early, late = Ctx(params, date(2019, 6, 30)), Ctx(params, date(2020, 6, 30))
+    for ctx in (early, late):
+        ctx.integer("tech_sme.data_year_offset")
+    assert early.flags() == ("tech_sme.data_year_offset",)
+    assert late.flags() == ()
+    assert early.overridden() == () and late.overridden() == (
+        "tech_sme.data_year_offset",
+    )
+
+
+def test_a_band_table_override_is_a_value_not_a_list_of_edits() -> None:
+    bands = [
+        {"label": "A", "range": "[20%, +inf)", "value": 20},
+        {"label": "B", "range": "(-inf, 20%)", "value": 0},
+    ]
+    params = default_params().with_overrides({"tech_sme.staff_points": bands})
+    table = Ctx(params, date(2019, 6, 30)).bands("tech_sme.staff_points")
+    assert [b.value for b in table.bands] == [0, 20]
