@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from keqi.core.numbers import parse_decimal, parse_integer
+from keqi.criteria.composable import composed_notices
+from keqi.criteria.engine import engine_setup
+from keqi.cultivation.selectors import ladder_load
 from keqi.registry.facts import facts_for
 from keqi.registry.models import Enterprise
 from keqi.rules import (
@@ -19,7 +22,6 @@ from keqi.rules import (
     ParamSet,
     ProgrammeResult,
     Tier,
-    default_params,
     evaluate,
     evaluate_what_if,
     tier_of,
@@ -55,6 +57,8 @@ class Portrait:
     flags: Mapping[str, str]
     before: EnterpriseResult | None = None
     changed: Mapping[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    #: Programmes HQ composes that have no verdict on the day, and why.
+    notices: tuple[str, ...] = ()
 
 
 def what_if_input(data: Mapping[str, str], default_year: int) -> WhatIfInput:
@@ -105,17 +109,22 @@ def _param_title(params: ParamSet, pid: str) -> str:
 def portrait_for(
     enterprise: Enterprise, day: dt.date, changes: Mapping[str, Any] | None = None
 ) -> Portrait:
-    """The portrait as of `day`; with `changes`, the verdicts after them (unsaved)."""
-    params = default_params()
+    """The portrait as of `day` under the rules in force (HQ's edits and composed
+    programmes included); with `changes`, the verdicts after them (unsaved)."""
+    setup = engine_setup()
+    params, extra = setup.params, setup.extra
+    ladder = ladder_load()[0]
     facts = facts_for(enterprise)
     if changes:
-        what = evaluate_what_if(facts, changes, as_of=day, params=params)
+        what = evaluate_what_if(facts, changes, as_of=day, params=params, extra=extra)
         result, before, changed = what.after, what.before, what.changed
     else:
-        result, before, changed = evaluate(facts, as_of=day, params=params), None, {}
-    tier = tier_of(facts, day, results=result.programmes)
+        result = evaluate(facts, as_of=day, params=params, extra=extra, ladder=ladder)
+        before, changed = None, {}
+    tier = tier_of(facts, day, order=ladder, results=result.programmes)
     flags = flag_texts(result, params, day)
-    return Portrait(enterprise, day, result, tier, flags, before, changed)
+    notices = tuple(composed_notices(setup, day))
+    return Portrait(enterprise, day, result, tier, flags, before, changed, notices)
 
 
 def score_text(verdict: ProgrammeResult) -> str:

@@ -16,6 +16,8 @@ from typing import Any
 
 from django.http import Http404
 
+from keqi.criteria.composable import COMPOSABLE, composed_notice
+from keqi.criteria.engine import engine_setup
 from keqi.cultivation.libraries import scope_area_ids
 from keqi.registry.facts import iter_facts
 from keqi.registry.models import Enterprise
@@ -26,7 +28,6 @@ from keqi.rules import (
     Outcome,
     ParamSet,
     ProgrammeResult,
-    default_params,
     evaluate,
     programme_table,
 )
@@ -58,6 +59,8 @@ RESERVE_PROGRAMMES: tuple[ReserveProgramme, ...] = (
     ReserveProgramme(
         "zjtx_sme", "专精特新中小企业", K.ZJTX_SME, "zjtx_sme.2022.pass_score"
     ),
+    # Composed by HQ (keqi.criteria); until then the page says what is missing.
+    *(ReserveProgramme(c.key, c.title_kind, c.title_kind) for c in COMPOSABLE),
 )
 RESERVE_BY_KEY = {p.key: p for p in RESERVE_PROGRAMMES}
 #: Sorts after every real shortfall when the score is not known at all.
@@ -97,6 +100,8 @@ class ReserveList:
     eligible: list[ReserveRow]
     reserve: list[ReserveRow]
     in_force: bool = True
+    #: Why a composed programme has no list ("" otherwise).
+    notice: str = ""
 
 
 def blocking(result: ProgrammeResult) -> list[ConditionResult]:
@@ -151,15 +156,19 @@ def holds_title(facts: EnterpriseFacts, kind: str, day: dt.date) -> bool:
 def reserve_list(
     user: object, key: str, day: dt.date, area_id: int | None = None
 ) -> ReserveList:
-    """The reserve list of one programme for the user's scope (404 outside it)."""
+    """The reserve list of one programme for the user's scope (404 outside it),
+    under the rules in force (HQ's edits and composed programmes included)."""
     programme = reserve_programme_get(key)
     areas = scope_area_ids(user, area_id)
-    if programme_table()[key].version_for(day) is None:
-        return ReserveList(programme, day, [], [], in_force=False)
+    setup = engine_setup()
+    found = programme_table(setup.extra).get(key)
+    if found is None or found.version_for(day) is None:
+        notice = composed_notice(setup, key, day)
+        return ReserveList(programme, day, [], [], in_force=False, notice=notice)
     enterprises = enterprise_list_for(user).select_related("area").order_by("pk")
     if areas is not None:
         enterprises = enterprises.filter(area_id__in=areas)
-    params = default_params()
+    params = setup.params
     mark = pass_mark(programme, params, day)
     rows = list(enterprises)
     by_uscc = {e.uscc: e for e in rows}
@@ -168,7 +177,9 @@ def reserve_list(
     for facts in iter_facts(rows):
         if holds_title(facts, programme.kind, day):
             continue
-        result = evaluate(facts, as_of=day, params=params, programmes=[key])
+        result = evaluate(
+            facts, as_of=day, params=params, programmes=[key], extra=setup.extra
+        )
         verdict = result.programmes.get(key)
         if verdict is None:
             continue

@@ -1,12 +1,13 @@
 """The tier ladder (梯度): an enterprise's tier on a day and its history of tiers.
 
 Pure functions over plain data, no Django: a ladder is the list of qualification
-kinds from the lowest rung to the highest, and an enterprise's tier on a day is
-the highest rung it holds then. The national mark (高新技术企业) is not a rung;
-it is shown beside the tier.
+kinds from the lowest rung to the highest (HQ may reorder it), and an enterprise's
+tier on a day is the highest rung it holds then. The national mark (高新技术企业)
+is not a rung; it is shown beside the tier.
 
-Written here because keqi.rules had no ladder.py yet; when the engine grows one,
-this module should be replaced by an import of it.
+Which rung is held on a day is the engine's decision (``keqi.rules.ladder``,
+given the configured order); this module only turns registry holdings into the
+engine's facts and walks the days on which a tier can change.
 """
 
 from __future__ import annotations
@@ -15,15 +16,12 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from keqi.rules.facts import EnterpriseFacts, QualificationFact
+from keqi.rules.ladder import DEFAULT_ORDER, NATIONAL_MARK, tier_of, title_held
+
 ONE_DAY = dt.timedelta(days=1)
-DEFAULT_LADDER: tuple[str, ...] = (
-    "科技型中小企业",
-    "雏鹰企业",
-    "瞪羚企业",
-    "科技领军培育企业",
-    "科技领军企业",
-)
-DEFAULT_MARK = "高新技术企业"
+DEFAULT_LADDER: tuple[str, ...] = DEFAULT_ORDER
+DEFAULT_MARK = NATIONAL_MARK
 
 
 @dataclass(frozen=True)
@@ -35,13 +33,20 @@ class Holding:
     valid_until: dt.date | None = None
     revoked_on: dt.date | None = None
 
+    def fact(self) -> QualificationFact:
+        """The engine's view: a revoked title ends the day before revocation."""
+        until = self.valid_until
+        if self.revoked_on is not None:
+            last = self.revoked_on - ONE_DAY
+            until = last if until is None else min(until, last)
+        return QualificationFact(
+            kind=self.kind, granted_on=self.granted_on, valid_until=until
+        )
+
     def held_on(self, day: dt.date) -> bool:
-        """In force on `day`: granted by then, not past valid_until, not revoked."""
-        if self.granted_on is None or self.granted_on > day:
-            return False
-        if self.revoked_on is not None and self.revoked_on <= day:
-            return False
-        return self.valid_until is None or day <= self.valid_until
+        """In force on `day` by the engine's rule. A holding without a grant date
+        never counts here: tiers and their history are about dates."""
+        return self.granted_on is not None and title_held(self.fact(), day)
 
 
 @dataclass(frozen=True)
@@ -54,15 +59,16 @@ class TierSpan:
     marked: bool
 
 
+def _facts(holdings: Iterable[Holding]) -> EnterpriseFacts:
+    quals = tuple(h.fact() for h in holdings if h.granted_on is not None)
+    return EnterpriseFacts(uscc="", name="", qualifications=quals)
+
+
 def tier_on(
     holdings: Iterable[Holding], ladder: Sequence[str], day: dt.date
 ) -> str | None:
-    """The highest rung of `ladder` held on `day`, or None."""
-    held = {h.kind for h in holdings if h.held_on(day)}
-    for kind in reversed(ladder):
-        if kind in held:
-            return kind
-    return None
+    """The highest rung of `ladder` held on `day`, or None (the engine's tier_of)."""
+    return tier_of(_facts(holdings), day, order=tuple(ladder)).name
 
 
 def marked_on(holdings: Iterable[Holding], mark: str, day: dt.date) -> bool:

@@ -31,6 +31,9 @@ DESCRIPTION = """\
 每个项目的结论连同所用数据、规则版本和参数保存为一次评价记录（网页“评价记录”中
 可查看、复核和比较；不改动企业库）。进度（每 200 家一行）打印到标准错误，
 不影响标准输出中的结果。
+企业库按系统中现行的评价规则评价：随软件发布的规则，加上总部在“评价规则”页面
+所作的参数修改和组合定义的项目（如技术领先型企业）；评价工作簿不读取数据库，
+只按随软件发布的规则。
 
 输出格式：json（默认，格式见企业数据工作簿说明）、table（便于阅读的表格）、
 xlsx（每个项目一张工作表，须用 --output 指定文件）。"""
@@ -131,7 +134,12 @@ def _usage_problem(args: argparse.Namespace) -> str:
 
     if bool(args.workbook) == bool(args.registry):
         return "请指定一个工作簿，或使用 --registry 评价企业库（二者选一）"
-    known = list(programme_table())
+    extra: tuple[Any, ...] = ()
+    if args.registry:
+        from keqi.criteria.engine import engine_setup
+
+        extra = engine_setup().extra  # HQ's composed programmes, e.g. tech_leader
+    known = list(programme_table(extra))
     unknown = [p for p in args.programme or [] if p not in known]
     if unknown:
         return f"未知的项目：{'、'.join(unknown)}；可选：{'、'.join(known)}"

@@ -1,0 +1,194 @@
+"""Input shapes of the rules pages: a parameter edit, and the composer's rows.
+
+The composer is a plain HTML table (no script): one row per condition, each row
+a building block (a figure's threshold, a ratio, an IP count, a qualification
+held).  Rows left blank are dropped and the rest renumbered, so "条件2" in an
+error message is the second row on the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+
+from keqi.criteria.models import ParamStatus
+from keqi.registry.models import QualificationKind
+from keqi.rules.facts import FIELD_LABELS
+from keqi.rules.programmes.composed import FIGURES, LEVELS
+
+
+class ParamEditForm(forms.Form):
+    """A new value of one parameter from a date, with its status and reason."""
+
+    value = forms.CharField(label="取值", widget=forms.Textarea(attrs={"rows": 4}))
+    effective_from = forms.DateField(
+        label="生效日期", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    status = forms.ChoiceField(label="来源状态", choices=ParamStatus.choices)
+    reason = forms.CharField(
+        label="修改理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=500
+    )
+
+
+class WithdrawForm(forms.Form):
+    """Why an edit or a version is taken back out."""
+
+    reason = forms.CharField(label="撤销理由", max_length=500)
+
+
+BLOCKS = (
+    ("figure", "数值达到阈值"),
+    ("ratio", "比例达到阈值"),
+    ("ip_count", "知识产权项数"),
+    ("qualification", "持有资质"),
+)
+OPS = ((">=", "≥"), (">", ">"), ("<=", "≤"), ("<", "<"))
+YEARS = (("-1", "上一年度"), ("0", "当年度"), ("-2", "前两年度"))
+IP_CLASSES = (("I", "Ⅰ类"), ("II", "Ⅱ类"), ("any", "不限类别"))
+FIGURE_CHOICES = tuple((f, FIELD_LABELS[f]) for f in FIGURES)
+STATUSES = (
+    ("confirmed", "正式（结论不加标记）"),
+    ("unconfirmed", "试行/未经确认（结论标记“未经确认”）"),
+)
+ROW_FIELDS = (
+    "type",
+    "title",
+    "article",
+    "text",
+    "field",
+    "numerator",
+    "denominator",
+    "year_offset",
+    "ip_class",
+    "related_only",
+    "kinds",
+    "op",
+    "value",
+)
+HEAD_FIELDS = ("version", "title", "document", "effective_from", "status", "require")
+
+
+@dataclass
+class ConditionRow:
+    """One row of the composer as typed (strings), with its chosen levels."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    levels: list[str] = field(default_factory=list)
+
+    def get(self, name: str) -> str:
+        """A field's text ("" when absent)."""
+        return self.values.get(name, "")
+
+    @property
+    def blank(self) -> bool:
+        """Nothing chosen or typed but defaults."""
+        return not (self.get("type") or self.get("title").strip())
+
+
+@dataclass
+class ComposerInput:
+    """The composer as posted: header fields, rows, and the definition built."""
+
+    head: dict[str, str]
+    rows: list[ConditionRow]
+    reason: str = ""
+    errors: list[str] = field(default_factory=list)
+
+    def definition(self) -> dict[str, Any]:
+        """The mapping ``compose_programmes`` reads (without key and name)."""
+        head = {k: v.strip() for k, v in self.head.items()}
+        data: dict[str, Any] = {k: head.get(k, "") for k in HEAD_FIELDS}
+        if not data["title"]:
+            del data["title"]
+        data["conditions"] = [
+            condition_of(row, i) for i, row in enumerate(self.rows, 1)
+        ]
+        return data
+
+
+def composer_from_post(post: Any, extra_rows: int = 0) -> ComposerInput:
+    """Read the composer form; blank rows dropped, ``extra_rows`` blank ones added."""
+    head = {name: str(post.get(name, "")) for name in HEAD_FIELDS}
+    count = int(post.get("rows") or 0) if str(post.get("rows", "")).isdigit() else 0
+    rows = []
+    for i in range(min(count, 50)):
+        row = ConditionRow(
+            {name: str(post.get(f"c{i}-{name}", "")) for name in ROW_FIELDS},
+            [v for v in post.getlist(f"c{i}-levels") if v in LEVELS],
+        )
+        if not row.blank:
+            rows.append(row)
+    rows += [ConditionRow() for _ in range(extra_rows)]
+    return ComposerInput(head, rows, str(post.get("reason", "")))
+
+
+def condition_of(row: ConditionRow, index: int) -> dict[str, Any]:
+    """One row as a condition mapping, keeping only the block's own fields."""
+    kind = row.get("type")
+    out: dict[str, Any] = {"id": str(index), "type": kind}
+    for name in ("title", "article", "text"):
+        if row.get(name).strip():
+            out[name] = row.get(name).strip()
+    if kind in ("figure", "ratio"):
+        offset = row.get("year_offset")
+        out["year_offset"] = int(offset) if offset in dict(YEARS) else -1
+    if kind == "figure":
+        out["field"] = row.get("field")
+    elif kind == "ratio":
+        out["numerator"] = row.get("numerator")
+        out["denominator"] = row.get("denominator")
+    elif kind == "ip_count":
+        out["class"] = row.get("ip_class") or "any"
+        out["related_only"] = row.get("related_only") == "1"
+    if kind == "qualification":
+        out["kinds"] = [k for k in _split(row.get("kinds"))]
+        if row.levels:
+            out["levels"] = list(row.levels)
+    else:
+        out["op"] = row.get("op")
+        out["value"] = row.get("value").strip()
+    return out
+
+
+def _split(text: str) -> list[str]:
+    parts = text.replace("，", "、").replace(",", "、").replace("\n", "、").split("、")
+    return [p.strip() for p in parts if p.strip()]
+
+
+def kinds_problems(rows: list[ConditionRow]) -> list[str]:
+    """Qualification kinds the registry does not know, by row (Chinese)."""
+    known = set(QualificationKind.values)
+    problems = []
+    for i, row in enumerate(rows, 1):
+        if row.get("type") != "qualification":
+            continue
+        bad = [k for k in _split(row.get("kinds")) if k not in known]
+        if bad:
+            problems.append(f"条件{i}：资质类型“{'、'.join(bad)}”不在资质荣誉类型之中")
+    return problems
+
+
+def composer_from_definition(data: Mapping[str, Any] | None) -> ComposerInput:
+    """The composer prefilled from a stored definition (or empty)."""
+    if not data:
+        head = {"status": "confirmed", "require": "all"}
+        return ComposerInput(head, [ConditionRow() for _ in range(3)])
+    head = {name: str(data.get(name, "")) for name in HEAD_FIELDS}
+    rows = [_row_of(c) for c in data.get("conditions", ())]
+    return ComposerInput(head, [*rows, ConditionRow()])
+
+
+def _row_of(cond: Mapping[str, Any]) -> ConditionRow:
+    values = {
+        name: str(cond.get(name, ""))
+        for name in ROW_FIELDS
+        if cond.get(name) is not None
+    }
+    values["ip_class"] = str(cond.get("class", ""))
+    values["related_only"] = "1" if cond.get("related_only") else ""
+    values["kinds"] = "、".join(str(k) for k in cond.get("kinds", ()))
+    values["year_offset"] = str(cond.get("year_offset", -1))
+    return ConditionRow(values, [str(v) for v in cond.get("levels", ())])

@@ -1,0 +1,225 @@
+"""Reads for the rules pages: programmes, parameters, history, and what a change
+would do to the verdicts of the enterprises in the user's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from keqi.criteria.composable import COMPOSABLE, COMPOSABLE_BY_KEY, composed_notice
+from keqi.criteria.engine import EngineSetup
+from keqi.criteria.models import ParamEdit, ProgrammeDefinition
+from keqi.criteria.values import text_of
+from keqi.registry.facts import iter_facts
+from keqi.registry.models import Enterprise
+from keqi.registry.selectors import enterprise_list_for
+from keqi.rules import (
+    BATCH_PROGRAMMES,
+    BatchError,
+    Outcome,
+    ParamError,
+    Parameter,
+    Programme,
+    evaluate_batch,
+    evaluate_programme,
+    programme_table,
+)
+from keqi.rules.batch import OUTCOME_CODE
+from keqi.rules.facts import EnterpriseFacts
+from keqi.rules.params import STATUS_LABELS, ParamVersion
+
+CODE_OUTCOME = {code: outcome for outcome, code in OUTCOME_CODE.items()}
+GENERAL = "通用参数"
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """One dated value of a parameter as the page shows it."""
+
+    version: ParamVersion
+    text: str
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        """已核实 / 单一来源 / 未核实."""
+        return STATUS_LABELS[self.status]
+
+
+@dataclass(frozen=True)
+class ParamRow:
+    """A parameter with the value in force on the page's day."""
+
+    param: Parameter
+    current: VersionRow | None
+    versions: tuple[VersionRow, ...]
+    group: str
+
+    @property
+    def unconfirmed(self) -> bool:
+        """Marked 未经确认: the value in force (or, before any, the parameter) is
+        single-source or unconfirmed."""
+        status = self.current.status if self.current else self.param.status
+        return status != "confirmed"
+
+
+def param_row(setup: EngineSetup, pid: str, day: dt.date) -> ParamRow:
+    """One parameter under ``setup`` on ``day``; 404 if there is none."""
+    try:
+        param = setup.params.parameter(pid)
+    except ParamError:
+        raise Http404("没有这个参数") from None
+    versions = tuple(
+        VersionRow(v, text_of(param.type, v.raw), v.status or param.status)
+        for v in param.versions
+    )
+    version = param.version_or_none(day)
+    current = next((r for r in versions if r.version is version), None)
+    return ParamRow(param, current, versions, _group_of(setup, pid))
+
+
+def _group_of(setup: EngineSetup, pid: str) -> str:
+    table = programme_table(setup.extra)
+    prefix = pid.split(".", 1)[0]
+    return table[prefix].name if prefix in table else GENERAL
+
+
+def param_rows(setup: EngineSetup, day: dt.date) -> list[tuple[str, list[ParamRow]]]:
+    """Every parameter on ``day``, grouped by programme (general ones first)."""
+    groups: dict[str, list[ParamRow]] = {GENERAL: []}
+    for param in setup.params:
+        row = param_row(setup, param.id, day)
+        groups.setdefault(row.group, []).append(row)
+    return [(name, rows) for name, rows in groups.items() if rows]
+
+
+@dataclass(frozen=True)
+class ProgrammeRow:
+    """A programme on the rules page: built in, or composed by HQ (or not yet)."""
+
+    key: str
+    name: str
+    programme: Programme | None
+    composed: bool
+    notice: str
+
+
+def programme_rows(setup: EngineSetup, day: dt.date) -> list[ProgrammeRow]:
+    """Built-in programmes, then every composable one (defined or not)."""
+    table = programme_table(setup.extra)
+    rows = [
+        ProgrammeRow(key, p.name, p, False, "")
+        for key, p in table.items()
+        if key not in COMPOSABLE_BY_KEY
+    ]
+    for spec in COMPOSABLE:
+        notice = composed_notice(setup, spec.key, day)
+        rows.append(
+            ProgrammeRow(spec.key, spec.name, table.get(spec.key), True, notice)
+        )
+    return rows
+
+
+def programme_row(setup: EngineSetup, key: str, day: dt.date) -> ProgrammeRow:
+    """One programme's row; 404 for an unknown key."""
+    for row in programme_rows(setup, day):
+        if row.key == key:
+            return row
+    raise Http404("没有这个评价项目")
+
+
+def param_history(pid: str) -> list[ParamEdit]:
+    """HQ's edits of one parameter, newest first."""
+    rows = ParamEdit.objects.filter(param_id=pid).select_related("created_by")
+    return list(rows.order_by("-id"))
+
+
+def definition_history(key: str) -> list[ProgrammeDefinition]:
+    """Every saved or withdrawn version of a composed programme, newest first."""
+    rows = ProgrammeDefinition.objects.filter(key=key).select_related("created_by")
+    return list(rows.order_by("-id"))
+
+
+@dataclass(frozen=True)
+class Flip:
+    """An enterprise whose verdict on one programme a change would alter."""
+
+    enterprise: Enterprise
+    programme: str
+    before: str
+    after: str
+
+
+def outcomes(
+    facts: Sequence[EnterpriseFacts], setup: EngineSetup, day: dt.date
+) -> dict[str, tuple[str, list[Outcome | None]]]:
+    """Per programme in force on ``day``: its name and each enterprise's outcome.
+
+    Built-in programmes go through the columnar path (it gives exactly the
+    per-enterprise outcomes); composed ones, or a batch that cannot run, one by one.
+    """
+    out: dict[str, tuple[str, list[Outcome | None]]] = {}
+    for key, programme in programme_table(setup.extra).items():
+        if programme.version_for(day) is None:
+            continue
+        out[key] = (programme.name, _outcomes_of(facts, setup, day, programme))
+    return out
+
+
+def _outcomes_of(
+    facts: Sequence[EnterpriseFacts],
+    setup: EngineSetup,
+    day: dt.date,
+    programme: Programme,
+) -> list[Outcome | None]:
+    if programme.key in BATCH_PROGRAMMES and facts:
+        try:
+            found = evaluate_batch(programme.key, facts, as_of=day, params=setup.params)
+            return [CODE_OUTCOME[int(code)] for code in found.outcome]
+        except (BatchError, ParamError):
+            pass
+    results = [
+        evaluate_programme(f, programme, as_of=day, params=setup.params) for f in facts
+    ]
+    return [r.outcome if r else None for r in results]
+
+
+def _label(outcome: Outcome | None) -> str:
+    return outcome.label if outcome else "无结论"
+
+
+def verdict_flips(
+    user: object, before: EngineSetup, after: EngineSetup, day: dt.date
+) -> list[Flip]:
+    """Enterprises in ``user``'s scope whose verdict on ``day`` differs between
+    the two setups, by programme then enterprise name."""
+    enterprises = list(enterprise_list_for(user).order_by("name", "pk"))
+    facts = list(iter_facts(enterprises))
+    old, new = outcomes(facts, before, day), outcomes(facts, after, day)
+    flips: list[Flip] = []
+    for key in dict.fromkeys([*old, *new]):
+        name = (new.get(key) or old[key])[0]
+        was = old.get(key, (name, [None] * len(facts)))[1]
+        now = new.get(key, (name, [None] * len(facts)))[1]
+        flips += [
+            Flip(e, name, _label(a), _label(b))
+            for e, a, b in zip(enterprises, was, now, strict=True)
+            if a != b
+        ]
+    return flips
+
+
+def outcome_counts(
+    user: object, setup: EngineSetup, key: str, day: dt.date
+) -> Counter[str]:
+    """How many enterprises in scope get each outcome of ``key`` on ``day``."""
+    enterprises = enterprise_list_for(user).order_by("pk")
+    facts = list(iter_facts(enterprises))
+    found = outcomes(facts, setup, day).get(key)
+    if found is None:
+        return Counter()
+    return Counter(_label(o) for o in found[1])
