@@ -48,6 +48,7 @@ PLANNED_PROGRAMMES = {
     "tj_lingjun_peiyu": "天津科技领军培育企业",
     "innovative_sme": "创新型中小企业",
     "zjtx_sme": "专精特新中小企业",
+    "tech_leader": "技术领先型企业",
 }
 
 
@@ -67,7 +68,10 @@ def render_programmes() -> list[str]:
         rows.append(f"| {programme.name} | `{key}` | {documents} |")
     for key, name in PLANNED_PROGRAMMES.items():
         if key not in encoded:
-            rows.append(f"| {name} | `{key}` | 待编码（结果中缺席，绝不猜测） |")
+            rows.append(
+                f"| {name} | `{key}` | 由总部在“评价规则”中组合定义"
+                "（未定义前结果中缺席，绝不猜测） |"
+            )
     return [*rows, ""]
 
 

@@ -215,11 +215,13 @@ def verdict_flips(
 
 def outcome_counts(
     user: object, setup: EngineSetup, key: str, day: dt.date
-) -> Counter[str]:
-    """How many enterprises in scope get each outcome of ``key`` on ``day``."""
+) -> list[tuple[str, int]]:
+    """(outcome, number of enterprises in scope) of ``key`` on ``day``; empty
+    when the programme is not in force then."""
     enterprises = enterprise_list_for(user).order_by("pk")
     facts = list(iter_facts(enterprises))
     found = outcomes(facts, setup, day).get(key)
     if found is None:
-        return Counter()
-    return Counter(_label(o) for o in found[1])
+        return []
+    counted = Counter(found[1])
+    return [(o.label, counted[o]) for o in Outcome if counted[o]]
