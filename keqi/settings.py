@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
     "keqi.core",
     "keqi.accounts",
     "keqi.registry",
@@ -215,6 +217,37 @@ except ValueError as exc:
     raise ImproperlyConfigured(
         f"环境变量 KEQI_BUSINESS_DATE 应为 YYYY-MM-DD，实际为 {_business_date!r}"
     ) from exc
+
+# The REST API (keqi.api): token auth scoped like the UI, JSON only, Chinese errors.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "keqi.api.authentication.TokenAuthentication",
+        "keqi.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["keqi.api.permissions.ApiAccess"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "keqi.api.throttling.UserThrottle",
+        "keqi.api.throttling.AnonThrottle",
+    ],
+    "EXCEPTION_HANDLER": "keqi.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "keqi.api.schema.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "科企数据接口",
+    "DESCRIPTION": "科企平台的 REST 接口：企业库、资质、知识产权、评价结论、企业库统计、"
+    "攻坚目标、工作簿导入与月报填报。认证方式：请求头 Authorization: Token <令牌>。",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+}
+# Requests per minute allowed to one signed-in API user, and to one anonymous address.
+KEQI_API_RATE_USER = env_str("KEQI_API_RATE_USER", "600/min")
+KEQI_API_RATE_ANON = env_str("KEQI_API_RATE_ANON", "60/min")
 
 # The district this installation serves; `keqi init` loads its configuration.
 KEQI_DISTRICT = env_str("KEQI_DISTRICT", "baodi")
