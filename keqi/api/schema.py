@@ -2,7 +2,7 @@
 
 drf-spectacular describes the success responses from each view's
 ``@extend_schema``; this adds the error responses every endpoint can give
-(400, 401, 403, 404, 429) in the shape of keqi.api.errors, so a client (and
+(400, 401, 403, 404, 429; 415 where a body is sent) in the shape of keqi.api.errors, so a client (and
 schemathesis) knows every status code it may see.
 """
 
@@ -21,6 +21,7 @@ ERROR_CODES = {
     "404": "不存在或不在您的管辖范围内",
     "429": "请求过于频繁",
 }
+BODY_ERROR_CODES = {"415": "不支持的请求内容类型"}
 
 
 class CellErrorSerializer(serializers.Serializer[Any]):
@@ -65,7 +66,10 @@ class AutoSchema(openapi.AutoSchema):
 
     def _get_response_bodies(self, direction: Any = "response") -> Any:
         responses = super()._get_response_bodies(direction)
-        for code, text in ERROR_CODES.items():
+        codes = dict(ERROR_CODES)
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes |= BODY_ERROR_CODES
+        for code, text in codes.items():
             if code not in responses:
                 error = OpenApiResponse(ErrorSerializer, text)
                 responses[code] = self._get_response_for_code(  # type: ignore[no-untyped-call]

@@ -12,11 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -34,7 +37,7 @@ from keqi.core.testing import add_figures, make_enterprise, persona
 from keqi.registry.services import qualification_upsert
 from keqi.wsgi import application
 
-EXAMPLES = int(os.environ.get("KEQI_FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("KEQI_FUZZ_EXAMPLES", "10"))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -52,7 +55,20 @@ class Setup:
 
 
 @pytest.fixture
-def setup(db: None, settings: Any) -> Setup:
+def in_test_transaction() -> Iterator[None]:
+    """Serve WSGI requests inside the test's transaction, as Django's test client
+    does: the real handler would close the connection after each request (which
+    on PostgreSQL ends the test's transaction)."""
+    signals = (request_started, request_finished)
+    for signal in signals:
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in signals:
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def setup(db: None, settings: Any, in_test_transaction: None) -> Setup:
     """Some registry and campaign data, an HQ token and a town token."""
     settings.KEQI_API_RATE_USER = "1000000/min"
     settings.KEQI_API_RATE_ANON = "1000000/min"
