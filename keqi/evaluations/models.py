@@ -8,10 +8,16 @@ and compared byte for byte, whatever has changed in the registry since.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from keqi.registry.models import Enterprise
+
+#: A run with no progress for this long is reported as possibly interrupted.
+STALL_AFTER = dt.timedelta(minutes=10)
 
 
 class RunStatus(models.TextChoices):
@@ -56,6 +62,7 @@ class EvaluationRun(models.Model):
     requested_at = models.DateTimeField("发起时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    progressed_at = models.DateTimeField("最近进展", null=True, blank=True)
     setup = models.JSONField("规则与参数快照", default=dict)
     rules_version = models.CharField("规则版本", max_length=40)
     task_id = models.CharField("后台任务编号", max_length=64, blank=True)
@@ -79,6 +86,15 @@ class EvaluationRun(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+    @property
+    def stalled(self) -> bool:
+        """Waiting or running with no progress for STALL_AFTER (e.g. the worker
+        was stopped mid-run): the page stops refreshing and says so."""
+        if not self.in_progress:
+            return False
+        last = self.progressed_at or self.requested_at
+        return last is not None and timezone.now() - last > STALL_AFTER
 
     @property
     def overrides(self) -> dict[str, object]:

@@ -152,9 +152,13 @@ def _chunks(enterprises: list[Enterprise]) -> Iterator[list[Enterprise]]:
 @transaction.atomic
 def _run_start(run: EvaluationRun, total: int) -> None:
     run.status, run.total, run.done, run.verdicts = RunStatus.RUNNING, total, 0, 0
-    run.started_at, run.error = timezone.now(), ""
+    run.started_at = run.progressed_at = timezone.now()
+    run.error = ""
     run.save(
-        update_fields=["status", "total", "done", "verdicts", "started_at", "error"]
+        update_fields=[
+            *("status", "total", "done", "verdicts"),
+            *("started_at", "progressed_at", "error"),
+        ]
     )
 
 
@@ -186,7 +190,9 @@ def _store_chunk(
     ]
     StoredVerdict.objects.bulk_create(verdicts, batch_size=1000)
     EvaluationRun.objects.filter(pk=run.pk).update(
-        done=F("done") + len(entries), verdicts=F("verdicts") + len(verdicts)
+        done=F("done") + len(entries),
+        verdicts=F("verdicts") + len(verdicts),
+        progressed_at=timezone.now(),
     )
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from keqi.core.testing import PASSWORD, add_figures
 from keqi.evaluations.models import EvaluationRun, RunStatus, RunTrigger
@@ -165,3 +168,24 @@ def test_comparing_with_a_run_that_is_not_finished_is_a_404(hq) -> None:  # type
 def test_cultivation_navigation_links_to_the_evaluation_records(hq) -> None:  # type: ignore[no-untyped-def]
     page = client_for(hq).get(reverse("cultivation:overview")).content.decode()
     assert reverse("evaluations:index") in page
+
+
+def test_a_run_without_progress_for_ten_minutes_stops_refreshing_and_says_so(
+    hq,
+) -> None:  # type: ignore[no-untyped-def]
+    run = EvaluationRun.objects.create(
+        as_of=AS_OF,
+        trigger=RunTrigger.BUTTON,
+        status=RunStatus.RUNNING,
+        rules_version="keqi-rules/1",
+        total=400,
+        done=200,
+    )
+    url = reverse("evaluations:run", args=[run.pk])
+    client = client_for(hq)
+    assert REFRESH in client.get(url).content.decode()
+    EvaluationRun.objects.filter(pk=run.pk).update(
+        progressed_at=timezone.now() - dt.timedelta(minutes=11)
+    )
+    page = client.get(url).content.decode()
+    assert REFRESH not in page and "可能已中断" in page
