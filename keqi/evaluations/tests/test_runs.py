@@ -136,7 +136,22 @@ def test_the_demo_stores_one_run_and_a_second_load_changes_nothing() -> None:
     from keqi.evaluations.demo import demo_load
 
     candidate()
-    first = demo_load(AS_OF)
-    assert "已评价 1 家企业" in first[0] and "用时" in first[0]
+    [first] = demo_load(AS_OF)
+    assert "按发布参数评价 1 家企业" in first and "用时" in first
     assert "已存在" in demo_load(AS_OF)[0]
     assert EvaluationRun.objects.filter(trigger=RunTrigger.DEMO).count() == 1
+
+
+def test_with_hq_parameter_changes_the_demo_also_stores_a_run_under_them(
+    monkeypatch,
+) -> None:  # type: ignore[no-untyped-def]
+    from keqi.evaluations import demo
+    from keqi.evaluations.tests.helpers import wider_cap
+
+    monkeypatch.setattr(demo, "engine_setup", wider_cap)
+    candidate()
+    lines = demo.demo_load(AS_OF)
+    assert "按发布参数" in lines[0] and "按指挥部调整的 1 项参数" in lines[1]
+    assert all("已存在" in line for line in demo.demo_load(AS_OF))
+    runs = EvaluationRun.objects.filter(trigger=RunTrigger.DEMO).order_by("pk")
+    assert [bool(r.overrides) for r in runs] == [False, True]
