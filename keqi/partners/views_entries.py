@@ -1,0 +1,300 @@
+"""Adding, changing, deleting, importing and exporting entries of every list.
+
+One set of thin views serves all seven lists (leads, events, institutions,
+projects, finance, trademarks, service log): `KINDS` says which form, scoped
+list and services each uses. A unit changes only its own entries: another
+unit's entry is a 404, and read-only accounts get 403.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from keqi.core.dates import business_today
+from keqi.partners import forms as f
+from keqi.partners import services
+from keqi.partners.access import can_record
+from keqi.partners.excel import import_file, xlsx_bytes
+from keqi.partners.leads import lead_create, lead_update
+from keqi.partners.selectors import (
+    entry_get,
+    entry_get_to_edit,
+    event_list_for,
+    finance_list_for,
+    institution_list,
+    lead_list_for,
+    project_list_for,
+    service_list_for,
+    trademark_list_for,
+)
+from keqi.partners.sheets import SHEETS
+from keqi.registry.models import Enterprise
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ACCEPTED = (".xlsx", ".xls", ".zip", ".csv")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What one list's entry pages use."""
+
+    title: str
+    form: type[f.PartnerForm]
+    rows: Callable[[Any], QuerySet[Any]]
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    back: str
+
+
+KINDS: dict[str, Kind] = {
+    "leads": Kind(
+        "招商线索",
+        f.LeadForm,
+        lead_list_for,
+        lead_create,
+        lead_update,
+        "partners:leads",
+    ),
+    "events": Kind(
+        "合作服务活动",
+        f.EventForm,
+        event_list_for,
+        services.event_create,
+        services.event_update,
+        "partners:events",
+    ),
+    "institutions": Kind(
+        "合作院所",
+        f.InstitutionForm,
+        lambda user: institution_list(),
+        services.institution_create,
+        services.institution_update,
+        "partners:institutions",
+    ),
+    "projects": Kind(
+        "产学研合作项目",
+        f.ProjectForm,
+        project_list_for,
+        services.project_create,
+        services.project_update,
+        "partners:projects",
+    ),
+    "finance": Kind(
+        "科技金融记录",
+        f.FinanceForm,
+        finance_list_for,
+        services.finance_record_create,
+        services.finance_record_update,
+        "partners:finance",
+    ),
+    "trademarks": Kind(
+        "商标",
+        f.TrademarkForm,
+        trademark_list_for,
+        services.trademark_create,
+        services.trademark_update,
+        "partners:trademarks",
+    ),
+    "services": Kind(
+        "走访服务记录",
+        f.ServiceForm,
+        service_list_for,
+        services.service_entry_create,
+        services.service_entry_update,
+        "partners:services",
+    ),
+}
+
+
+def _kind(slug: str) -> Kind:
+    if slug not in KINDS:
+        raise Http404("没有这个列表")
+    return KINDS[slug]
+
+
+def editable_get(user: Any, slug: str, pk: int) -> Any:
+    """An entry the user's unit may change (preset institutions: the HQ office)."""
+    rows = _kind(slug).rows(user)
+    if slug == "institutions" and can_record(user) and user.is_hq:
+        return entry_get(
+            rows.filter(Q(unit_id=user.unit_id) | Q(unit__isnull=True)), pk
+        )
+    return entry_get_to_edit(user, rows, pk)
+
+
+def next_url(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    return target if target and safe else default
+
+
+def attach_errors(form: Any, exc: ValidationError) -> None:
+    """A service's errors onto the form fields they name (others on top)."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for key, errors in exc.error_dict.items():
+        form.add_error(key if key in form.fields else None, errors)
+
+
+def save_form(form: Any, save: Callable[[dict[str, Any]], Any]) -> Any:
+    """Validate and save through a service; None (errors on the form) if it fails."""
+    if not form.is_valid():
+        return None
+    try:
+        return save(form.cleaned_data)
+    except ValidationError as exc:
+        attach_errors(form, exc)
+    except PermissionDenied as exc:
+        form.add_error(None, str(exc))
+    return None
+
+
+def _initial(request: HttpRequest, slug: str) -> dict[str, Any]:
+    """Prefill from the query string (?enterprise=<pk>, ?topic=) and the user."""
+    initial: dict[str, Any] = {"on": business_today(), "person": request.user}
+    pk = request.GET.get("enterprise", "")
+    if pk.isdigit():
+        found = Enterprise.objects.filter(pk=int(pk)).first()
+        initial["enterprise"] = found.uscc if found else ""
+    initial["topic"] = request.GET.get("topic", "")
+    return initial
+
+
+def _form_page(
+    request: HttpRequest, form: Any, kind: Kind, title: str, back: str
+) -> HttpResponse:
+    context = {"form": form, "title": title, "kind": kind, "back": back}
+    context["next"] = next_url(request, "")
+    return render(request, "partners/form.html", context)
+
+
+@login_required
+def entry_new(request: HttpRequest, kind: str) -> HttpResponse:
+    """A form to record a new entry for the user's unit."""
+    spec = _kind(kind)
+    if not can_record(request.user):
+        raise PermissionDenied("当前账号只能查看，不能录入")
+    data = request.POST if request.method == "POST" else None
+    form = spec.form(data, user=request.user, initial=_initial(request, kind))
+    back = next_url(request, reverse(spec.back))
+    if data is not None:
+        row = save_form(form, lambda v: spec.create(values=v, actor=request.user))
+        if row is not None:
+            messages.success(request, f"已保存{spec.title}“{row}”。")
+            return redirect(next_url(request, _after_save(kind, row)))
+    return _form_page(request, form, spec, f"新增{spec.title}", back)
+
+
+def _after_save(kind: str, row: Model) -> str:
+    if kind in ("leads", "events"):
+        return reverse(f"partners:{kind[:-1]}_detail", args=[row.pk])
+    return reverse(KINDS[kind].back)
+
+
+@login_required
+def entry_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Change an entry of the user's unit."""
+    spec = _kind(kind)
+    row = editable_get(request.user, kind, pk)
+    data = request.POST if request.method == "POST" else None
+    form = spec.form(data, user=request.user, instance=row)
+    if data is not None:
+        saved = save_form(
+            form, lambda v: spec.update(row=row, values=v, actor=request.user)
+        )
+        if saved is not None:
+            changed = "已保存修改" if saved.outcome == "updated" else "没有改动"
+            messages.success(request, f"{changed}：{row}。")
+            return redirect(next_url(request, _after_save(kind, row)))
+    back = next_url(request, _after_save(kind, row))
+    return _form_page(request, form, spec, f"修改{spec.title}", back)
+
+
+@login_required
+def entry_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Confirm, then delete an entry of the user's unit (kept in the audit trail)."""
+    spec = _kind(kind)
+    row = editable_get(request.user, kind, pk)
+    if request.method == "POST":
+        try:
+            services.partner_entry_delete(
+                row=row, actor=request.user, reason=request.POST.get("reason", "")
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect(_after_save(kind, row))
+        messages.success(request, f"已删除{spec.title}“{row}”。")
+        return redirect(reverse(spec.back))
+    context = {"row": row, "kind": spec, "back": _after_save(kind, row)}
+    return render(request, "partners/confirm_delete.html", context)
+
+
+# ---------------------------------------------------------------- Excel
+
+
+@login_required
+def list_export(request: HttpRequest, kind: str) -> FileResponse:
+    """The list as the user sees it, in its exchange format (?blank=1: headers only)."""
+    sheet = SHEETS.get(kind)
+    if sheet is None:
+        raise Http404("没有这个列表")
+    rows = [] if request.GET.get("blank") else list(sheet.rows(request.user))
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    name = f"{sheet.name}{'模板' if request.GET.get('blank') else '导出'}_{stamp}.xlsx"
+    data = xlsx_bytes(sheet, rows)
+    return FileResponse(
+        _buffer(data), as_attachment=True, filename=name, content_type=XLSX
+    )
+
+
+def _buffer(data: bytes) -> Any:
+    import io
+
+    return io.BytesIO(data)
+
+
+@login_required
+def list_import(request: HttpRequest, kind: str) -> HttpResponse:
+    """Upload a file for one list: every row applied, or nothing and every error."""
+    sheet = SHEETS.get(kind)
+    if sheet is None:
+        raise Http404("没有这个列表")
+    if not can_record(request.user):
+        raise PermissionDenied("当前账号只能查看，不能导入")
+    context: dict[str, Any] = {"sheet": sheet, "kind": _kind(kind)}
+    if request.method != "POST":
+        return render(request, "partners/import.html", context)
+    upload = request.FILES.get("file")
+    name = Path(upload.name).name if upload is not None and upload.name else ""
+    if not name.lower().endswith(ACCEPTED):
+        context["form_error"] = "请选择 .xlsx、.xls 文件，或 CSV 文件（可打包为 .zip）"
+        return render(request, "partners/import.html", context, status=400)
+    folder = Path(tempfile.mkdtemp(prefix="keqi-partners-"))
+    try:
+        path = folder / name
+        with path.open("wb") as out:
+            for chunk in upload.chunks():  # type: ignore[union-attr]
+                out.write(chunk)
+        outcome = import_file(sheet, path, request.user)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    context |= {"outcome": outcome, "file_name": name}
+    return render(
+        request, "partners/import.html", context, status=200 if outcome.ok else 400
+    )
