@@ -405,8 +405,6 @@ SERVICES = Sheet(
 def _lead_stages(lead: Lead, values: dict[str, Any], user: Any) -> None:
     """Advance to the row's stage (never back), then correct reached days."""
     target = values.get("stage") or lead.stage
-    if STAGE_ORDER.index(target) < lead.stage_index:
-        raise RowProblem(f"阶段不能倒退（系统中已是“{lead.stage}”）", "阶段")
     for stage in STAGE_ORDER[lead.stage_index + 1 : STAGE_ORDER.index(target) + 1]:
         day = values.get(STAGE_DATES[stage])
         if stage == LeadStage.REGISTERED:
@@ -442,6 +440,9 @@ def _lead_apply(values: dict[str, Any], user: Any) -> str:
         for k, v in details.items()
         if k not in STAGE_DATES.values() or k in reached
     }
+    target = values.get("stage")
+    if existing and target and STAGE_ORDER.index(target) < existing.stage_index:
+        raise RowProblem(f"阶段不能倒退（系统中已是“{existing.stage}”）", "阶段")
     if existing is None:
         lead = lead_create(values=now, actor=user)
         outcome = "created"
