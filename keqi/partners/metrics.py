@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from keqi.campaign.metrics import Evidence, Metric
 from keqi.partners.models import Lead, LeadStage
@@ -28,20 +28,29 @@ def valid_q(day: dt.date) -> Q:
     )
 
 
+def _settled(year: int, as_of: dt.date) -> QuerySet[Lead]:
+    start, end = dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31))
+    return Lead.objects.filter(
+        stage=LeadStage.REGISTERED,
+        registered_on__gte=start,
+        registered_on__lte=end,
+        enterprise__isnull=False,
+    )
+
+
+def introduced_high_tech_tally(year: int, as_of: dt.date) -> int:
+    """The same figure counted in the database (distinct enterprises)."""
+    certified = Qualification.objects.filter(
+        valid_q(as_of), kind=QualificationKind.HIGH_TECH
+    ).values("enterprise_id")
+    rows = _settled(year, as_of).filter(enterprise_id__in=certified)
+    return rows.values("enterprise_id").distinct().count()
+
+
 def introduced_high_tech(year: int, as_of: dt.date) -> list[Evidence]:
     """Settled leads of `year` (up to `as_of`) whose enterprise is a valid 高企."""
-    start, end = dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31))
-    found = (
-        Lead.objects.filter(
-            stage=LeadStage.REGISTERED,
-            registered_on__gte=start,
-            registered_on__lte=end,
-            enterprise__isnull=False,
-        )
-        .select_related("enterprise__area")
-        .order_by("registered_on", "company", "id")
-    )
-    leads = list(found)
+    found = _settled(year, as_of).select_related("enterprise__area")
+    leads = list(found.order_by("registered_on", "company", "id"))
     certificates: dict[int, str] = {}
     quals = Qualification.objects.filter(
         valid_q(as_of),
@@ -72,4 +81,5 @@ METRIC = Metric(
     "“高新技术企业”资质的企业数（引进后尚未取得资质的不计）",
     True,
     introduced_high_tech,
+    introduced_high_tech_tally,
 )

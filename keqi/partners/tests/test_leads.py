@@ -167,3 +167,23 @@ def test_another_units_lead_cannot_be_advanced(hq, member) -> None:
     lead = make_lead(actor=member)
     with pytest.raises(PermissionDenied, match="本单位"):
         lead_advance(lead=lead, stage="已考察", on=dt.date(2019, 4, 2), actor=hq)
+
+
+def test_the_database_tally_equals_the_listed_records(hq) -> None:
+    metric = METRICS[INTRODUCED_HIGH_TECH]
+    for n, (granted, settled) in enumerate(
+        [(dt.date(2019, 2, 1), dt.date(2019, 3, 1)),  # counts
+         (dt.date(2019, 11, 1), dt.date(2019, 3, 1)),  # certified later
+         (dt.date(2019, 2, 1), dt.date(2018, 6, 1)),  # settled the year before
+         (None, dt.date(2019, 4, 1))]  # never certified
+    ):  # fmt: skip
+        firm = make_enterprise("bdkfq")
+        if granted:
+            certify(firm, granted)
+        lead = make_lead(actor=hq, company=f"线索{n}", contacted_on=dt.date(2018, 1, 1))
+        lead_settle(lead=lead, on=settled, uscc=firm.uscc, actor=hq)
+    for day in (dt.date(2019, 6, 30), dt.date(2019, 12, 31)):
+        listed = len({r.enterprise_id for r in metric.evidence(2019, day)})
+        assert metric.tally is not None and metric.tally(2019, day) == listed
+    assert metric.count(2019, dt.date(2019, 6, 30)) == 1
+    assert metric.count(2019, dt.date(2019, 12, 31)) == 2
