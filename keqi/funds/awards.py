@@ -322,7 +322,8 @@ def award_approve(*, award: Award, actor: Any, note: str = "") -> Award:
     )
 
 
-def _may_reject(actor: Any, award: Award) -> bool:
+def may_reject(actor: Any, award: Award) -> bool:
+    """Whether the actor may stop the award at its current step."""
     if actor is None or may_manage(actor):
         return True
     if award.status == AwardStatus.CANDIDATE:
@@ -342,7 +343,7 @@ def award_reject(*, award: Award, reason: str, actor: Any) -> Award:
         raise ValidationError("请填写不予奖励的原因")
     if award.status in (AwardStatus.PAID, AwardStatus.REJECTED):
         raise ValidationError(f"该奖励已“{award.get_status_display()}”，不能再退回")
-    if not _may_reject(actor, award):
+    if not may_reject(actor, award):
         raise PermissionDenied("您不能在这一环节退回该奖励")
     if award_net_paid(award) != ZERO:
         raise ValidationError("该奖励已有拨付，请先冲销拨付分录再退回")

@@ -18,6 +18,11 @@ from django.core.exceptions import ValidationError
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
 ZERO = Decimal("0.00")
+ROUNDING_RULE = (
+    "舍入规则：每项奖励当年净支出（拨付减冲销）乘以该街镇/园区、该奖励类型的负担比例，"
+    "四舍五入到分，为街镇/园区负担额；区级负担额 = 净支出 − 街镇/园区负担额。"
+    "各项相加即为合计，两部分之和与净支出分毫不差。未设定比例的按50%。"
+)
 
 
 def checked_yuan(value: object, label: str, *, positive: bool = True) -> Decimal:

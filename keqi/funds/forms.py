@@ -1,0 +1,167 @@
+"""Input shapes of the funds pages, with Chinese errors; the services check again."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from keqi.accounts.models import Area
+from keqi.core.numbers import parse_date, parse_decimal
+from keqi.funds.models import AmountSource, AwardRule, AwardType, Fund, Payer
+from keqi.funds.money import checked_percent, checked_yuan
+from keqi.registry.models import QualificationKind, QualificationLevel
+
+
+class YuanField(forms.CharField):
+    """An amount in 元 (1,234.5 or full-width digits), at most two decimal places."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "class": "num"})
+
+    def __init__(self, *, positive: bool = True, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.positive = positive
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        try:
+            number = parse_decimal(super().to_python(value))
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+        if number is None:
+            return None
+        if number < 0:
+            raise ValidationError("金额不能为负数")
+        return checked_yuan(number, "金额", positive=self.positive)
+
+
+class PercentField(forms.CharField):
+    """A percentage 0–100 with at most two decimal places."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "class": "num"})
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        try:
+            number = parse_decimal(super().to_python(value))
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+        return None if number is None else checked_percent(number)
+
+
+class DayField(forms.CharField):
+    """A date typed as 2019-12-20, 2019/12/20 or 2019年12月20日."""
+
+    widget = forms.TextInput(attrs={"class": "date", "placeholder": "YYYY-MM-DD"})
+
+    def to_python(self, value: Any) -> dt.date | None:  # type: ignore[override]
+        try:
+            return parse_date(super().to_python(value))
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+def _blank_first(choices: Any, label: str) -> list[tuple[str, str]]:
+    return [("", label), *((str(v), str(t)) for v, t in choices)]
+
+
+class RuleForm(forms.Form):
+    """An award rule; amounts the plan does not state are entered and labelled."""
+
+    name = forms.CharField(label="奖励名称", max_length=100)
+    award_type = forms.ChoiceField(label="奖励类型", choices=AwardType.choices)
+    fund = forms.ModelChoiceField(
+        label="资金来源", queryset=Fund.objects.all(), empty_label=None
+    )
+    trigger_kind = forms.ChoiceField(
+        label="触发资质类型",
+        required=False,
+        choices=_blank_first(QualificationKind.choices, "（不触发：只接受申请）"),
+        help_text="选定后，企业库中取得该资质的企业自动成为候选（免申即享）",
+    )
+    trigger_level = forms.ChoiceField(
+        label="资质级别",
+        required=False,
+        choices=_blank_first(QualificationLevel.choices, "（任何级别）"),
+    )
+    first_time_only = forms.BooleanField(label="仅限首次取得", required=False)
+    amount = YuanField(label="奖励金额（元）")
+    amount_source = forms.ChoiceField(
+        label="金额来源",
+        choices=AmountSource.choices,
+        initial=AmountSource.HQ,
+        help_text="实施方案未规定奖励金额；文件未规定的，选“指挥部录入”，页面和公示都会注明",
+    )
+    effective_from = DayField(label="生效日期")
+    effective_to = DayField(label="失效日期", required=False)
+    basis_document = forms.CharField(label="依据文件（名称及文号）", max_length=300)
+    basis_article = forms.CharField(label="依据条款", max_length=100)
+    basis_text = forms.CharField(
+        label="条款原文", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    note = forms.CharField(label="说明", max_length=500, required=False)
+    reason = forms.CharField(label="修改原因", max_length=500, required=False)
+
+    @classmethod
+    def initial_for(cls, rule: AwardRule) -> dict[str, Any]:
+        names = [n for n in cls.base_fields if n != "reason"]
+        values = {n: getattr(rule, n) for n in names}
+        values["fund"] = rule.fund_id
+        for name in ("effective_from", "effective_to"):
+            values[name] = values[name].isoformat() if values[name] else ""
+        return values
+
+
+class ApplicationForm(forms.Form):
+    """An application entered for an enterprise (by its USCC)."""
+
+    uscc = forms.CharField(label="统一社会信用代码", max_length=18)
+    rule = forms.ModelChoiceField(label="奖励规则", queryset=AwardRule.objects.all())
+    year = forms.IntegerField(label="奖励年度", min_value=2000, max_value=2100)
+    evidence_number = forms.CharField(
+        label="证书编号/文号", max_length=60, required=False
+    )
+    evidence_date = DayField(label="取得（认定、立项）日期")
+    evidence_note = forms.CharField(
+        label="申请材料说明（判定依据）",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PaymentForm(forms.Form):
+    amount = YuanField(label="拨付金额（元）")
+    entry_date = DayField(label="拨付日期")
+    payer = forms.ChoiceField(label="拨付方", choices=Payer.choices)
+    voucher = forms.CharField(label="凭证号/拨付文号", max_length=60, required=False)
+    note = forms.CharField(label="说明", max_length=500, required=False)
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(label="冲销原因", max_length=500)
+    entry_date = DayField(label="冲销日期", required=False, help_text="空白为今天")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="原因", max_length=500)
+
+
+class NoticeForm(forms.Form):
+    title = forms.CharField(label="公示标题", max_length=200)
+    starts_on = DayField(label="公示开始日期")
+    ends_on = DayField(label="公示截止日期")
+    note = forms.CharField(label="公示说明", required=False, widget=forms.Textarea)
+
+
+class RatioForm(forms.Form):
+    area = forms.ModelChoiceField(label="街镇/园区", queryset=Area.objects.all())
+    award_type = forms.ChoiceField(label="奖励类型", choices=AwardType.choices)
+    area_percent = PercentField(label="街镇/园区负担比例（%）")
+    reason = forms.CharField(label="依据或原因", max_length=500, required=False)
+
+
+class BudgetForm(forms.Form):
+    fund = forms.ModelChoiceField(label="资金", queryset=Fund.objects.all())
+    amount = YuanField(label="预算金额（元）", positive=False)
+    reason = forms.CharField(label="依据或原因", max_length=500, required=False)

@@ -1,0 +1,262 @@
+"""Money pages: payments and reversals, the ledger, budgets, settlement and closing."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from keqi.accounts.models import Area
+from keqi.core.dates import business_today
+from keqi.funds.access import area_q, may_handle_money, sees_whole_district
+from keqi.funds.exports import ledger_workbook, statement_docx, statement_workbook
+from keqi.funds.forms import BudgetForm, PaymentForm, RatioForm, ReverseForm
+from keqi.funds.ledger import fund_budget_set, ledger_pay, ledger_reverse, year_closed
+from keqi.funds.models import AwardType, Fund, LedgerEntry, YearClose
+from keqi.funds.money import ROUNDING_RULE
+from keqi.funds.selectors import award_get_for, entry_list_for, ledger_balances
+from keqi.funds.settlement import (
+    DEFAULT_AREA_PERCENT,
+    Statement,
+    ratios_for,
+    settlement_get_for,
+    settlement_list_for,
+    settlement_ratio_set,
+    year_close,
+)
+from keqi.funds.views import XLSX, download, user_of, year_of
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _form_errors(request: HttpRequest, form: object) -> None:
+    for errors in getattr(form, "errors", {}).values():
+        for message in errors:
+            messages.error(request, message)
+
+
+def _refused(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@login_required
+@require_POST
+def award_pay(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a payment for an award after its 公示 (区财政局 or HQ)."""
+    user = user_of(request)
+    award = award_get_for(user, pk)
+    form = PaymentForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("funds:award_detail", pk)
+    try:
+        ledger_pay(award=award, actor=user, **form.cleaned_data)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, "已登记拨付")
+    return redirect("funds:award_detail", pk)
+
+
+@login_required
+@require_POST
+def entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel a payment with a reversing entry; the payment stays visible."""
+    user = user_of(request)
+    entry = entry_list_for(user).filter(pk=pk).first()
+    if entry is None:
+        raise Http404("没有这条分录，或不在您的管辖范围内")
+    form = ReverseForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
+        try:
+            ledger_reverse(
+                entry=entry,
+                reason=form.cleaned_data["reason"],
+                entry_date=form.cleaned_data["entry_date"],
+                actor=user,
+            )
+        except ValidationError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, "已冲销：原分录与冲销分录都保留在台账中")
+    return redirect("funds:award_detail", entry.award_id)
+
+
+def _ledger_rows(request: HttpRequest) -> tuple[list[LedgerEntry], dict[str, Any]]:
+    user = user_of(request)
+    year = year_of(request) if request.GET.get("year") != "all" else None
+    fund = None
+    if request.GET.get("fund"):
+        fund = Fund.objects.filter(code=request.GET["fund"]).first()
+        if fund is None:
+            raise Http404("没有这项资金")
+    area_id = None
+    if request.GET.get("area"):
+        area = Area.objects.filter(area_q(user, "pk"), code=request.GET["area"]).first()
+        if area is None:
+            raise Http404("没有这个街镇/园区，或不在您的管辖范围内")
+        area_id = area.pk
+    rows = list(entry_list_for(user, year=year, fund=fund, area_id=area_id))
+    chosen = {"year": year, "fund": fund, "area": request.GET.get("area", "")}
+    return rows, chosen
+
+
+@login_required
+def ledger(request: HttpRequest) -> HttpResponse:
+    """The ledger in the user's scope, with balances per enterprise, area, fund, year."""
+    rows, chosen = _ledger_rows(request)
+    user = user_of(request)
+    context = {"entries": rows, "balances": ledger_balances(rows), "chosen": chosen}
+    context |= {
+        "funds": Fund.objects.all(),
+        "areas": Area.objects.filter(area_q(user, "pk")),
+        "reversed_ids": {e.reverses_id for e in rows if e.reverses_id},
+    }
+    return render(request, "funds/ledger.html", context)
+
+
+@login_required
+def ledger_export(request: HttpRequest) -> HttpResponse:
+    """The same entries and balances as the ledger page, as Excel."""
+    rows, chosen = _ledger_rows(request)
+    label = f"{chosen['year']}年" if chosen["year"] else "全部年度"
+    return download(
+        ledger_workbook(rows, ledger_balances(rows)),
+        f"资金台账_{label}.xlsx",
+        "ledger.xlsx",
+        XLSX,
+    )
+
+
+@login_required
+@require_POST
+def budget_set(request: HttpRequest) -> HttpResponse:
+    """Set a fund's budget for a year (区财政局 or HQ)."""
+    year = year_of(request)
+    form = BudgetForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
+        try:
+            fund_budget_set(year=year, actor=user_of(request), **form.cleaned_data)
+        except ValidationError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, f"已设定{year}年度预算")
+    return redirect(f"{reverse('funds:index')}?year={year}")
+
+
+# ------------------------------------------------------------------ settlement
+
+
+def _ratio_grid(
+    year: int, areas: list[Area]
+) -> list[tuple[Area, list[tuple[Decimal, bool]]]]:
+    """Per area, each award type's area % and whether it is the default."""
+    set_ = ratios_for(year)
+    grid = []
+    for area in areas:
+        cells = []
+        for kind in AwardType.values:
+            value = set_.get((area.pk, kind))
+            cells.append(
+                (value if value is not None else DEFAULT_AREA_PERCENT, value is None)
+            )
+        grid.append((area, cells))
+    return grid
+
+
+@login_required
+def settlement(request: HttpRequest) -> HttpResponse:
+    """A year's settlement: per area what was paid, shares and who owes whom; ratios."""
+    user, year = user_of(request), year_of(request)
+    statements = settlement_list_for(user, year)
+    areas = list(Area.objects.filter(area_q(user, "pk")))
+    context = {"year": year, "statements": statements, "rule": ROUNDING_RULE}
+    context |= {
+        "closed": YearClose.objects.filter(year=year).first(),
+        "whole": sees_whole_district(user),
+        "money": may_handle_money(user),
+        "grid": _ratio_grid(year, areas),
+        "types": AwardType.choices,
+        "form": RatioForm(),
+        "may_close": year < business_today().year and not year_closed(year),
+    }
+    context["totals"] = _totals(statements) if sees_whole_district(user) else None
+    return render(request, "funds/settlement.html", context)
+
+
+def _totals(statements: list[Statement]) -> dict[str, Decimal]:
+    names = ("district_paid", "area_paid", "total", "area_share", "district_share")
+    return {n: sum((getattr(s, n) for s in statements), Decimal("0.00")) for n in names}
+
+
+@login_required
+@require_POST
+def ratio_set(request: HttpRequest) -> HttpResponse:
+    """Set an area's share for an award type and year (区财政局 or HQ)."""
+    year = year_of(request)
+    form = RatioForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
+        try:
+            settlement_ratio_set(year=year, actor=user_of(request), **form.cleaned_data)
+        except ValidationError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, "已设定结算比例")
+    return redirect(f"{reverse('funds:settlement')}?year={year}")
+
+
+@login_required
+@require_POST
+def settlement_close(request: HttpRequest) -> HttpResponse:
+    """Close (freeze) a finished year (区财政局 or HQ)."""
+    year = year_of(request)
+    if not may_handle_money(user_of(request)):
+        raise PermissionDenied("只有区财政局或指挥部办公室可以结算关账")
+    try:
+        year_close(year=year, actor=user_of(request))
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, f"{year}年度已结算关账，该年度数据从此冻结")
+    return redirect(f"{reverse('funds:settlement')}?year={year}")
+
+
+@login_required
+def statement(request: HttpRequest, year: int, area: str) -> HttpResponse:
+    """One area's statement for a year, line by line."""
+    s = settlement_get_for(user_of(request), year, area)
+    return render(
+        request, "funds/statement.html", {"s": s, "rule": ROUNDING_RULE, "year": year}
+    )
+
+
+@login_required
+def statement_export(
+    request: HttpRequest, year: int, area: str, fmt: str
+) -> HttpResponse:
+    """The statement as Excel (xlsx) or Word (docx)."""
+    s = settlement_get_for(user_of(request), year, area)
+    name = f"{s.area.name}{year}年度结算单"
+    if fmt == "xlsx":
+        return download(
+            statement_workbook(s), f"{name}.xlsx", f"statement_{year}.xlsx", XLSX
+        )
+    if fmt == "docx":
+        return download(
+            statement_docx(s), f"{name}.docx", f"statement_{year}.docx", DOCX
+        )
+    raise Http404("只提供 xlsx 或 docx")
