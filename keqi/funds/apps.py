@@ -9,6 +9,7 @@ class FundsConfig(AppConfig):
     verbose_name = "资金奖补"
     default_auto_field = "django.db.models.BigAutoField"
     nav = ("资金奖补", "funds:index")  # main navigation: label, URL name
+    demo_module = "keqi.funds.demo"  # `keqi demo`: rules, awards, payments, settlement
 
     def ready(self) -> None:
         from keqi.core.audit import register_action_labels

@@ -5,6 +5,7 @@ Money pages (ledger, budgets, settlement) are in views_money.py.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, cast
 from urllib.parse import quote
 
@@ -30,7 +31,14 @@ from keqi.funds.award_rules import fund_create as award_fund_create
 from keqi.funds.exports import notice_workbook
 from keqi.funds.forms import ApplicationForm, NoticeForm, ReasonForm, RuleForm
 from keqi.funds.ledger import award_net_paid
-from keqi.funds.models import Award, AwardRule, AwardStatus, EntryKind, Fund
+from keqi.funds.models import (
+    Award,
+    AwardRule,
+    AwardStatus,
+    EntryKind,
+    Fund,
+    Payer,
+)
 from keqi.funds.selectors import (
     award_get_for,
     award_history,
@@ -41,7 +49,7 @@ from keqi.funds.selectors import (
 )
 from keqi.registry.models import Enterprise
 from keqi.registry.selectors import enterprise_list_for
-from keqi.registry.views import history_entry
+from keqi.registry.views import HistoryEntry, history_entry
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -281,11 +289,20 @@ def award_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "left": award.amount - paid,
         "may": _actions(user, award),
         "money": may_handle_money(user),
-        "history": [history_entry(e) for e in award_history(award)],
+        "history": [_labelled(history_entry(e)) for e in award_history(award)],
         "data_changed": award.source == "registry" and (q is None or q.revoked_on),
         "today": business_today(),
     }
     return render(request, "funds/award_detail.html", context)
+
+
+_CODES = dict(AwardStatus.choices) | dict(Payer.choices)
+
+
+def _labelled(entry: HistoryEntry) -> HistoryEntry:
+    """Status and payer codes in a history entry shown as their Chinese labels."""
+    changes = [(f, _CODES.get(o, o), _CODES.get(n, n)) for f, o, n in entry.changes]
+    return replace(entry, changes=changes)
 
 
 def _step(request: HttpRequest, pk: int, do: Any, done: str) -> HttpResponse:

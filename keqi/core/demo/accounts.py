@@ -34,6 +34,9 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     ),
     DemoAccount("kfq", "bdkfq-gwh", Role.AREA_STAFF, "演示·开发区", "只看本园区企业"),
     DemoAccount("gxj", "gxj", Role.MEMBER, "演示·区工信局", "只读全区"),
+    DemoAccount(
+        "czj", "czj", Role.MEMBER, "演示·区财政局", "只读全区，登记拨付与年度结算"
+    ),
     DemoAccount("auditor", "hq", Role.AUDITOR, "演示·审计", "只读全区"),
 )
 
