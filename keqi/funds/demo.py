@@ -204,6 +204,8 @@ def _year_2018() -> list[str]:
     if PublicNotice.objects.filter(title=NOTICE_2018).exists():
         return []
     awards = list(Award.objects.filter(year=2018, status=AwardStatus.CANDIDATE))
+    if not awards:
+        return []
     _through_approval(awards)
     notice_publish(
         awards=awards,
@@ -213,9 +215,10 @@ def _year_2018() -> list[str]:
         actor=_user("hq"),
         note="公示期内如有异议，请向区科技局反映（演示）",
     )
+    largest = max(awards, key=lambda a: (a.amount, -a.pk))
     wrong = ledger_pay(
-        award=awards[0],
-        amount=M("20000.00"),
+        award=largest,
+        amount=(largest.amount / 10).quantize(M("0.01")),  # a zero dropped
         entry_date=D(2018, 12, 14),
         actor=_user("czj"),
         voucher="宝财科〔2018〕001号",
@@ -256,6 +259,8 @@ def _year_2019() -> list[str]:
     published, approved, checked, rejected, _waiting = _split(
         queue, [third, sixth, sixth, 1]
     )
+    if not published:
+        return []
     _through_approval(published + approved)
     for award in checked:
         award_area_check(award=award, actor=_checker(award), note="已核对证书")
