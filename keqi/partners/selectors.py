@@ -248,16 +248,16 @@ def chuying_bank_loans(start: dt.date, end: dt.date) -> list[LoanTrigger]:
         .select_related("enterprise__area")
         .order_by("on", "id")
     )
-    quals = list(
-        Qualification.objects.filter(
-            kind=QualificationKind.CHUYING,
-            enterprise_id__in={loan.enterprise_id for loan in loans},
-        ).order_by("granted_on")
-    )
+    held: dict[int, list[Qualification]] = {}
+    for q in Qualification.objects.filter(
+        kind=QualificationKind.CHUYING,
+        enterprise_id__in={loan.enterprise_id for loan in loans},
+    ).order_by("granted_on"):
+        held.setdefault(q.enterprise_id, []).append(q)
     triggers = []
     for loan in loans:
-        held = [q for q in quals if q.enterprise_id == loan.enterprise_id]
-        match = next((q for q in held if q.is_valid_on(loan.on)), None)
+        quals = held.get(loan.enterprise_id, [])
+        match = next((q for q in quals if q.is_valid_on(loan.on)), None)
         if match is not None:
             triggers.append(_trigger(loan, match.number))
     return triggers

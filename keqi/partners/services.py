@@ -161,6 +161,8 @@ def write_row(
     for name in names:
         setattr(row, name, values[name])
     changes = audit.diff(before, audit.snapshot(row, names))
+    if created:  # a new row's blank fields are not news
+        changes = {k: v for k, v in changes.items() if v[1] not in (None, "")}
     changes |= _m2m_changes(row, values, m2m, created)
     if not created and not changes:
         return Upserted(row, "unchanged", {})

@@ -8,6 +8,7 @@ unit's entry is a 404, and read-only accounts get 403.
 
 from __future__ import annotations
 
+import io
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -167,7 +168,9 @@ def save_form(form: Any, save: Callable[[dict[str, Any]], Any]) -> Any:
 
 def _initial(request: HttpRequest, slug: str) -> dict[str, Any]:
     """Prefill from the query string (?enterprise=<pk>, ?topic=) and the user."""
-    initial: dict[str, Any] = {"on": business_today(), "person": request.user}
+    today = business_today()
+    initial: dict[str, Any] = {"person": request.user}
+    initial |= {"on": today, "contacted_on": today, "held_on": today}
     pk = request.GET.get("enterprise", "")
     if pk.isdigit():
         found = Enterprise.objects.filter(pk=int(pk)).first()
@@ -259,14 +262,8 @@ def list_export(request: HttpRequest, kind: str) -> FileResponse:
     name = f"{sheet.name}{'模板' if request.GET.get('blank') else '导出'}_{stamp}.xlsx"
     data = xlsx_bytes(sheet, rows)
     return FileResponse(
-        _buffer(data), as_attachment=True, filename=name, content_type=XLSX
+        io.BytesIO(data), as_attachment=True, filename=name, content_type=XLSX
     )
-
-
-def _buffer(data: bytes) -> Any:
-    import io
-
-    return io.BytesIO(data)
 
 
 @login_required
