@@ -98,7 +98,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         return 2
     as_of = args.as_of or dt.date.today()
     if args.registry:
-        return _emit(_registry_run(as_of, args.programme or ()), as_of, args)
+        stored = _registry_run(as_of, args.programme or ())
+        return 1 if stored is None else _emit(stored, as_of, args)
     facts = _facts(args)
     if facts is None:
         return 1
@@ -108,8 +109,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return _emit(results, as_of, args)
 
 
-def _registry_run(as_of: dt.date, programmes: Sequence[str]) -> list[EnterpriseResult]:
-    """Evaluate the registry as a stored run (the background task's code path)."""
+def _registry_run(
+    as_of: dt.date, programmes: Sequence[str]
+) -> list[EnterpriseResult] | None:
+    """Evaluate the registry as a stored run (the background task's code path);
+    None, after saying why, when the run failed."""
     from keqi.evaluations.models import EvaluationRun, RunTrigger
     from keqi.evaluations.services import evaluation_run_create, evaluation_run_execute
 
@@ -120,7 +124,12 @@ def _registry_run(as_of: dt.date, programmes: Sequence[str]) -> list[EnterpriseR
     run = evaluation_run_create(
         as_of=as_of, trigger=RunTrigger.CLI, actor=None, programmes=programmes
     )
-    run = evaluation_run_execute(run=run, progress=progress, sink=results.append)
+    try:
+        run = evaluation_run_execute(run=run, progress=progress, sink=results.append)
+    except Exception:  # the run records the error; say it in Chinese, exit 1
+        run.refresh_from_db()
+        print(f"评价未完成（第 {run.pk} 次评价）：{run.error}", file=sys.stderr)
+        return None
     print(
         f"已保存为第 {run.pk} 次评价：{run.done} 家企业，{run.verdicts} 条结论。",
         file=sys.stderr,

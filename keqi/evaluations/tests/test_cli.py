@@ -49,3 +49,20 @@ def test_a_programme_filter_limits_the_stored_run_too(
     assert list(run.entries.get().verdicts.values_list("programme", flat=True)) == [
         "tech_sme"
     ]
+
+
+def test_a_failed_run_exits_1_with_the_reason_and_prints_no_report(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    candidate()
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("数据库连接中断")
+
+    monkeypatch.setattr("keqi.evaluations.services._evaluate", broken)
+    assert main(["evaluate", "--registry", "--as-of", "2019-06-30"]) == 1
+    out, err = capsys.readouterr()
+    run = EvaluationRun.objects.get()
+    assert run.status == RunStatus.FAILED
+    assert f"评价未完成（第 {run.pk} 次评价）" in err and "数据库连接中断" in err
+    assert out == ""
