@@ -59,7 +59,6 @@ ROW_FIELDS = (
     "article",
     "text",
     "field",
-    "numerator",
     "denominator",
     "year_offset",
     "ip_class",
@@ -137,8 +136,8 @@ def condition_of(row: ConditionRow, index: int) -> dict[str, Any]:
         out["year_offset"] = int(offset) if offset in dict(YEARS) else -1
     if kind == "figure":
         out["field"] = row.get("field")
-    elif kind == "ratio":
-        out["numerator"] = row.get("numerator")
+    elif kind == "ratio":  # the one 指标 column is the numerator of a ratio
+        out["numerator"] = row.get("field")
         out["denominator"] = row.get("denominator")
     elif kind == "ip_count":
         out["class"] = row.get("ip_class") or "any"
@@ -158,15 +157,19 @@ def _split(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def kinds_problems(rows: list[ConditionRow]) -> list[str]:
-    """Qualification kinds the registry does not know, by row (Chinese)."""
+def row_problems(rows: list[ConditionRow]) -> list[str]:
+    """What the form can tell before the engine: a figure not chosen, a
+    qualification kind the registry does not know (by row, in Chinese)."""
     known = set(QualificationKind.values)
     problems = []
     for i, row in enumerate(rows, 1):
-        if row.get("type") != "qualification":
-            continue
+        kind = row.get("type")
+        if kind in ("figure", "ratio") and not row.get("field"):
+            problems.append(f"条件{i}：请选择指标")
+        if kind == "ratio" and not row.get("denominator"):
+            problems.append(f"条件{i}：请选择分母")
         bad = [k for k in _split(row.get("kinds")) if k not in known]
-        if bad:
+        if kind == "qualification" and bad:
             problems.append(f"条件{i}：资质类型“{'、'.join(bad)}”不在资质荣誉类型之中")
     return problems
 
@@ -187,6 +190,7 @@ def _row_of(cond: Mapping[str, Any]) -> ConditionRow:
         for name in ROW_FIELDS
         if cond.get(name) is not None
     }
+    values["field"] = str(cond.get("field") or cond.get("numerator") or "")
     values["ip_class"] = str(cond.get("class", ""))
     values["related_only"] = "1" if cond.get("related_only") else ""
     values["kinds"] = "、".join(str(k) for k in cond.get("kinds", ()))

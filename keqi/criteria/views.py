@@ -32,7 +32,7 @@ from keqi.criteria.forms import (
     WithdrawForm,
     composer_from_definition,
     composer_from_post,
-    kinds_problems,
+    row_problems,
 )
 from keqi.criteria.selectors import (
     Flip,
@@ -278,7 +278,7 @@ def _stored(key: str, version: str | None) -> dict[str, Any] | None:
 def _compose_check(
     request: HttpRequest, key: str, found: ComposerInput
 ) -> tuple[dt.date, Any] | None:
-    found.errors = kinds_problems(found.rows)
+    found.errors = row_problems(found.rows)
     if found.errors:
         return None
     try:

@@ -78,6 +78,8 @@ def test_others_read_the_parameter_but_cannot_edit_it(who, request) -> None:  # 
     assert "保存修改" not in page
     assert client.post(PARAM, edit_post()).status_code == 403
     assert client.get(COMPOSE).status_code == 403
+    withdraw = {"effective_from": "2019-01-01", "reason": "x"}
+    assert client.post(f"{PARAM}withdraw/", withdraw).status_code == 403
     assert not ParamEdit.objects.exists()
 
 
@@ -152,3 +154,52 @@ def test_the_composer_is_404_for_a_built_in_programme(hq) -> None:
     assert (
         client_for(hq).get("/criteria/programmes/tech_sme/compose/").status_code == 404
     )
+
+
+def test_a_ratio_takes_the_indicator_as_numerator_and_needs_a_denominator(hq) -> None:
+    ratio = {
+        "c0-type": "ratio",
+        "c0-title": "研发投入强度",
+        "c0-field": "rd_expense",
+        "c0-denominator": "",
+        "c0-value": "5%",
+    }
+    page = client_for(hq).post(COMPOSE, compose_post(**ratio)).content.decode()
+    assert "条件1：请选择分母" in page and not ProgrammeDefinition.objects.exists()
+    ratio["c0-denominator"] = "operating_revenue"
+    client_for(hq).post(COMPOSE, compose_post(**ratio))
+    (first, _) = ProgrammeDefinition.objects.get().definition["conditions"]
+    assert (first["numerator"], first["denominator"]) == (
+        "rd_expense",
+        "operating_revenue",
+    )
+    assert "field" not in first
+
+
+def test_the_rules_page_costs_a_fixed_number_of_queries(
+    hq, django_assert_max_num_queries
+) -> None:
+    client = client_for(hq)
+    client.post(PARAM, edit_post())
+    client.post(COMPOSE, compose_post())
+    with django_assert_max_num_queries(8):
+        assert client.get("/criteria/").status_code == 200
+
+
+def test_hq_withdraws_an_edit_and_a_version_from_their_pages(hq) -> None:
+    client = client_for(hq)
+    client.post(PARAM, edit_post())
+    url = "/criteria/params/tech_sme.staff_max/withdraw/"
+    page = client.post(
+        url, {"effective_from": "2019-01-01", "reason": "录错了"}, follow=True
+    ).content.decode()
+    assert "已撤销 2019-01-01 起的修改" in page and "理由：录错了" in page
+    client.post(COMPOSE, compose_post())
+    page = client.post(
+        "/criteria/programmes/tech_leader/withdraw/",
+        {"version": "2019", "reason": "暂停"},
+        follow=True,
+    ).content.decode()
+    assert "已撤销版本“2019”" in page and "技术领先型企业：评价条件尚未配置" in page
+    assert client_for(hq).post(url, {"effective_from": "2019-01-01"}).status_code == 302
+    assert ParamEdit.objects.count() == 2
