@@ -13,7 +13,7 @@ DEMO_DATE ?= 2019-09-30
 NPM_STAMP := node_modules/.keqi-installed
 ECHARTS := static_build/keqi/vendor/echarts.min.js
 
-.PHONY: install demo test test-sqlite test-postgres lint docs clean serve
+.PHONY: install demo test test-sqlite test-postgres lint docs clean serve screenshots
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,9 @@ docs: $(STAMP) ## regenerate the generated docs (docs/cli.md from every --help, 
 	$(BIN)/python -m keqi.core.docs_cli > docs/cli.md.tmp && mv docs/cli.md.tmp docs/cli.md
 	$(BIN)/python -m keqi.core.docs_glossary
 
+screenshots: $(STAMP) $(ECHARTS) ## PNGs of the main pages with the demo data into docs/screenshots/ (scratch database; needs /usr/bin/chromium)
+	$(BIN)/python -m keqi.core.screenshots --out docs/screenshots
+
 test: $(STAMP) $(ECHARTS) lint test-sqlite test-postgres ## the whole suite, on SQLite and (when reachable) PostgreSQL
 
 lint: $(STAMP)
@@ -51,7 +54,7 @@ lint: $(STAMP)
 	KEQI_TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 test-sqlite: $(STAMP) $(ECHARTS)
-	KEQI_DATABASE_URL=sqlite:///:memory: $(BIN)/python -m pytest -q
+	KEQI_DATABASE_URL=sqlite:///:memory: $(BIN)/python -m pytest -q -rs
 
 # Runs on PostgreSQL when KEQI_TEST_POSTGRES is set (required) or a local server answers.
 test-postgres: $(STAMP) $(ECHARTS)

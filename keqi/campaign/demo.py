@@ -14,13 +14,14 @@ changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -50,7 +51,9 @@ from keqi.campaign.services import (
     progress_report_return,
     progress_report_save,
     progress_report_submit,
+    report_attachment_add,
 )
+from keqi.registry.models import Enterprise
 
 PLAN_NAME = "baodi-2019"
 FIRST_MONTH = dt.date(2019, 5, 1)
@@ -78,6 +81,9 @@ CLOSED_MONTHS = {
     D(2019, 7, 1): D(2019, 8, 20),
 }  # August stays open: one report missing, one returned
 
+# Evidence attached to a report: (unit, month) → file name.
+ATTACHMENTS = {("hq", 7): "第二期国家科技型中小企业入库申报培训签到表.xlsx"}
+
 # Cumulative figures the lead unit reports for targets keqi cannot count itself.
 REPORTED = {
     "three-year-plan": {5: 1},
@@ -98,102 +104,6 @@ MEASURE_PROGRESS = {
     9: {5: "not_started", 6: "on_track"},
     13: {5: "on_track", 8: "behind"},
 }
-
-
-@dataclass(frozen=True)
-class DecisionSpec:
-    text: str
-    owner: str
-    due_on: dt.date
-    done_on: dt.date | None = None
-    done_note: str = ""
-
-
-@dataclass(frozen=True)
-class MeetingSpec:
-    held_on: dt.date
-    minutes: str
-    decisions: tuple[DecisionSpec, ...]
-
-
-MEETINGS = (
-    MeetingSpec(
-        D(2019, 6, 14),
-        "6月14日，指挥部办公室召开攻坚行动成员单位第一次联席会议。会议通报了5月份"
-        "各项目标进展和月报报送情况，三年行动计划已按期印发。会议指出股份制改造、"
-        "挂牌上市和高新技术企业培育起步较慢，要求各单位对照序时进度倒排工期。",
-        (
-            DecisionSpec(
-                "区金融局牵头梳理有股改、挂牌意向的科技型企业名单，报指挥部办公室。",
-                "jrj",
-                D(2019, 6, 30),
-                D(2019, 6, 28),
-                "已报送股改、挂牌后备企业名单12家。",
-            ),
-            DecisionSpec(
-                "区科技局汇总各街镇、园区国家科技型中小企业入库摸底情况。",
-                "hq",
-                D(2019, 7, 15),
-                D(2019, 7, 12),
-                "已汇总，形成后备名单。",
-            ),
-        ),
-    ),
-    MeetingSpec(
-        D(2019, 7, 12),
-        "7月12日召开第二次联席会议。会议通报6月份月报情况，霍各庄镇迟报、口东镇"
-        "月报被退回补充。会议研究了技能人才培训进度偏慢的问题。",
-        (
-            DecisionSpec(
-                "区人社局会同区人才办制定下半年技能人才培训计划，8月底前报指挥部办公室。",
-                "rsj",
-                D(2019, 8, 31),
-            ),
-            DecisionSpec(
-                "区科技局7月底前组织第二期国家科技型中小企业入库申报培训。",
-                "hq",
-                D(2019, 7, 31),
-                D(2019, 7, 26),
-                "7月26日已举办，150余家企业参加。",
-            ),
-        ),
-    ),
-    MeetingSpec(
-        D(2019, 8, 16),
-        "8月16日召开第三次联席会议。会议指出创新转型企业认定、股份制改造低于序时"
-        "进度，区科协7月份月报迟报。要求牵头单位提出赶进度措施。",
-        (
-            DecisionSpec(
-                "区工信局加快创新转型企业认定，9月20日前报送第二批名单。",
-                "gxj",
-                D(2019, 9, 20),
-            ),
-            DecisionSpec(
-                "区财政局明确股改、上市奖励资金拨付时间。",
-                "czj",
-                D(2019, 9, 15),
-                D(2019, 9, 12),
-                "已明确于季度末集中拨付。",
-            ),
-        ),
-    ),
-    MeetingSpec(
-        D(2019, 9, 12),
-        "9月12日召开第四次联席会议。会议通报8月份区市场监管局逾期未报月报、区科协"
-        "迟报，区人社局月报因数据不一致被退回。会议对红灯事项逐项研究，明确责任单位"
-        "和办结时限。",
-        (
-            DecisionSpec(
-                "区市场监管局9月20日前补报8月份月报。", "scjgj", D(2019, 9, 20)
-            ),
-            DecisionSpec(
-                "区金融局对接券商，推动1家科技型企业10月底前完成挂牌辅导备案。",
-                "jrj",
-                D(2019, 10, 31),
-            ),
-        ),
-    ),
-)
 
 
 def demo_load(as_of: dt.date) -> list[str]:
@@ -244,7 +154,7 @@ def _calendar() -> list[tuple[dt.date, int, Step]]:
         steps += _month_steps(month)
         month = next_month(month)
     steps.append((D(2019, 9, 27), 0, _draft_step(DRAFT_MONTH)))
-    for meeting in MEETINGS:
+    for meeting in words.MEETINGS:
         steps.append((meeting.held_on, 5, _meeting_step(meeting)))
         for number, spec in enumerate(meeting.decisions, start=1):
             if spec.done_on is not None:
@@ -326,11 +236,31 @@ def _report_step(code: str, month: dt.date, day: dt.date) -> Step:
             lines=_line_values(report, month),
             actor=actor,
         )
+        if (code, month.month) in ATTACHMENTS:
+            upload = ContentFile(_sign_in_sheet(), ATTACHMENTS[code, month.month])
+            report_attachment_add(report=report, upload=upload, actor=actor)
         progress_report_submit(report=report, actor=actor, now=_at(day, code))
         done["report"] += 1
         done["late"] += (code, month.month) in LATE
 
     return run
+
+
+def _sign_in_sheet() -> bytes:
+    """A training's sign-in sheet: demo enterprises and the person each sent."""
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "签到表"
+    sheet.append(["序号", "企业名称", "所属街镇/园区", "参训人员"])
+    rows = Enterprise.objects.select_related("area").order_by("pk")[:40]
+    for number, enterprise in enumerate(rows, start=1):
+        sheet.append([number, enterprise.name, str(enterprise.area), _person(number)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def _draft_step(month: dt.date) -> Step:
@@ -458,7 +388,7 @@ def _decision_line(decision: Decision) -> dict[str, str]:
 # ---------------------------------------------------------------- meetings, closes
 
 
-def _meeting_step(spec: MeetingSpec) -> Step:
+def _meeting_step(spec: words.MeetingSpec) -> Step:
     def run(plan: Plan, done: Counter[str]) -> None:
         if Meeting.objects.filter(plan=plan, held_on=spec.held_on).exists():
             return
@@ -479,7 +409,9 @@ def _meeting_step(spec: MeetingSpec) -> Step:
     return run
 
 
-def _close_step(meeting: MeetingSpec, number: int, spec: DecisionSpec) -> Step:
+def _close_step(
+    meeting: words.MeetingSpec, number: int, spec: words.DecisionSpec
+) -> Step:
     def run(plan: Plan, done: Counter[str]) -> None:
         decision = Decision.objects.get(
             meeting__plan=plan, meeting__held_on=meeting.held_on, number=number

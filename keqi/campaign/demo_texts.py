@@ -1,4 +1,5 @@
-"""Words for the campaign demo: what units wrote in their 2019 monthly reports.
+"""Words for the campaign demo: what units wrote in their 2019 monthly reports,
+and the four joint meetings with their minutes and agreed items.
 
 Invented but plausible: the kind of narrative a district office receives. Kept
 apart from keqi.campaign.demo so the logic there stays short. Months are keyed
@@ -6,6 +7,9 @@ by number (5 = May 2019).
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
 
 # Per unit (code): monthly narratives, problems and next steps. A month without
 # its own narrative uses the unit's "other" text.
@@ -165,3 +169,103 @@ GIVEN_NAMES = (
 
 RETURN_REASON = "技能人才培训人数与附件名单不一致，请核对后重新报送。"
 EARLY_RETURN_REASON = "未填写存在问题和下步打算，请补充后重新报送。"
+
+
+@dataclass(frozen=True)
+class DecisionSpec:
+    """An agreed item as the demo records it; done_on None means still open."""
+
+    text: str
+    owner: str
+    due_on: dt.date
+    done_on: dt.date | None = None
+    done_note: str = ""
+
+
+@dataclass(frozen=True)
+class MeetingSpec:
+    """A joint meeting: the day it was held, its minutes and agreed items."""
+
+    held_on: dt.date
+    minutes: str
+    decisions: tuple[DecisionSpec, ...]
+
+
+MEETINGS = (
+    MeetingSpec(
+        dt.date(2019, 6, 14),
+        "6月14日，指挥部办公室召开攻坚行动成员单位第一次联席会议。会议通报了5月份"
+        "各项目标进展和月报报送情况，三年行动计划已按期印发。会议指出股份制改造、"
+        "挂牌上市和高新技术企业培育起步较慢，要求各单位对照序时进度倒排工期。",
+        (
+            DecisionSpec(
+                "区金融局牵头梳理有股改、挂牌意向的科技型企业名单，报指挥部办公室。",
+                "jrj",
+                dt.date(2019, 6, 30),
+                dt.date(2019, 6, 28),
+                "已报送股改、挂牌后备企业名单12家。",
+            ),
+            DecisionSpec(
+                "区科技局汇总各街镇、园区国家科技型中小企业入库摸底情况。",
+                "hq",
+                dt.date(2019, 7, 15),
+                dt.date(2019, 7, 12),
+                "已汇总，形成后备名单。",
+            ),
+        ),
+    ),
+    MeetingSpec(
+        dt.date(2019, 7, 12),
+        "7月12日召开第二次联席会议。会议通报6月份月报情况，霍各庄镇迟报、口东镇"
+        "月报被退回补充。会议研究了技能人才培训进度偏慢的问题。",
+        (
+            DecisionSpec(
+                "区人社局会同区人才办制定下半年技能人才培训计划，8月底前报指挥部办公室。",
+                "rsj",
+                dt.date(2019, 8, 31),
+            ),
+            DecisionSpec(
+                "区科技局7月底前组织第二期国家科技型中小企业入库申报培训。",
+                "hq",
+                dt.date(2019, 7, 31),
+                dt.date(2019, 7, 26),
+                "7月26日已举办，150余家企业参加。",
+            ),
+        ),
+    ),
+    MeetingSpec(
+        dt.date(2019, 8, 16),
+        "8月16日召开第三次联席会议。会议指出创新转型企业认定、股份制改造低于序时"
+        "进度，区科协7月份月报迟报。要求牵头单位提出赶进度措施。",
+        (
+            DecisionSpec(
+                "区工信局加快创新转型企业认定，9月20日前报送第二批名单。",
+                "gxj",
+                dt.date(2019, 9, 20),
+            ),
+            DecisionSpec(
+                "区财政局明确股改、上市奖励资金拨付时间。",
+                "czj",
+                dt.date(2019, 9, 15),
+                dt.date(2019, 9, 12),
+                "已明确于季度末集中拨付。",
+            ),
+        ),
+    ),
+    MeetingSpec(
+        dt.date(2019, 9, 12),
+        "9月12日召开第四次联席会议。会议通报8月份区市场监管局逾期未报月报、区科协"
+        "迟报，区人社局月报因数据不一致被退回。会议对红灯事项逐项研究，明确责任单位"
+        "和办结时限。",
+        (
+            DecisionSpec(
+                "区市场监管局9月20日前补报8月份月报。", "scjgj", dt.date(2019, 9, 20)
+            ),
+            DecisionSpec(
+                "区金融局对接券商，推动1家科技型企业10月底前完成挂牌辅导备案。",
+                "jrj",
+                dt.date(2019, 10, 31),
+            ),
+        ),
+    ),
+)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 
 from keqi.campaign.board import board_build, late_reports
 from keqi.campaign.demo import demo_load
@@ -25,13 +27,28 @@ from keqi.core.testing import load_baodi
 DEMO_DAY = dt.date(2019, 9, 30)
 
 
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The demo loaded once for this module, in a transaction rolled back after it.
+
+    Each test runs in its own savepoint inside it (pytest-django's db fixture).
+    """
+    media = tmp_path_factory.mktemp("media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media),
+        transaction.atomic(),
+    ):
+        load_baodi()
+        demo_accounts_ensure()
+        lines = demo_load(DEMO_DAY)
+        yield Plan.objects.get(name="baodi-2019"), lines
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(db, settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path
-    load_baodi()
-    demo_accounts_ensure()
-    lines = demo_load(DEMO_DAY)
-    return Plan.objects.get(name="baodi-2019"), lines
+def demo(demo_once, db):  # type: ignore[no-untyped-def]
+    return demo_once
 
 
 def _state() -> dict[str, object]:
@@ -119,18 +136,24 @@ def test_reports_carry_plausible_chinese_text_and_a_person(demo):  # type: ignor
     assert hq_draft.status == ReportStatus.DRAFT
 
 
-def test_earlier_as_of_replays_only_what_had_happened(db, settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path
-    load_baodi()
-    demo_load(dt.date(2019, 6, 30))
-    assert set(ProgressReport.objects.values_list("month", flat=True)) == {
-        dt.date(2019, 5, 1)
-    }
-    assert Meeting.objects.count() == 1
-
-
 def test_demo_board_page_shows_the_lights_to_hq(demo, client):  # type: ignore[no-untyped-def]
     client.login(username="hq", password=DEMO_PASSWORD)
     page = client.get("/campaign/", {"as_of": "2019-09-30"}).content.decode()
     assert "尚未载入实施方案" not in page
     assert "红灯" in page and "黄灯" in page and "绿灯" in page
+
+
+def test_hqs_july_report_carries_the_training_sign_in_sheet(demo):  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    report = ProgressReport.objects.get(unit__code="hq", month="2019-07-01")
+    (attachment,) = report.attachments.all()
+    assert attachment.name.endswith("签到表.xlsx")
+    with attachment.file.open("rb") as handle:
+        sheet = load_workbook(handle).active
+    assert [c.value for c in sheet[1]] == [
+        "序号",
+        "企业名称",
+        "所属街镇/园区",
+        "参训人员",
+    ]
