@@ -12,7 +12,13 @@ from django.urls import (
 )
 from drf_spectacular.views import SpectacularAPIView
 
-from keqi.api import views_import, views_pages, views_progress, views_registry
+from keqi.api import (
+    views_evaluations,
+    views_import,
+    views_pages,
+    views_progress,
+    views_registry,
+)
 from keqi.api import views_reports as reports
 from keqi.api.errors import not_found
 
@@ -50,6 +56,12 @@ v1: list[URLPattern | URLResolver] = [
     path("qualifications/", views_registry.qualification_list, name="qualifications"),
     path("ip/", views_registry.ip_list, name="ip"),
     path("verdicts/", views_registry.verdict_list, name="verdicts"),
+    path("evaluations/", views_evaluations.evaluation_list, name="evaluations"),
+    path(
+        "evaluations/<rowid:pk>/verdicts/",
+        views_evaluations.evaluation_verdicts,
+        name="evaluation_verdicts",
+    ),
     path("libraries/", views_progress.library_table, name="libraries"),
     path(
         "libraries/<slug:key>/",

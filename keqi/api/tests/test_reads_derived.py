@@ -4,14 +4,12 @@ campaign targets with their actual figures and the records behind them."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 
 from keqi.api.tests.helpers import api_as
 from keqi.campaign.tests.helpers import baodi_plan, file_report
 from keqi.core.testing import add_figures, make_enterprise
-from keqi.criteria import engine
 from keqi.registry.facts import facts_for
 from keqi.registry.models import Enterprise
 from keqi.registry.services import qualification_upsert
@@ -57,22 +55,6 @@ def test_verdicts_of_an_enterprise_are_the_evaluate_json_contract() -> None:
     assert all(
         c["status"] in ("met", "not_met", "unknown") for c in tech_sme["conditions"]
     )
-
-
-def test_verdicts_use_the_engine_setup_of_this_installation(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    calls: list[Any] = []
-    real = engine.engine_setup
-
-    def spy() -> Any:
-        calls.append(1)
-        return real()
-
-    monkeypatch.setattr("keqi.api.verdicts.engine_setup", spy)
-    e = _sme()
-    api_as("hq").get(f"/api/v1/enterprises/{e.uscc}/verdicts/")
-    assert calls
 
 
 def test_verdicts_for_some_programmes_only_and_an_unknown_one_is_400() -> None:

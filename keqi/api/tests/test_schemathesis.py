@@ -34,6 +34,7 @@ from schemathesis.specs.openapi.checks import (
 from keqi.api.tests.helpers import token_for
 from keqi.campaign.tests.helpers import baodi_plan, file_report
 from keqi.core.testing import add_figures, make_enterprise, persona
+from keqi.evaluations.tests.helpers import run_now
 from keqi.registry.services import qualification_upsert
 from keqi.wsgi import application
 
@@ -89,7 +90,12 @@ def setup(db: None, settings: Any, in_test_transaction: None) -> Setup:
         {"Authorization": f"Token {token_for(persona(name))}"}
         for name in ("hq", "town_a")
     ]
-    known = {"uscc": usccs, "id": [report.pk], "key": ["high_tech", "high-tech"]}
+    run = run_now()
+    known = {
+        "uscc": usccs,
+        "id": [report.pk, run.pk],
+        "key": ["high_tech", "high-tech"],
+    }
     return Setup(headers, known)
 
 
