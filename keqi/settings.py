@@ -244,6 +244,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "ENUM_NAME_OVERRIDES": {
+        "VerdictOutcomeEnum": ["eligible", "ineligible", "undetermined"],
+        "RowOutcomeEnum": ["created", "updated"],
+    },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
 # Requests per minute allowed to one signed-in API user, and to one anonymous address.

@@ -3,7 +3,10 @@ outside (CDN) asset, and a main navigation entry."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from keqi.core.testing import PASSWORD, persona
@@ -48,3 +51,11 @@ def test_the_main_navigation_links_to_the_api_page() -> None:
     client.login(username=persona("leader").username, password=PASSWORD)
     page = client.get("/", follow=True).content.decode()
     assert 'href="/api/"' in page and "数据接口" in page
+
+
+def test_the_schema_generates_valid_and_without_a_single_warning(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    assert "科企数据接口" in target.read_text("utf-8")
