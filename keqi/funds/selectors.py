@@ -7,7 +7,7 @@ decimals as floating point, so a database SUM could be off by a fraction of a �
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -120,41 +120,48 @@ class Balances:
     by_year: list[Balance]
 
 
+_BALANCE_COLUMNS = (
+    "kind",
+    "amount",
+    "enterprise_id",
+    "enterprise__name",
+    "area_id",
+    "area__name",
+    "area__sort",
+    "fund_id",
+    "fund__name",
+    "entry_date",
+)
+
+
 def _group(
-    entries: Iterable[LedgerEntry], key: Callable[[LedgerEntry], tuple[Any, str]]
+    rows: list[tuple[Any, ...]], key: Callable[[tuple[Any, ...]], Any]
 ) -> list[Balance]:
+    """Sum (key, label, sort) groups of ledger rows, in sort order."""
     paid: dict[Any, Decimal] = defaultdict(lambda: ZERO)
     rev: dict[Any, Decimal] = defaultdict(lambda: ZERO)
     count: dict[Any, int] = defaultdict(int)
-    labels: dict[Any, str] = {}
-    for e in entries:
-        k, label = key(e)
-        labels[k] = label
-        target = paid if e.kind == EntryKind.PAYMENT else rev
-        target[k] += e.amount
+    labels: dict[Any, tuple[str, Any]] = {}
+    for row in rows:
+        k, label, order = key(row)
+        labels[k] = (label, order)
+        target = paid if row[0] == EntryKind.PAYMENT else rev
+        target[k] += row[1]
         count[k] += 1
-    return [Balance(k, labels[k], paid[k], rev[k], count[k]) for k in labels]
+    ordered = sorted(labels, key=lambda k: labels[k][1])
+    return [Balance(k, labels[k][0], paid[k], rev[k], count[k]) for k in ordered]
 
 
-def ledger_balances(entries: Iterable[LedgerEntry]) -> Balances:
-    """Balances per enterprise, area, fund and year of the given entries."""
-    rows = list(entries)
-    total = _group(rows, lambda e: ("all", "合计"))
+def ledger_balances(entries: QuerySet[LedgerEntry]) -> Balances:
+    """Balances per enterprise, area, fund and year of the given (scoped) entries."""
+    rows = list(entries.order_by().values_list(*_BALANCE_COLUMNS))
+    total = _group(rows, lambda r: ("all", "合计", 0))
     return Balances(
         total=total[0] if total else Balance("all", "合计", ZERO, ZERO, 0),
-        by_enterprise=sorted(
-            _group(rows, lambda e: (e.enterprise_id, e.enterprise.name)),
-            key=lambda b: b.label,
-        ),
-        by_area=sorted(
-            _group(rows, lambda e: (e.area_id, e.area.name)),
-            key=lambda b: (b.key, b.label),
-        ),
-        by_fund=_group(rows, lambda e: (e.fund_id, e.fund.name)),
-        by_year=sorted(
-            _group(rows, lambda e: (e.entry_date.year, f"{e.entry_date.year}年")),
-            key=lambda b: b.key,
-        ),
+        by_enterprise=_group(rows, lambda r: (r[2], r[3], (r[3], r[2]))),
+        by_area=_group(rows, lambda r: (r[4], r[5], (r[6], r[4]))),
+        by_fund=_group(rows, lambda r: (r[7], r[8], r[7])),
+        by_year=_group(rows, lambda r: (r[9].year, f"{r[9].year}年", r[9].year)),
     )
 
 

@@ -16,12 +16,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.http import Http404
 
 from keqi.accounts.models import Area
 from keqi.core import audit
 from keqi.core.dates import business_today
+from keqi.core.models import AuditEvent
 from keqi.funds.access import area_q, ensure_money_handler, sees_whole_district
 from keqi.funds.actions import FundsAction, jsonable
 from keqi.funds.ledger import ensure_year_open
@@ -172,52 +174,70 @@ class Statement:
         return kept == self.figures() or (kept is None and not self.lines)
 
 
+_LINE_COLUMNS = (
+    "area_id",
+    "award_id",
+    "award_type",
+    "payer",
+    "amount",
+    "enterprise__name",
+    "enterprise__uscc",
+    "award__rule__name",
+)
+
+
+def _line(
+    key: tuple[int, int, str],
+    by_payer: dict[str, Decimal],
+    names: tuple[str, str, str],
+    percent: Decimal | None,
+) -> StatementLine:
+    used = percent if percent is not None else DEFAULT_AREA_PERCENT
+    area_share, district_share = split_cost(
+        by_payer[Payer.DISTRICT] + by_payer[Payer.AREA], used
+    )
+    return StatementLine(
+        award_id=key[1],
+        enterprise=names[0],
+        uscc=names[1],
+        rule=names[2],
+        award_type=AwardType(key[2]).label,
+        district_paid=by_payer[Payer.DISTRICT],
+        area_paid=by_payer[Payer.AREA],
+        area_percent=used,
+        default_ratio=percent is None,
+        area_share=area_share,
+        district_share=district_share,
+    )
+
+
 def _lines(
-    entries: list[LedgerEntry], ratios: dict[tuple[int, str], Decimal]
+    rows: list[tuple[Any, ...]], ratios: dict[tuple[int, str], Decimal]
 ) -> dict[int, list[StatementLine]]:
     """Per area id, one line per (award, award type) with its shares."""
     paid: dict[tuple[int, int, str], dict[str, Decimal]] = defaultdict(
         lambda: {Payer.DISTRICT: ZERO, Payer.AREA: ZERO}
     )
-    first: dict[tuple[int, int, str], LedgerEntry] = {}
-    for e in entries:
-        key = (e.area_id, e.award_id, e.award_type)
-        paid[key][e.payer] += e.amount
-        first.setdefault(key, e)
+    names: dict[tuple[int, int, str], tuple[str, str, str]] = {}
+    for area_id, award_id, kind, payer, amount, *label in rows:
+        key = (area_id, award_id, kind)
+        paid[key][payer] += amount
+        names.setdefault(key, (label[0], label[1], label[2]))
     out: dict[int, list[StatementLine]] = defaultdict(list)
     for key, by_payer in paid.items():
-        e = first[key]
-        percent = ratios.get((key[0], key[2]))
-        cost = by_payer[Payer.DISTRICT] + by_payer[Payer.AREA]
-        area_share, district_share = split_cost(
-            cost, percent if percent is not None else DEFAULT_AREA_PERCENT
-        )
-        out[key[0]].append(
-            StatementLine(
-                award_id=e.award_id,
-                enterprise=e.enterprise.name,
-                uscc=e.enterprise.uscc,
-                rule=e.award.rule.name,
-                award_type=AwardType(e.award_type).label,
-                district_paid=by_payer[Payer.DISTRICT],
-                area_paid=by_payer[Payer.AREA],
-                area_percent=percent if percent is not None else DEFAULT_AREA_PERCENT,
-                default_ratio=percent is None,
-                area_share=area_share,
-                district_share=district_share,
-            )
-        )
+        line = _line(key, by_payer, names[key], ratios.get((key[0], key[2])))
+        out[key[0]].append(line)
     return out
 
 
 def settlement_statements(year: int, areas: list[Area]) -> list[Statement]:
     """The statements of the given areas for a year, computed from the ledger."""
-    entries = list(
-        LedgerEntry.objects.filter(
-            entry_date__year=year, area__in=areas
-        ).select_related("enterprise", "award__rule")
+    rows = list(
+        LedgerEntry.objects.filter(entry_date__year=year, area__in=areas)
+        .order_by()
+        .values_list(*_LINE_COLUMNS)
     )
-    lines = _lines(entries, ratios_for(year))
+    lines = _lines(rows, ratios_for(year))
     closed = YearClose.objects.filter(year=year).first()
     return [
         Statement(
@@ -242,12 +262,30 @@ def settlement_list_for(user: Any, year: int) -> list[Statement]:
     return statements
 
 
+def ratio_history(year: int, area: Area) -> QuerySet[AuditEvent]:
+    """Every change of the area's ratios for the year, newest first."""
+    return AuditEvent.objects.filter(
+        subject=f"settlement:{year}:{area.code}"
+    ).select_related("actor")
+
+
 def settlement_get_for(user: Any, year: int, area_code: str) -> Statement:
     """One area's statement, or 404 when the area is outside the user's scope."""
     area = Area.objects.filter(area_q(user, "pk"), code=area_code).first()
     if area is None:
         raise Http404("没有这个街镇/园区，或不在您的管辖范围内")
     return settlement_statements(year, [area])[0]
+
+
+def _hold_writers() -> None:
+    """On PostgreSQL, wait for payments and ratio changes in flight and hold new ones
+    until the close commits, so none slips into the year after its snapshot is taken
+    (SQLite runs one writing transaction at a time anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "LOCK TABLE funds_ledgerentry, funds_settlementratio IN SHARE MODE"
+            )
 
 
 @transaction.atomic
@@ -259,6 +297,7 @@ def year_close(*, year: int, actor: Any) -> YearClose:
     recomputing gives the same figures.
     """
     ensure_money_handler(actor)
+    _hold_writers()
     if year >= business_today().year:
         raise ValidationError(f"{year}年度尚未执行终了，年度结束后方可结算关账")
     ensure_year_open(year)

@@ -8,6 +8,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +27,7 @@ from keqi.funds.selectors import award_get_for, entry_list_for, ledger_balances
 from keqi.funds.settlement import (
     DEFAULT_AREA_PERCENT,
     Statement,
+    ratio_history,
     ratios_for,
     settlement_get_for,
     settlement_list_for,
@@ -32,7 +35,9 @@ from keqi.funds.settlement import (
     year_close,
 )
 from keqi.funds.views import XLSX, download, user_of, year_of
+from keqi.registry.views import history_entry
 
+PAGE_SIZE = 100
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -92,7 +97,9 @@ def entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("funds:award_detail", entry.award_id)
 
 
-def _ledger_rows(request: HttpRequest) -> tuple[list[LedgerEntry], dict[str, Any]]:
+def _ledger_rows(
+    request: HttpRequest,
+) -> tuple[QuerySet[LedgerEntry], dict[str, Any]]:
     user = user_of(request)
     year = year_of(request) if request.GET.get("year") != "all" else None
     fund = None
@@ -106,7 +113,7 @@ def _ledger_rows(request: HttpRequest) -> tuple[list[LedgerEntry], dict[str, Any
         if area is None:
             raise Http404("没有这个街镇/园区，或不在您的管辖范围内")
         area_id = area.pk
-    rows = list(entry_list_for(user, year=year, fund=fund, area_id=area_id))
+    rows = entry_list_for(user, year=year, fund=fund, area_id=area_id)
     chosen = {"year": year, "fund": fund, "area": request.GET.get("area", "")}
     return rows, chosen
 
@@ -116,11 +123,21 @@ def ledger(request: HttpRequest) -> HttpResponse:
     """The ledger in the user's scope, with balances per enterprise, area, fund, year."""
     rows, chosen = _ledger_rows(request)
     user = user_of(request)
-    context = {"entries": rows, "balances": ledger_balances(rows), "chosen": chosen}
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = [e.pk for e in page]
+    reversed_ids = set(
+        LedgerEntry.objects.filter(reverses__in=shown).values_list(
+            "reverses_id", flat=True
+        )
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"page": page, "balances": ledger_balances(rows), "chosen": chosen}
     context |= {
         "funds": Fund.objects.all(),
         "areas": Area.objects.filter(area_q(user, "pk")),
-        "reversed_ids": {e.reverses_id for e in rows if e.reverses_id},
+        "reversed_ids": reversed_ids,
+        "query": query.urlencode(),
     }
     return render(request, "funds/ledger.html", context)
 
@@ -131,7 +148,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     rows, chosen = _ledger_rows(request)
     label = f"{chosen['year']}年" if chosen["year"] else "全部年度"
     return download(
-        ledger_workbook(rows, ledger_balances(rows)),
+        ledger_workbook(list(rows), ledger_balances(rows)),
         f"资金台账_{label}.xlsx",
         "ledger.xlsx",
         XLSX,
@@ -239,9 +256,9 @@ def settlement_close(request: HttpRequest) -> HttpResponse:
 def statement(request: HttpRequest, year: int, area: str) -> HttpResponse:
     """One area's statement for a year, line by line."""
     s = settlement_get_for(user_of(request), year, area)
-    return render(
-        request, "funds/statement.html", {"s": s, "rule": ROUNDING_RULE, "year": year}
-    )
+    history = [history_entry(e) for e in ratio_history(year, s.area)]
+    context = {"s": s, "rule": ROUNDING_RULE, "year": year, "history": history}
+    return render(request, "funds/statement.html", context)
 
 
 @login_required

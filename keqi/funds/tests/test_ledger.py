@@ -81,8 +81,8 @@ def test_a_reversal_keeps_the_ledger_balanced_and_both_entries_visible(
     right = ledger_pay(
         award=award, amount=M("200000.00"), entry_date=dt.date(2019, 12, 21), actor=hq
     )
-    rows = list(entry_list_for(hq))
-    assert rows == [wrong, back, right]
+    rows = entry_list_for(hq)
+    assert list(rows) == [wrong, back, right]
     assert back.kind == EntryKind.REVERSAL and back.reverses == wrong
     assert back.amount == M("-20000.00")
     balances = ledger_balances(rows)

@@ -115,7 +115,7 @@ def _check(awards: list[Award], hq) -> None:  # type: ignore[no-untyped-def]
         (e.amount for e in entries if e.kind == "payment" and e.pk not in reversed_ids),
         M("0"),
     )
-    balances = ledger_balances(entries)
+    balances = ledger_balances(entry_list_for(hq))
     assert balances.total.net == live
     for way in ("by_enterprise", "by_area", "by_fund", "by_year"):
         assert sum((b.net for b in getattr(balances, way)), M("0")) == live

@@ -303,3 +303,22 @@ def test_generating_twice_on_the_page_reports_nothing_new(hq) -> None:
     again = c.post("/funds/awards/generate/", {"year": "2019"}, follow=True)
     assert "新生成候选 0 项，已存在 1 项" in " ".join(_messages(again))
     assert Award.objects.count() == 1
+
+
+def test_statement_page_shows_who_set_the_areas_ratio_and_why(hq) -> None:
+    c = client_for(finance())
+    c.post(
+        "/funds/settlement/ratio/",
+        {
+            "year": "2019",
+            "area": Area.objects.get(code="dakoutun").pk,
+            "award_type": "high_tech",
+            "area_percent": "35",
+            "reason": "区政府常务会议纪要第8号",
+        },
+    )
+    page = c.get("/funds/settlement/2019/dakoutun/").content.decode()
+    assert "设定结算比例" in page and "区政府常务会议纪要第8号" in page
+    assert "财政局经办人" in page
+    grid = c.get("/funds/settlement/?year=2019").content.decode()
+    assert ">35<" in grid
