@@ -17,13 +17,20 @@ from django.views.decorators.http import require_POST
 
 from keqi.accounts.models import Area
 from keqi.core.dates import business_today
+from keqi.core.models import AuditEvent
 from keqi.funds.access import area_q, may_handle_money, sees_whole_district
+from keqi.funds.actions import FundsAction
 from keqi.funds.exports import ledger_workbook, statement_docx, statement_workbook
 from keqi.funds.forms import BudgetForm, PaymentForm, RatioForm, ReverseForm
 from keqi.funds.ledger import fund_budget_set, ledger_pay, ledger_reverse, year_closed
-from keqi.funds.models import AwardType, Fund, LedgerEntry, YearClose
+from keqi.funds.models import AwardType, Fund, FundBudget, LedgerEntry, YearClose
 from keqi.funds.money import ROUNDING_RULE
-from keqi.funds.selectors import award_get_for, entry_list_for, ledger_balances
+from keqi.funds.selectors import (
+    award_get_for,
+    entry_list_for,
+    fund_budget_vs_paid,
+    ledger_balances,
+)
 from keqi.funds.settlement import (
     DEFAULT_AREA_PERCENT,
     Statement,
@@ -102,11 +109,7 @@ def _ledger_rows(
 ) -> tuple[QuerySet[LedgerEntry], dict[str, Any]]:
     user = user_of(request)
     year = year_of(request) if request.GET.get("year") != "all" else None
-    fund = None
-    if request.GET.get("fund"):
-        fund = Fund.objects.filter(code=request.GET["fund"]).first()
-        if fund is None:
-            raise Http404("没有这项资金")
+    fund = _fund_of(request)
     area_id = None
     if request.GET.get("area"):
         area = Area.objects.filter(area_q(user, "pk"), code=request.GET["area"]).first()
@@ -155,6 +158,42 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _fund_of(request: HttpRequest) -> Fund | None:
+    """The fund asked for by code (?fund=kjfc) or by number (?fund=3), else None."""
+    text = request.GET.get("fund", "")
+    if not text:
+        return None
+    found = Fund.objects.filter(code=text).first()
+    if found is None and text.isdigit():
+        found = Fund.objects.filter(pk=int(text)).first()
+    if found is None:
+        raise Http404("没有这项资金")
+    return found
+
+
+@login_required
+def budget_list(request: HttpRequest) -> HttpResponse:
+    """Each fund's budget for a year against what was paid, and who set it when."""
+    user, year = user_of(request), year_of(request)
+    fund = _fund_of(request)
+    uses = [u for u in fund_budget_vs_paid(year, user) if fund in (None, u.fund)]
+    history = AuditEvent.objects.filter(
+        action=FundsAction.BUDGET_SET,
+        target_type="funds.fundbudget",
+        target_id__in=[
+            str(pk)
+            for pk in FundBudget.objects.filter(year=year).values_list("pk", flat=True)
+        ],
+    ).select_related("actor")
+    context = {"year": year, "uses": uses, "fund": fund}
+    context |= {
+        "money": may_handle_money(user),
+        "whole": sees_whole_district(user),
+        "history": [history_entry(e) for e in history],
+    }
+    return render(request, "funds/budgets.html", context)
+
+
 @login_required
 @require_POST
 def budget_set(request: HttpRequest) -> HttpResponse:
@@ -170,7 +209,7 @@ def budget_set(request: HttpRequest) -> HttpResponse:
             _refused(request, exc)
         else:
             messages.success(request, f"已设定{year}年度预算")
-    return redirect(f"{reverse('funds:index')}?year={year}")
+    return redirect(f"{reverse('funds:budget_list')}?year={year}")
 
 
 # ------------------------------------------------------------------ settlement

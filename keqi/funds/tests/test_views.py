@@ -322,3 +322,41 @@ def test_statement_page_shows_who_set_the_areas_ratio_and_why(hq) -> None:
     assert "财政局经办人" in page
     grid = c.get("/funds/settlement/?year=2019").content.decode()
     assert ">35<" in grid
+
+
+def test_a_payment_reversed_next_year_is_marked_on_its_years_ledger(hq) -> None:
+    rule()
+    award = published(candidate_for(high_tech_firm()))
+    entry = ledger_pay(
+        award=award, amount=M("10"), entry_date=dt.date(2019, 12, 20), actor=hq
+    )
+    client_for(hq).post(
+        f"/funds/ledger/{entry.pk}/reverse/",
+        {"reason": "次年发现错误", "entry_date": "2020-01-06"},
+    )
+    page = client_for(hq).get("/funds/ledger/?year=2019").content.decode()
+    assert "已冲销" in page and "次年发现错误" not in page
+    assert (
+        "次年发现错误"
+        in client_for(hq).get("/funds/ledger/?year=2020").content.decode()
+    )
+
+
+def test_budget_page_sets_and_shows_budget_against_paid_with_its_history(hq) -> None:
+    rule()
+    award = published(candidate_for(high_tech_firm()))
+    ledger_pay(
+        award=award, amount=M("200000"), entry_date=dt.date(2019, 12, 20), actor=hq
+    )
+    c = client_for(finance())
+    c.post(
+        "/funds/budgets/set/",
+        {"year": "2019", "fund": fund().pk, "amount": "800,000", "reason": "年初预算"},
+    )
+    page = c.get(f"/funds/budgets/?year=2019&fund={fund().pk}").content.decode()
+    assert "800,000.00" in page and "200,000.00" in page and "25.0%" in page
+    assert "设定资金预算" in page and "年初预算" in page
+    by_number = c.get(f"/funds/ledger/?year=2019&fund={fund().pk}")
+    by_code = c.get(f"/funds/ledger/?year=2019&fund={fund().code}")
+    assert by_number.status_code == by_code.status_code == 200
+    assert c.get("/funds/ledger/?fund=nosuch").status_code == 404
