@@ -29,15 +29,21 @@ PLATFORM_KINDS = (
 
 @dataclass(frozen=True)
 class Evidence:
-    """One record behind an auto figure."""
+    """One record behind an auto figure.
 
-    enterprise_id: int
+    `enterprise_id` is None for a record that is not one enterprise's (a training,
+    a unit's monthly figure); `amount` is what the record adds when the metric sums
+    (people trained) rather than counts.
+    """
+
+    enterprise_id: int | None
     enterprise_name: str
     area_name: str
     what: str
     level: str
     number: str
     on: dt.date | None
+    amount: int = 1
 
 
 @dataclass(frozen=True)
@@ -52,16 +58,22 @@ class Metric:
     # Optional: the same figure counted in the database (for 100 000 enterprises);
     # the tests check it equals the count of `find`'s records.
     tally: Callable[[int, dt.date], int] | None = None
+    sums: bool = False  # the figure is the sum of the records' amounts
+    # The page listing the records, when the app that owns them has one (scoped
+    # to the user there); else the campaign's own records page lists `evidence`.
+    records_url: Callable[[int, dt.date], str] | None = None
 
     def evidence(self, year: int, as_of: dt.date) -> list[Evidence]:
         """The records behind the figure on that day."""
         return self.find(year, as_of)
 
     def count(self, year: int, as_of: dt.date) -> int:
-        """The figure: distinct enterprises, or records when it counts platforms."""
+        """The figure: distinct enterprises, records (platforms), or a sum (people)."""
         if self.tally is not None:
             return self.tally(year, as_of)
         rows = self.find(year, as_of)
+        if self.sums:
+            return sum(row.amount for row in rows)
         if self.per_enterprise:
             return len({row.enterprise_id for row in rows})
         return len(rows)

@@ -101,6 +101,8 @@ def target_records(request: HttpRequest, key: str) -> HttpResponse:
     if metric is None:
         raise Http404("该目标由责任单位填报，没有系统统计明细")
     as_of = _as_of(request)
+    if metric.records_url is not None:  # the owning app lists them, scoped
+        return redirect(metric.records_url(plan.year, as_of))
     rows = metric.evidence(plan.year, as_of)
     visible = set(
         Enterprise.objects.filter(enterprise_q(request.user)).values_list(

@@ -1,0 +1,304 @@
+"""Activity pages (活动与平台): overview, the activity list and one activity, the
+follow-up list. Thin function views over selectors and services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from keqi.accounts.models import Unit
+from keqi.accounts.scopes import area_ids_in_scope
+from keqi.activities import services
+from keqi.activities.exports import xlsx_response
+from keqi.activities.forms import ActivityForm, AttendanceForm
+from keqi.activities.metrics import contests, tech_sme_trainings
+from keqi.activities.models import Activity, ActivityKind
+from keqi.activities.platforms import PLATFORM_METRIC
+from keqi.activities.selectors import (
+    ActivityFilter,
+    activity_get_editable,
+    activity_get_for,
+    activity_list_for,
+    attendance_rows_for,
+    attendances_for,
+    entries_for,
+    followup_list,
+    headcount,
+    may_edit_activity,
+    may_record,
+    plan_target_value,
+)
+from keqi.activities.talent import introduction_totals, introductions_for, trainee_total
+from keqi.activities.workbook import activity_sheets
+from keqi.campaign.metrics import METRICS
+from keqi.core.dates import business_today
+from keqi.cultivation.filters import Filters
+from keqi.cultivation.libraries import scope_area_ids
+from keqi.cultivation.views import area_picked, areas_for
+
+
+def year_and_day(f: Filters, param: str = "as_of") -> tuple[int, dt.date]:
+    """The year asked for (this year by default) and the day to count up to."""
+    today = business_today()
+    year = f.year("year", "年度", today.year)
+    default = today if year == today.year else dt.date(year, 12, 31)
+    return year, f.day(param, "统计日期", default)
+
+
+def error_messages(
+    request: HttpRequest, exc: ValidationError | PermissionDenied
+) -> None:
+    texts = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+    for text in texts:
+        messages.error(request, text)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The year at a glance: each figure toward its plan target, linked to its list."""
+    f = Filters(request.GET)
+    year, as_of = year_and_day(f)
+    user = request.user
+    kinds = activity_list_for(user, ActivityFilter(year=year, until=as_of))
+    by_kind = {k: 0 for k in ActivityKind.values}
+    for kind in kinds.values_list("kind", flat=True):
+        by_kind[kind] += 1
+    intros = introduction_totals(introductions_for(user, year))
+    context = {
+        "year": year,
+        "as_of": as_of,
+        "by_kind": by_kind,
+        "trainings": len(tech_sme_trainings(year, as_of)),
+        "trainings_target": plan_target_value("tech_sme_trainings_in_year", year),
+        "contests": contests(year, as_of),
+        "platforms": METRICS[PLATFORM_METRIC].count(year, as_of),
+        "platforms_target": plan_target_value(PLATFORM_METRIC, year),
+        "trainees": trainee_total(year, as_of),
+        "trainees_target": plan_target_value("trainees_in_year", year),
+        "intro_people": intros.people,
+        "followups": len(followup_list(user, year, as_of)),
+        "may_record": may_record(user),
+        "errors": f.errors,
+    }
+    return render(request, "activities/index.html", context)
+
+
+def _activity_filter(request: HttpRequest) -> tuple[ActivityFilter, Filters]:
+    f = Filters(request.GET)
+    raw_year = request.GET.get("year", "").strip()
+    year = f.year("year", "年度", business_today().year) if raw_year else None
+    until = f.day("until", "截至日期") if request.GET.get("until") else None
+    area_id = f.pk("area")
+    scope_area_ids(request.user, area_id)  # 404 for another area
+    kind = f.choice("kind", list(ActivityKind.values))
+    tech_sme = request.GET.get("tech_sme") == "1"
+    organiser_id = f.pk("organiser")
+    q = request.GET.get("q", "").strip()[:100]
+    return ActivityFilter(year, until, kind, tech_sme, area_id, q, organiser_id), f
+
+
+@login_required
+def activity_list(request: HttpRequest) -> HttpResponse:
+    """Activities the user may see, filtered; the export link keeps the filters."""
+    flt, f = _activity_filter(request)
+    rows = list(activity_list_for(request.user, flt))
+    areas = areas_for(request.user)
+    context = {
+        "rows": rows,
+        "flt": flt,
+        "kinds": ActivityKind.values,
+        "areas": areas,
+        "area": area_picked(areas, flt.area_id),
+        "organisers": Unit.objects.filter(organised_activities__isnull=False)
+        .distinct()
+        .order_by("sort", "code"),
+        "export": f"{reverse('activities:activity_export')}?{request.GET.urlencode()}",
+        "may_record": may_record(request.user),
+        "errors": f.errors,
+    }
+    return render(request, "activities/activity_list.html", context)
+
+
+def _filter_lines(flt: ActivityFilter, user: Any) -> list[tuple[str, str]]:
+    lines = [
+        ("年度", str(flt.year) if flt.year else "全部"),
+        ("截至日期", flt.until.isoformat() if flt.until else "—"),
+        ("活动类型", flt.kind or "全部"),
+        ("仅科技型中小企业入库申报培训", "是" if flt.tech_sme else "否"),
+        ("关键词", flt.q or "—"),
+    ]
+    scope = "全区" if area_ids_in_scope(user) is None else "本街镇/园区"
+    return [*lines, ("数据范围", scope), ("导出日期", business_today().isoformat())]
+
+
+@login_required
+def activity_export(request: HttpRequest) -> HttpResponse:
+    """The filtered list as the import workbook (活动 + 参加企业, the user's scope)."""
+    flt, _ = _activity_filter(request)
+    activities = list(activity_list_for(request.user, flt))
+    attendance = list(attendance_rows_for(request.user, activities))
+    sheets = activity_sheets(activities, attendance)
+    return xlsx_response("活动清单.xlsx", _filter_lines(flt, request.user), sheets)
+
+
+@login_required
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One activity: its facts, the enterprises the user may see, contest results."""
+    activity = activity_get_for(request.user, pk)
+    context = {
+        "a": activity,
+        "attendance": attendances_for(request.user, activity),
+        "count": headcount(request.user, activity),
+        "rounds": activity.rounds.all(),
+        "entries": entries_for(request.user, activity),
+        "may_edit": may_edit_activity(request.user, activity),
+        "form": AttendanceForm(user=request.user),
+    }
+    return render(request, "activities/activity_detail.html", context)
+
+
+def _form_page(
+    request: HttpRequest, form: Any, title: str, back: str, activity: Activity | None
+) -> HttpResponse:
+    context = {"form": form, "title": title, "back": back, "a": activity}
+    return render(request, "activities/form.html", context)
+
+
+@login_required
+def activity_new(request: HttpRequest) -> HttpResponse:
+    """Record an activity for the user's unit (HQ names the organiser)."""
+    if not may_record(request.user):
+        raise PermissionDenied("当前账号只能查看，不能登记活动")
+    form = ActivityForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_create(
+                values=form.cleaned_data, actor=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已登记活动：{activity.title}")
+            return redirect("activities:activity_detail", pk=activity.pk)
+    back = reverse("activities:activity_list")
+    return _form_page(request, form, "登记活动", back, None)
+
+
+@login_required
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an activity; another unit's activity is a 404."""
+    activity = activity_get_editable(request.user, pk)
+    form = ActivityForm(request.POST or None, instance=activity, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_update(
+                activity=activity, values=form.cleaned_data, actor=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "已保存")
+            return redirect("activities:activity_detail", pk=pk)
+    back = reverse("activities:activity_detail", args=[pk])
+    return _form_page(request, form, f"修改活动：{activity.title}", back, activity)
+
+
+@login_required
+@require_POST
+def attendance_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add or change one enterprise's attendance (organiser or HQ)."""
+    activity = activity_get_editable(request.user, pk)
+    form = AttendanceForm(request.POST, user=request.user)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, str(text))
+        return redirect("activities:activity_detail", pk=pk)
+    data = form.cleaned_data
+    values = services.AttendanceValues(
+        data["invited"], data["attended"], data["people"] or 0, data["note"]
+    )
+    try:
+        services.attendance_set(
+            activity=activity,
+            enterprise=data["enterprise"],
+            values=values,
+            actor=request.user,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        error_messages(request, exc)
+    else:
+        messages.success(request, f"已登记：{data['enterprise'].name}")
+    return redirect("activities:activity_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def attendance_remove(request: HttpRequest, pk: int, row: int) -> HttpResponse:
+    """Take one enterprise off the activity (kept in the history)."""
+    activity = activity_get_editable(request.user, pk)
+    attendance = get_object_or_404(attendances_for(request.user, activity), pk=row)
+    services.attendance_remove(attendance=attendance, actor=request.user)
+    messages.success(request, f"已移除：{attendance.enterprise.name}")
+    return redirect("activities:activity_detail", pk=pk)
+
+
+def _followup_args(request: HttpRequest) -> tuple[Filters, int, dt.date, int | None]:
+    f = Filters(request.GET)
+    year, as_of = year_and_day(f)
+    area_id = f.pk("area")
+    scope_area_ids(request.user, area_id)
+    return f, year, as_of, area_id
+
+
+@login_required
+def followup(request: HttpRequest) -> HttpResponse:
+    """Attended a 科技型中小企业 training, no 科技型中小企业 registration since."""
+    f, year, as_of, area_id = _followup_args(request)
+    areas = areas_for(request.user)
+    context = {
+        "rows": followup_list(request.user, year, as_of, area_id),
+        "year": year,
+        "as_of": as_of,
+        "areas": areas,
+        "area": area_picked(areas, area_id),
+        "export": f"{reverse('activities:followup_export')}?{request.GET.urlencode()}",
+        "errors": f.errors,
+    }
+    return render(request, "activities/followup.html", context)
+
+
+@login_required
+def followup_export(request: HttpRequest) -> HttpResponse:
+    """The follow-up list as Excel, same filters and scope."""
+    _, year, as_of, area_id = _followup_args(request)
+    rows = [
+        [
+            r.enterprise.name,
+            r.enterprise.uscc,
+            r.enterprise.area.name,
+            "；".join(f"{a.held_on:%Y-%m-%d} {a.title}" for a in r.trainings),
+            r.last_held.granted_on if r.last_held else None,
+        ]
+        for r in followup_list(request.user, year, as_of, area_id)
+    ]
+    headers = [
+        "企业名称",
+        "统一社会信用代码",
+        "街镇/园区",
+        "参加的培训",
+        "上次入库日期",
+    ]
+    about = [("名单", "参加入库申报培训后尚未入库的企业"), ("年度", str(year))]
+    about += [("统计日期", as_of.isoformat())]
+    return xlsx_response(
+        f"培训后待跟进企业_{year}.xlsx", about, [("待跟进企业", headers, rows)]
+    )

@@ -1,0 +1,211 @@
+"""Talent pages: skilled-worker training figures by unit and month, 海河英才."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from keqi.accounts.models import Unit, User
+from keqi.activities.exports import xlsx_response
+from keqi.activities.forms import IntroductionForm, TraineeForm
+from keqi.activities.models import TraineeReport
+from keqi.activities.selectors import may_record, plan_target_value
+from keqi.activities.talent import (
+    introduction_totals,
+    introductions_for,
+    talent_introduction_save,
+    trainee_prefill,
+    trainee_report_file,
+    trainee_table,
+    trainee_total,
+)
+from keqi.activities.views import _form_page, year_and_day
+from keqi.core.dates import business_today
+from keqi.cultivation.filters import Filters
+from keqi.cultivation.libraries import scope_area_ids
+from keqi.cultivation.views import area_picked, areas_for
+
+MONTHS = [f"{m}月" for m in range(1, 13)]
+TRAINEE_METRIC = "trainees_in_year"
+
+
+def _trainee_args(request: HttpRequest) -> tuple[Filters, int, dt.date]:
+    f = Filters(request.GET)
+    year, as_of = year_and_day(f)
+    return f, year, as_of
+
+
+@login_required
+def trainees(request: HttpRequest) -> HttpResponse:
+    """Each unit's cumulative by month toward the year's target; the total is the
+    campaign figure."""
+    f, year, as_of = _trainee_args(request)
+    context = {
+        "year": year,
+        "as_of": as_of,
+        "lines": trainee_table(year, as_of),
+        "months": MONTHS,
+        "total": trainee_total(year, as_of),
+        "target": plan_target_value(TRAINEE_METRIC, year),
+        "may_record": may_record(request.user),
+        "export": f"{reverse('activities:trainees_export')}?{request.GET.urlencode()}",
+        "errors": f.errors,
+    }
+    return render(request, "activities/trainees.html", context)
+
+
+@login_required
+def trainees_export(request: HttpRequest) -> HttpResponse:
+    """The table as Excel: cumulative and each month's own number."""
+    _, year, as_of = _trainee_args(request)
+    rows = []
+    for line in trainee_table(year, as_of):
+        rows.append([str(line.unit), "累计", *line.cumulative])
+        rows.append([str(line.unit), "当月", *line.monthly])
+    about = [("年度", str(year)), ("统计日期", as_of.isoformat())]
+    about += [("合计（各单位最近累计之和）", str(trainee_total(year, as_of)))]
+    sheet = ("技能人才培训", ["填报单位", "口径", *MONTHS], rows)
+    return xlsx_response(f"技能人才培训_{year}.xlsx", about, [sheet])
+
+
+def _initial_trainee(request: HttpRequest) -> dict[str, object]:
+    """Unit and month from the query; the figure pre-filled with last month's."""
+    user = cast(User, request.user)
+    pk = request.GET.get("unit", "")
+    unit = Unit.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+    if unit is None or not (user.is_hq or unit.pk == user.unit_id):
+        unit = user.unit
+    month = business_today().replace(day=1)
+    text = request.GET.get("month", "")
+    try:
+        month = dt.date.fromisoformat(f"{text}-01") if text else month
+    except ValueError:
+        messages.error(request, f"月份格式应为 YYYY-MM（实际为 {text}）")
+    initial: dict[str, object] = {"unit": unit, "month": f"{month:%Y-%m}"}
+    if unit is not None:
+        filed = TraineeReport.objects.filter(unit=unit, month=month).first()
+        prefill = filed.cumulative if filed else trainee_prefill(unit, month)
+        initial |= {"cumulative": prefill, "note": filed.note if filed else ""}
+    return initial
+
+
+@login_required
+def trainee_file(request: HttpRequest) -> HttpResponse:
+    """File a month's cumulative (pre-filled with last month's); a change to a filed
+    month needs a reason."""
+    if not may_record(request.user):
+        raise PermissionDenied("当前账号只能查看，不能填报")
+    initial = _initial_trainee(request) if request.method != "POST" else {}
+    form = TraineeForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            trainee_report_file(
+                unit=d["unit"],
+                month=d["month"],
+                cumulative=d["cumulative"],
+                note=d["note"],
+                reason=d["reason"],
+                actor=request.user,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, f"已保存{d['unit']}{d['month']:%Y年%m月}培训人数")
+            return redirect(f"{reverse('activities:trainees')}?year={d['month'].year}")
+    back = reverse("activities:trainees")
+    return _form_page(request, form, "填报技能人才培训月报", back, None)
+
+
+def _intro_args(request: HttpRequest) -> tuple[Filters, int, int | None]:
+    f = Filters(request.GET)
+    year = f.year("year", "年度", business_today().year)
+    area_id = f.pk("area")
+    scope_area_ids(request.user, area_id)
+    return f, year, area_id
+
+
+@login_required
+def introductions(request: HttpRequest) -> HttpResponse:
+    """海河英才 introductions with people per area and per enterprise (scoped)."""
+    f, year, area_id = _intro_args(request)
+    rows = introductions_for(request.user, year, area_id)
+    areas = areas_for(request.user)
+    context = {
+        "rows": rows,
+        "totals": introduction_totals(rows),
+        "year": year,
+        "areas": areas,
+        "area": area_picked(areas, area_id),
+        "may_record": may_record(request.user),
+        "user_unit": getattr(request.user, "unit_id", None),
+        "export": f"{reverse('activities:introductions_export')}?"
+        f"{request.GET.urlencode()}",
+        "errors": f.errors,
+    }
+    return render(request, "activities/introductions.html", context)
+
+
+@login_required
+def introductions_export(request: HttpRequest) -> HttpResponse:
+    """Introductions and their totals by area and enterprise, as Excel."""
+    _, year, area_id = _intro_args(request)
+    rows = introductions_for(request.user, year, area_id)
+    totals = introduction_totals(rows)
+    detail = [
+        [r.introduced_on, r.enterprise.name, r.enterprise.uscc, r.enterprise.area.name,
+         r.category, r.people, str(r.unit), r.note]
+        for r in rows
+    ]  # fmt: skip
+    headers = ["引进日期", "企业名称", "统一社会信用代码", "街镇/园区", "人才类别"]
+    headers += ["引进人数", "填报单位", "说明"]
+    sheets = [
+        ("引进明细", headers, detail),
+        (
+            "按街镇园区",
+            ["街镇/园区", "引进人数"],
+            [[a.name, n] for a, n in totals.by_area],
+        ),
+        (
+            "按企业",
+            ["企业名称", "引进人数"],
+            [[e.name, n] for e, n in totals.by_enterprise],
+        ),
+    ]
+    about = [("年度", str(year)), ("合计人数", str(totals.people))]
+    return xlsx_response(f"海河英才引进_{year}.xlsx", about, sheets)
+
+
+@login_required
+def introduction_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Record or change an introduction; another unit's entry is a 404."""
+    if not may_record(request.user):
+        raise PermissionDenied("当前账号只能查看，不能登记")
+    row = None
+    if pk is not None:
+        user = cast(User, request.user)
+        mine = introductions_for(user, None)
+        if not user.is_hq:
+            mine = mine.filter(unit=user.unit)
+        row = get_object_or_404(mine, pk=pk)
+    form = IntroductionForm(request.POST or None, instance=row, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        values = {**form.cleaned_data}
+        values.pop("enterprise_ref", None)
+        try:
+            saved = talent_introduction_save(values=values, actor=request.user, row=row)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, f"已保存：{saved}")
+            return redirect("activities:introductions")
+    back = reverse("activities:introductions")
+    title = "修改海河英才引进" if row else "登记海河英才引进"
+    return _form_page(request, form, title, back, None)
