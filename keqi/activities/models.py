@@ -100,7 +100,7 @@ class Activity(models.Model):
 
 
 class Attendance(models.Model):
-    """An enterprise invited to, or attending, an activity, with how many people came."""
+    """An enterprise invited to or attending an activity, and how many people came."""
 
     activity = models.ForeignKey(
         Activity, on_delete=models.CASCADE, related_name="attendances"

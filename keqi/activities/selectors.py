@@ -22,6 +22,7 @@ from keqi.activities.models import (
     Activity,
     ActivityKind,
     Attendance,
+    Award,
     ContestEntry,
 )
 from keqi.registry.models import Enterprise, Qualification, QualificationKind
@@ -155,7 +156,22 @@ def entries_for(user: Any, activity: Activity) -> QuerySet[ContestEntry]:
     rows = activity.entries.select_related("enterprise__area", "reached")
     if area_ids_in_scope(user) is not None:
         rows = rows.filter(enterprise__in=Enterprise.objects.filter(enterprise_q(user)))
-    return rows.order_by("reached__number", "award", "id")
+    return rows.order_by("id")
+
+
+AWARD_RANK = {a: i for i, a in enumerate(Award.values)}
+
+
+def entries_ranked(user: Any, activity: Activity) -> list[ContestEntry]:
+    """Entries the user may see: furthest round first, then by award, then as entered."""
+    return sorted(
+        entries_for(user, activity),
+        key=lambda e: (
+            -(e.reached.number if e.reached else 0),
+            AWARD_RANK.get(e.award, len(AWARD_RANK)),
+            e.pk,
+        ),
+    )
 
 
 @dataclass(frozen=True)

@@ -222,7 +222,7 @@ def attendance_set(
     values: AttendanceValues,
     actor: Any,
 ) -> tuple[Attendance, str]:
-    """Add or change an enterprise's attendance; returns (row, created/updated/unchanged)."""
+    """Add or change an enterprise's attendance; returns (row, what happened)."""
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     _ensure_may_edit(actor, activity)
     _ensure_enterprise_in_scope(actor, enterprise)

@@ -29,7 +29,7 @@ from keqi.activities.selectors import (
     activity_list_for,
     attendance_rows_for,
     attendances_for,
-    entries_for,
+    entries_ranked,
     followup_list,
     headcount,
     may_edit_activity,
@@ -158,7 +158,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attendance": attendances_for(request.user, activity),
         "count": headcount(request.user, activity),
         "rounds": activity.rounds.all(),
-        "entries": entries_for(request.user, activity),
+        "entries": entries_ranked(request.user, activity),
         "may_edit": may_edit_activity(request.user, activity),
         "form": AttendanceForm(user=request.user),
     }

@@ -77,7 +77,8 @@ def platforms_export(request: HttpRequest) -> HttpResponse:
     day = flt.as_of or business_today()
     rows = [
         [q.kind, q.level, q.enterprise.name, q.enterprise.uscc, q.enterprise.area.name,
-         q.number, q.granted_on, q.valid_until, q.revoked_on, platform_status(q, day)[0]]
+         q.number, q.granted_on, q.valid_until, q.revoked_on,
+         platform_status(q, day)[0]]
         for q in platform_list_for(request.user, flt)
     ]  # fmt: skip
     headers = ["平台类型", "级别", "依托企业", "统一社会信用代码", "街镇/园区", "编号"]

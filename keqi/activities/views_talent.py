@@ -47,10 +47,20 @@ def trainees(request: HttpRequest) -> HttpResponse:
     """Each unit's cumulative by month toward the year's target; the total is the
     campaign figure."""
     f, year, as_of = _trainee_args(request)
+    user = cast(User, request.user)
+    keys = [f"{year}-{m:02d}" for m in range(1, 13)]
+    lines = [
+        (
+            line,
+            list(zip(line.cumulative, keys, strict=True)),
+            may_record(user) and (user.is_hq or line.unit.pk == user.unit_id),
+        )
+        for line in trainee_table(year, as_of)
+    ]
     context = {
         "year": year,
         "as_of": as_of,
-        "lines": trainee_table(year, as_of),
+        "lines": lines,
         "months": MONTHS,
         "total": trainee_total(year, as_of),
         "target": plan_target_value(TRAINEE_METRIC, year),

@@ -40,8 +40,9 @@ def training(
         "organiser": unit(organiser),
         "tech_sme_training": tech_sme,
     }
+    code = values.pop("code", "")
     fields.update(values)
-    return activity_create(values=fields, actor=actor)
+    return activity_create(values=fields, actor=actor, code=code)
 
 
 def attend(
