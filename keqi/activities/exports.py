@@ -1,8 +1,10 @@
-"""Every list of the activities app as an Excel workbook, with the page's filters.
+"""The activity workbook: the 活动 and 参加企业 sheets an export and an import share.
 
-A sheet is (title, headers, rows) of plain values; dates stay real Excel dates and
-exact decimals become numbers only when lossless (keqi.registry.workbook.writer).
-The first sheet says what was exported: the filters, the scope and the day.
+Single-table lists use keqi.core.exports (``?format=xlsx``); the activity list needs
+two sheets in the import format, so an export re-imports unchanged. A sheet is
+(title, headers, rows) of plain values; dates stay real Excel dates and exact
+decimals become numbers only when lossless (keqi.registry.workbook.writer). The
+first sheet, 说明, says what was exported: filters, scope, who, when, data version.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from io import BytesIO
 from typing import Any
 from urllib.parse import quote
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
+from keqi.core.exports import data_version
 from keqi.registry.workbook.writer import (
     DATE_FORMAT,
     HEADER_FILL,
@@ -58,11 +62,23 @@ def workbook_of(about: Sequence[tuple[str, str]], sheets: Sequence[Sheet]) -> Wo
 
 
 def xlsx_response(
-    filename: str, about: Sequence[tuple[str, str]], sheets: Sequence[Sheet]
+    filename: str,
+    about: Sequence[tuple[str, str]],
+    sheets: Sequence[Sheet],
+    request: HttpRequest | None = None,
 ) -> HttpResponse:
-    """The workbook as a download named in Chinese (with an ASCII fallback)."""
+    """The workbook as a download named in Chinese (with an ASCII fallback); with
+    the request, 说明 also says who exported it, when, and from which data version."""
+    lines = list(about)
+    if request is not None:
+        user = request.user
+        lines += [
+            ("导出人", f"{user}（{getattr(user, 'unit', '') or '系统'}）"),
+            ("导出时间", timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")),
+            ("数据版本", f"第 {data_version()} 号操作记录之后的数据"),
+        ]
     buffer = BytesIO()
-    workbook_of(about, sheets).save(buffer)
+    workbook_of(lines, sheets).save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = (
         f"attachment; filename=\"activities.xlsx\"; filename*=UTF-8''{quote(filename)}"

@@ -14,7 +14,6 @@ app_name = "activities"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.index, name="index"),
     path("list/", views.activity_list, name="activity_list"),
-    path("list/export/", views.activity_export, name="activity_export"),
     path("new/", views.activity_new, name="activity_new"),
     path("<int:pk>/", views.activity_detail, name="activity_detail"),
     path("<int:pk>/edit/", views.activity_edit, name="activity_edit"),
@@ -32,20 +31,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="entry_edit",
     ),
     path("followup/", views.followup, name="followup"),
-    path("followup/export/", views.followup_export, name="followup_export"),
     path("platforms/", views_platforms.platforms, name="platforms"),
-    path(
-        "platforms/export/", views_platforms.platforms_export, name="platforms_export"
-    ),
     path("trainees/", views_talent.trainees, name="trainees"),
-    path("trainees/export/", views_talent.trainees_export, name="trainees_export"),
     path("trainees/file/", views_talent.trainee_file, name="trainee_file"),
     path("haihe/", views_talent.introductions, name="introductions"),
-    path(
-        "haihe/export/",
-        views_talent.introductions_export,
-        name="introductions_export",
-    ),
     path("haihe/new/", views_talent.introduction_edit, name="introduction_new"),
     path(
         "haihe/<int:pk>/edit/",

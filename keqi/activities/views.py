@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from keqi.accounts.models import Unit
+from keqi.accounts.models import Area, Unit
 from keqi.accounts.scopes import area_ids_in_scope
 from keqi.activities import services
 from keqi.activities.exports import xlsx_response
@@ -24,6 +24,7 @@ from keqi.activities.models import Activity, ActivityKind
 from keqi.activities.platforms import PLATFORM_METRIC
 from keqi.activities.selectors import (
     ActivityFilter,
+    FollowUp,
     activity_get_editable,
     activity_get_for,
     activity_list_for,
@@ -40,6 +41,7 @@ from keqi.activities.talent import introduction_totals, introductions_for, train
 from keqi.activities.workbook import activity_sheets
 from keqi.campaign.metrics import METRICS
 from keqi.core.dates import business_today
+from keqi.core.exports import ListExport, export_requested, xlsx_list_response
 from keqi.cultivation.filters import Filters
 from keqi.cultivation.libraries import scope_area_ids
 from keqi.cultivation.views import area_picked, areas_for
@@ -110,6 +112,11 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     """Activities the user may see, filtered; the export link keeps the filters."""
     flt, f = _activity_filter(request)
     rows = list(activity_list_for(request.user, flt))
+    if export_requested(request):
+        attendance = list(attendance_rows_for(request.user, rows))
+        sheets = activity_sheets(rows, attendance)
+        about = _filter_lines(flt, request.user)
+        return xlsx_response("活动清单.xlsx", about, sheets, request)
     areas = areas_for(request.user)
     context = {
         "rows": rows,
@@ -120,7 +127,6 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         "organisers": Unit.objects.filter(organised_activities__isnull=False)
         .distinct()
         .order_by("sort", "code"),
-        "export": f"{reverse('activities:activity_export')}?{request.GET.urlencode()}",
         "may_record": may_record(request.user),
         "errors": f.errors,
     }
@@ -136,17 +142,7 @@ def _filter_lines(flt: ActivityFilter, user: Any) -> list[tuple[str, str]]:
         ("关键词", flt.q or "—"),
     ]
     scope = "全区" if area_ids_in_scope(user) is None else "本街镇/园区"
-    return [*lines, ("数据范围", scope), ("导出日期", business_today().isoformat())]
-
-
-@login_required
-def activity_export(request: HttpRequest) -> HttpResponse:
-    """The filtered list as the import workbook (活动 + 参加企业, the user's scope)."""
-    flt, _ = _activity_filter(request)
-    activities = list(activity_list_for(request.user, flt))
-    attendance = list(attendance_rows_for(request.user, activities))
-    sheets = activity_sheets(activities, attendance)
-    return xlsx_response("活动清单.xlsx", _filter_lines(flt, request.user), sheets)
+    return [("名称", "活动清单（可修改后导入）"), *lines, ("数据范围", scope)]
 
 
 @login_required
@@ -263,42 +259,40 @@ def _followup_args(request: HttpRequest) -> tuple[Filters, int, dt.date, int | N
 def followup(request: HttpRequest) -> HttpResponse:
     """Attended a 科技型中小企业 training, no 科技型中小企业 registration since."""
     f, year, as_of, area_id = _followup_args(request)
+    rows = followup_list(request.user, year, as_of, area_id)
     areas = areas_for(request.user)
+    if export_requested(request):
+        area = area_picked(areas, area_id)
+        return xlsx_list_response(followup_export(rows, year, as_of, area), request)
     context = {
-        "rows": followup_list(request.user, year, as_of, area_id),
+        "rows": rows,
         "year": year,
         "as_of": as_of,
         "areas": areas,
         "area": area_picked(areas, area_id),
-        "export": f"{reverse('activities:followup_export')}?{request.GET.urlencode()}",
         "errors": f.errors,
     }
     return render(request, "activities/followup.html", context)
 
 
-@login_required
-def followup_export(request: HttpRequest) -> HttpResponse:
-    """The follow-up list as Excel, same filters and scope."""
-    _, year, as_of, area_id = _followup_args(request)
-    rows = [
-        [
-            r.enterprise.name,
-            r.enterprise.uscc,
-            r.enterprise.area.name,
-            "；".join(f"{a.held_on:%Y-%m-%d} {a.title}" for a in r.trainings),
-            r.last_held.granted_on if r.last_held else None,
-        ]
-        for r in followup_list(request.user, year, as_of, area_id)
+def followup_export(
+    rows: list[FollowUp], year: int, as_of: dt.date, area: Area | None
+) -> ListExport:
+    """The follow-up list as shown."""
+    columns: list[tuple[str, Any]] = [
+        ("企业名称", lambda r: r.enterprise.name),
+        ("统一社会信用代码", lambda r: r.enterprise.uscc),
+        ("街镇/园区", lambda r: r.enterprise.area.name),
+        (
+            "参加的培训",
+            lambda r: "；".join(f"{a.held_on} {a.title}" for a in r.trainings),
+        ),
+        ("此前入库日期", lambda r: r.last_held.granted_on if r.last_held else None),
     ]
-    headers = [
-        "企业名称",
-        "统一社会信用代码",
-        "街镇/园区",
-        "参加的培训",
-        "上次入库日期",
-    ]
-    about = [("名单", "参加入库申报培训后尚未入库的企业"), ("年度", str(year))]
-    about += [("统计日期", as_of.isoformat())]
-    return xlsx_response(
-        f"培训后待跟进企业_{year}.xlsx", about, [("待跟进企业", headers, rows)]
+    return ListExport(
+        title="参加入库申报培训后尚未入库的企业",
+        columns=columns,
+        rows=rows,
+        filters=[("年度", str(year)), ("街镇/园区", area.name if area else "")],
+        as_of=as_of,
     )

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 
-from keqi.activities.exports import xlsx_response
+from keqi.accounts.models import Area
 from keqi.activities.platforms import (
     PLATFORM_METRIC,
     PlatformFilter,
@@ -21,9 +21,11 @@ from keqi.activities.platforms import (
 from keqi.activities.selectors import plan_target_value
 from keqi.campaign.metrics import METRICS
 from keqi.core.dates import business_today
+from keqi.core.exports import ListExport, export_requested, xlsx_list_response
 from keqi.cultivation.filters import Filters
 from keqi.cultivation.libraries import scope_area_ids
 from keqi.cultivation.views import area_picked, areas_for
+from keqi.registry.models import Qualification
 
 
 def _filter(request: HttpRequest) -> tuple[PlatformFilter, Filters]:
@@ -48,6 +50,9 @@ def platforms(request: HttpRequest) -> HttpResponse:
     rows = list(platform_list_for(request.user, flt))
     day = flt.as_of or business_today()
     areas = areas_for(request.user)
+    if export_requested(request):
+        area = area_picked(areas, flt.area_id)
+        return xlsx_list_response(_export(rows, flt, day, area), request)
     context = {
         "rows": [(q, platform_status(q, day)) for q in rows],
         "flt": flt,
@@ -57,7 +62,6 @@ def platforms(request: HttpRequest) -> HttpResponse:
         "areas": areas,
         "area": area_picked(areas, flt.area_id),
         "metric": METRICS[PLATFORM_METRIC],
-        "export": f"{reverse('activities:platforms_export')}?{request.GET.urlencode()}",
         "errors": f.errors,
     }
     if flt.year is not None:
@@ -70,25 +74,28 @@ def platforms(request: HttpRequest) -> HttpResponse:
     return render(request, "activities/platforms.html", context)
 
 
-@login_required
-def platforms_export(request: HttpRequest) -> HttpResponse:
-    """The platform list as Excel, same filters and scope."""
-    flt, _ = _filter(request)
-    day = flt.as_of or business_today()
-    rows = [
-        [q.kind, q.level, q.enterprise.name, q.enterprise.uscc, q.enterprise.area.name,
-         q.number, q.granted_on, q.valid_until, q.revoked_on,
-         platform_status(q, day)[0]]
-        for q in platform_list_for(request.user, flt)
-    ]  # fmt: skip
-    headers = ["平台类型", "级别", "依托企业", "统一社会信用代码", "街镇/园区", "编号"]
-    headers += ["取得日期", "有效期至", "撤销日期", f"{day:%Y-%m-%d}状态"]
-    about = [
-        ("年度", str(flt.year) if flt.year else "全部年度"),
-        ("平台类型", flt.kind or "全部"),
-        ("级别", flt.level or "全部"),
-        ("统计日期", day.isoformat()),
+def _export(
+    rows: list[Qualification], flt: PlatformFilter, day: dt.date, area: Area | None
+) -> ListExport:
+    """The platform list as shown, with its counting rule when a year is chosen."""
+    columns: list[tuple[str, Any]] = [
+        ("平台类型", lambda q: q.kind),
+        ("级别", lambda q: q.level),
+        ("依托企业", lambda q: q.enterprise.name),
+        ("统一社会信用代码", lambda q: q.enterprise.uscc),
+        ("街镇/园区", lambda q: q.enterprise.area.name),
+        ("编号", lambda q: q.number),
+        ("取得日期", lambda q: q.granted_on),
+        ("有效期至", lambda q: q.valid_until),
+        ("撤销日期", lambda q: q.revoked_on),
+        (f"{day:%Y-%m-%d}状态", lambda q: platform_status(q, day)[0]),
+    ]
+    filters = [
+        ("年度", f"{flt.year}年新增" if flt.year else "全部年度"),
+        ("平台类型", flt.kind),
+        ("级别", flt.level),
+        ("街镇/园区", area.name if area else ""),
     ]
     if flt.year is not None:
-        about.append(("计数口径", METRICS[PLATFORM_METRIC].rule))
-    return xlsx_response("创新平台.xlsx", about, [("创新平台", headers, rows)])
+        filters.append(("计数口径", METRICS[PLATFORM_METRIC].rule))
+    return ListExport("创新平台", columns, rows, filters, day)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import cast
+from collections.abc import Iterable
+from operator import itemgetter
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,10 +14,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from keqi.accounts.models import Unit, User
-from keqi.activities.exports import xlsx_response
+from keqi.accounts.models import Area, Unit, User
 from keqi.activities.forms import IntroductionForm, TraineeForm
-from keqi.activities.models import TraineeReport
+from keqi.activities.models import TalentIntroduction, TraineeReport
 from keqi.activities.selectors import may_record, plan_target_value
 from keqi.activities.talent import (
     introduction_totals,
@@ -28,6 +29,7 @@ from keqi.activities.talent import (
 )
 from keqi.activities.views import _form_page, year_and_day
 from keqi.core.dates import business_today
+from keqi.core.exports import ListExport, export_requested, xlsx_list_response
 from keqi.cultivation.filters import Filters
 from keqi.cultivation.libraries import scope_area_ids
 from keqi.cultivation.views import area_picked, areas_for
@@ -57,6 +59,8 @@ def trainees(request: HttpRequest) -> HttpResponse:
         )
         for line in trainee_table(year, as_of)
     ]
+    if export_requested(request):
+        return xlsx_list_response(_trainee_export(year, as_of), request)
     context = {
         "year": year,
         "as_of": as_of,
@@ -65,24 +69,26 @@ def trainees(request: HttpRequest) -> HttpResponse:
         "total": trainee_total(year, as_of),
         "target": plan_target_value(TRAINEE_METRIC, year),
         "may_record": may_record(request.user),
-        "export": f"{reverse('activities:trainees_export')}?{request.GET.urlencode()}",
         "errors": f.errors,
     }
     return render(request, "activities/trainees.html", context)
 
 
-@login_required
-def trainees_export(request: HttpRequest) -> HttpResponse:
-    """The table as Excel: cumulative and each month's own number."""
-    _, year, as_of = _trainee_args(request)
-    rows = []
+def _trainee_export(year: int, as_of: dt.date) -> ListExport:
+    """Two rows per unit: the cumulative by month, then each month's own number."""
+    rows: list[list[object]] = []
     for line in trainee_table(year, as_of):
         rows.append([str(line.unit), "累计", *line.cumulative])
         rows.append([str(line.unit), "当月", *line.monthly])
-    about = [("年度", str(year)), ("统计日期", as_of.isoformat())]
-    about += [("合计（各单位最近累计之和）", str(trainee_total(year, as_of)))]
-    sheet = ("技能人才培训", ["填报单位", "口径", *MONTHS], rows)
-    return xlsx_response(f"技能人才培训_{year}.xlsx", about, [sheet])
+    columns: list[tuple[str, Any]] = [
+        ("填报单位", itemgetter(0)),
+        ("口径", itemgetter(1)),
+    ]
+    columns += [(m, itemgetter(i + 2)) for i, m in enumerate(MONTHS)]
+    total = ("合计（各单位最近累计之和）", f"{trainee_total(year, as_of)}人")
+    return ListExport(
+        "职业技能人才培训", columns, rows, [("年度", str(year)), total], as_of
+    )
 
 
 def _initial_trainee(request: HttpRequest) -> dict[str, object]:
@@ -148,6 +154,9 @@ def introductions(request: HttpRequest) -> HttpResponse:
     f, year, area_id = _intro_args(request)
     rows = introductions_for(request.user, year, area_id)
     areas = areas_for(request.user)
+    if export_requested(request):
+        area = area_picked(areas, area_id)
+        return xlsx_list_response(_intro_export(rows, year, area), request)
     context = {
         "rows": rows,
         "totals": introduction_totals(rows),
@@ -156,41 +165,27 @@ def introductions(request: HttpRequest) -> HttpResponse:
         "area": area_picked(areas, area_id),
         "may_record": may_record(request.user),
         "user_unit": getattr(request.user, "unit_id", None),
-        "export": f"{reverse('activities:introductions_export')}?"
-        f"{request.GET.urlencode()}",
         "errors": f.errors,
     }
     return render(request, "activities/introductions.html", context)
 
 
-@login_required
-def introductions_export(request: HttpRequest) -> HttpResponse:
-    """Introductions and their totals by area and enterprise, as Excel."""
-    _, year, area_id = _intro_args(request)
-    rows = introductions_for(request.user, year, area_id)
-    totals = introduction_totals(rows)
-    detail = [
-        [r.introduced_on, r.enterprise.name, r.enterprise.uscc, r.enterprise.area.name,
-         r.category, r.people, str(r.unit), r.note]
-        for r in rows
-    ]  # fmt: skip
-    headers = ["引进日期", "企业名称", "统一社会信用代码", "街镇/园区", "人才类别"]
-    headers += ["引进人数", "填报单位", "说明"]
-    sheets = [
-        ("引进明细", headers, detail),
-        (
-            "按街镇园区",
-            ["街镇/园区", "引进人数"],
-            [[a.name, n] for a, n in totals.by_area],
-        ),
-        (
-            "按企业",
-            ["企业名称", "引进人数"],
-            [[e.name, n] for e, n in totals.by_enterprise],
-        ),
+def _intro_export(
+    rows: Iterable[TalentIntroduction], year: int, area: Area | None
+) -> ListExport:
+    """The introductions as shown (sum them per area or enterprise in Excel)."""
+    columns: list[tuple[str, Any]] = [
+        ("引进日期", lambda r: r.introduced_on),
+        ("企业名称", lambda r: r.enterprise.name),
+        ("统一社会信用代码", lambda r: r.enterprise.uscc),
+        ("街镇/园区", lambda r: r.enterprise.area.name),
+        ("人才类别", lambda r: r.category),
+        ("引进人数", lambda r: r.people),
+        ("填报单位", lambda r: str(r.unit)),
+        ("说明", lambda r: r.note),
     ]
-    about = [("年度", str(year)), ("合计人数", str(totals.people))]
-    return xlsx_response(f"海河英才引进_{year}.xlsx", about, sheets)
+    filters = [("年度", str(year)), ("街镇/园区", area.name if area else "")]
+    return ListExport("海河英才引进", columns, rows, filters)
 
 
 @login_required

@@ -79,7 +79,7 @@ def test_a_town_sees_only_its_own_enterprises_to_follow_up(town_a) -> None:  # t
     text = page.content.decode()
     assert ours.name in text and theirs.name not in text
     export = client_for(town_a).get(
-        "/activities/followup/export/?year=2019&as_of=2019-09-30"
+        "/activities/followup/?year=2019&as_of=2019-09-30&format=xlsx"
     )
     assert export.status_code == 200
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")

@@ -72,5 +72,5 @@ def test_a_town_sees_only_its_platforms_and_404s_on_another_area(town_a) -> None
 
     koudong = Area.objects.get(code="koudong")
     assert client.get(f"/activities/platforms/?area={koudong.pk}").status_code == 404
-    export = client.get("/activities/platforms/export/?year=2019&as_of=2019-09-30")
+    export = client.get("/activities/platforms/?year=2019&as_of=2019-09-30&format=xlsx")
     assert export.status_code == 200

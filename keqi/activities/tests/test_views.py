@@ -106,7 +106,7 @@ def test_the_list_filters_and_exports_with_the_same_filters(hq) -> None:  # type
     client = client_for(hq)
     text = client.get("/activities/list/?year=2019&tech_sme=1").content.decode()
     assert "共 <strong>1</strong> 项活动" in text
-    assert "/activities/list/export/?year=2019&amp;tech_sme=1" in text
+    assert "?year=2019&amp;tech_sme=1&amp;format=xlsx" in text
 
 
 def test_list_pages_do_not_grow_queries_with_rows(hq) -> None:  # type: ignore[no-untyped-def]
@@ -139,3 +139,26 @@ def test_every_unit_shows_in_the_organiser_filter_once(hq) -> None:  # type: ign
     training(APRIL, organiser="kx")
     text = client_for(hq).get("/activities/list/").content.decode()
     assert text.count(f'">{unit("kx")}</option>') == 1
+
+
+def test_every_list_downloads_as_excel_with_its_filters(hq) -> None:  # type: ignore[no-untyped-def]
+    from io import BytesIO
+
+    import openpyxl  # type: ignore[import-untyped]
+
+    training(APRIL)
+    client = client_for(hq)
+    for url in (
+        "/activities/list/?year=2019",
+        "/activities/followup/?year=2019",
+        "/activities/platforms/?year=2019",
+        "/activities/trainees/?year=2019",
+        "/activities/haihe/?year=2019",
+    ):
+        response = client.get(url + "&format=xlsx")
+        assert response["Content-Type"].startswith("application/vnd.openxml"), url
+        book = openpyxl.load_workbook(BytesIO(response.content))
+        about = book["说明"]
+        pairs = {row[0]: row[1] for row in about.iter_rows(values_only=True)}
+        assert pairs.get("年度") in ("2019", "2019年新增"), url
+        assert "数据版本" in pairs, url

@@ -142,7 +142,7 @@ def test_the_list_export_reimports_unchanged(tmp_path, hq) -> None:  # type: ign
     )
     activities_import(path=file, actor=hq)
     client = client_for(hq)
-    export = client.get("/activities/list/export/?year=2019&kind=培训")
+    export = client.get("/activities/list/?year=2019&kind=培训&format=xlsx")
     assert export.status_code == 200
     book = openpyxl.load_workbook(BytesIO(export.content))
     assert book.sheetnames == ["说明", "活动", "参加企业"]
