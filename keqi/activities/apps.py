@@ -10,6 +10,8 @@ class ActivitiesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     nav = ("活动与平台", "activities:index")  # main navigation: label, URL name
     demo_module = "keqi.activities.demo"
+    # Before the campaign's demo, so its monthly reports pre-fill these figures.
+    demo_before = ("campaign",)
 
     def ready(self) -> None:
         from keqi.activities.metrics import metrics_register

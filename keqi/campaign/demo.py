@@ -84,16 +84,14 @@ CLOSED_MONTHS = {
 # Evidence attached to a report: (unit, month) → file name.
 ATTACHMENTS = {("hq", 7): "第二期国家科技型中小企业入库申报培训签到表.xlsx"}
 
-# Cumulative figures the lead unit reports for targets keqi cannot count itself.
+# Cumulative figures the lead unit reports for targets keqi cannot count itself
+# (trainings, the contest and trainees are counted from keqi.activities' demo).
 REPORTED = {
     "three-year-plan": {5: 1},
-    "tech-sme-training": {5: 1, 7: 2},
     "tech-sme-library": {5: 0, 7: 1},
     "lingjun-library": {5: 0},
     "high-tech-library": {5: 0, 6: 1},
     "tech-leading-library": {5: 0},
-    "contest": {5: 0},
-    "skilled-talent-training": {5: 600, 6: 1500, 7: 2300, 8: 3400},
     "innovation-transformation": {5: 5, 6: 12, 7: 20, 8: 28},
     "zjtx-products": {5: 1, 6: 2, 7: 4, 8: 5},
 }

@@ -52,10 +52,10 @@ def test_the_demo_has_the_plans_activities_and_a_second_run_changes_nothing(
 def test_every_demo_page_shows_real_content(demo, hq) -> None:  # type: ignore[no-untyped-def]
     client = client_for(hq)
     expect = {
-        "/activities/?year=2019&as_of=2019-09-30": "6410人",
+        "/activities/?year=2019&as_of=2019-09-30": "3900人",
         "/activities/list/?year=2019": "宝坻区第三届创新创业大赛",
         "/activities/followup/?year=2019&as_of=2019-09-30": "第一期",
-        "/activities/trainees/?year=2019&as_of=2019-09-30": "6410",
+        "/activities/trainees/?year=2019&as_of=2019-09-30": "累计培训 <strong>3900</strong> 人",
         "/activities/haihe/?year=2019": "引进明细",
         "/activities/platforms/?year=": "有效",
     }
@@ -65,3 +65,22 @@ def test_every_demo_page_shows_real_content(demo, hq) -> None:  # type: ignore[n
         assert "暂无" not in text and "没有符合条件" not in text, url
     contest = Activity.objects.get(kind=ActivityKind.CONTEST)
     assert "一等奖" in client.get(f"/activities/{contest.pk}/").content.decode()
+
+
+def test_keqi_demo_loads_activities_before_the_campaign_reports_prefill_them(
+    db, settings, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from keqi.campaign.models import ReportLine
+    from keqi.core.demo.accounts import demo_accounts_ensure
+    from keqi.core.demo.commands import demo_steps_run
+
+    settings.MEDIA_ROOT = tmp_path
+    load_baodi()
+    demo_accounts_ensure()
+    demo_steps_run(SEPT_30)
+    june = ReportLine.objects.get(
+        report__unit__code="hq",
+        report__month=dt.date(2019, 6, 1),
+        target__key="tech-sme-training",
+    )
+    assert june.prefilled == 3  # trainings of 7 March, 25 April and 20 June

@@ -71,17 +71,27 @@ def demo_steps_run(as_of: Any) -> list[str]:
 
     An app takes part by naming a module in its AppConfig (``demo_module``) whose
     ``demo_load(as_of) -> list[str]`` writes its demo rows idempotently and returns
-    the summary lines to print.
+    the summary lines to print. An app whose rows another app's demo reads (e.g.
+    activities feeding campaign targets that monthly reports pre-fill) names those
+    apps' labels in ``demo_before`` and runs ahead of them.
     """
     import importlib
 
     from django.apps import apps
 
+    steps = [c for c in apps.get_app_configs() if getattr(c, "demo_module", None)]
+    for config in list(steps):
+        later = [
+            steps.index(c)
+            for c in steps
+            if c.label in getattr(config, "demo_before", ())
+        ]
+        if later and steps.index(config) > min(later):
+            steps.remove(config)
+            steps.insert(min(later), config)
     lines: list[str] = []
-    for config in apps.get_app_configs():
-        module_name = getattr(config, "demo_module", None)
-        if module_name:
-            lines += importlib.import_module(module_name).demo_load(as_of)
+    for config in steps:
+        lines += importlib.import_module(config.demo_module).demo_load(as_of)
     return lines
 
 
