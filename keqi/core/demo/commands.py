@@ -79,7 +79,12 @@ def demo_steps_run(as_of: Any) -> list[str]:
 
     from django.apps import apps
 
-    steps = [c for c in apps.get_app_configs() if getattr(c, "demo_module", None)]
+    modules = {
+        c.label: name
+        for c in apps.get_app_configs()
+        if (name := getattr(c, "demo_module", None))
+    }
+    steps = [c for c in apps.get_app_configs() if c.label in modules]
     for config in list(steps):
         later = [
             steps.index(c)
@@ -91,7 +96,8 @@ def demo_steps_run(as_of: Any) -> list[str]:
             steps.insert(min(later), config)
     lines: list[str] = []
     for config in steps:
-        lines += importlib.import_module(config.demo_module).demo_load(as_of)
+        module = importlib.import_module(modules[config.label])
+        lines += module.demo_load(as_of)
     return lines
 
 
