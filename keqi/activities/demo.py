@@ -3,11 +3,13 @@
 Written through the services as the system (actor None), after the enterprises are
 loaded. Enterprises are picked from the registry by fixed rules (ordered by code),
 so every run picks the same ones and a second run changes nothing:
-- three 科技型中小企业 registration trainings (one by the development zone), most
-  attendees registered later in 2019, a few not (they fill the follow-up list);
+- three 科技型中小企业 registration trainings (May, the development zone's in June,
+  July — as the HQ's monthly reports tell), part of the attendees registered later
+  in 2019, the others not (they fill the follow-up list);
 - a 高企 policy training that does not count toward the three;
 - the drone and graphene forums, two expert-workstation events, a 推介会;
-- the third 创新创业大赛 with three rounds, enterprise and team entries and awards;
+- the third 创新创业大赛, launched on 25 September: its schedule of three rounds and
+  the enterprise and team entries registered so far (results come in December);
 - 区人社局's monthly trainee figures May–September, and 海河英才 introductions.
 """
 
@@ -22,7 +24,6 @@ from keqi.accounts.models import Unit
 from keqi.activities.models import (
     Activity,
     ActivityKind,
-    Award,
     ContestEntry,
     TalentCategory,
     TalentIntroduction,
@@ -44,13 +45,14 @@ TECH_SME = QualificationKind.TECH_SME
 # (code, kind, title, day, organiser, extra fields)
 EVENTS: tuple[tuple[str, str, str, dt.date, str, dict[str, Any]], ...] = (
     ("DEMO-PX-01", ActivityKind.TRAINING, "2019年第一期国家科技型中小企业入库申报培训",
-     D(2019, 3, 7), "hq", {"tech_sme_training": True, "venue": "区科技局三楼会议室",
+     D(2019, 5, 9), "hq", {"tech_sme_training": True, "venue": "区科技局三楼会议室",
      "guests": "市科技局高新处、市科技型中小企业评价工作机构"}),
     ("DEMO-PX-02", ActivityKind.TRAINING, "开发区科技型中小企业入库申报专场培训",
-     D(2019, 4, 25), "bdkfq-gwh", {"tech_sme_training": True,
+     D(2019, 6, 13), "bdkfq-gwh", {"tech_sme_training": True,
      "venue": "宝坻经济开发区服务中心"}),
     ("DEMO-PX-03", ActivityKind.TRAINING, "2019年第二期国家科技型中小企业入库申报培训",
-     D(2019, 6, 20), "hq", {"tech_sme_training": True, "venue": "区政务服务中心报告厅"}),
+     D(2019, 7, 26), "hq", {"tech_sme_training": True, "venue": "区政务服务中心报告厅",
+     "summary": "重点讲解研发费用归集和知识产权要求。"}),
     ("DEMO-PX-04", ActivityKind.TRAINING, "高新技术企业认定政策解读培训",
      D(2019, 6, 27), "hq", {"venue": "区科技局三楼会议室"}),
     ("DEMO-LT-01", ActivityKind.FORUM, "京津冀无人机产业创新发展论坛",
@@ -66,17 +68,22 @@ EVENTS: tuple[tuple[str, str, str, dt.date, str, dict[str, Any]], ...] = (
     ("DEMO-TJ-01", ActivityKind.OTHER, "京津冀三地科技成果转化推介会（宝坻分会场）",
      D(2019, 9, 19), "kx", {"co_organisers": "天津市科协"}),
     ("DEMO-DS-03", ActivityKind.CONTEST, "宝坻区第三届创新创业大赛",
-     D(2019, 7, 10), "hq", {"ends_on": D(2019, 9, 20), "edition": 3, "people_total": 320,
-     "co_organisers": "区工信局", "venue": "区科技馆"}),
+     D(2019, 9, 25), "hq", {"ends_on": D(2019, 12, 12), "edition": 3, "people_total": 260,
+     "co_organisers": "区工信局", "venue": "区科技馆",
+     "summary": "9月25日举行启动仪式并开始报名；初赛、复赛、决赛日期为赛程安排。"}),
 )  # fmt: skip
+# The contest was launched on 25 September; its rounds are the published schedule,
+# so on the demo's 30 September it has entries but no results yet.
 ROUNDS = (
-    (1, "初赛", D(2019, 7, 10)),
-    (2, "复赛", D(2019, 8, 22)),
-    (3, "决赛", D(2019, 9, 20)),
+    (1, "初赛", D(2019, 10, 24)),
+    (2, "复赛", D(2019, 11, 21)),
+    (3, "决赛", D(2019, 12, 12)),
 )
-AWARDS = [Award.FIRST, Award.SECOND, Award.SECOND, Award.THIRD, Award.THIRD]
-AWARDS += [Award.THIRD, Award.MERIT, Award.MERIT, Award.MERIT, Award.MERIT]
-TEAMS = ("农业植保无人机项目团队", "石墨烯散热材料创客团队", "智能康养机器人团队")
+TEAMS = {  # teams not yet registered as enterprises → their field
+    "农业植保无人机项目团队": "现代农业",
+    "石墨烯散热材料创客团队": "新能源新材料",
+    "智能康养机器人团队": "人工智能",
+}
 # 区人社局's monthly figures since the plan began (May): people trained, cumulative
 # from 1 January to the month's end. 3900 on 30 September is just under the 序时进度.
 TRAINEES = {5: 600, 6: 1500, 7: 2300, 8: 3400, 9: 3900}
@@ -133,16 +140,15 @@ def _attend(activity: Activity, firms: list[Enterprise], absent: int = 0) -> int
 
 def _attendees(code: str) -> list[Enterprise]:
     """Who is invited to each demo event (the absent ones last)."""
-    if code == "DEMO-PX-01":
-        return _firms(_never_registered(), 8) + _firms(
-            _registered_after(D(2019, 3, 7)), 14
-        )
+    if code == "DEMO-PX-01":  # “120余家企业参加” (the HQ's May report)
+        later = _firms(_registered_after(D(2019, 5, 9)), 45)
+        return later + _firms(_never_registered(), 78)
     if code == "DEMO-PX-02":
-        park = _registered_after(D(2019, 4, 25), "bdkfq")
-        return _firms(_never_registered("bdkfq").order_by("-uscc"), 4) + _firms(park, 6)
-    if code == "DEMO-PX-03":
-        towns = [_firms(_never_registered(a), 2) for a in ("dakoutun", "koudong")]
-        return towns[0] + towns[1] + _firms(_registered_after(D(2019, 6, 20)), 10)
+        park = _registered_after(D(2019, 6, 13), "bdkfq")
+        return _firms(park, 6) + _firms(_never_registered("bdkfq").order_by("-uscc"), 6)
+    if code == "DEMO-PX-03":  # “150余家企业参加” (the HQ's July report)
+        later = _firms(_registered_after(D(2019, 7, 26)), 40)
+        return later + _firms(_never_registered().order_by("-uscc"), 135)
     industry = {"DEMO-LT-01": "人工智能", "DEMO-LT-02": "新能源新材料"}.get(code)
     if industry:
         return _firms(Enterprise.objects.filter(key_industry=industry), 12)
@@ -154,12 +160,10 @@ def _attendees(code: str) -> list[Enterprise]:
 
 
 def _contest(contest: Activity) -> None:
-    rounds = [
+    for n, name, day in ROUNDS:
         contest_round_set(
             activity=contest, number=n, name=name, held_on=day, actor=None
         )
-        for n, name, day in ROUNDS
-    ]
     firms = _firms(Enterprise.objects.exclude(key_industry="其他"), 40)[::3][:13]
     entrants: list[tuple[str, Enterprise | None, str]] = [
         (f"{f.name.split('有限公司')[0]}创新项目", f, "企业组") for f in firms
@@ -170,11 +174,9 @@ def _contest(contest: Activity) -> None:
             "project": project,
             "enterprise": firm,
             "group": group,
-            "field": firm.key_industry if firm else "现代农业",
         }
-        values |= {"team": "" if firm else TEAMS[i - len(firms)]}
-        values |= {"reached": rounds[2] if i < 10 else rounds[1 if i < 13 else 0]}
-        values |= {"award": AWARDS[i] if i < len(AWARDS) else ""}
+        team = "" if firm else list(TEAMS)[i - len(firms)]
+        values |= {"team": team, "field": firm.key_industry if firm else TEAMS[team]}
         row = ContestEntry.objects.filter(activity=contest, project=project).first()
         contest_entry_save(activity=contest, values=values, actor=None, entry=row)
 
@@ -212,7 +214,7 @@ def demo_load(as_of: dt.date) -> list[str]:
         if kind == ActivityKind.CONTEST:
             _contest(activity)
             continue
-        people = _attend(activity, _attendees(code), absent=2)
+        people = _attend(activity, _attendees(code), absent=3)
         if activity.people_total is None:
             total = {"people_total": people + 12}  # officials and speakers too
             activity_update(activity=activity, values=total, actor=None, reason=REASON)
@@ -220,6 +222,6 @@ def demo_load(as_of: dt.date) -> list[str]:
     return [
         f"  活动：新建 {outcomes['created']}，更新 {outcomes['updated']}，"
         f"未变 {outcomes['unchanged']}（含3次科技型中小企业入库申报培训、"
-        "无人机与石墨烯论坛、第三届创新创业大赛）；"
+        "无人机与石墨烯论坛、第三届创新创业大赛报名）；"
         f"区人社局技能人才培训月报 {len(TRAINEES)} 期；海河英才引进记录已载入"
     ]

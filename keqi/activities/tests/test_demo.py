@@ -29,17 +29,15 @@ def demo(db):  # type: ignore[no-untyped-def]
 def test_the_demo_has_the_plans_activities_and_a_second_run_changes_nothing(
     demo,
 ) -> None:  # type: ignore[no-untyped-def]
-    assert METRICS["tech_sme_trainings_in_year"].count(2019, SEPT_30) >= 3
-    assert METRICS["contests_in_year"].count(2019, SEPT_30) == 1
+    assert METRICS["tech_sme_trainings_in_year"].count(2019, SEPT_30) == 3
+    assert METRICS["contests_in_year"].count(2019, SEPT_30) == 0  # final on 12 Dec
     trainings = Activity.objects.filter(tech_sme_training=True)
     assert all(t.attendances.filter(attended=True).exists() for t in trainings)
     titles = " ".join(Activity.objects.values_list("title", flat=True))
     assert "无人机" in titles and "石墨烯" in titles
     assert Activity.objects.filter(kind=ActivityKind.WORKSTATION).count() >= 2
     contest = Activity.objects.get(kind=ActivityKind.CONTEST)
-    assert (
-        contest.entries.exclude(award="").count() >= 5 and contest.rounds.count() == 3
-    )
+    assert contest.entries.count() >= 10 and contest.rounds.count() == 3
     months = TraineeReport.objects.filter(unit__code="rsj").values_list(
         "month", flat=True
     )
@@ -64,7 +62,8 @@ def test_every_demo_page_shows_real_content(demo, hq) -> None:  # type: ignore[n
         assert words in text, url
         assert "暂无" not in text and "没有符合条件" not in text, url
     contest = Activity.objects.get(kind=ActivityKind.CONTEST)
-    assert "一等奖" in client.get(f"/activities/{contest.pk}/").content.decode()
+    page = client.get(f"/activities/{contest.pk}/").content.decode()
+    assert "团队组" in page and "决赛" in page
 
 
 def test_keqi_demo_loads_activities_before_the_campaign_reports_prefill_them(
@@ -83,4 +82,4 @@ def test_keqi_demo_loads_activities_before_the_campaign_reports_prefill_them(
         report__month=dt.date(2019, 6, 1),
         target__key="tech-sme-training",
     )
-    assert june.prefilled == 3  # trainings of 7 March, 25 April and 20 June
+    assert june.prefilled == 2  # the trainings of 9 May and 13 June
