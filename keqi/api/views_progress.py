@@ -285,6 +285,6 @@ def target_records(request: Request, key: str) -> Response:
     records = [
         _evidence(r, uscc[r.enterprise_id]) for r in found if r.enterprise_id in uscc
     ]
-    total = len(ids) if metric.per_enterprise else len(found)
+    total = metric.count(plan.year, day)  # a sum for trainees, not a row count
     body = {"key": target.key, "rule": metric.rule, "as_of": day, "total": total}
     return Response(body | {"shown": len(records), "records": records})

@@ -107,3 +107,22 @@ def test_the_plan_loader_accepts_the_metrics_activities_registers() -> None:
     assert auto["contest"] == "contests_in_year"
     assert auto["skilled-talent-training"] == "trainees_in_year"
     assert {METRICS[m].label for m in auto.values()} >= {"年内培训的职业技能人才"}
+
+
+def test_the_api_gives_the_trainee_total_not_the_number_of_reports(hq) -> None:  # type: ignore[no-untyped-def]
+    from rest_framework.test import APIClient
+
+    baodi_plan()
+    rsj = unit("rsj")
+    trainee_report_file(
+        unit=rsj, month=dt.date(2019, 7, 1), cumulative=4200, actor=None
+    )
+    trainee_report_file(
+        unit=rsj, month=dt.date(2019, 8, 1), cumulative=5000, actor=None
+    )
+    client = APIClient()
+    client.force_authenticate(hq)
+    body = client.get(
+        "/api/v1/targets/skilled-talent-training/records/?as_of=2019-09-30"
+    ).json()
+    assert body["total"] == 5000
