@@ -523,10 +523,12 @@ def enterprise_search(user: Any, params: Mapping[str, Any]) -> EnterpriseSearch:
         if data.get(name):
             rows = rows.filter(**{name: data[name]})
     if data.get("qualification"):
+        # An IN list, not a correlated EXISTS: SQLite would walk the (kind,
+        # granted_on) index once per enterprise (4 s at 5 000 enterprises).
         held = Qualification.objects.filter(
-            valid_on_q(as_of), enterprise=OuterRef("pk"), kind=data["qualification"]
+            valid_on_q(as_of), kind=data["qualification"]
         )
-        rows = rows.filter(Exists(held))
+        rows = rows.filter(pk__in=held.values("enterprise_id"))
     if data.get("year"):
         has_year = AnnualFigures.objects.filter(
             enterprise=OuterRef("pk"), year=data["year"]
