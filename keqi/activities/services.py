@@ -37,7 +37,6 @@ class ActivityAction:
     ATTENDANCE_REMOVE = "attendance.remove"
     ROUND_SET = "contest_round.set"
     ENTRY_SAVE = "contest_entry.save"
-    IMPORT = "activity.import"
     TRAINEES_FILE = "trainees.file"
     TRAINEES_CORRECT = "trainees.correct"
     TALENT_SAVE = "talent.save"
@@ -50,7 +49,6 @@ ACTION_LABELS = {
     ActivityAction.ATTENDANCE_REMOVE: "移除参加企业",
     ActivityAction.ROUND_SET: "登记比赛轮次",
     ActivityAction.ENTRY_SAVE: "登记参赛项目",
-    ActivityAction.IMPORT: "导入活动与参加企业",
     ActivityAction.TRAINEES_FILE: "填报技能人才培训月报",
     ActivityAction.TRAINEES_CORRECT: "更正技能人才培训月报",
     ActivityAction.TALENT_SAVE: "登记海河英才引进",
