@@ -29,7 +29,8 @@ from keqi.dashboard.tiles import TileMap, tile_map
 
 @dataclass(frozen=True)
 class Dashboard:
-    """Everything the page shows; `area` is set for an area's staff."""
+    """Everything the page shows; `area` is set for an area's staff. R&D figures
+    are for `year` (the last full year by default), money for as_of's year."""
 
     as_of: dt.date
     year: int
@@ -42,12 +43,12 @@ class Dashboard:
     mark: Figure | None
     rd: list[RdRow]
     rd_total: RdRow
-    funds: list[FundRow] | None
+    funds: list[FundRow]
     tiles: TileMap
 
 
 def dashboard_build(user: object, as_of: dt.date, year: int, map_key: str) -> Dashboard:
-    """The dashboard for `user` as of a day; R&D and money for `year`."""
+    """The dashboard for `user` as of a day; R&D intensity for `year`."""
     allowed = area_ids_in_scope(user)
     area = Area.objects.filter(pk__in=allowed).first() if allowed else None
     plan = plan_or_none()
@@ -66,7 +67,7 @@ def dashboard_build(user: object, as_of: dt.date, year: int, map_key: str) -> Da
         mark=mark,
         rd=rd,
         rd_total=rd_total,
-        funds=fund_rows(user, year),
+        funds=fund_rows(user, as_of.year),
         tiles=tile_map(map_key, libraries, rd),
     )
 
@@ -121,6 +122,13 @@ def chart_data(d: Dashboard) -> dict[str, Any]:
             "series": [
                 _series(status.label, [u.figures[i] for u in d.units])
                 for i, status in enumerate(Timeliness)
+            ],
+        },
+        "funds": {
+            "funds": [r.name for r in d.funds],
+            "series": [
+                _series(label, [r.figures[i] for r in d.funds])
+                for i, label in enumerate(("预算（元）", "已拨付（元）"))
             ],
         },
     }

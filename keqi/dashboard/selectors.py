@@ -55,12 +55,15 @@ class Figure:
     label: str
     value: int | Decimal | None
     url: str
+    kind: str = "count"  # "count", "percent" (Decimal %) or "money" (Decimal 元)
 
     @property
     def text(self) -> str:
         if self.value is None:
             return "—"
-        return f"{self.value}%" if isinstance(self.value, Decimal) else str(self.value)
+        if self.kind == "money":
+            return f"{self.value:,.2f}"
+        return f"{self.value}%" if self.kind == "percent" else str(self.value)
 
 
 def _url(name: str, query: Mapping[str, object], *args: object) -> str:
@@ -205,7 +208,7 @@ def rd_rows(user: object, year: int) -> tuple[list[RdRow], RdRow]:
         return RdRow(
             label,
             rd,
-            Figure("研发投入强度", rd.intensity_pct, url),
+            Figure("研发投入强度", rd.intensity_pct, url, "percent"),
             Figure("计入企业数", rd.count, url),
         )
 

@@ -11,7 +11,7 @@ from keqi.campaign.selectors import reads_all_reports
 from keqi.cultivation.filters import Filters
 from keqi.cultivation.rd import default_year
 from keqi.dashboard.build import chart_data, dashboard_build
-from keqi.dashboard.money import NOT_YET
+from keqi.dashboard.money import NO_FUNDS
 from keqi.dashboard.plan_panels import Timeliness, plan_or_none, report_rows
 from keqi.dashboard.tiles import CHOICES, choice
 from keqi.registry.models import Enterprise
@@ -31,7 +31,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "charts": chart_data(board),
         "map_choices": CHOICES,
         "has_enterprises": Enterprise.objects.exists(),
-        "funds_not_yet": NOT_YET,
+        "no_funds": NO_FUNDS,
         "errors": f.errors,
     }
     return render(request, "dashboard/index.html", context)

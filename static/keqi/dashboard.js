@@ -121,7 +121,11 @@
     bars(node, spec.units, series, { horizontal: true, stack: "reports" });
   }
 
-  var DRAW = { gauges: gauges, funnel: funnel, libraries: libraries, rd: rd, timeliness: timeliness };
+  function funds(node, spec) {
+    bars(node, spec.funds, spec.series, {});
+  }
+
+  var DRAW = { gauges: gauges, funnel: funnel, libraries: libraries, rd: rd, timeliness: timeliness, funds: funds };
 
   document.querySelectorAll("[data-chart]").forEach(function (node) {
     var draw = DRAW[node.getAttribute("data-chart")];

@@ -18,6 +18,16 @@ from keqi.campaign.tests.helpers import baodi_plan, file_report
 from keqi.core.testing import make_enterprise
 from keqi.cultivation.tests.helpers import grant
 from keqi.dashboard.tests.helpers import DAY, D, client_for, listed, small_registry
+from keqi.funds.ledger import fund_budget_set, ledger_pay
+from keqi.funds.tests.helpers import (
+    M,
+    candidate_for,
+    finance,
+    fund,
+    high_tech_firm,
+    published,
+    rule,
+)
 from keqi.registry.models import QualificationKind as K
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +48,10 @@ def cell(page: str, href_part: str) -> str:
         if href_part in unquote(unescape(href)):
             return text
     raise AssertionError(f"no link to {href_part}")
+
+
+def section(page: str, name: str) -> str:
+    return page.split(f'id="{name}"', 1)[1].split("</section>", 1)[0]
 
 
 def test_a_leader_lands_on_the_dashboard_and_others_on_the_registry(leader, hq) -> None:  # type: ignore[no-untyped-def]
@@ -98,10 +112,6 @@ def test_every_figure_links_to_a_list_whose_count_equals_it(hq) -> None:  # type
     assert checked > 100
 
 
-def section(page: str, name: str) -> str:
-    return page.split(f'id="{name}"', 1)[1].split("</section>", 1)[0]
-
-
 def test_a_town_user_sees_only_its_own_towns_figures(town_a) -> None:  # type: ignore[no-untyped-def]
     small_registry()
     baodi_plan()
@@ -130,7 +140,27 @@ def test_with_no_data_at_all_the_page_says_what_to_do(leader) -> None:  # type: 
     assert response.status_code == 200
     page = response.content.decode()
     assert "企业库中还没有企业" in page and "尚未载入实施方案" in page
-    assert "资金模块尚未启用" in page
+    assert "尚未设立奖补资金" in page
+
+
+def test_money_paid_against_budget_for_the_district_and_for_a_town(
+    hq, town_a, town_b
+) -> None:  # type: ignore[no-untyped-def]
+    rule()
+    paid = published(candidate_for(high_tech_firm("dakoutun", "GR201912000101")))
+    fund_budget_set(fund=fund(), year=2019, amount=M("800000"), actor=finance())
+    ledger_pay(award=paid, amount=M("200000"), entry_date=D(2019, 12, 20), actor=hq)
+    url = "/dashboard/?as_of=2019-12-31"
+    page = section(client_for(hq).get(url).content.decode(), "funds")
+    assert "800,000.00" in page and "200,000.00" in page and "25.0%" in page
+    assert "本镇已拨付" in section(
+        client_for(town_a).get(url).content.decode(), "funds"
+    )
+    other = section(client_for(town_b).get(url).content.decode(), "funds")
+    assert "800,000.00" in other and "200,000.00" not in other and "0.00" in other
+    assert chart(client_for(hq).get(url).content.decode(), "funds")["series"][1][
+        "data"
+    ] == ["200000.00"]
 
 
 def test_a_bad_date_is_reported_in_chinese_and_the_page_still_shows(leader) -> None:  # type: ignore[no-untyped-def]
