@@ -284,15 +284,24 @@ def _measure_status(
     return MeasureStatus(measure, units, worst(lights), reasons, targets, latest)
 
 
-def board_build(plan: Plan, as_of: dt.date) -> Board:
-    """The board on as_of: targets, measures, decisions and each unit's items."""
-    lines = _latest_lines(plan, as_of)
+def target_statuses(
+    plan: Plan, as_of: dt.date, lines: list[ReportLine] | None = None
+) -> list[TargetStatus]:
+    """Every target with its figure, 序时进度 and light on as_of (the board's first
+    table; the dashboard reads it without building the rest of the board)."""
+    lines = _latest_lines(plan, as_of) if lines is None else lines
     t_units = _units_by(TargetUnit, "target", plan)
-    m_units = _units_by(MeasureUnit, "measure", plan)
-    targets = [
+    return [
         _target_status(plan, t, t_units[t.pk], lines, as_of)
         for t in plan.targets.order_by("sort")
     ]
+
+
+def board_build(plan: Plan, as_of: dt.date) -> Board:
+    """The board on as_of: targets, measures, decisions and each unit's items."""
+    lines = _latest_lines(plan, as_of)
+    m_units = _units_by(MeasureUnit, "measure", plan)
+    targets = target_statuses(plan, as_of, lines)
     by_target = {s.target.pk: s for s in targets}
     measures = [
         _measure_status(

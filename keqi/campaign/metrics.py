@@ -139,10 +139,11 @@ def _high_tech_first_tally(year: int, as_of: dt.date) -> int:
 def _joint_stock_tally(year: int, as_of: dt.date) -> int:
     start, end = _window(year, as_of)
     granted = _granted_rows(year, as_of, Q(kind=QualificationKind.JOINT_STOCK))
-    return Enterprise.objects.filter(
-        Q(pk__in=granted.values("enterprise_id"))
-        | Q(joint_stock_on__gte=start, joint_stock_on__lte=end)
-    ).count()
+    direct = Enterprise.objects.filter(
+        joint_stock_on__gte=start, joint_stock_on__lte=end
+    )
+    ids = granted.order_by().values("enterprise_id")
+    return ids.union(direct.order_by().values("pk")).count()
 
 
 def _high_tech_first(year: int, as_of: dt.date) -> list[Evidence]:

@@ -1,7 +1,7 @@
 """The campaign's panels: target progress and units' report timeliness.
 
-Both come from keqi.campaign's own functions (board_build for targets and their
-序时进度, due_months / plan_units / report_late for reports), so the dashboard
+Both come from keqi.campaign's own functions (target_statuses, the board's targets
+with their 序时进度, due_months / plan_units / report_late for reports), so the dashboard
 shows exactly what the command board (作战图) shows on the same day.
 """
 
@@ -16,10 +16,10 @@ from django.http import Http404
 from keqi.accounts.models import Unit
 from keqi.campaign.board import (
     TargetStatus,
-    board_build,
     due_months,
     plan_units,
     submitted_on,
+    target_statuses,
 )
 from keqi.campaign.models import Plan, ProgressReport
 from keqi.campaign.progress import report_due, report_late
@@ -36,7 +36,7 @@ def plan_or_none() -> Plan | None:
 
 def targets_on(plan: Plan, as_of: dt.date) -> list[TargetStatus]:
     """Every target with its figure, 序时进度 and light, as on the command board."""
-    return board_build(plan, as_of).targets
+    return target_statuses(plan, as_of)
 
 
 class Timeliness(StrEnum):

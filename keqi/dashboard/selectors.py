@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -66,9 +67,16 @@ class Figure:
         return f"{self.value}%" if self.kind == "percent" else str(self.value)
 
 
+@lru_cache(maxsize=256)
+def _path(name: str, *args: object) -> str:
+    """reverse() once per name and arguments (URLs are fixed while the server runs):
+    a page links to hundreds of lists."""
+    return reverse(name, args=args)
+
+
 def _url(name: str, query: Mapping[str, object], *args: object) -> str:
     clean = {k: str(v) for k, v in query.items() if v not in (None, "")}
-    return f"{reverse(name, args=args)}?{urlencode(clean)}"
+    return f"{_path(name, *args)}?{urlencode(clean)}"
 
 
 @dataclass(frozen=True)

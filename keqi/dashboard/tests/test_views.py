@@ -202,7 +202,7 @@ def test_the_number_of_queries_does_not_grow_with_the_registry(leader) -> None: 
         grant(e, K.TECH_SME, D(2019, 1, 1 + n))
         grant(e, K.HIGH_TECH, D(2019, 2, 1 + n))
     assert _queries(leader) == few
-    assert few <= 70, few
+    assert few <= 40, few
 
 
 @pytest.mark.skipif(
