@@ -1,7 +1,8 @@
 """Money paid against budget, from keqi.funds (`fund_budget_vs_paid`).
 
 An area's staff see every fund's district budget beside what was paid in their
-own area. A figure links to the funds module's page for it when that page exists.
+own area. Paid links to the fund's ledger entries for the year (whose net total is
+the figure); the budget to the funds overview for the year, where it is set.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 
 from keqi.dashboard.selectors import Figure
@@ -32,20 +33,17 @@ class FundRow:
         return [self.budget, self.paid]
 
 
-def _link(name: str, query: dict[str, str]) -> str:
-    """The funds page, or "" while keqi.funds has not wired it."""
-    try:
-        return f"{reverse(name)}?{urlencode(query)}"
-    except NoReverseMatch:
-        return ""
+def _url(name: str, query: dict[str, str]) -> str:
+    return f"{reverse(name)}?{urlencode(query)}"
 
 
 def _row(use: FundUse) -> FundRow:
-    query = {"year": str(use.year), "fund": str(use.fund.pk)}
+    year = str(use.year)
+    ledger = _url("funds:ledger", {"year": year, "fund": use.fund.code})
     return FundRow(
         use.fund.name,
-        Figure("预算", use.budget, _link("funds:budget_list", query), "money"),
-        Figure("已拨付", use.paid, _link("funds:ledger", query), "money"),
+        Figure("预算", use.budget, _url("funds:index", {"year": year}), "money"),
+        Figure("已拨付", use.paid, ledger, "money"),
         use.percent,
     )
 

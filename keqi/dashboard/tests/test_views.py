@@ -161,6 +161,8 @@ def test_money_paid_against_budget_for_the_district_and_for_a_town(
     assert chart(client_for(hq).get(url).content.decode(), "funds")["series"][1][
         "data"
     ] == ["200000.00"]
+    ledger = client_for(hq).get(f"/funds/ledger/?year=2019&fund={fund().code}")
+    assert "<strong>200,000.00</strong>" in ledger.content.decode()  # 净额合计
 
 
 def test_a_bad_date_is_reported_in_chinese_and_the_page_still_shows(leader) -> None:  # type: ignore[no-untyped-def]
