@@ -2,7 +2,7 @@
 
 An area's staff see every fund's district budget beside what was paid in their
 own area. Paid links to the fund's ledger entries for the year (whose net total is
-the figure); the budget to the funds overview for the year, where it is set.
+the figure); the budget to the fund's budget page for the year.
 """
 
 from __future__ import annotations
@@ -38,11 +38,11 @@ def _url(name: str, query: dict[str, str]) -> str:
 
 
 def _row(use: FundUse) -> FundRow:
-    year = str(use.year)
-    ledger = _url("funds:ledger", {"year": year, "fund": use.fund.code})
+    query = {"year": str(use.year), "fund": use.fund.code}
+    ledger = _url("funds:ledger", query)
     return FundRow(
         use.fund.name,
-        Figure("预算", use.budget, _url("funds:index", {"year": year}), "money"),
+        Figure("预算", use.budget, _url("funds:budget_list", query), "money"),
         Figure("已拨付", use.paid, ledger, "money"),
         use.percent,
     )

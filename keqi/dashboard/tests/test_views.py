@@ -163,6 +163,11 @@ def test_money_paid_against_budget_for_the_district_and_for_a_town(
     ] == ["200000.00"]
     ledger = client_for(hq).get(f"/funds/ledger/?year=2019&fund={fund().code}")
     assert "<strong>200,000.00</strong>" in ledger.content.decode()  # 净额合计
+    budgets = client_for(hq).get(f"/funds/budgets/?year=2019&fund={fund().code}")
+    assert "800,000.00" in budgets.content.decode()
+    links = re.findall(r'<a href="([^"]+)">[\d,.]+</a>', page)
+    assert unescape(links[0]).startswith("/funds/budgets/?year=2019&fund=")
+    assert unescape(links[1]).startswith("/funds/ledger/?year=2019&fund=")
 
 
 def test_a_bad_date_is_reported_in_chinese_and_the_page_still_shows(leader) -> None:  # type: ignore[no-untyped-def]
