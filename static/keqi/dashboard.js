@@ -89,13 +89,13 @@
 
   function bars(node, categories, series, options) {
     var horizontal = options && options.horizontal;
-    var category = { type: "category", data: categories, axisLabel: { interval: 0, rotate: horizontal ? 0 : 40, fontSize: 11 } };
+    var category = { type: "category", data: categories, axisLabel: { interval: 0, rotate: horizontal || categories.length <= 6 ? 0 : 40, fontSize: 11 } };
     var value = { type: "value", axisLabel: { formatter: (options && options.unit) ? "{value}" + options.unit : "{value}" } };
     make(node, {
       color: BRAND,
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: series.length > 1 ? { top: 0, selected: options && options.selected } : undefined,
-      grid: { left: horizontal ? 150 : 40, right: 16, top: series.length > 1 ? 56 : 16, bottom: horizontal ? 24 : 80, containLabel: false },
+      grid: { left: horizontal ? 150 : 40, right: 16, top: series.length > 1 ? 56 : 16, bottom: horizontal || categories.length <= 6 ? 24 : 80, containLabel: false },
       xAxis: horizontal ? value : category,
       yAxis: horizontal ? Object.assign({}, category, { inverse: true }) : value,
       series: series.map(function (s) {
