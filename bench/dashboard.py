@@ -15,8 +15,8 @@ it, so this is the work itself on a shared machine) and the median page time
 last as `seconds: X`.
 
 --db FILE reuses (or keeps) the database, so a second run skips the build.
---with-index adds to the scratch database the index proposed for the registry
-(SUGGESTED_INDEX; it belongs in a registry migration, not here) to show its effect.
+The covering index on yearly figures (year, enterprise, R&D, sales) that the
+R&D panel needs is a registry migration (figures_year_rd_sales).
 """
 
 from __future__ import annotations
@@ -40,10 +40,6 @@ BATCH = 5000
 CENT = Decimal("0.01")
 # The R&D panel reads one year of figures for every enterprise: a covering index
 # lets SQLite read just those rows (proposed for keqi.registry.AnnualFigures).
-SUGGESTED_INDEX = (
-    "CREATE INDEX IF NOT EXISTS registry_figures_year_rd "
-    "ON registry_annualfigures (year, enterprise_id, rd_expense, sales_revenue)"
-)
 # kind, level, share in ‰ of enterprises, grant years
 QUALIFICATIONS: tuple[tuple[str, str, int, tuple[int, ...]], ...] = (
     ("科技型中小企业", "国家级", 190, (2018, 2019)),
@@ -239,7 +235,6 @@ def main() -> None:
     parser.add_argument("--enterprises", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--db", type=Path, default=None)
-    parser.add_argument("--with-index", action="store_true")
     args = parser.parse_args()
     path = args.db or Path(tempfile.mkdtemp(prefix="keqi-bench-")) / "dash.sqlite3"
     fresh = not path.exists()
@@ -256,12 +251,6 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     if fresh:
         build(args.enterprises)
-    if args.with_index:
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute(SUGGESTED_INDEX)
-        print(f"with the proposed index: {SUGGESTED_INDEX}")
     print(f"database: {path} ({Enterprise.objects.count()} enterprises)")
     wall, cpu = page_times(args.runs)
     print("page runs, wall: " + ", ".join(f"{t:.3f}" for t in wall))
