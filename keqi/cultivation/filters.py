@@ -14,6 +14,10 @@ from django.http import Http404, QueryDict
 from keqi.core.dates import business_today
 from keqi.core.numbers import parse_date
 
+# Pages look at most a few decades either side of the campaign; far dates would
+# also overflow the date arithmetic around the chosen day (reminder windows).
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+
 
 @dataclass
 class Filters:
@@ -29,17 +33,23 @@ class Filters:
         if not raw:
             return fallback
         try:
-            return parse_date(raw) or fallback
+            day = parse_date(raw) or fallback
         except ValueError as exc:
             self.errors.append(f"{label}：{exc}")
             return fallback
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            self.errors.append(
+                f"{label}：“{raw}”超出可查看的年份（{FIRST_YEAR}–{LAST_YEAR}年）"
+            )
+            return fallback
+        return day
 
     def year(self, name: str, label: str, default: int) -> int:
         """A four-digit year; the default on error."""
         raw = self.query.get(name, "").strip()
         if not raw:
             return default
-        if raw.isdigit() and 1990 <= int(raw) <= 2100:
+        if raw.isdigit() and FIRST_YEAR <= int(raw) <= LAST_YEAR:
             return int(raw)
         self.errors.append(f"{label}：“{raw}”不是有效的年份")
         return default

@@ -104,3 +104,13 @@ def test_reminder_page_query_count_does_not_grow_with_rows(hq) -> None:
     for _ in range(5):
         grant(make_enterprise("dakoutun"), K.HIGH_TECH, D(2018, 12, 1))
     assert queries() == few <= 12
+
+
+def test_a_far_future_viewing_date_is_refused_in_chinese_not_a_server_error(
+    hq,
+) -> None:
+    response = client_for(hq).get("/cultivation/reminders/?on=9999-12-31&ahead=30")
+    assert response.status_code == 200
+    assert "查看日期：“9999-12-31”超出可查看的年份（1990–2100年）" in (
+        response.content.decode()
+    )
