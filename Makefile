@@ -32,10 +32,13 @@ $(ECHARTS): $(NPM_STAMP)
 
 install: $(STAMP) $(ECHARTS) ## .venv with the `keqi` command in .venv/bin/keqi, and ECharts built into static_build/
 
+# The demo is served like production (no DEBUG), so a stale link or another town's
+# enterprise shows the Chinese 404 page, not Django's English debug page; plain http,
+# so no secure cookies.
 demo: $(STAMP) $(ECHARTS) ## set up SQLite, load demo data, print accounts, serve on 127.0.0.1:$(PORT) (make demo PORT=8001)
 	KEQI_DEBUG=1 $(BIN)/keqi init
 	KEQI_DEBUG=1 $(BIN)/keqi demo
-	KEQI_DEBUG=1 KEQI_BUSINESS_DATE=$(DEMO_DATE) KEQI_CSRF_TRUSTED_ORIGINS=http://127.0.0.1:$(PORT) $(BIN)/keqi serve --host 127.0.0.1 --port $(PORT)
+	KEQI_DEBUG=0 KEQI_SECURE_COOKIES=0 KEQI_BUSINESS_DATE=$(DEMO_DATE) KEQI_CSRF_TRUSTED_ORIGINS=http://127.0.0.1:$(PORT) $(BIN)/keqi serve --host 127.0.0.1 --port $(PORT)
 
 docs: $(STAMP) ## regenerate the generated docs (docs/cli.md from every --help, glossary's model tables)
 	$(BIN)/python -m keqi.core.docs_cli > docs/cli.md.tmp && mv docs/cli.md.tmp docs/cli.md

@@ -362,3 +362,10 @@ def test_every_area_and_story_is_present_in_the_full_data_set() -> None:
     assert areas["bdkfq"] > areas["zgc"] > max(areas["haibin"], areas["dakoutun"])
     assert {e.story for e in data} == set(CONFIG.stories) | {"ordinary"}
     assert sum(len(e.credits) for e in data) == CONFIG.credit_records
+
+
+def test_make_demo_serves_without_debug_so_errors_show_the_chinese_pages() -> None:
+    makefile = (Path(__file__).resolve().parents[3] / "Makefile").read_text()
+    serve = next(line for line in makefile.splitlines() if "keqi serve" in line)
+    assert "KEQI_DEBUG=0" in serve and "KEQI_DEBUG=1" not in serve
+    assert "KEQI_SECURE_COOKIES=0" in serve  # the demo runs on plain http
