@@ -243,6 +243,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
         participants=_visible(request.user).filter(
             pk__in=event.participants.values("pk")
         ),
+        any_participants=event.participants.exists(),
         leads=lead_list_for(request.user).filter(event=event),
         finance=finance_list_for(request.user).filter(event=event),
     )

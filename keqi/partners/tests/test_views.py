@@ -179,3 +179,19 @@ def test_the_enterprise_page_costs_the_same_queries_for_1_or_8_visits(member) ->
     for day in range(2, 9):
         log_visit(firm, member, on=dt.date(2019, 9, day))
     assert count_queries(client, url) == few
+
+
+def test_an_event_without_registered_enterprises_says_so_to_hq(member) -> None:
+    event = services.event_create(
+        values={
+            "topic": "招商",
+            "kind": "展会",
+            "name": "驻深圳招商工作站对接",
+            "held_on": dt.date(2019, 7, 9),
+            "attendance": 25,
+        },
+        actor=member,
+    )
+    page = client_for("hq").get(f"/partners/events/{event.pk}/").content.decode()
+    assert "本活动没有登记参加企业" in page
+    assert "管辖范围" not in page
