@@ -73,9 +73,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from django.core.management import call_command
     from waitress import serve  # type: ignore[import-untyped]
 
+    call_command("collectstatic", interactive=False, verbosity=0)
+    # Only now build the site: its static middleware looks for the collected files.
     from keqi.wsgi import application
 
-    call_command("collectstatic", interactive=False, verbosity=0)
     command = None if args.no_worker else worker_command(settings.TASKS)
     worker = subprocess.Popen(command) if command else None
     # A plain `kill` must still stop the worker too (the finally below).
