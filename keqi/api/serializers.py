@@ -17,6 +17,7 @@ from keqi.registry.models import (
     IntellectualProperty,
     Qualification,
 )
+from keqi.registry.services import ENTERPRISE_FIELDS
 
 
 @extend_schema_field({"type": "string", "format": "decimal", "nullable": True})
@@ -57,23 +58,7 @@ class EnterpriseSerializer(serializers.ModelSerializer[Enterprise]):
 
     class Meta:
         model = Enterprise
-        fields = [
-            "uscc",
-            "name",
-            "founded_on",
-            "area",
-            "registered_region",
-            "industry",
-            "tech_field",
-            "key_industry",
-            "tax_method",
-            "above_scale",
-            "listed",
-            "joint_stock_on",
-            "restricted_products",
-            "extra",
-            "updated_at",
-        ]
+        fields = ["uscc", *ENTERPRISE_FIELDS, "updated_at"]
         read_only_fields = fields
 
 
