@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from keqi.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    # Browsers ask for /favicon.ico on pages that name no icon (e.g. a PDF tab).
+    path("favicon.ico", RedirectView.as_view(url=static("keqi/favicon.svg"))),
     path("reports/", core_views.report_list, name="report_list"),
     path("reports/<int:pk>/", core_views.report_download, name="report_download"),
     path("accounts/", include("keqi.accounts.urls")),

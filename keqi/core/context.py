@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 def site(request: HttpRequest) -> dict[str, Any]:
     """Site name and the district this installation serves."""
     return {
-        "site_name": "科企 · 科技企业培育管理平台",
+        "site_name": "科企 · 科技企业群体规模壮大攻坚行动管理平台",
         "district": settings.KEQI_DISTRICT,
         "pinned_date": settings.KEQI_BUSINESS_DATE,
         "main_nav": main_nav(),

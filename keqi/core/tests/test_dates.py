@@ -22,3 +22,4 @@ def test_every_page_says_when_the_date_is_pinned(hq) -> None:  # type: ignore[no
     client.post("/accounts/login/", {"username": "hq", "password": PASSWORD})
     page = client.get("/enterprises/").content.decode()
     assert "业务日期固定为 2019年9月30日" in page
+    assert "KEQI_" not in page  # the setting's name is for IT staff, not on screen

@@ -30,3 +30,13 @@ def test_an_expired_form_is_refused_with_a_chinese_page_not_djangos_csrf_text(
     assert response.status_code == 403
     assert "页面已过期" in page and "数据没有改动" in page
     assert "CSRF verification failed" not in page
+
+
+def test_every_page_names_the_site_icon_and_favicon_ico_leads_to_it(hq) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    page = client.get("/accounts/login/").content.decode()
+    assert 'rel="icon"' in page and "keqi/favicon.svg" in page
+    assert "科技企业群体规模壮大攻坚行动管理平台" in page
+    response = client.get("/favicon.ico")
+    assert response.status_code in (301, 302)
+    assert response["Location"].endswith("keqi/favicon.svg")
