@@ -12,8 +12,9 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
 from PIL import Image, ImageDraw, ImageFont
 from reportlab.graphics.shapes import (  # type: ignore[import-untyped]
     Drawing,
@@ -50,6 +51,7 @@ LIGHT_COLOURS = {
     "红灯": "#c62828",
     "无数据": "#666666",
 }
+LIGHT_COLUMN = TARGET_HEADERS.index("状态")
 
 
 class FontMissing(RuntimeError):
@@ -75,6 +77,7 @@ def cjk_font_path() -> Path:
 def summary_docx(summary: Summary) -> bytes:
     """The summary as a .docx file (宋体 body, 黑体 headings)."""
     doc = Document()
+    _docx_a4(doc)
     style = doc.styles["Normal"]
     style.font.name = "宋体"
     style.font.size = Pt(11)
@@ -112,6 +115,28 @@ def summary_docx(summary: Summary) -> bytes:
     return buffer.getvalue()
 
 
+def _docx_a4(doc) -> None:  # type: ignore[no-untyped-def]
+    """A4 portrait (python-docx's template is US Letter), 2.5 cm / 2 cm margins."""
+    for section in doc.sections:
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        section.top_margin = section.bottom_margin = Cm(2.5)
+        section.left_margin = section.right_margin = Cm(2)
+
+
+def _docx_light(cell, light: str) -> None:  # type: ignore[no-untyped-def]
+    """Shade a traffic-light cell in its colour, with white bold text."""
+    colour = LIGHT_COLOURS.get(light)
+    if colour is None:
+        return
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:fill"), colour.lstrip("#"))
+    cell._tc.get_or_add_tcPr().append(shading)
+    for run in cell.paragraphs[0].runs:
+        run.bold = True
+        run.font.color.rgb = RGBColor.from_string("FFFFFF")
+
+
 def _docx_section(doc, title: str, paragraphs: list[str]) -> None:  # type: ignore[no-untyped-def]
     doc.add_heading(title, level=2)
     for text in paragraphs:
@@ -125,8 +150,10 @@ def _docx_targets(doc, summary: Summary) -> None:  # type: ignore[no-untyped-def
         cell.text = text
         cell.paragraphs[0].runs[0].bold = True
     for row in summary.target_rows:
-        for cell, text in zip(table.add_row().cells, row, strict=True):
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row, strict=True):
             cell.text = text
+        _docx_light(cells[LIGHT_COLUMN], row[LIGHT_COLUMN])
 
 
 def chart_png(summary: Summary) -> bytes:
@@ -226,7 +253,17 @@ def _pdf_targets(summary: Summary, styles: dict):  # type: ignore[no-untyped-def
 
     cell = styles["cell"]
     rows = [[Paragraph(h, cell) for h in TARGET_HEADERS]]
-    rows += [[Paragraph(_esc(v), cell) for v in row] for row in summary.target_rows]
+    # A Paragraph keeps its own colour (TableStyle's TEXTCOLOR does not reach it).
+    lit = ParagraphStyle("light", parent=cell, textColor=colors.white)
+    rows += [
+        [
+            Paragraph(
+                _esc(v), lit if i == LIGHT_COLUMN and v in LIGHT_COLOURS else cell
+            )
+            for i, v in enumerate(row)
+        ]
+        for row in summary.target_rows
+    ]
     widths = [10, 70, 18, 22, 18, 18, 16, 14, 80]
     table = Table(rows, colWidths=[w * mm for w in widths], repeatRows=1)
     commands = [
@@ -235,8 +272,10 @@ def _pdf_targets(summary: Summary, styles: dict):  # type: ignore[no-untyped-def
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
     ]
     for i, row in enumerate(summary.target_rows, 1):
-        colour = colors.HexColor(LIGHT_COLOURS.get(row[7], "#000000"))
-        commands.append(("TEXTCOLOR", (7, i), (7, i), colour))
+        if row[LIGHT_COLUMN] in LIGHT_COLOURS:  # a filled cell: the light at a glance
+            colour = colors.HexColor(LIGHT_COLOURS[row[LIGHT_COLUMN]])
+            at = (LIGHT_COLUMN, i)
+            commands.append(("BACKGROUND", at, at, colour))
     table.setStyle(TableStyle(commands))
     return table
 

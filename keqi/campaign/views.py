@@ -364,7 +364,9 @@ def summary(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         raise Http404(exc.messages[0]) from exc
     content = summary_build(plan, month, _as_of(request))
-    name = f"{plan.name}-{month:%Y-%m}-汇总"
+    # "baodi-2019" already names the year: baodi-2019-09-汇总, not baodi-2019-2019-09.
+    stem = plan.name.removesuffix(f"-{month.year}")
+    name = f"{stem}-{month:%Y-%m}-汇总"
     if request.GET.get("format") == "pdf":
         try:
             data, kind = summary_pdf(content), "application/pdf"

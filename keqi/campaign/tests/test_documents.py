@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
+from PIL import Image
 
 from keqi.campaign.documents import cjk_font_path, summary_docx, summary_pdf
 from keqi.campaign.summary import TARGET_HEADERS, summary_build
@@ -50,6 +52,23 @@ def test_the_docx_reads_back_with_the_targets_table() -> None:
     assert len(document.inline_shapes) == 1  # the completion chart
 
 
+def test_the_docx_is_a4_and_shades_each_traffic_light_in_its_colour() -> None:
+    document = Document(io.BytesIO(summary_docx(_summary())))
+    section = document.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (
+        21.0,
+        29.7,
+    )
+    column = TARGET_HEADERS.index("状态")
+    fills = {}
+    for row in document.tables[0].rows[1:]:
+        cell = row.cells[column]
+        shading = cell._tc.tcPr.find(qn("w:shd")) if cell._tc.tcPr is not None else None
+        fills[cell.text] = None if shading is None else shading.get(qn("w:fill"))
+    assert fills.get("红灯") == "c62828"
+    assert set(fills) <= {"红灯", "黄灯", "绿灯", "无数据", "—", ""}
+
+
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils")
 def test_the_pdf_renders_and_contains_the_targets_table(tmp_path: Path) -> None:
     cjk_font_path()  # a missing font is an installation error, not a skip
@@ -61,6 +80,10 @@ def test_the_pdf_renders_and_contains_the_targets_table(tmp_path: Path) -> None:
     )
     page = next(tmp_path.glob("p*.png"))
     assert page.stat().st_size > 10_000
+    # the 状态 column is filled with the light's colour, not printed as plain text
+    with Image.open(page) as picture:
+        colours = {c for _, c in picture.convert("RGB").getcolors(1_000_000) or []}
+    assert (0xC6, 0x28, 0x28) in colours  # 红灯
     text = subprocess.run(
         ["pdftotext", "-layout", pdf, "-"], check=True, capture_output=True, text=True
     ).stdout

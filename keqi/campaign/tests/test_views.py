@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import unquote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -119,6 +120,9 @@ def test_hq_downloads_the_summary_and_a_town_may_not(hq, town_a) -> None:  # typ
     response = _client(hq).get(url)
     assert response.status_code == 200
     assert response.content[:2] == b"PK"  # a .docx is a zip
+    # the plan's name already carries the year: not baodi-2019-2019-06
+    disposition = unquote(response["Content-Disposition"])
+    assert disposition.endswith("baodi-2019-06-汇总.docx")
     assert _client(town_a).get(url).status_code == 403
 
 
