@@ -24,7 +24,15 @@ def attempt(name: str, password: str = "wrong", address: str = "10.0.0.1") -> in
 
 @pytest.mark.parametrize(
     "typed",
-    ["leader", "leader ", " leader", "LEADER", "Leader", "ｌｅａｄｅｒ", "ＬＥＡＤＥＲ\u3000"],
+    [
+        "leader",
+        "leader ",
+        " leader",
+        "LEADER",
+        "Leader",
+        "ｌｅａｄｅｒ",
+        "ＬＥＡＤＥＲ\u3000",
+    ],
 )
 def test_every_spelling_of_a_name_has_the_same_key(typed: str) -> None:
     assert username_key(typed) == "leader"
@@ -69,9 +77,12 @@ def test_the_lock_is_audited_once_under_the_normalised_name(leader) -> None:  # 
     event = AuditEvent.objects.get(action="login.locked")
     assert (event.target_type, event.target_id) == ("accounts.loginlock", str(lock.pk))
     assert event.subject == "login:leader"
-    assert "请20分钟后再试" in Client().post(
-        LOGIN, {"username": "leader", "password": "x"}
-    ).content.decode()
+    assert (
+        "请20分钟后再试"
+        in Client()
+        .post(LOGIN, {"username": "leader", "password": "x"})
+        .content.decode()
+    )
 
 
 @override_settings(KEQI_LOGIN_MAX_FAILURES=2)
