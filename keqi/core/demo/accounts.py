@@ -38,6 +38,15 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "czj", "czj", Role.MEMBER, "演示·区财政局", "只读全区，登记拨付与年度结算"
     ),
     DemoAccount("auditor", "hq", Role.AUDITOR, "演示·审计", "只读全区"),
+    DemoAccount(
+        "sysadmin", "hq", Role.SYS_ADMIN, "演示·系统管理员", "只管账号，不看业务数据"
+    ),
+    DemoAccount(
+        "secadmin", "hq", Role.SEC_ADMIN, "演示·安全管理员", "只管登录锁定与安全策略"
+    ),
+    DemoAccount(
+        "auditadmin", "hq", Role.AUDIT_ADMIN, "演示·安全审计员", "只查看和导出操作记录"
+    ),
 )
 
 
