@@ -125,6 +125,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "keqi.accounts.middleware.idle_timeout",
     "keqi.accounts.middleware.password_change_first",
+    "keqi.accounts.middleware.admin_roles_confined",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
