@@ -71,7 +71,7 @@ class UserCreateForm(forms.Form):
         super().__init__(*args, **kwargs)
         unit_field = self.fields["unit"]
         assert isinstance(unit_field, forms.ModelChoiceField)
-        unit_field.label_from_instance = _unit_label  # type: ignore[method-assign]
+        unit_field.label_from_instance = _unit_label  # type: ignore[assignment]
 
     def clean_username(self) -> str:
         return _clean_text(self.cleaned_data["username"], "用户名")

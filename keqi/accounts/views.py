@@ -36,11 +36,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
     """The login page; a user name is locked after repeated failures (any address,
     any spelling: the name is normalised before it is checked or counted)."""
     data = None
+    username = ""
     if request.method == "POST":
         data = request.POST.copy()
-        data["username"] = throttle.username_key(data.get("username", ""))
+        username = throttle.username_key(str(data.get("username", "")))
+        data["username"] = username
     form = AuthenticationForm(request, data=data)
-    username = data["username"] if data is not None else ""
     locked = bool(data is not None and throttle.is_locked(username))
     if data is not None and not locked:
         if form.is_valid():

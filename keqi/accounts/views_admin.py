@@ -127,8 +127,8 @@ def user_state(request: HttpRequest, pk: int, change: str) -> HttpResponse:
             messages.success(request, _DONE[change].format(user.username))
     else:
         for errors in form.errors.values():
-            for problem in errors:
-                messages.error(request, problem)
+            for error in errors:
+                messages.error(request, str(error))
     return redirect("user_detail", pk=user.pk)
 
 
