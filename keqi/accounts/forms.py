@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.password_validation import validate_password
 
 from keqi.accounts.models import ADMIN_ROLES, Role, Unit
 from keqi.core.text_safety import control_character_error
@@ -78,6 +79,12 @@ class UserCreateForm(forms.Form):
 
     def clean_full_name(self) -> str:
         return _clean_text(self.cleaned_data["full_name"], "姓名")
+
+    def clean_password(self) -> str:
+        """The policy's length and classes at once with the other fields' errors."""
+        password: str = self.cleaned_data["password"]
+        validate_password(password)
+        return password
 
     def clean_reason(self) -> str:
         return _clean_text(self.cleaned_data["reason"], "原因")

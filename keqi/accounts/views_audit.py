@@ -33,10 +33,14 @@ class AuditFilterForm(forms.Form):
     who = forms.CharField(label="操作人", required=False, max_length=50)
     action = forms.ChoiceField(label="操作", required=False, choices=())
     date_from = forms.DateField(
-        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="起始日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
-        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="截止日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     target = forms.CharField(label="对象", required=False, max_length=80)
 
@@ -73,6 +77,21 @@ def _changes(event: AuditEvent) -> str:
     if not event.changes:
         return ""
     return json.dumps(event.changes, ensure_ascii=False, sort_keys=True)
+
+
+def _shown(value: Any) -> str:
+    return "—" if value is None or value == "" else str(value)
+
+
+def _change_lines(event: AuditEvent) -> list[tuple[str, str]]:
+    """Each changed field as “old → new” (a missing value shows as —)."""
+    lines = []
+    for key, pair in (event.changes or {}).items():
+        if isinstance(pair, list) and len(pair) == 2:
+            lines.append((key, f"{_shown(pair[0])} → {_shown(pair[1])}"))
+        else:
+            lines.append((key, _shown(pair)))
+    return lines
 
 
 COLUMNS = (
@@ -114,7 +133,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "rows": [(e, ACTION_LABELS.get(e.action, e.action)) for e in page],
+        "rows": [
+            (e, ACTION_LABELS.get(e.action, e.action), _change_lines(e)) for e in page
+        ],
         "query": query.urlencode(),
     }
     return render(request, "accounts/audit_log.html", context)

@@ -191,8 +191,16 @@ def test_the_system_administrator_creates_a_town_user_on_the_page(
     assert "王五" in page and "大口屯镇" in page and "待改密码" in page
 
 
+@pytest.mark.parametrize(
+    ("unit", "password", "says"),
+    [
+        ("hq", GOOD, "街镇/园区工作人员必须属于一个街镇/园区单位"),
+        ("dakoutun-gov", "short", "10"),
+        ("dakoutun-gov", "onlylowercase1", "至少三类"),
+    ],
+)
 def test_bad_input_on_the_create_page_names_the_field_and_changes_nothing(
-    sysadmin: User,
+    sysadmin: User, unit: str, password: str, says: str
 ) -> None:
     before = User.objects.count()
     response = client_for(sysadmin).post(
@@ -200,15 +208,14 @@ def test_bad_input_on_the_create_page_names_the_field_and_changes_nothing(
         {
             "username": "zhaoliu",
             "full_name": "赵六",
-            "unit": Unit.objects.get(code="hq").pk,
+            "unit": Unit.objects.get(code=unit).pk,
             "role": Role.AREA_STAFF,
-            "password": "short",
+            "password": password,
             "reason": "新入职",
         },
     )
-    page = response.content.decode()
     assert response.status_code == 200
-    assert "街镇/园区工作人员必须属于一个街镇/园区单位" in page
+    assert says in response.content.decode()
     assert User.objects.count() == before
 
 
