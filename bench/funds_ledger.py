@@ -176,7 +176,7 @@ def run(runs: int, awards: list[Any], client: Any) -> None:
 
     hq = user_create(
         username="bench",
-        password="x",
+        password="Bench-2019-ledger",
         unit=Unit.objects.get(code="hq"),
         role=Role.HQ_ADMIN,
     )

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 COMMAND_MODULES = (
     "keqi.core.commands",
+    "keqi.accounts.commands",
     "keqi.registry.commands",
     "keqi.campaign.commands",
     "keqi.core.demo.commands",

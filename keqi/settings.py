@@ -123,6 +123,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "keqi.accounts.middleware.idle_timeout",
+    "keqi.accounts.middleware.password_change_first",
+    "keqi.accounts.middleware.admin_roles_confined",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -149,10 +152,19 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Password policy (等保 2.0): at least 10 characters (more if set), three of four
+# character classes, none of the last KEQI_PASSWORD_HISTORY passwords again.
+KEQI_PASSWORD_MIN_LENGTH = max(10, env_int("KEQI_PASSWORD_MIN_LENGTH", 10))
+KEQI_PASSWORD_HISTORY = max(1, env_int("KEQI_PASSWORD_HISTORY", 5))
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": KEQI_PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "keqi.accounts.passwords.CharacterClassValidator"},
+    {"NAME": "keqi.accounts.passwords.HistoryValidator"},
 ]
 # pytest sets PYTEST_VERSION for the whole run, before settings are imported.
 TESTING = "KEQI_TESTING" in os.environ or "PYTEST_VERSION" in os.environ
@@ -164,6 +176,8 @@ KEQI_LOGIN_MAX_FAILURES = env_int("KEQI_LOGIN_MAX_FAILURES", 5)
 KEQI_LOGIN_LOCK_SECONDS = env_int("KEQI_LOGIN_LOCK_SECONDS", 900)
 
 SESSION_COOKIE_AGE = env_int("KEQI_SESSION_SECONDS", 8 * 3600)
+# A session unused for this many minutes ends (keqi.accounts.middleware).
+KEQI_SESSION_IDLE_MINUTES = env_int("KEQI_SESSION_IDLE_MINUTES", 30)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("KEQI_SECURE_COOKIES", not DEBUG)

@@ -73,6 +73,16 @@ class Role(models.TextChoices):
     AREA_STAFF = "area_staff", "街镇/园区工作人员"
     LEADER = "leader", "领导（只读）"
     AUDITOR = "auditor", "审计（只读）"
+    # 三员分立 (等保 2.0): each of these sees no business data and none may do the
+    # others' work; only the server's operator (the `keqi user` command) makes them.
+    SYS_ADMIN = "sys_admin", "系统管理员"
+    SEC_ADMIN = "sec_admin", "安全管理员"
+    AUDIT_ADMIN = "audit_admin", "安全审计员"
+
+
+# The three administrators of 三员分立; the system administrator's pages never
+# create, change or reset them.
+ADMIN_ROLES = (Role.SYS_ADMIN, Role.SEC_ADMIN, Role.AUDIT_ADMIN)
 
 
 class User(AbstractUser):
@@ -90,6 +100,8 @@ class User(AbstractUser):
     role = models.CharField(
         "角色", max_length=20, choices=Role.choices, default=Role.LEADER
     )
+    must_change_password = models.BooleanField("下次登录须修改密码", default=False)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "用户"
@@ -113,9 +125,32 @@ class User(AbstractUser):
     def sees_whole_district(self) -> bool:
         return self.role != Role.AREA_STAFF or self.is_superuser
 
+    @property
+    def is_admin_role(self) -> bool:
+        """One of the three administrators (系统管理员, 安全管理员, 安全审计员)."""
+        return self.role in ADMIN_ROLES
+
+
+class PasswordHistory(models.Model):
+    """The hash of a password a person has had, so the last few cannot be reused."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="password_history"
+    )
+    password = models.CharField("密码摘要", max_length=128)
+    at = models.DateTimeField("设置时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.at:%Y-%m-%d %H:%M}"
+
 
 class LoginFailure(models.Model):
-    """A failed login, kept to throttle password guessing."""
+    """A failed login under a normalised user name, kept to throttle guessing."""
 
     username = models.CharField(max_length=150, db_index=True)
     address = models.CharField(max_length=64)
@@ -127,3 +162,34 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username}@{self.address} {self.at:%Y-%m-%d %H:%M}"
+
+
+class LoginLock(models.Model):
+    """A user name locked after too many failures; ends at `until` or when unlocked.
+
+    `username` is the normalised name (NFKC, casefolded, stripped), so `leader `
+    and ｌｅａｄｅｒ are the same lock.
+    """
+
+    username = models.CharField("用户名", max_length=150, db_index=True)
+    address = models.CharField("最后失败来源地址", max_length=64, blank=True)
+    failures = models.PositiveIntegerField("失败次数")
+    locked_at = models.DateTimeField("锁定时间", auto_now_add=True, db_index=True)
+    until = models.DateTimeField("锁定至")
+    unlocked_at = models.DateTimeField("解锁时间", null=True, blank=True)
+    unlocked_by = models.ForeignKey(
+        User,
+        verbose_name="解锁人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "登录锁定"
+        verbose_name_plural = "登录锁定"
+        ordering = ["-locked_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.username}（{self.locked_at:%Y-%m-%d %H:%M} 锁定）"

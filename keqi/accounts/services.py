@@ -7,11 +7,27 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from keqi.accounts.models import Area, AreaKind, Role, Unit, UnitKind, User
+from keqi.accounts.actions import AccountAction
+from keqi.accounts.models import (
+    ADMIN_ROLES,
+    Area,
+    AreaKind,
+    PasswordHistory,
+    Role,
+    Unit,
+    UnitKind,
+    User,
+)
+from keqi.accounts.throttle import username_key
 from keqi.core import audit
 from keqi.core.audit import AuditAction
+from keqi.core.text_safety import control_character_error
 
 DISTRICTS_DIR = Path(__file__).resolve().parent / "districts"
 _AREA_UNIT_SUFFIX = {AreaKind.STREET: "办事处", AreaKind.TOWN: "人民政府"}
@@ -101,17 +117,179 @@ def district_init(*, config: dict[str, Any], actor: Any = None) -> InitSummary:
     return summary
 
 
+def _require_account_admin(actor: Any, user: User | None = None) -> None:
+    """Only the system administrator (or the server's operator, actor None) manages
+    accounts, and never the accounts of the three administrators from the web."""
+    if actor is None:
+        return
+    if getattr(actor, "role", None) != Role.SYS_ADMIN or not actor.is_active:
+        raise PermissionDenied("只有系统管理员可以管理账号。")
+    if user is not None and (user.role in ADMIN_ROLES):
+        raise PermissionDenied("三员账号只能由服务器管理人员用 keqi user 命令管理。")
+
+
+def _password_set(user: User, password: str) -> None:
+    """Check the policy (with the user's history) and set the password's hash."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+
+
+def _password_remember(user: User) -> None:
+    """Keep the new hash; only the last KEQI_PASSWORD_HISTORY are kept."""
+    PasswordHistory.objects.create(user=user, password=user.password)
+    keep = settings.KEQI_PASSWORD_HISTORY
+    old = user.password_history.values_list("pk", flat=True)[keep:]
+    PasswordHistory.objects.filter(pk__in=list(old)).delete()
+
+
+def _reason_required(reason: str) -> str:
+    cleaned = reason.strip()
+    if not cleaned:
+        raise ValidationError({"reason": "请填写原因（将记入操作记录）。"})
+    problem = control_character_error(cleaned)
+    if problem:
+        raise ValidationError({"reason": problem})
+    return cleaned
+
+
 @transaction.atomic
 def user_create(
-    *, username: str, password: str, unit: Unit | None, role: str, full_name: str = ""
+    *,
+    username: str,
+    password: str,
+    unit: Unit | None,
+    role: str,
+    full_name: str = "",
+    actor: Any = None,
+    reason: str = "",
+    must_change_password: bool = False,
+    password_policy: bool = True,
 ) -> User:
-    """Create a login for a person in a unit."""
+    """Create a login for a person in a unit; the name is stored normalised.
+
+    The system administrator's page and `keqi user add` pass
+    must_change_password=True so the person chooses their own at first login;
+    only the demo data skips the password policy (password_policy=False).
+    Raises ValidationError naming the field, PermissionDenied for the wrong actor.
+    """
     if role not in Role.values:
-        raise ValueError(f"未知角色：{role}")
+        raise ValidationError({"role": f"未知角色：{role}"})
+    key = username_key(username)
+    _require_account_admin(actor, User(role=role))
     if role == Role.AREA_STAFF and (unit is None or unit.area_id is None):
-        raise ValueError("街镇/园区工作人员必须属于一个街镇/园区单位")
-    user = User(username=username, unit=unit, role=role, full_name=full_name)
-    user.set_password(password)
+        raise ValidationError({"unit": "街镇/园区工作人员必须属于一个街镇/园区单位"})
+    if User.objects.filter(username=key).exists():
+        raise ValidationError(
+            {"username": f"用户名“{key}”已被使用（已停用的账号也占用用户名）"}
+        )
+    problem = control_character_error(full_name)
+    if problem:
+        raise ValidationError({"full_name": f"姓名{problem}"})
+    user = User(username=key, unit=unit, role=role, full_name=full_name.strip())
+    user.must_change_password = must_change_password
     user.full_clean(exclude=["password"])
+    if password_policy:
+        _password_set(user, password)
+    else:
+        user.set_password(password)
     user.save()
+    _password_remember(user)
+    audit.record(
+        actor=actor,
+        action=AccountAction.USER_CREATE,
+        target=user,
+        changes={
+            "unit": [None, str(unit) if unit else None],
+            "role": [None, user.get_role_display()],
+            "full_name": [None, user.full_name],
+        },
+        reason=reason,
+        subject=f"user:{user.pk}",
+    )
+    return user
+
+
+@transaction.atomic
+def user_disable(*, user: User, actor: Any, reason: str) -> User:
+    """Stop a login from working (accounts are never deleted: the trail names them)."""
+    _require_account_admin(actor, user)
+    cleaned = _reason_required(reason)
+    if actor is not None and actor.pk == user.pk:
+        raise ValidationError({"user": "不能停用自己的账号。"})
+    if not user.is_active:
+        raise ValidationError({"user": "该账号已是停用状态。"})
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    audit.record(
+        actor=actor,
+        action=AccountAction.USER_DISABLE,
+        target=user,
+        changes={"is_active": [True, False]},
+        reason=cleaned,
+        subject=f"user:{user.pk}",
+    )
+    return user
+
+
+@transaction.atomic
+def user_enable(*, user: User, actor: Any, reason: str) -> User:
+    """Let a disabled login work again."""
+    _require_account_admin(actor, user)
+    cleaned = _reason_required(reason)
+    if user.is_active:
+        raise ValidationError({"user": "该账号已是启用状态。"})
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    audit.record(
+        actor=actor,
+        action=AccountAction.USER_ENABLE,
+        target=user,
+        changes={"is_active": [False, True]},
+        reason=cleaned,
+        subject=f"user:{user.pk}",
+    )
+    return user
+
+
+@transaction.atomic
+def user_reset_password(*, user: User, password: str, actor: Any, reason: str) -> User:
+    """Give a person a temporary password they must change at their next login."""
+    _require_account_admin(actor, user)
+    cleaned = _reason_required(reason)
+    if actor is not None and actor.pk == user.pk:
+        raise ValidationError({"user": "请在“修改密码”页修改自己的密码。"})
+    _password_set(user, password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+    _password_remember(user)
+    audit.record(
+        actor=actor,
+        action=AccountAction.USER_PASSWORD_RESET,
+        target=user,
+        changes={"must_change_password": [None, True]},
+        reason=cleaned,
+        subject=f"user:{user.pk}",
+    )
+    return user
+
+
+@transaction.atomic
+def password_change(*, user: User, old_password: str, new_password: str) -> User:
+    """A person changes their own password (also how a forced change is met)."""
+    if not user.check_password(old_password):
+        raise ValidationError({"old_password": "原密码不正确。"})
+    _password_set(user, new_password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+    _password_remember(user)
+    audit.record(
+        actor=user,
+        action=AccountAction.USER_PASSWORD_CHANGE,
+        target=user,
+        subject=f"user:{user.pk}",
+    )
     return user

@@ -6,6 +6,8 @@ Personas (made through the real services):
 - park: staff of 宝坻经济开发区管委会
 - member: officer of 区工信局 (reads the whole district)
 - leader: read-only leader
+- sysadmin / secadmin / auditadmin: the three administrators of 三员分立
+  (系统管理员, 安全管理员, 安全审计员), all in the HQ office
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ def persona(name: str) -> User:
         "park": ("bdkfq-gwh", Role.AREA_STAFF),
         "member": ("gxj", Role.MEMBER),
         "leader": ("hq", Role.LEADER),
+        "sysadmin": ("hq", Role.SYS_ADMIN),
+        "secadmin": ("hq", Role.SEC_ADMIN),
+        "auditadmin": ("hq", Role.AUDIT_ADMIN),
     }[name]
     return user_create(
         username=name,

@@ -8,12 +8,22 @@ from django.shortcuts import redirect
 
 from keqi.accounts.models import Role
 
+ADMIN_HOMES = {
+    Role.SYS_ADMIN: "user_list",
+    Role.SEC_ADMIN: "lock_list",
+    Role.AUDIT_ADMIN: "audit_log",
+}
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Leaders land on their dashboard; everyone else on the enterprise registry."""
-    if getattr(request.user, "role", None) == Role.LEADER:
+    """Leaders land on their dashboard, the three administrators on their own page,
+    everyone else on the enterprise registry."""
+    role = getattr(request.user, "role", None)
+    if role == Role.LEADER:
         return redirect("dashboard:index")
+    if role in ADMIN_HOMES:
+        return redirect(ADMIN_HOMES[role])
     return redirect("registry:enterprise_list")
 
 

@@ -38,6 +38,15 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "czj", "czj", Role.MEMBER, "演示·区财政局", "只读全区，登记拨付与年度结算"
     ),
     DemoAccount("auditor", "hq", Role.AUDITOR, "演示·审计", "只读全区"),
+    DemoAccount(
+        "sysadmin", "hq", Role.SYS_ADMIN, "演示·系统管理员", "只管账号，不看业务数据"
+    ),
+    DemoAccount(
+        "secadmin", "hq", Role.SEC_ADMIN, "演示·安全管理员", "只管登录锁定与安全策略"
+    ),
+    DemoAccount(
+        "auditadmin", "hq", Role.AUDIT_ADMIN, "演示·安全审计员", "只查看和导出操作记录"
+    ),
 )
 
 
@@ -59,6 +68,9 @@ def demo_accounts_ensure() -> list[tuple[DemoAccount, bool]]:
             unit=Unit.objects.get(code=account.unit_code),
             role=account.role,
             full_name=account.full_name,
+            # The demo password is public and short on purpose (README); demo
+            # logins are not asked to change it, so the demo works at once.
+            password_policy=False,
         )
         done.append((account, True))
     return done

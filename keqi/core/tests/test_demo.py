@@ -145,6 +145,9 @@ ROLE_WORDS = {
     "园区工作人员": Role.AREA_STAFF,
     "成员单位": Role.MEMBER,
     "审计": Role.AUDITOR,
+    "系统管理员": Role.SYS_ADMIN,
+    "安全管理员": Role.SEC_ADMIN,
+    "安全审计员": Role.AUDIT_ADMIN,
 }
 
 

@@ -1,0 +1,92 @@
+"""Login rules checked on every request: idle sessions end, a person who must
+change their password (first login, or after a reset) does nothing else first, and
+the three administrators stay on their own pages.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from keqi.accounts.models import ADMIN_ROLES
+
+LAST_SEEN = "keqi_last_seen"
+# Writing the session on every request would cost a write per page; a minute's
+# precision is plenty for a timeout counted in tens of minutes.
+_TOUCH_EVERY = 60
+
+
+def idle_timeout(get_response: Callable[[HttpRequest], HttpResponse]) -> Any:
+    """Log out a session unused for KEQI_SESSION_IDLE_MINUTES."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get(LAST_SEEN)
+            idle = settings.KEQI_SESSION_IDLE_MINUTES * 60
+            if last is not None and now - int(last) > idle:
+                logout(request)
+                messages.info(
+                    request,
+                    f"超过 {settings.KEQI_SESSION_IDLE_MINUTES} 分钟未操作，"
+                    "已自动退出，请重新登录。",
+                )
+            elif last is None or now - int(last) >= _TOUCH_EVERY:
+                request.session[LAST_SEEN] = now
+        return get_response(request)
+
+    return middleware
+
+
+def _allowed_while_forced() -> tuple[str, ...]:
+    return (
+        reverse("password_change"),
+        reverse("logout"),
+        reverse("login"),
+        _static_prefix(),
+    )
+
+
+def _static_prefix() -> str:
+    url = settings.STATIC_URL
+    return url if url.startswith("/") else f"/{url}"
+
+
+def password_change_first(get_response: Callable[[HttpRequest], HttpResponse]) -> Any:
+    """Send someone who must change their password to that page before any other."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        user = request.user
+        forced = user.is_authenticated and getattr(user, "must_change_password", False)
+        if forced and not request.path.startswith(_allowed_while_forced()):
+            return redirect("password_change")
+        return get_response(request)
+
+    return middleware
+
+
+def admin_roles_confined(get_response: Callable[[HttpRequest], HttpResponse]) -> Any:
+    """三员分立: the three administrators see no business data, so every page outside
+    their own (/accounts/) answers 403, whatever a business page would allow."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and getattr(user, "role", None) in ADMIN_ROLES
+            and request.path != "/"
+            and not request.path.startswith(("/accounts/", _static_prefix()))
+        ):
+            raise PermissionDenied("系统管理员、安全管理员、安全审计员不查看业务数据。")
+        return get_response(request)
+
+    return middleware

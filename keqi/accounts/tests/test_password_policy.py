@@ -1,0 +1,164 @@
+"""Password policy: forced change at first login and after a reset, changing one's
+own password, no reuse of the last five, and sessions that end when left idle."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client, override_settings
+
+from keqi.accounts.middleware import LAST_SEEN
+from keqi.accounts.models import PasswordHistory, Role, Unit, User
+from keqi.accounts.services import password_change, user_create
+from keqi.accounts.tests.conftest import client_for
+from keqi.core.models import AuditEvent
+from keqi.core.testing import PASSWORD
+
+CHANGE = "/accounts/password/"
+
+
+def new_staff(db: None, must_change: bool = True) -> User:
+    from keqi.core.testing import persona
+
+    persona("hq")
+    return user_create(
+        username="zhou",
+        password="Chushi-2019a",
+        unit=Unit.objects.get(code="dakoutun-gov"),
+        role=Role.AREA_STAFF,
+        full_name="周八",
+        must_change_password=must_change,
+    )
+
+
+def log_in(username: str, password: str) -> Client:
+    client = Client()
+    response = client.post(
+        "/accounts/login/", {"username": username, "password": password}
+    )
+    assert response.status_code == 302
+    return client
+
+
+def test_first_login_goes_to_the_password_page_before_anything_else(db: None) -> None:
+    new_staff(db)
+    client = log_in("zhou", "Chushi-2019a")
+    for url in ("/", "/enterprises/", "/campaign/", "/api/v1/enterprises/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == CHANGE, url
+    page = client.get(CHANGE).content.decode()
+    assert "须先设置您自己的新密码" in page
+
+
+def test_after_the_change_the_person_lands_on_the_home_page_and_works(db: None) -> None:
+    user = new_staff(db)
+    client = log_in("zhou", "Chushi-2019a")
+    response = client.post(
+        CHANGE,
+        {
+            "old_password": "Chushi-2019a",
+            "new_password": "Ziji-de-2019",
+            "new_password_again": "Ziji-de-2019",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get("/enterprises/").status_code == 200
+    user.refresh_from_db()
+    assert not user.must_change_password and user.check_password("Ziji-de-2019")
+    event = AuditEvent.objects.get(action="user.password_change")
+    assert event.actor == user and "Ziji" not in str(event.changes)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "again", "says"),
+    [
+        ("wrong-Old-1", "Ziji-de-2019", "Ziji-de-2019", "原密码不正确"),
+        ("Chushi-2019a", "Ziji-de-2019", "Ziji-de-2018", "两次输入的新密码不一致"),
+        ("Chushi-2019a", "Short-1", "Short-1", "10"),
+        ("Chushi-2019a", "onlylowercase", "onlylowercase", "至少三类"),
+        ("Chushi-2019a", "Chushi-2019a", "Chushi-2019a", "最近 5 次"),
+    ],
+)
+def test_a_bad_change_is_refused_with_a_chinese_message_and_changes_nothing(
+    db: None, old: str, new: str, again: str, says: str
+) -> None:
+    user = new_staff(db)
+    client = log_in("zhou", "Chushi-2019a")
+    response = client.post(
+        CHANGE, {"old_password": old, "new_password": new, "new_password_again": again}
+    )
+    assert response.status_code == 200 and says in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password("Chushi-2019a") and user.must_change_password
+
+
+def test_none_of_the_last_five_passwords_can_be_used_again(db: None) -> None:
+    user = new_staff(db, must_change=False)
+    sequence = ["Chushi-2019a"] + [f"Mima-{n}-2019x" for n in range(1, 6)]
+    for old, new in zip(sequence[:4], sequence[1:5], strict=True):
+        password_change(user=user, old_password=old, new_password=new)
+    # Now used: the first and four more; the first is among the last five.
+    with pytest.raises(ValidationError, match="最近 5 次"):
+        password_change(user=user, old_password=sequence[4], new_password=sequence[0])
+    password_change(user=user, old_password=sequence[4], new_password=sequence[5])
+    # Five newer passwords since: the first may come back, and only five hashes are kept.
+    password_change(user=user, old_password=sequence[5], new_password=sequence[0])
+    assert PasswordHistory.objects.filter(user=user).count() == 5
+
+
+def test_anyone_can_change_their_own_password_from_the_header(hq: User) -> None:
+    client = client_for(hq)
+    assert "修改密码" in client.get("/enterprises/").content.decode()
+    response = client.post(
+        CHANGE,
+        {
+            "old_password": PASSWORD,
+            "new_password": "Hq-new-2019!",
+            "new_password_again": "Hq-new-2019!",
+        },
+    )
+    assert response.status_code == 302
+    assert client.get("/enterprises/").status_code == 200  # still signed in
+
+
+def test_the_password_page_needs_a_login(db: None) -> None:
+    response = Client().get(CHANGE)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@override_settings(KEQI_SESSION_IDLE_MINUTES=30)
+def test_a_session_left_idle_too_long_ends(hq: User) -> None:
+    client = log_in("hq", PASSWORD)
+    assert client.get("/enterprises/").status_code == 200
+    session = client.session
+    session[LAST_SEEN] = int(time.time()) - 31 * 60
+    session.save()
+    response = client.get("/enterprises/", follow=True)
+    assert response.redirect_chain[-1][0].startswith("/accounts/login/")
+    assert "超过 30 分钟未操作，已自动退出" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@override_settings(KEQI_SESSION_IDLE_MINUTES=30)
+def test_a_session_in_use_stays_open(hq: User) -> None:
+    client = log_in("hq", PASSWORD)
+    session = client.session
+    session[LAST_SEEN] = int(time.time()) - 29 * 60
+    session.save()
+    assert client.get("/enterprises/").status_code == 200
+    assert client.session[LAST_SEEN] >= int(time.time()) - 5
+
+
+def test_demo_logins_keep_their_public_password_and_are_not_asked_to_change_it(
+    db: None,
+) -> None:
+    from keqi.core.demo.accounts import DEMO_PASSWORD, demo_accounts_ensure
+    from keqi.core.testing import load_baodi
+
+    load_baodi()
+    demo_accounts_ensure()
+    client = log_in("hq", DEMO_PASSWORD)
+    assert client.get("/enterprises/").status_code == 200
+    assert not User.objects.filter(must_change_password=True).exists()
