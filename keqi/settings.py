@@ -221,6 +221,10 @@ TASKS = {
     }
 }
 
+# Stored evaluation runs older than this many days are removed by
+# `keqi evaluations prune` (each month's last run and cited runs are always kept).
+KEQI_EVALUATION_KEEP_DAYS = env_int("KEQI_EVALUATION_KEEP_DAYS", 365)
+
 # Pin the default "as of" day (YYYY-MM-DD), e.g. for the 2019 demo; empty = today.
 _business_date = env_str("KEQI_BUSINESS_DATE", "")
 try:

@@ -135,7 +135,7 @@ def evaluation_verdicts(request: Request, pk: int) -> Response:
     for name in ("programme", "outcome"):
         if query.get(name):
             rows = rows.filter(**{name: query[name]})
-    rows = rows.select_related("enterprise__area").order_by(
+    rows = rows.select_related("enterprise__area", "text").order_by(
         "enterprise__uscc", "programme"
     )
     page = paginate(request, rows, query)

@@ -4,11 +4,19 @@ A run keeps the engine setup it used (rule version, HQ's parameter overrides and
 composed programmes); each enterprise evaluated keeps the exact facts the engine saw;
 each verdict keeps its JSON text.  Together they let a past verdict be re-evaluated
 and compared byte for byte, whatever has changed in the registry since.
+
+Facts and verdict texts are stored once per distinct text (:class:`FactsText`,
+:class:`VerdictText`: content-addressed by a BLAKE2b digest), compressed against a
+sample of their kind (:class:`TextDictionary`), so a run adds about 1 KB per
+enterprise, and a run over an unchanged registry on the same day only its rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import zlib
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import models
@@ -102,6 +110,106 @@ class EvaluationRun(models.Model):
         return dict(self.setup.get("overrides", {}))
 
 
+def text_digest(text: str) -> str:
+    """The content address of a stored text: BLAKE2b-128 of its UTF-8, in hex."""
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+class TextDictionary(models.Model):
+    """A sample text that texts of the same kind are compressed against.
+
+    Verdicts of one programme (or facts of different enterprises) share most of
+    their wording, so deflate primed with one sample of the kind shrinks a 7 KB
+    verdict to about 150 bytes.  Content-addressed by its digest and never changed
+    or deleted, so every text compressed against it stays readable.
+    """
+
+    digest = models.CharField("摘要（BLAKE2b）", max_length=32, primary_key=True)
+    kind = models.CharField("用于", max_length=80, unique=True)
+    body = models.BinaryField("样本内容")
+
+    class Meta:
+        verbose_name = "压缩样本"
+        verbose_name_plural = "压缩样本"
+
+    def __str__(self) -> str:
+        return self.kind
+
+
+#: The most of a sample deflate can use (its window).
+DICTIONARY_BYTES = 32 * 1024
+
+
+def text_pack(text: str, dictionary: bytes | None = None) -> bytes:
+    """A stored text as kept: raw deflate primed with ``dictionary``, or zlib."""
+    if dictionary is None:
+        return zlib.compress(text.encode(), 6)
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15, 9, zdict=dictionary)
+    return packer.compress(text.encode()) + packer.flush()
+
+
+def text_unpack(body: bytes | memoryview, dictionary: bytes | None = None) -> str:
+    """Inverse of :func:`text_pack`."""
+    if dictionary is None:
+        return zlib.decompress(bytes(body)).decode()
+    unpacker = zlib.decompressobj(-15, zdict=dictionary)
+    return (unpacker.decompress(bytes(body)) + unpacker.flush()).decode()
+
+
+@lru_cache(maxsize=64)
+def dictionary_body(digest: str) -> bytes:
+    """A sample's bytes (cached: a digest always names the same bytes)."""
+    return bytes(TextDictionary.objects.values_list("body", flat=True).get(pk=digest))
+
+
+class StoredText(models.Model):
+    """A distinct text kept once however many runs use it (compressed)."""
+
+    digest = models.CharField("摘要（BLAKE2b）", max_length=32, unique=True)
+    dictionary = models.ForeignKey(
+        TextDictionary,
+        verbose_name="压缩样本",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    body = models.BinaryField("内容（压缩）")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def text(self) -> str:
+        sample = (
+            None if self.dictionary_id is None else dictionary_body(self.dictionary_id)
+        )
+        return text_unpack(self.body, sample)
+
+
+class FactsText(StoredText):
+    """The facts the engine saw for an enterprise (canonical JSON), once per text."""
+
+    class Meta:
+        verbose_name = "评价所用数据"
+        verbose_name_plural = "评价所用数据"
+
+    def __str__(self) -> str:
+        return self.digest
+
+
+class VerdictText(StoredText):
+    """A verdict's full JSON text, once per distinct text."""
+
+    class Meta:
+        verbose_name = "结论全文"
+        verbose_name_plural = "结论全文"
+
+    def __str__(self) -> str:
+        return self.digest
+
+
 class EvaluatedEnterprise(models.Model):
     """One enterprise in one run, with the exact facts the engine saw (JSON text)."""
 
@@ -110,11 +218,18 @@ class EvaluatedEnterprise(models.Model):
         verbose_name="评价批次",
         on_delete=models.CASCADE,
         related_name="entries",
+        db_index=False,  # the unique (run, enterprise) index serves
     )
     enterprise = models.ForeignKey(
         Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="+"
     )
-    facts = models.TextField("评价所用数据（JSON）")
+    facts_text = models.ForeignKey(
+        FactsText,
+        verbose_name="评价所用数据",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         verbose_name = "参评企业"
@@ -128,22 +243,23 @@ class EvaluatedEnterprise(models.Model):
     def __str__(self) -> str:
         return f"{self.run} · 企业 {self.enterprise_id}"
 
+    @property
+    def facts(self) -> str:
+        """The facts text (canonical JSON) the engine evaluated."""
+        return self.facts_text.text
+
 
 class StoredVerdict(models.Model):
     """One programme's verdict for one enterprise in one run, as the engine gave it."""
 
-    entry = models.ForeignKey(
-        EvaluatedEnterprise,
-        verbose_name="参评企业",
-        on_delete=models.CASCADE,
-        related_name="verdicts",
-    )
-    # Copied from the entry so that lists and comparisons need no join.
+    # The run's rows are found through the unique (run, enterprise, programme)
+    # index, so the run needs no index of its own.
     run = models.ForeignKey(
         EvaluationRun,
         verbose_name="评价批次",
         on_delete=models.CASCADE,
         related_name="+",
+        db_index=False,
     )
     enterprise = models.ForeignKey(
         Enterprise, verbose_name="企业", on_delete=models.PROTECT, related_name="+"
@@ -155,7 +271,13 @@ class StoredVerdict(models.Model):
     score_low = models.IntegerField("得分（低）", null=True, blank=True)
     score_high = models.IntegerField("得分（高）", null=True, blank=True)
     flags = models.JSONField("使用的待核实参数", default=list, blank=True)
-    result = models.TextField("结论全文（JSON）")
+    text = models.ForeignKey(
+        VerdictText,
+        verbose_name="结论全文",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         verbose_name = "评价结论"
@@ -170,6 +292,22 @@ class StoredVerdict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run} · {self.programme_name} · {self.get_outcome_display()}"
+
+    @property
+    def result(self) -> str:
+        """The verdict's full JSON text as the engine gave it."""
+        return self.text.text
+
+    @property
+    def entry(self) -> EvaluatedEnterprise:
+        """This enterprise's row in the run (with the facts the engine saw)."""
+        found: EvaluatedEnterprise | None = self.__dict__.get("_entry")
+        if found is None:
+            found = EvaluatedEnterprise.objects.select_related("facts_text").get(
+                run_id=self.run_id, enterprise_id=self.enterprise_id
+            )
+            self.__dict__["_entry"] = found
+        return found
 
     @property
     def score_text(self) -> str:

@@ -53,7 +53,7 @@ def verdict_get_for(user: Any, pk: int) -> StoredVerdict:
     """One stored verdict; 404 when missing or outside the user's scope."""
     found = (
         StoredVerdict.objects.filter(enterprise_q(user, "enterprise__"))
-        .select_related("run", "entry", "enterprise__area")
+        .select_related("run", "text", "enterprise__area")
         .filter(pk=pk)
         .first()
     )

@@ -9,7 +9,9 @@ snapshot, so the stored snapshot is by construction the one the verdicts used.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,19 +22,38 @@ from django.utils import timezone
 from keqi.core import audit
 from keqi.criteria.engine import EngineSetup, engine_setup, engine_setup_from_snapshot
 from keqi.evaluations.models import (
+    DICTIONARY_BYTES,
     EvaluatedEnterprise,
     EvaluationRun,
+    FactsText,
     RunStatus,
     RunTrigger,
+    StoredText,
     StoredVerdict,
+    TextDictionary,
+    VerdictText,
+    text_digest,
+    text_pack,
 )
 from keqi.registry.facts import iter_facts
 from keqi.registry.models import Enterprise
-from keqi.rules import RULES_VERSION, EnterpriseFacts, EnterpriseResult, evaluate
-from keqi.rules.stored import facts_to_json, verdict_json
+from keqi.rules import (
+    RULES_VERSION,
+    EnterpriseFacts,
+    EnterpriseResult,
+    ProgrammeResult,
+    evaluate,
+    evaluate_programme,
+    programme_table,
+)
+from keqi.rules.stored import FACTS_FORMAT, facts_to_json, verdict_json
 
 #: Enterprises evaluated and written per transaction; progress moves this often.
-CHUNK = 200
+CHUNK = 500
+#: The compression sample kind of facts texts.
+FACTS_KIND = f"facts:{FACTS_FORMAT}"
+#: Digests looked up per query (well under every database's parameter limit).
+TEXT_LOOKUP = 900
 
 Progress = Callable[[EvaluationRun], None]
 Sink = Callable[[EnterpriseResult], None]
@@ -115,18 +136,22 @@ def evaluation_run_execute(
 ) -> EvaluationRun:
     """Evaluate every enterprise as of ``run.as_of`` and store each verdict.
 
-    Writes ``CHUNK`` enterprises per transaction (so progress shows while it runs
-    and a long run never holds the database for long), calling ``progress`` after
-    each and ``sink`` with every result.  On error the run is marked failed, its
-    partial verdicts removed, and the error re-raised.
+    Streams the registry in chunks of ``CHUNK`` enterprises: facts are read and
+    evaluated outside any transaction, then the chunk's rows are written in one
+    short transaction (so progress shows while it runs, and a long run never holds
+    the database's write lock for long).  Memory stays that of one chunk whatever
+    the registry's size.  Calls ``progress`` after each chunk and ``sink`` with
+    every result.  On error the run is marked failed, its partial verdicts
+    removed, and the error re-raised.
     """
-    enterprises = list(Enterprise.objects.order_by("uscc"))
-    _run_start(run, len(enterprises))
+    ids = list(Enterprise.objects.order_by("uscc").values_list("pk", flat=True))
+    _run_start(run, len(ids))
     try:
-        setup = _setup_for(run)
-        for chunk in _chunks(enterprises):
-            _store_chunk(run, chunk, setup, sink)
-            run.refresh_from_db(fields=["done", "verdicts"])
+        setup, samples = _setup_for(run), _Samples()
+        for start in range(0, len(ids), CHUNK):
+            chunk = _evaluate_chunk(run, ids[start : start + CHUNK], setup, sink)
+            _store_chunk(run, chunk, samples)
+            run.refresh_from_db(fields=["done", "verdicts", "progressed_at"])
             if progress is not None:
                 progress(run)
     except Exception as exc:
@@ -144,11 +169,6 @@ def _setup_for(run: EvaluationRun) -> EngineSetup:
     return engine_setup_from_snapshot(run.setup)
 
 
-def _chunks(enterprises: list[Enterprise]) -> Iterator[list[Enterprise]]:
-    for start in range(0, len(enterprises), CHUNK):
-        yield enterprises[start : start + CHUNK]
-
-
 @transaction.atomic
 def _run_start(run: EvaluationRun, total: int) -> None:
     run.status, run.total, run.done, run.verdicts = RunStatus.RUNNING, total, 0, 0
@@ -162,60 +182,161 @@ def _run_start(run: EvaluationRun, total: int) -> None:
     )
 
 
-@transaction.atomic
-def _store_chunk(
-    run: EvaluationRun,
-    enterprises: list[Enterprise],
-    setup: EngineSetup,
-    sink: Sink | None,
-) -> None:
-    """Evaluate one chunk and write its entries and verdicts in bulk."""
-    facts = list(iter_facts(enterprises, chunk=len(enterprises)))
-    entries, results = [], []
-    for enterprise, fact in zip(enterprises, facts, strict=True):
-        result = _evaluate(run, fact, setup)
-        entries.append(
-            EvaluatedEnterprise(
-                run=run, enterprise=enterprise, facts=facts_to_json(fact)
-            )
-        )
-        results.append(result)
+@dataclass
+class _Chunk:
+    """One chunk evaluated, ready to write: (text, kind) by digest, rows by
+    enterprise."""
+
+    facts: dict[str, tuple[str, str]] = field(default_factory=dict)
+    texts: dict[str, tuple[str, str]] = field(default_factory=dict)
+    entries: list[tuple[int, str]] = field(default_factory=list)
+    verdicts: list[tuple[int, str, ProgrammeResult, str]] = field(default_factory=list)
+
+
+def _evaluate_chunk(
+    run: EvaluationRun, ids: Sequence[int], setup: EngineSetup, sink: Sink | None
+) -> _Chunk:
+    """Read and evaluate one chunk (reads only, no transaction held)."""
+    enterprises = list(Enterprise.objects.filter(pk__in=ids).order_by("uscc"))
+    table = programme_table(setup.extra)
+    keys = [k for k in (run.programmes or table) if k in table]
+    out = _Chunk()
+    for enterprise, facts in zip(
+        enterprises, iter_facts(enterprises, chunk=len(enterprises)), strict=True
+    ):
         if sink is not None:
-            sink(result)
-    EvaluatedEnterprise.objects.bulk_create(entries)
-    verdicts = [
-        _verdict(run, entry, key, result)
-        for entry, result in zip(entries, results, strict=True)
-        for key in result.programmes
-    ]
-    StoredVerdict.objects.bulk_create(verdicts, batch_size=1000)
-    EvaluationRun.objects.filter(pk=run.pk).update(
-        done=F("done") + len(entries),
-        verdicts=F("verdicts") + len(verdicts),
-        progressed_at=timezone.now(),
-    )
+            results = dict(_evaluate(run, facts, setup).programmes)
+        else:  # the same verdicts, without the tier the CLI output adds
+            results = {}
+            for key in keys:
+                found = evaluate_programme(
+                    facts, table[key], as_of=run.as_of, params=setup.params
+                )
+                if found is not None:
+                    results[key] = found
+        text = facts_to_json(facts)
+        digest = text_digest(text)
+        out.facts[digest] = (text, FACTS_KIND)
+        out.entries.append((enterprise.pk, digest))
+        for key, verdict in results.items():
+            body = verdict_json(verdict)
+            hashed = text_digest(body)
+            out.texts[hashed] = (body, f"verdict:{key}:{verdict.version}")
+            out.verdicts.append((enterprise.pk, key, verdict, hashed))
+    return out
 
 
 def _evaluate(
     run: EvaluationRun, facts: EnterpriseFacts, setup: EngineSetup
 ) -> EnterpriseResult:
-    return evaluate(
+    result = evaluate(
         facts,
         as_of=run.as_of,
         params=setup.params,
         extra=setup.extra,
         programmes=run.programmes or None,
     )
+    return result
+
+
+class _Samples:
+    """The compression sample of each kind of text, looked up or made (from the
+    first text of its kind) once per run."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, tuple[str, bytes]] = {}
+
+    def get(self, kind: str, text: str) -> tuple[str, bytes]:
+        if kind not in self.found:
+            row = _sample_row(kind)
+            if row is None:
+                body = text.encode()[-DICTIONARY_BYTES:]
+                digest = hashlib.blake2b(body, digest_size=16).hexdigest()
+                TextDictionary.objects.bulk_create(
+                    [TextDictionary(digest=digest, kind=kind[:80], body=body)],
+                    ignore_conflicts=True,  # another run may make it meanwhile
+                )
+                row = _sample_row(kind)
+            assert row is not None
+            self.found[kind] = row
+        return self.found[kind]
+
+
+def _sample_row(kind: str) -> tuple[str, bytes] | None:
+    row = TextDictionary.objects.filter(kind=kind[:80]).values_list("pk", "body")
+    found = row.first()
+    return None if found is None else (found[0], bytes(found[1]))
+
+
+def _text_ids(
+    model: type[StoredText], texts: dict[str, tuple[str, str]], samples: _Samples
+) -> dict[str, int]:
+    """The row id of every text, adding those not stored yet (once per digest)."""
+    found: dict[str, int] = {}
+    digests = list(texts)
+    for start in range(0, len(digests), TEXT_LOOKUP):
+        part = digests[start : start + TEXT_LOOKUP]
+        found |= dict(model.objects.filter(digest__in=part).values_list("digest", "pk"))
+    missing = [d for d in digests if d not in found]
+    rows = []
+    for digest in missing:
+        text, kind = texts[digest]
+        sample, body = samples.get(kind, text)
+        rows.append(
+            model(digest=digest, dictionary_id=sample, body=text_pack(text, body))
+        )
+    if rows:
+        model.objects.bulk_create(
+            rows,
+            batch_size=500,
+            ignore_conflicts=True,  # another run may store the same text meanwhile
+        )
+        for start in range(0, len(missing), TEXT_LOOKUP):
+            part = missing[start : start + TEXT_LOOKUP]
+            found |= dict(
+                model.objects.filter(digest__in=part).values_list("digest", "pk")
+            )
+    return found
+
+
+@transaction.atomic
+def _store_chunk(run: EvaluationRun, chunk: _Chunk, samples: _Samples) -> None:
+    """Write one evaluated chunk: new texts, then its entries and verdicts."""
+    facts_ids = _text_ids(FactsText, chunk.facts, samples)
+    text_ids = _text_ids(VerdictText, chunk.texts, samples)
+    EvaluatedEnterprise.objects.bulk_create(
+        [
+            EvaluatedEnterprise(
+                run=run, enterprise_id=pk, facts_text_id=facts_ids[digest]
+            )
+            for pk, digest in chunk.entries
+        ],
+        batch_size=1000,
+    )
+    StoredVerdict.objects.bulk_create(
+        [
+            _verdict(run, pk, key, verdict, text_ids[digest])
+            for pk, key, verdict, digest in chunk.verdicts
+        ],
+        batch_size=1000,
+    )
+    EvaluationRun.objects.filter(pk=run.pk).update(
+        done=F("done") + len(chunk.entries),
+        verdicts=F("verdicts") + len(chunk.verdicts),
+        progressed_at=timezone.now(),
+    )
 
 
 def _verdict(
-    run: EvaluationRun, entry: EvaluatedEnterprise, key: str, result: EnterpriseResult
+    run: EvaluationRun,
+    enterprise_id: int,
+    key: str,
+    verdict: ProgrammeResult,
+    text: int,
 ) -> StoredVerdict:
-    verdict = result.programmes[key]
     return StoredVerdict(
-        entry=entry,
         run=run,
-        enterprise_id=entry.enterprise_id,
+        enterprise_id=enterprise_id,
         programme=key,
         programme_name=verdict.name[:60],
         version=verdict.version,
@@ -223,7 +344,7 @@ def _verdict(
         score_low=verdict.score_low,
         score_high=verdict.score_high,
         flags=list(verdict.flags),
-        result=verdict_json(verdict),
+        text_id=text,
     )
 
 
@@ -245,6 +366,7 @@ def _run_finish(run: EvaluationRun) -> EvaluationRun:
 def _run_fail(run: EvaluationRun, exc: Exception) -> None:
     """Mark the run failed with a readable message; drop its partial verdicts."""
     message = "；".join(exc.messages) if isinstance(exc, ValidationError) else repr(exc)
+    StoredVerdict.objects.filter(run=run).delete()
     EvaluatedEnterprise.objects.filter(run=run).delete()
     run.status, run.finished_at, run.error = RunStatus.FAILED, timezone.now(), message
     run.done = run.verdicts = 0

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
+import shutil
 import sys
-from collections.abc import Sequence
+import tempfile
+import textwrap
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from keqi.rules import EnterpriseFacts, EnterpriseResult
 
@@ -97,6 +101,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print(problem)
         return 2
     as_of = args.as_of or dt.date.today()
+    if args.registry and args.format == "json":
+        return _registry_json(as_of, args)
     if args.registry:
         stored = _registry_run(as_of, args.programme or ())
         return 1 if stored is None else _emit(stored, as_of, args)
@@ -110,10 +116,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _registry_run(
-    as_of: dt.date, programmes: Sequence[str]
+    as_of: dt.date,
+    programmes: Sequence[str],
+    sink: Callable[[EnterpriseResult], None] | None = None,
 ) -> list[EnterpriseResult] | None:
     """Evaluate the registry as a stored run (the background task's code path);
-    None, after saying why, when the run failed."""
+    None, after saying why, when the run failed.  With ``sink`` every result goes
+    there as it comes and the list returned is empty."""
     from keqi.evaluations.models import EvaluationRun, RunTrigger
     from keqi.evaluations.services import evaluation_run_create, evaluation_run_execute
 
@@ -125,7 +134,9 @@ def _registry_run(
         as_of=as_of, trigger=RunTrigger.CLI, actor=None, programmes=programmes
     )
     try:
-        run = evaluation_run_execute(run=run, progress=progress, sink=results.append)
+        run = evaluation_run_execute(
+            run=run, progress=progress, sink=sink or results.append
+        )
     except Exception:  # the run records the error; say it in Chinese, exit 1
         run.refresh_from_db()
         print(f"评价未完成（第 {run.pk} 次评价）：{run.error}", file=sys.stderr)
@@ -135,6 +146,57 @@ def _registry_run(
         file=sys.stderr,
     )
     return results
+
+
+class _JsonSpool:
+    """The JSON report written one enterprise at a time into a scratch file, so a
+    whole registry never sits in memory; the text equals :func:`report_to_json`'s."""
+
+    KEY = '"results": []'
+
+    def __init__(self, as_of: dt.date, file: TextIO) -> None:
+        from keqi.rules import report_to_json
+
+        empty = report_to_json([], as_of)
+        at = empty.index(self.KEY)
+        margin = at - (empty.rfind("\n", 0, at) + 1)
+        self.inner = " " * (margin + 2)
+        self.margin = " " * margin
+        self.rest = empty[at + len(self.KEY) :]
+        self.file = file
+        self.file.write(empty[:at] + '"results": [')
+        self.count = 0
+
+    def add(self, result: EnterpriseResult) -> None:
+        from keqi.rules import result_to_dict
+
+        text = json.dumps(result_to_dict(result), ensure_ascii=False, indent=2)
+        self.file.write(("," if self.count else "") + "\n")
+        self.file.write(textwrap.indent(text, self.inner))
+        self.count += 1
+
+    def copy_to(self, out: TextIO) -> None:
+        closing = f"\n{self.margin}]" if self.count else "]"
+        self.file.write(closing + self.rest)
+        self.file.seek(0)
+        shutil.copyfileobj(self.file, out)
+
+
+def _registry_json(as_of: dt.date, args: argparse.Namespace) -> int:
+    """`--registry --format json`: the report streamed through a scratch file."""
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as scratch:
+        spool = _JsonSpool(as_of, scratch)
+        if _registry_run(as_of, args.programme or (), spool.add) is None:
+            return 1
+        if args.output:
+            with Path(args.output).open("w", encoding="utf-8") as out:
+                spool.copy_to(out)
+                out.write("\n")
+            print(f"已写出评价结果：{args.output}（{spool.count} 家企业）")
+        else:
+            spool.copy_to(sys.stdout)
+            sys.stdout.write("\n")
+    return 0
 
 
 def _usage_problem(args: argparse.Namespace) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
@@ -36,3 +38,37 @@ def test_a_queued_run_is_executed_by_the_database_worker(hq) -> None:  # type: i
     task.refresh_from_db()
     assert task.status == TaskResultStatus.SUCCESSFUL
     assert task.return_value == run.verdicts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_chunk_commits_on_its_own_and_is_evaluated_outside_any_transaction(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Other users can write between chunks: the run never holds the database's
+    write lock while it reads and evaluates, only while it writes one chunk."""
+    from django.db import connection
+
+    from keqi.evaluations import services
+    from keqi.evaluations.models import StoredVerdict
+    from keqi.evaluations.tests.helpers import run_now
+
+    monkeypatch.setattr(services, "CHUNK", 1)
+    candidate(), candidate("koudong")
+    during_evaluation: list[bool] = []
+    real = services.evaluate_programme
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        during_evaluation.append(connection.in_atomic_block)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "evaluate_programme", spy)
+    after_chunks: list[tuple[bool, int]] = []
+
+    def progress(run: EvaluationRun) -> None:
+        stored = StoredVerdict.objects.filter(run=run).count()
+        after_chunks.append((connection.in_atomic_block, stored))
+
+    run_now(progress=progress)
+    assert during_evaluation and not any(during_evaluation)
+    assert [inside for inside, _ in after_chunks] == [False, False]
+    assert 0 < after_chunks[0][1] < after_chunks[1][1]

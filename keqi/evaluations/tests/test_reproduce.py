@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from keqi.core.testing import add_figures
-from keqi.evaluations.models import EvaluationRun
+from keqi.evaluations.models import EvaluationRun, VerdictText, text_pack
 from keqi.evaluations.reproduce import figure_table, verdict_reproduce
 from keqi.evaluations.tests.helpers import (
     AS_OF,
@@ -65,9 +65,14 @@ def test_a_verdict_made_under_another_rule_version_says_it_cannot_be_reproduced(
 
 def test_a_tampered_verdict_text_does_not_match() -> None:
     ent = candidate()
-    stored = verdict_of(run_now(), ent)
-    stored.result = stored.result.replace("eligible", "ineligible", 1)
-    assert not verdict_reproduce(stored).matches
+    run = run_now()
+    stored = verdict_of(run, ent)
+    tampered = stored.result.replace("eligible", "ineligible", 1)
+    VerdictText.objects.filter(pk=stored.text_id).update(
+        body=text_pack(tampered), dictionary=None
+    )
+    again = verdict_reproduce(verdict_of(run, ent))
+    assert again.text == stored.result and not again.matches
 
 
 def test_the_input_table_lists_the_stored_figures_by_year() -> None:
