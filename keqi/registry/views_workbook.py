@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 
 from keqi.accounts.models import Area
 from keqi.accounts.scopes import area_ids_in_scope, can_edit_enterprises
+from keqi.core.uploads import request_too_large, upload_too_large
 from keqi.registry.forms import enterprise_search
 from keqi.registry.models import Enterprise
 from keqi.registry.workbook import (
@@ -59,9 +60,12 @@ def _user_dir(user: Any) -> Path:
 def workbook_import(request: HttpRequest) -> HttpResponse:
     """The upload form; a posted file is checked and its changes previewed."""
     _require_editor(request.user)
-    upload = request.FILES.get("file")
     if request.method != "POST":
         return render(request, "registry/workbook_import.html", {})
+    too_large = request_too_large(request)
+    if too_large is not None:
+        return _form_error(request, too_large)
+    upload = request.FILES.get("file")
     if upload is None or not upload.name:
         return _form_error(request, "请选择要导入的文件")
     name = Path(upload.name).name
@@ -69,6 +73,9 @@ def workbook_import(request: HttpRequest) -> HttpResponse:
         return _form_error(
             request, "只能导入 .xlsx、.xls 文件，或 CSV 文件（可打包为 .zip）"
         )
+    too_large = upload_too_large(upload)
+    if too_large is not None:
+        return _form_error(request, too_large)
     token, path = _store(request.user, name, upload.chunks())
     result = import_workbook(path, actor=request.user, dry_run=True, source_name=name)
     if result.errors:

@@ -11,6 +11,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
+from keqi.core.text_safety import control_character_error
 from keqi.core.uscc import check_uscc
 from keqi.registry.workbook import cells
 from keqi.registry.workbook.cells import CellProblem
@@ -118,6 +119,11 @@ def _bind_headers(
         header = cells.as_text(raw)
         if not header:
             continue
+        unsafe = control_character_error(header)
+        if unsafe is not None:
+            place = f"{get_column_letter(index + 1)}列"
+            errors.append(CellError(spec.name, row, place, f"列名{unsafe}"))
+            continue
         column, unit = aliases.get(cells.match_form(header), (None, ""))
         item = Bound(index, header, column, unit)
         key = column.field if column is not None else cells.match_form(header)
@@ -141,11 +147,13 @@ def _parse_row(
     parsed = ParsedRow(number, {})
     for item in bound:
         raw = row_cells[item.index] if item.index < len(row_cells) else None
-        if item.column is None:
-            if spec.keeps_extra:
-                parsed.extra[item.header] = cells.as_text(raw) or None
+        if item.column is None and not spec.keeps_extra:
             continue
         try:
+            cells.refuse_unsafe(raw)
+            if item.column is None:
+                parsed.extra[item.header] = cells.as_text(raw) or None
+                continue
             value = clean_cell(spec, item.column, item.unit, raw, areas)
         except CellProblem as problem:
             errors.append(CellError(spec.name, number, item.place, str(problem)))
