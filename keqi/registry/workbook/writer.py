@@ -23,6 +23,7 @@ from openpyxl.styles import Font, PatternFill  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
+from keqi.core.exports import sheet_cell, sheet_row
 from keqi.registry.models import Enterprise
 from keqi.registry.workbook.cells import plain_decimal
 from keqi.registry.workbook.schema import (
@@ -56,12 +57,14 @@ class Table:
 
 
 def excel_value(value: Any) -> Any:
-    """What goes into an .xlsx cell so that reading it back gives the same value."""
+    """What goes into an .xlsx cell so that reading it back gives the same value.
+
+    Text is neutralised (never a formula); the reader restores it exactly."""
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, Decimal):
         return excel_number(value)
-    return value
+    return sheet_cell(value)
 
 
 def excel_number(value: Decimal) -> int | float | str:
@@ -146,7 +149,7 @@ def write_tables(path: Path, tables: list[Table]) -> None:
 
 
 def write_sheet(ws: Worksheet, table: Table) -> None:
-    ws.append(table.headers)
+    ws.append(sheet_row(table.headers))
     for cell in ws[1]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     for row in table.rows:
@@ -171,7 +174,7 @@ def _write_csv_folder(folder: Path, tables: list[Table]) -> None:
             "w", encoding="utf-8-sig", newline=""
         ) as handle:
             writer = csv.writer(handle)
-            writer.writerow(table.headers)
+            writer.writerow(sheet_row(table.headers))
             writer.writerows([_csv_value(v) for v in row] for row in table.rows)
 
 
@@ -182,7 +185,7 @@ def _csv_value(value: Any) -> str:
         return plain_decimal(value)
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    return str(sheet_cell(str(value)))
 
 
 def export_registry(path: Path, enterprises: QuerySet[Enterprise]) -> list[Table]:
