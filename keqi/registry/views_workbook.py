@@ -12,6 +12,7 @@ import io
 import re
 import secrets
 import shutil
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -36,8 +37,8 @@ from keqi.registry.workbook import (
     import_workbook,
     registry_tables,
     write_template,
-    xlsx_bytes,
 )
+from keqi.registry.workbook.writer import write_xlsx
 
 ACCEPTED = (".xlsx", ".xls", ".zip", ".csv")
 SESSION_KEY = "workbook_imports"
@@ -184,12 +185,14 @@ def workbook_export(request: HttpRequest) -> FileResponse:
     ).enterprises
     if area is not None:
         enterprises = enterprises.filter(area=area)
-    data = xlsx_bytes(registry_tables(enterprises))
+    # written to a temporary file row by row and streamed from there, so a
+    # city's registry never sits in memory; the file goes when it is sent
+    out = tempfile.TemporaryFile(prefix="keqi-export-")  # noqa: SIM115 - FileResponse closes it
+    write_xlsx(out, registry_tables(enterprises))
+    out.seek(0)
     label = area.name if area is not None else "企业库"
     name = f"{label}导出_{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(
-        io.BytesIO(data), as_attachment=True, filename=name, content_type=XLSX
-    )
+    return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX)
 
 
 def _area_param(user: Any, raw: str) -> Area | None:

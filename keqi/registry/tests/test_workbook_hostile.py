@@ -249,3 +249,26 @@ def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(
     huge = SimpleUploadedFile("更大.xlsx", b"PK" + b"\0" * 3_000_000)
     response = client_for("hq").post(reverse("registry:import"), {"file": huge})
     assert response.status_code == 400 and "文件过大" in response.content.decode()
+
+
+def test_a_sheet_starting_in_column_c_names_its_columns_by_their_letters(
+    tmp_path: Path,
+) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "企业基本信息"
+    sheet["C3"], sheet["D3"], sheet["E3"], sheet["F3"] = (
+        "统一社会信用代码",
+        "企业名称",
+        "成立日期",
+        "所属街镇/园区",
+    )
+    sheet["C4"], sheet["D4"], sheet["E4"], sheet["F4"] = (
+        E1,
+        "宏远",
+        "不详",
+        "大口屯镇",
+    )
+    book.save(tmp_path / "offset.xlsx")
+    result = import_workbook(tmp_path / "offset.xlsx", actor=None)
+    assert [(e.row, e.column) for e in result.errors] == [(4, "成立日期（E列）")]

@@ -8,6 +8,7 @@ Blank always means unknown: None (or "" for text), never zero.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -221,6 +222,11 @@ def clean_bool(raw: Any) -> bool | None:
     )
 
 
+@functools.cache
+def _allowed(choices: type[models.TextChoices]) -> dict[str, str]:
+    return {match_form(str(v)): str(v) for v in choices.values}
+
+
 def clean_choice(
     raw: Any, choices: type[models.TextChoices], blank_value: str | None = None
 ) -> str:
@@ -228,7 +234,7 @@ def clean_choice(
     if is_blank(raw):
         return blank_value or ""
     refuse_unsafe(raw)
-    allowed = {match_form(str(v)): str(v) for v in choices.values}
+    allowed = _allowed(choices)
     found = allowed.get(match_form(as_text(raw)))
     if found is None:
         listed = "、".join(str(v) for v in choices.values)

@@ -161,8 +161,13 @@ def _describe(planned: list[Planned], result: ImportResult) -> None:
 
 
 def _field_label(spec: SheetSpec, name: str) -> str:
-    found = next((c.header for c in spec.columns if c.field == name), None)
-    return found or FIELD_LABELS.get(name, name)
+    labels = _LABELS.get(spec.name)
+    if labels is None:
+        labels = _LABELS[spec.name] = {c.field: c.header for c in spec.columns}
+    return labels.get(name) or FIELD_LABELS.get(name, name)
+
+
+_LABELS: dict[str, dict[str, str]] = {}
 
 
 def _apply_all(
