@@ -209,6 +209,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"] + (
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# Imported files (workbooks, CSV): the most an upload may be, the most its zip
+# members may unpack to, and the most rows one sheet may have (issue 13).
+KEQI_IMPORT_MAX_MB = env_int("KEQI_IMPORT_MAX_MB", 50)
+KEQI_IMPORT_MAX_UNPACKED_MB = env_int("KEQI_IMPORT_MAX_UNPACKED_MB", 1024)
+KEQI_IMPORT_MAX_ROWS = env_int("KEQI_IMPORT_MAX_ROWS", 500_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

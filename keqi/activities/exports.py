@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
-from keqi.core.exports import data_version
+from keqi.core.exports import data_version, sheet_row
 from keqi.registry.workbook.writer import (
     DATE_FORMAT,
     HEADER_FILL,
@@ -34,7 +34,7 @@ Sheet = tuple[str, Sequence[str], Sequence[Sequence[Any]]]
 def _write_sheet(
     ws: Any, headers: Sequence[str], rows: Sequence[Sequence[Any]]
 ) -> None:
-    ws.append(list(headers))
+    ws.append(sheet_row(headers))
     for cell in ws[1]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     for row in rows:

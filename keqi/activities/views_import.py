@@ -20,20 +20,24 @@ from keqi.activities.workbook import (
     ImportReport,
     activities_import,
 )
+from keqi.core.uploads import request_too_large, upload_too_large
 
 SUFFIXES = (".xlsx", ".xls", ".zip")
-MAX_BYTES = 20 * 1024 * 1024
 
 
 def _run(request: HttpRequest) -> tuple[ImportReport | None, str]:
+    too_large = request_too_large(request)
+    if too_large is not None:
+        return None, too_large
     upload = request.FILES.get("file")
     if upload is None:
         return None, "请选择要导入的工作簿"
     suffix = Path(upload.name or "").suffix.lower()
     if suffix not in SUFFIXES:
         return None, "请上传 .xlsx、.xls 或 CSV 压缩包（.zip）"
-    if (upload.size or 0) > MAX_BYTES:
-        return None, "文件超过20MB"
+    too_large = upload_too_large(upload)
+    if too_large is not None:
+        return None, too_large
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{suffix}"
         with path.open("wb") as out:

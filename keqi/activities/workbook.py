@@ -44,6 +44,7 @@ from keqi.registry.workbook.cells import (
     clean_text,
     is_blank,
     match_form,
+    refuse_unsafe,
 )
 from keqi.registry.workbook.reader import RawSheet, WorkbookUnreadable, read_workbook
 from keqi.registry.workbook.result import CellError
@@ -152,6 +153,7 @@ def _rows(
             index = where.get(match_form(col.header))
             raw = cells[index] if index is not None and index < len(cells) else None
             try:
+                refuse_unsafe(raw)
                 values[col.field] = col.clean(raw)
             except CellProblem as exc:
                 report.errors.append(

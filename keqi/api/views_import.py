@@ -13,7 +13,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view, parser_classes
@@ -27,10 +26,10 @@ from keqi.api.authentication import token_of
 from keqi.api.errors import error_body
 from keqi.api.services import api_write_record
 from keqi.core.audit import to_jsonable
+from keqi.core.uploads import upload_too_large
 from keqi.registry.workbook import ImportResult, import_workbook
 
 ACCEPTED = (".xlsx", ".xls", ".zip", ".csv")
-MAX_BYTES = 50 * 1024 * 1024
 CHANGES_SHOWN = 1000
 
 
@@ -129,8 +128,9 @@ def _upload_name(upload: Any) -> str:
     if name.startswith(".") or not name.lower().endswith(ACCEPTED):
         message = "只能导入 .xlsx、.xls 文件，或 CSV 文件（可打包为 .zip）"
         raise ValidationError({"file": [message]})
-    if upload.size > MAX_BYTES:
-        raise ValidationError({"file": ["文件不能超过 50MB"]})
+    too_large = upload_too_large(upload)
+    if too_large is not None:
+        raise ValidationError({"file": [too_large]})
     return name
 
 
@@ -167,17 +167,22 @@ def workbook_import(request: Request) -> Response:
 def _run(
     request: Request, path: Path, name: str, dry_run: bool, fingerprint: str | None
 ) -> ImportResult:
-    kwargs: dict[str, Any] = {"source_name": name}
-    kwargs["expected_fingerprint"] = fingerprint or ""
-    if dry_run:
-        return import_workbook(path, actor=request.user, dry_run=True, **kwargs)
-    with transaction.atomic():
-        result = import_workbook(path, actor=request.user, **kwargs)
-        if result.applied:
-            api_write_record(
-                token=token_of(request),
-                actor=request.user,
-                what=f"导入工作簿“{name}”",
-                target=None,
-            )
-    return result
+    """Parse and check outside any transaction; only the apply takes the write lock,
+    and the API call is recorded inside that same transaction."""
+
+    def record() -> None:
+        api_write_record(
+            token=token_of(request),
+            actor=request.user,
+            what=f"导入工作簿“{name}”",
+            target=None,
+        )
+
+    return import_workbook(
+        path,
+        actor=request.user,
+        dry_run=dry_run,
+        source_name=name,
+        expected_fingerprint=fingerprint or "",
+        on_applied=None if dry_run else record,
+    )

@@ -12,6 +12,22 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 
+# The dates keqi accepts anywhere a person types or imports one: wide enough for any
+# enterprise's founding and any certificate's expiry, narrow enough that adding a
+# validity period of years to it never leaves Python's date range.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+
+
+def date_range_error(day: dt.date) -> str | None:
+    """None when `day` is within the accepted range, else a Chinese message."""
+    if EARLIEST_DATE <= day <= LATEST_DATE:
+        return None
+    return (
+        f"日期“{day.isoformat()}”超出允许范围"
+        f"（{EARLIEST_DATE.year}年至{LATEST_DATE.year}年）"
+    )
+
 
 def business_today() -> dt.date:
     """The default as-of date: KEQI_BUSINESS_DATE when set, else today."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,6 +24,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Font  # type: ignore[import-untyped]
+
+from keqi.core.text_safety import neutralise_cell_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Cell = Callable[[Any], object]
@@ -37,6 +40,26 @@ class ListExport:
     rows: Iterable[Any]
     filters: Sequence[tuple[str, str]] = field(default_factory=tuple)
     as_of: dt.date | None = None
+
+
+# Text that is a plain signed decimal ("-12.5") cannot be a formula in any cell;
+# it is left as it is so amounts written as text read back unchanged.
+_PLAIN_DECIMAL = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
+def sheet_cell(value: object) -> object:
+    """A value as keqi writes it into any spreadsheet cell (xlsx or CSV): text is
+    neutralised so it is never a formula (``= + - @``, tab and CR get a leading
+    quote; control characters are dropped), everything else is left as it is.
+    The importers undo it with ``restore_cell_text``."""
+    if isinstance(value, str) and not _PLAIN_DECIMAL.fullmatch(value):
+        return neutralise_cell_text(value)
+    return value
+
+
+def sheet_row(values: Iterable[object]) -> list[object]:
+    """A row of values, each as :func:`sheet_cell` writes it."""
+    return [sheet_cell(value) for value in values]
 
 
 def export_requested(request: HttpRequest) -> bool:
@@ -65,7 +88,7 @@ def _cell(value: object) -> object:
         return "是" if value else "否"
     if isinstance(value, (int, Decimal, dt.date)):
         return value
-    return str(value)
+    return sheet_cell(str(value))
 
 
 def list_workbook(export: ListExport, who: str, version: int) -> Workbook:
@@ -73,7 +96,7 @@ def list_workbook(export: ListExport, who: str, version: int) -> Workbook:
     book = Workbook()
     table = book.active
     table.title = export.title[:31].translate(str.maketrans("/\\?*[]:", "_______"))
-    table.append([label for label, _ in export.columns])
+    table.append(sheet_row(label for label, _ in export.columns))
     for cell in table[1]:
         cell.font = Font(bold=True)
     count = 0

@@ -6,6 +6,7 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Font  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
+from keqi.core.exports import sheet_row
 from keqi.cultivation.rd import FLAG_RULES, EnterpriseRd, RdGroup, RdReport
 
 GROUP_HEADERS = [
@@ -67,11 +68,11 @@ def _row_cells(r: EnterpriseRd) -> list[object]:
 
 
 def _sheet(ws: Worksheet, headers: list[str], rows: list[list[object]]) -> None:
-    ws.append(headers)
+    ws.append(sheet_row(headers))
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(row)
+        ws.append(sheet_row(row))
     ws.freeze_panes = "A2"
 
 

@@ -16,6 +16,7 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Font  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
+from keqi.core.exports import sheet_row
 from keqi.funds.models import AmountSource, Award, LedgerEntry, PublicNotice
 from keqi.funds.money import ROUNDING_RULE, yuan_text
 from keqi.funds.selectors import Balance, Balances
@@ -85,15 +86,17 @@ def notice_workbook(notice: PublicNotice, awards: Iterable[Award]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "公示名单"
-    ws.append([notice.title])
-    ws.append([f"公示期：{notice.starts_on} 至 {notice.ends_on}", notice.note])
-    ws.append(NOTICE_HEADERS)
+    ws.append(sheet_row([notice.title]))
+    ws.append(
+        sheet_row([f"公示期：{notice.starts_on} 至 {notice.ends_on}", notice.note])
+    )
+    ws.append(sheet_row(NOTICE_HEADERS))
     _bold(ws, 3)
     rows = [notice_row(i, a) for i, a in enumerate(awards, start=1)]
     for row in rows:
-        ws.append(row)
+        ws.append(sheet_row(row))
     total = sum((r[13] for r in rows if isinstance(r[13], Decimal)), Decimal("0.00"))
-    ws.append(["合计", f"{len(rows)}项", *[""] * 11, total])
+    ws.append(sheet_row(["合计", f"{len(rows)}项", *[""] * 11, total]))
     _money_columns(ws, [14], 4)
     for row in ws.iter_rows(min_row=4, min_col=12, max_col=12):
         row[0].number_format = "yyyy-mm-dd"
@@ -141,10 +144,10 @@ def _entry_row(e: LedgerEntry) -> list[object]:
 
 
 def _balance_sheet(ws: Worksheet, heading: str, rows: list[Balance]) -> None:
-    ws.append([heading, "拨付（元）", "冲销（元）", "净额（元）", "分录数"])
+    ws.append(sheet_row([heading, "拨付（元）", "冲销（元）", "净额（元）", "分录数"]))
     _bold(ws, 1)
     for b in rows:
-        ws.append([b.label, b.paid, b.reversed, b.net, b.entries])
+        ws.append(sheet_row([b.label, b.paid, b.reversed, b.net, b.entries]))
     _money_columns(ws, [2, 3, 4], 2)
 
 
@@ -153,11 +156,13 @@ def ledger_workbook(entries: list[LedgerEntry], balances: Balances) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "台账明细"
-    ws.append(LEDGER_HEADERS)
+    ws.append(sheet_row(LEDGER_HEADERS))
     _bold(ws, 1)
     for e in entries:
-        ws.append(_entry_row(e))
-    ws.append(["合计", "", "", "", "", "", "", "", "", "", "", balances.total.net])
+        ws.append(sheet_row(_entry_row(e)))
+    ws.append(
+        sheet_row(["合计", "", "", "", "", "", "", "", "", "", "", balances.total.net])
+    )
     _money_columns(ws, [12], 2)
     ws.freeze_panes = "A2"
     for title, rows in (
@@ -225,18 +230,20 @@ def statement_workbook(s: Statement) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "结算单"
-    ws.append([statement_title(s)])
-    ws.append([_closed_text(s)])
-    ws.append(STATEMENT_HEADERS)
+    ws.append(sheet_row([statement_title(s)]))
+    ws.append(sheet_row([_closed_text(s)]))
+    ws.append(sheet_row(STATEMENT_HEADERS))
     _bold(ws, 3)
     for row in _statement_cells(s):
-        ws.append(row)
+        ws.append(sheet_row(row))
     _money_columns(ws, [5, 6, 7, 9, 10], 4)
     ws.append([])
     ws.append(
-        ["结算结果", s.balance_text, "差额（元，正数为街镇/园区应上缴）", s.balance]
+        sheet_row(
+            ["结算结果", s.balance_text, "差额（元，正数为街镇/园区应上缴）", s.balance]
+        )
     )
-    ws.append([ROUNDING_RULE])
+    ws.append(sheet_row([ROUNDING_RULE]))
     return _save(wb)
 
 

@@ -23,6 +23,7 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Font, PatternFill  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
+from keqi.core.exports import sheet_row
 from keqi.registry.workbook.cells import (
     CellProblem,
     as_text,
@@ -33,6 +34,7 @@ from keqi.registry.workbook.cells import (
     clean_text,
     is_blank,
     match_form,
+    refuse_unsafe,
 )
 from keqi.registry.workbook.reader import RawSheet, WorkbookUnreadable, read_workbook
 from keqi.registry.workbook.writer import excel_value
@@ -172,7 +174,7 @@ def xlsx_bytes(sheet: Sheet, rows: list[Any]) -> bytes:
     book = Workbook()
     ws = book.active
     ws.title = sheet.name
-    ws.append([c.header for c in sheet.columns])
+    ws.append(sheet_row(c.header for c in sheet.columns))
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDE6F2")
@@ -279,6 +281,7 @@ def _clean_row(
             problems.append(Problem(number, column.header, "必填，不能为空"))
             continue
         try:
+            refuse_unsafe(raw)
             values[column.key] = column.clean(raw, user)
         except CellProblem as exc:
             problems.append(Problem(number, column.header, str(exc)))

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from keqi.core.dates import business_today
+from keqi.core.uploads import request_too_large, upload_too_large
 from keqi.partners import forms as f
 from keqi.partners import services
 from keqi.partners.access import can_record
@@ -277,10 +278,18 @@ def list_import(request: HttpRequest, kind: str) -> HttpResponse:
     context: dict[str, Any] = {"sheet": sheet, "kind": _kind(kind)}
     if request.method != "POST":
         return render(request, "partners/import.html", context)
+    too_large = request_too_large(request)
+    if too_large is not None:
+        context["form_error"] = too_large
+        return render(request, "partners/import.html", context, status=400)
     upload = request.FILES.get("file")
     name = Path(upload.name).name if upload is not None and upload.name else ""
     if not name.lower().endswith(ACCEPTED):
         context["form_error"] = "请选择 .xlsx、.xls 文件，或 CSV 文件（可打包为 .zip）"
+        return render(request, "partners/import.html", context, status=400)
+    too_large = upload_too_large(upload)
+    if too_large is not None:
+        context["form_error"] = too_large
         return render(request, "partners/import.html", context, status=400)
     folder = Path(tempfile.mkdtemp(prefix="keqi-partners-"))
     try:

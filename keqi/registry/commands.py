@@ -86,7 +86,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 2
     print(f"已导出{message}到 {path}：")
     for table in tables:
-        print(f"  {table.spec.name}：{len(table.rows)} 条")
+        print(f"  {table.spec.name}：{table.count} 条")
     return 0
 
 

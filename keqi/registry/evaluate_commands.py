@@ -281,6 +281,7 @@ def _write_xlsx(results: list[EnterpriseResult], path: Path) -> None:
     from openpyxl import Workbook  # type: ignore[import-untyped]
     from openpyxl.styles import Font  # type: ignore[import-untyped]
 
+    from keqi.core.exports import sheet_row
     from keqi.rules import report_rows
 
     rows = report_rows(results)
@@ -291,11 +292,11 @@ def _write_xlsx(results: list[EnterpriseResult], path: Path) -> None:
         sheet = book.create_sheet(title=(name or key)[:31])
         mine = [r for r in rows if r["项目"] == key]
         headers = list(mine[0])
-        sheet.append(headers)
+        sheet.append(sheet_row(headers))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in mine:
-            sheet.append([row[h] for h in headers])
+            sheet.append(sheet_row(row[h] for h in headers))
     if not names:
         book.create_sheet(title="评价结果").append(["没有可评价的企业或项目"])
     book.save(path)

@@ -12,6 +12,7 @@ import io
 import re
 import secrets
 import shutil
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from django.views.decorators.http import require_POST
 
 from keqi.accounts.models import Area
 from keqi.accounts.scopes import area_ids_in_scope, can_edit_enterprises
+from keqi.core.uploads import request_too_large, upload_too_large
 from keqi.registry.forms import enterprise_search
 from keqi.registry.models import Enterprise
 from keqi.registry.workbook import (
@@ -35,8 +37,8 @@ from keqi.registry.workbook import (
     import_workbook,
     registry_tables,
     write_template,
-    xlsx_bytes,
 )
+from keqi.registry.workbook.writer import write_xlsx
 
 ACCEPTED = (".xlsx", ".xls", ".zip", ".csv")
 SESSION_KEY = "workbook_imports"
@@ -59,9 +61,12 @@ def _user_dir(user: Any) -> Path:
 def workbook_import(request: HttpRequest) -> HttpResponse:
     """The upload form; a posted file is checked and its changes previewed."""
     _require_editor(request.user)
-    upload = request.FILES.get("file")
     if request.method != "POST":
         return render(request, "registry/workbook_import.html", {})
+    too_large = request_too_large(request)
+    if too_large is not None:
+        return _form_error(request, too_large)
+    upload = request.FILES.get("file")
     if upload is None or not upload.name:
         return _form_error(request, "请选择要导入的文件")
     name = Path(upload.name).name
@@ -69,6 +74,9 @@ def workbook_import(request: HttpRequest) -> HttpResponse:
         return _form_error(
             request, "只能导入 .xlsx、.xls 文件，或 CSV 文件（可打包为 .zip）"
         )
+    too_large = upload_too_large(upload)
+    if too_large is not None:
+        return _form_error(request, too_large)
     token, path = _store(request.user, name, upload.chunks())
     result = import_workbook(path, actor=request.user, dry_run=True, source_name=name)
     if result.errors:
@@ -177,12 +185,14 @@ def workbook_export(request: HttpRequest) -> FileResponse:
     ).enterprises
     if area is not None:
         enterprises = enterprises.filter(area=area)
-    data = xlsx_bytes(registry_tables(enterprises))
+    # written to a temporary file row by row and streamed from there, so a
+    # city's registry never sits in memory; the file goes when it is sent
+    out = tempfile.TemporaryFile(prefix="keqi-export-")  # noqa: SIM115 - FileResponse closes it
+    write_xlsx(out, registry_tables(enterprises))
+    out.seek(0)
     label = area.name if area is not None else "企业库"
     name = f"{label}导出_{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(
-        io.BytesIO(data), as_attachment=True, filename=name, content_type=XLSX
-    )
+    return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX)
 
 
 def _area_param(user: Any, raw: str) -> Area | None:

@@ -163,3 +163,34 @@ def test_the_import_page_checks_without_saving_when_asked(tmp_path, hq) -> None:
     page = client.post("/activities/import/", {"file": upload})
     assert "已导入：活动新增 1" in page.content.decode()
     assert client.get("/activities/import/template/").status_code == 200
+
+
+def test_a_date_out_of_range_is_a_cell_error_and_nothing_is_imported(
+    tmp_path, hq
+) -> None:  # type: ignore[no-untyped-def]
+    file = _book(
+        tmp_path,
+        [
+            _training_row("PX-2019-01", 举办日期=dt.date(9999, 12, 31)),
+            _training_row("PX-2019-02", 活动名称="'=cmd|' /C calc'!A0"),
+        ],
+        [],
+    )
+    report = activities_import(path=file, actor=hq)
+    assert [(e.row, e.column) for e in report.errors] == [(2, "举办日期")]
+    assert "超出允许范围（1900年至2100年）" in report.errors[0].message
+    assert not Activity.objects.exists()
+
+
+def test_a_control_character_in_an_activity_csv_names_its_cell(tmp_path, hq) -> None:  # type: ignore[no-untyped-def]
+    import zipfile
+
+    rows = [ACT, _training_row(活动名称="入库\x07培训")]
+    text = "\n".join(",".join("" if v is None else str(v) for v in row) for row in rows)
+    file = tmp_path / "活动.zip"
+    with zipfile.ZipFile(file, "w") as archive:
+        archive.writestr("活动.csv", text.encode("utf-8"))
+    report = activities_import(path=file, actor=hq)
+    assert [(e.row, e.column) for e in report.errors] == [(2, "活动名称")]
+    assert "响铃符(BEL)" in report.errors[0].message
+    assert not Activity.objects.exists()

@@ -126,3 +126,36 @@ def test_json_instead_of_an_upload_is_415_in_chinese() -> None:
     response = api_as("hq").post("/api/v1/imports/", {"file": "x"})
     assert response.status_code == 415
     assert "multipart/form-data" in response.json()["detail"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_file_is_read_outside_any_transaction_so_no_write_lock_is_held(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.db import connection
+
+    from keqi.registry.workbook import importer
+
+    in_transaction: list[bool] = []
+    read = importer.read_workbook
+
+    def watched(path: Path) -> Any:
+        in_transaction.append(connection.in_atomic_block)
+        return read(path)
+
+    monkeypatch.setattr(importer, "read_workbook", watched)
+    response = _send(api_as("hq"), GOOD_XLSX)
+    assert response.status_code == 200 and response.json()["applied"] is True
+    # read once to check and plan; only the apply opened a transaction
+    assert in_transaction == [False]
+    assert AuditEvent.objects.filter(action=ApiAction.WRITE).count() == 1
+
+
+def test_an_upload_over_the_size_limit_is_a_400_in_chinese(settings: Any) -> None:
+    settings.KEQI_IMPORT_MAX_MB = 1
+    big = SimpleUploadedFile("大文件.xlsx", b"PK" + b"\0" * 1_500_000)
+    response = api_as("hq").post("/api/v1/imports/", {"file": big}, format="multipart")
+    assert response.status_code == 400
+    assert response.json()["errors"]["file"] == [
+        "文件过大：本文件约 1.4 MB，最多 1 MB，请拆分为几个较小的文件分别导入"
+    ]

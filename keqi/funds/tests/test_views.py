@@ -360,3 +360,29 @@ def test_budget_page_sets_and_shows_budget_against_paid_with_its_history(hq) -> 
     by_code = c.get(f"/funds/ledger/?year=2019&fund={fund().code}")
     assert by_number.status_code == by_code.status_code == 200
     assert c.get("/funds/ledger/?fund=nosuch").status_code == 404
+
+
+def test_the_notice_ledger_and_statement_write_formula_like_names_as_text(
+    hq,
+) -> None:
+    rule()
+    hostile = "=cmd|' /C calc'!A0"
+    firm = high_tech_firm("dakoutun", "GR201912000556", name=hostile)
+    award = published(candidate_for(firm))
+    ledger_pay(award=award, amount=M("100"), entry_date=dt.date(2019, 12, 20), actor=hq)
+    office = client_for(hq)
+    for url in (
+        f"/funds/notices/{award.notice_id}/export.xlsx",
+        "/funds/ledger/export.xlsx?year=2019",
+        "/funds/settlement/2019/dakoutun/statement.xlsx",
+    ):
+        book = load_workbook(BytesIO(office.get(url).content))
+        cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row]
+        assert all(c.data_type != "f" for c in cells), url
+        assert not any(
+            isinstance(c.value, str) and c.value.startswith("=") for c in cells
+        ), url
+    notice = load_workbook(
+        BytesIO(office.get(f"/funds/notices/{award.notice_id}/export.xlsx").content)
+    ).active
+    assert "'" + hostile in [c.value for row in notice.iter_rows() for c in row]

@@ -233,3 +233,47 @@ def test_the_blank_template_has_the_headers(member) -> None:
         headers[:3] == ["企业名称", "来源", "来源说明"]
         and book["招商线索"].max_row == 1
     )
+
+
+FORMULA = "=cmd|' /C calc'!A0"
+LINK = '=HYPERLINK("http://evil.example","点此")'
+
+
+def test_formula_like_names_export_as_text_and_import_back_unchanged(
+    tmp_path, member
+) -> None:
+    firm = make_enterprise("dakoutun")
+    path = workbook(tmp_path / "商标.xlsx", "商标", [
+        TRADEMARK_HEAD,
+        [firm.uscc, "21000001", "'" + FORMULA, 9, "2019-05-01", "否"],
+        [firm.uscc, "21000002", "'" + LINK, 42, "2019-05-02", "否"],
+    ])  # fmt: skip
+    assert import_file(SHEETS["trademarks"], path, member).ok
+    assert set(Trademark.objects.values_list("name", flat=True)) == {FORMULA, LINK}
+    client = Client()
+    client.force_login(member)
+    book = export_book(client, "trademarks")
+    cells = [c for row in book.active.iter_rows() for c in row]
+    assert all(c.data_type != "f" for c in cells)
+    assert {"'" + FORMULA, "'" + LINK} <= {c.value for c in cells}
+    exported = tmp_path / "export.xlsx"
+    book.save(exported)
+    again = import_file(SHEETS["trademarks"], exported, member)
+    assert again.ok and again.counts == {"unchanged": 2}
+
+
+def test_a_control_character_in_a_csv_is_refused_with_row_and_column(
+    tmp_path, member
+) -> None:
+    firm = make_enterprise("dakoutun")
+    path = tmp_path / "商标.csv"
+    path.write_text(
+        ",".join(TRADEMARK_HEAD)
+        + f"\n{firm.uscc},21000001,睿泽,9,2019-05-01,否"
+        + f"\n{firm.uscc},21000002,德\x1b鼎,9,2019-05-01,否\n",
+        encoding="utf-8",
+    )
+    outcome = import_file(SHEETS["trademarks"], path, member)
+    assert [(p.row, p.column) for p in outcome.problems] == [(3, "商标名称")]
+    assert "转义符(ESC)" in outcome.problems[0].message
+    assert not Trademark.objects.exists()

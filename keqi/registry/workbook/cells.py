@@ -8,12 +8,16 @@ Blank always means unknown: None (or "" for text), never zero.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import models
+
+from keqi.core.dates import date_range_error
+from keqi.core.text_safety import control_character_error
 
 MONEY_PLACES = Decimal("0.000001")  # the registry keeps 6 places of 万元 (= 0.01 元)
 MAX_MONEY = Decimal("1e14")  # DecimalField(max_digits=20, decimal_places=6)
@@ -28,6 +32,8 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
 )
+# Excel's own limit for one cell; a longer text cannot have come from Excel.
+MAX_CELL_CHARS = 32_767
 _TRUE = {"是", "Y", "YES", "1", "TRUE", "√"}
 _FALSE = {"否", "N", "NO", "0", "FALSE", "×"}
 
@@ -44,6 +50,20 @@ def squeeze(text: str) -> str:
 def match_form(text: str) -> str:
     """How enum values and headers are compared: squeezed, with straight quotes."""
     return re.sub(r"[“”\"‘’']", '"', squeeze(text))
+
+
+def refuse_unsafe(raw: Any) -> None:
+    """CellProblem for a text cell no column may hold: longer than Excel allows, or
+    with a control character (NUL, BEL, ESC …) that breaks Excel and PostgreSQL."""
+    if not isinstance(raw, str):
+        return
+    if len(raw) > MAX_CELL_CHARS:
+        raise CellProblem(
+            f"内容过长：一个单元格最多{MAX_CELL_CHARS}个字，实际{len(raw)}个字"
+        )
+    problem = control_character_error(raw)
+    if problem is not None:
+        raise CellProblem(problem)
 
 
 def is_blank(raw: Any) -> bool:
@@ -105,6 +125,7 @@ def parse_number_text(text: str) -> Decimal:
 
 def clean_text(raw: Any, limit: int | None = None) -> str:
     """Text as entered (trimmed); blank is ""."""
+    refuse_unsafe(raw)
     text = as_text(raw)
     if limit is not None and len(text) > limit:
         raise CellProblem(f"内容过长：最多{limit}个字，实际{len(text)}个字")
@@ -155,19 +176,27 @@ def clean_date(raw: Any) -> dt.date | None:
     if is_blank(raw):
         return None
     if isinstance(raw, dt.datetime):
-        return raw.date()
+        return _in_range(raw.date())
     if isinstance(raw, dt.date):
-        return raw
+        return _in_range(raw)
     if isinstance(raw, str):
         text = squeeze(raw)
         for pattern in _DATE_PATTERNS:
             found = pattern.match(text)
             if found:
-                return _make_date(raw, *(int(part) for part in found.groups()))
+                day = _make_date(raw, *(int(part) for part in found.groups()))
+                return _in_range(day)
     raise CellProblem(
         f"不是有效的日期：“{as_text(raw)}”（可写作 2019-05-20、2019/5/20、"
         "2019.5.20 或 2019年5月20日）"
     )
+
+
+def _in_range(day: dt.date) -> dt.date:
+    problem = date_range_error(day)
+    if problem is not None:
+        raise CellProblem(problem)
+    return day
 
 
 def _make_date(raw: str, year: int, month: int, day: int) -> dt.date:
@@ -193,13 +222,19 @@ def clean_bool(raw: Any) -> bool | None:
     )
 
 
+@functools.cache
+def _allowed(choices: type[models.TextChoices]) -> dict[str, str]:
+    return {match_form(str(v)): str(v) for v in choices.values}
+
+
 def clean_choice(
     raw: Any, choices: type[models.TextChoices], blank_value: str | None = None
 ) -> str:
     """One of the model's allowed values (brackets and quotes matched loosely)."""
     if is_blank(raw):
         return blank_value or ""
-    allowed = {match_form(str(v)): str(v) for v in choices.values}
+    refuse_unsafe(raw)
+    allowed = _allowed(choices)
     found = allowed.get(match_form(as_text(raw)))
     if found is None:
         listed = "、".join(str(v) for v in choices.values)

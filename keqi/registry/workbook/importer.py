@@ -8,6 +8,7 @@ applies the planned rows through the audited registry services in one transactio
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
@@ -64,11 +65,18 @@ def import_workbook(
     dry_run: bool = False,
     source_name: str = "",
     expected_fingerprint: str = "",
+    on_applied: Callable[[], None] | None = None,
 ) -> ImportResult:
     """Import the workbook at `path` as `actor` (None = the operator at the console).
 
     With dry_run, only report what would change. With expected_fingerprint (from a
     preview), refuse to apply anything other than exactly what was previewed.
+    `on_applied` runs inside the applying transaction (e.g. to record the API call
+    with the change it made).
+
+    Call it outside any transaction: reading and checking the file takes no lock,
+    and only the final apply opens one (on SQLite a transaction holds the whole
+    database's write lock, so a caller's transaction would hold it while parsing).
     """
     result = ImportResult(source=source_name or path.name)
     if actor is not None and not can_edit_enterprises(actor):
@@ -84,7 +92,7 @@ def import_workbook(
         result.errors.append(CellError("", 0, "", message))
         return result
     if not dry_run and result.changed:
-        _apply_all(planner, planned, actor, result, _digest(path))
+        _apply_all(planner, planned, actor, result, _digest(path), on_applied)
     return result
 
 
@@ -153,8 +161,13 @@ def _describe(planned: list[Planned], result: ImportResult) -> None:
 
 
 def _field_label(spec: SheetSpec, name: str) -> str:
-    found = next((c.header for c in spec.columns if c.field == name), None)
-    return found or FIELD_LABELS.get(name, name)
+    labels = _LABELS.get(spec.name)
+    if labels is None:
+        labels = _LABELS[spec.name] = {c.field: c.header for c in spec.columns}
+    return labels.get(name) or FIELD_LABELS.get(name, name)
+
+
+_LABELS: dict[str, dict[str, str]] = {}
 
 
 def _apply_all(
@@ -163,6 +176,7 @@ def _apply_all(
     actor: Any,
     result: ImportResult,
     digest: str,
+    on_applied: Callable[[], None] | None = None,
 ) -> None:
     """Apply the plan in one transaction; any surprise undoes all of it.
 
@@ -183,6 +197,8 @@ def _apply_all(
                 sheet = spec.name
                 _write_sheet(spec, again, enterprises, actor, reason)
             _record_import(actor, result, digest, reason)
+            if on_applied is not None:
+                on_applied()
     except (PlanDrift, PermissionDenied, ValidationError, IntegrityError) as exc:
         message = f"写入时出错，本次导入未做任何修改：{_message(exc)}"
         result.errors.append(CellError(sheet, 0, "", message))

@@ -6,11 +6,13 @@ This stage needs no database except the list of configured areas, passed in.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
+from keqi.core.text_safety import control_character_error
 from keqi.core.uscc import check_uscc
 from keqi.registry.workbook import cells
 from keqi.registry.workbook.cells import CellProblem
@@ -118,6 +120,11 @@ def _bind_headers(
         header = cells.as_text(raw)
         if not header:
             continue
+        unsafe = control_character_error(header)
+        if unsafe is not None:
+            place = f"{get_column_letter(index + 1)}列"
+            errors.append(CellError(spec.name, row, place, f"列名{unsafe}"))
+            continue
         column, unit = aliases.get(cells.match_form(header), (None, ""))
         item = Bound(index, header, column, unit)
         key = column.field if column is not None else cells.match_form(header)
@@ -141,11 +148,13 @@ def _parse_row(
     parsed = ParsedRow(number, {})
     for item in bound:
         raw = row_cells[item.index] if item.index < len(row_cells) else None
-        if item.column is None:
-            if spec.keeps_extra:
-                parsed.extra[item.header] = cells.as_text(raw) or None
+        if item.column is None and not spec.keeps_extra:
             continue
         try:
+            cells.refuse_unsafe(raw)
+            if item.column is None:
+                parsed.extra[item.header] = cells.as_text(raw) or None
+                continue
             value = clean_cell(spec, item.column, item.unit, raw, areas)
         except CellProblem as problem:
             errors.append(CellError(spec.name, number, item.place, str(problem)))
@@ -164,7 +173,7 @@ def clean_cell(
         raise CellProblem("必填，不能为空")
     kind = column.kind
     if kind == "uscc":
-        checked = check_uscc(cells.as_text(raw))
+        checked = _checked_uscc(cells.as_text(raw))
         if not checked.ok:
             raise CellProblem(checked.error)
         if checked.code == EXAMPLE_USCC:
@@ -186,6 +195,10 @@ def clean_cell(
     if kind in cleaners:
         return cleaners[kind](raw)
     return cells.clean_text(raw, max_length(spec, column))
+
+
+# The same code comes once per sheet row (an enterprise and its three years…).
+_checked_uscc = functools.lru_cache(maxsize=4096)(check_uscc)
 
 
 def _area(raw: Any, areas: dict[str, Any]) -> Any:

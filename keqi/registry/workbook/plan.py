@@ -219,8 +219,9 @@ class Planner:
     ) -> Planned:
         values = self._values(spec, row, current)
         fields = [f for f in SERVICE_FIELDS[spec.name] if f in values]
-        blank = spec.model()
-        before = audit.snapshot(current if current is not None else blank, fields)
+        before = audit.snapshot(
+            current if current is not None else self._blank(spec), fields
+        )
         changes = audit.diff(before, {f: values[f] for f in fields})
         outcome = (
             "created" if current is None else ("updated" if changes else "unchanged")
@@ -230,6 +231,14 @@ class Planner:
         return Planned(
             spec, row.row, uscc, key, values, outcome, changes, label, current
         )
+
+    def _blank(self, spec: SheetSpec) -> models.Model:
+        """A new, unsaved row of the sheet's model: what a created row changes from
+        (one per sheet; making a model instance per row is slow)."""
+        blanks: dict[str, models.Model] = self.__dict__.setdefault("_blanks", {})
+        if spec.name not in blanks:
+            blanks[spec.name] = spec.model()
+        return blanks[spec.name]
 
     def _values(self, spec: SheetSpec, row: ParsedRow, current: Any) -> dict[str, Any]:
         keys = set(spec.key) - (

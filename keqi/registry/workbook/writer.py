@@ -11,18 +11,20 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+import xlsxwriter  # type: ignore[import-untyped]
 from django.db.models import QuerySet
-from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Font, PatternFill  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
+from keqi.core.exports import sheet_cell, sheet_row
 from keqi.registry.models import Enterprise
 from keqi.registry.workbook.cells import plain_decimal
 from keqi.registry.workbook.schema import (
@@ -38,6 +40,7 @@ from keqi.registry.workbook.schema import (
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F2")
 DATE_FORMAT = "yyyy-mm-dd"
+CHUNK = 2000  # rows fetched from the database at a time
 CHILD_ORDER = {
     FIGURES.name: ("year",),
     IP.name: ("number",),
@@ -48,20 +51,27 @@ CHILD_ORDER = {
 
 @dataclass
 class Table:
-    """One sheet's content: headers and rows of plain Python values."""
+    """One sheet's content: headers and rows of plain Python values.
+
+    `rows` may be a generator read once while writing (the registry export streams
+    its rows from the database); `count` is how many rows were written.
+    """
 
     spec: SheetSpec
     headers: list[str]
-    rows: list[list[Any]]
+    rows: Iterable[list[Any]]
+    count: int = 0
 
 
 def excel_value(value: Any) -> Any:
-    """What goes into an .xlsx cell so that reading it back gives the same value."""
+    """What goes into an .xlsx cell so that reading it back gives the same value.
+
+    Text is neutralised (never a formula); the reader restores it exactly."""
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, Decimal):
         return excel_number(value)
-    return value
+    return sheet_cell(value)
 
 
 def excel_number(value: Decimal) -> int | float | str:
@@ -83,6 +93,10 @@ def cell_value(spec: SheetSpec, field: str, row: Any) -> Any:
     value = getattr(row, field)
     if field == "area":
         return value.name
+    return _shown(value)
+
+
+def _shown(value: Any) -> Any:
     if isinstance(value, Decimal):
         return Decimal(plain_decimal(value))
     if isinstance(value, bool):
@@ -91,62 +105,156 @@ def cell_value(spec: SheetSpec, field: str, row: Any) -> Any:
 
 
 def registry_tables(enterprises: QuerySet[Enterprise]) -> list[Table]:
-    """Every sheet's content for the given enterprises, in a stable order."""
-    tables = [_table(ENTERPRISE, enterprises.select_related("area").order_by("uscc"))]
+    """Every sheet's content for the given enterprises, in a stable order.
+
+    The rows are generators over the database (a few thousand rows fetched at a
+    time), so an export of 100 000 enterprises never holds them all in memory.
+    """
+    ordered = enterprises.order_by("uscc")
+    tables = [_table(ENTERPRISE, ordered)]
+    chosen = enterprises.values("pk")
     for spec in SHEETS[1:]:
-        rows = (
-            spec.model._default_manager.filter(enterprise__in=enterprises)
-            .select_related("enterprise")
-            .order_by("enterprise__uscc", *CHILD_ORDER[spec.name])
+        rows = spec.model._default_manager.filter(enterprise__in=chosen).order_by(
+            "enterprise__uscc", *CHILD_ORDER[spec.name]
         )
         tables.append(_table(spec, rows))
     return tables
 
 
-def _table(spec: SheetSpec, rows: Iterable[Any]) -> Table:
-    rows = list(rows)
-    extra_keys: list[str] = []
-    if spec.keeps_extra:
-        extra_keys = sorted({key for row in rows for key in (row.extra or {})})
-    fields = [c.field for c in spec.columns]
-    body = [
-        [cell_value(spec, f, row) for f in fields]
-        + [(row.extra or {}).get(key) for key in extra_keys]
-        for row in rows
-    ]
-    return Table(spec, [c.header for c in spec.columns] + extra_keys, body)
+def _lookups(spec: SheetSpec) -> list[str] | None:
+    """The `values()` names that read the sheet's columns, or None when a column
+    is not a plain field of the model (then the rows are read as objects)."""
+    concrete = {f.name for f in spec.model._meta.concrete_fields}
+    names = []
+    for column in spec.columns:
+        if column.field == "uscc":
+            names.append("uscc" if spec is ENTERPRISE else "enterprise__uscc")
+        elif column.field == "area" and spec is ENTERPRISE:
+            names.append("area__name")
+        elif column.field in concrete:
+            names.append(column.field)
+        else:
+            return None
+    return names
+
+
+def _extra_keys(spec: SheetSpec, rows: QuerySet[Any]) -> list[str]:
+    if not spec.keeps_extra:
+        return []
+    keys: set[str] = set()
+    filled = rows.filter(extra__isnull=False).exclude(extra={})
+    for extra in filled.values_list("extra", flat=True).iterator(chunk_size=CHUNK):
+        keys.update(extra or {})
+    return sorted(keys)
+
+
+def _table(spec: SheetSpec, rows: QuerySet[Any]) -> Table:
+    extra_keys = _extra_keys(spec, rows)
+    lookups = _lookups(spec)
+    return Table(
+        spec,
+        [c.header for c in spec.columns] + extra_keys,
+        _rows(spec, rows, lookups, extra_keys),
+    )
+
+
+def _rows(
+    spec: SheetSpec,
+    rows: QuerySet[Any],
+    lookups: list[str] | None,
+    extra_keys: list[str],
+) -> Iterator[list[Any]]:
+    if lookups is None:  # a column that is not a plain field: read objects
+        related = "area" if spec is ENTERPRISE else "enterprise"
+        fields = [c.field for c in spec.columns]
+        for row in rows.select_related(related).iterator(chunk_size=CHUNK):
+            extra = (row.extra or {}) if extra_keys else {}
+            yield [cell_value(spec, f, row) for f in fields] + [
+                extra.get(key) for key in extra_keys
+            ]
+        return
+    names = lookups + (["extra"] if extra_keys else [])
+    width = len(lookups)
+    for values in rows.values_list(*names).iterator(chunk_size=CHUNK):
+        shown = [_shown(v) for v in values[:width]]
+        if extra_keys:
+            extra = values[width] or {}
+            shown += [extra.get(key) for key in extra_keys]
+        yield shown
 
 
 def xlsx_bytes(tables: list[Table]) -> bytes:
-    """The tables as the bytes of an .xlsx file (for a download)."""
+    """The tables as the bytes of an .xlsx file (for a small download or a test)."""
     buffer = io.BytesIO()
-    _book(tables).save(buffer)
+    write_xlsx(buffer, tables)
     return buffer.getvalue()
 
 
-def _book(tables: list[Table]) -> Workbook:
-    book = Workbook()
-    book.remove(book.active)
-    for table in tables:
-        write_sheet(book.create_sheet(table.spec.name), table)
-    return book
+def write_xlsx(target: Path | BinaryIO, tables: list[Table]) -> None:
+    """Write the tables as .xlsx with XlsxWriter in constant-memory mode: each row
+    goes to a temporary file as it is written, so memory stays flat in the rows.
+
+    Every text cell is written as text (never a formula), neutralised as
+    ``sheet_cell`` says; amounts as numbers when Excel keeps them exactly."""
+    book = xlsxwriter.Workbook(
+        target if isinstance(target, io.IOBase) else str(target),
+        {"constant_memory": True, "tmpdir": tempfile.gettempdir()},
+    )
+    header = book.add_format({"bold": True, "bg_color": "#DDE6F2"})
+    date = book.add_format({"num_format": DATE_FORMAT})
+    try:
+        for table in tables:
+            _write_sheet_fast(book.add_worksheet(table.spec.name), table, header, date)
+    finally:
+        book.close()
 
 
-def write_tables(path: Path, tables: list[Table]) -> None:
-    """Write to .xlsx, or to a folder of UTF-8 CSV files when `path` has no suffix."""
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        _book(tables).save(path)
-    elif suffix in ("", ".csv"):
-        _write_csv_folder(path.with_suffix("") if suffix else path, tables)
-    else:
-        raise ValueError(
-            f"不支持导出为“{suffix}”：请使用 .xlsx，或不带扩展名的文件夹（CSV）"
-        )
+def _write_sheet_fast(ws: Any, table: Table, header: Any, date: Any) -> None:
+    for index, text in enumerate(table.headers):
+        ws.write_string(0, index, str(sheet_cell(text)), header)
+        ws.set_column(index, index, max(12, min(40, len(text) * 2 + 4)))
+    ws.freeze_panes(1, 1)
+    write_string, write_number = ws.write_string, ws.write_number
+    write_datetime = ws.write_datetime
+    number = 0
+    for number, row in enumerate(table.rows, start=1):
+        for col, value in enumerate(row):
+            if value is None:
+                continue
+            kind = type(value)
+            if kind is str:
+                write_string(number, col, neutralise_text(value))
+            elif kind is int or kind is float:
+                write_number(number, col, value)
+            elif kind is Decimal:
+                shown = excel_number(value)
+                if type(shown) is str:
+                    write_string(number, col, shown)
+                else:
+                    write_number(number, col, shown)
+            elif kind is dt.date or kind is dt.datetime:
+                write_datetime(number, col, value, date)
+            elif kind is bool:
+                write_string(number, col, "是" if value else "否")
+            else:
+                write_string(number, col, neutralise_text(str(value)))
+    table.count = number
+
+
+def neutralise_text(text: str) -> str:
+    """Text as a cell holds it: `sheet_cell` for text (kept fast for plain text)."""
+    return (
+        text if text[:1] not in _RISKY and text.isprintable() else str(sheet_cell(text))
+    )
+
+
+_RISKY = frozenset("=+-@\t\r'")
 
 
 def write_sheet(ws: Worksheet, table: Table) -> None:
-    ws.append(table.headers)
+    """Write a table into an openpyxl sheet (the template, which has notes and
+    drop-downs that XlsxWriter's streaming mode cannot add afterwards)."""
+    ws.append(sheet_row(table.headers))
     for cell in ws[1]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     for row in table.rows:
@@ -164,6 +272,19 @@ def _is_date(spec: SheetSpec, index: int) -> bool:
     return index < len(spec.columns) and spec.columns[index].kind == "date"
 
 
+def write_tables(path: Path, tables: list[Table]) -> None:
+    """Write to .xlsx, or to a folder of UTF-8 CSV files when `path` has no suffix."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        write_xlsx(path, tables)
+    elif suffix in ("", ".csv"):
+        _write_csv_folder(path.with_suffix("") if suffix else path, tables)
+    else:
+        raise ValueError(
+            f"不支持导出为“{suffix}”：请使用 .xlsx，或不带扩展名的文件夹（CSV）"
+        )
+
+
 def _write_csv_folder(folder: Path, tables: list[Table]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for table in tables:
@@ -171,8 +292,10 @@ def _write_csv_folder(folder: Path, tables: list[Table]) -> None:
             "w", encoding="utf-8-sig", newline=""
         ) as handle:
             writer = csv.writer(handle)
-            writer.writerow(table.headers)
-            writer.writerows([_csv_value(v) for v in row] for row in table.rows)
+            writer.writerow(sheet_row(table.headers))
+            for row in table.rows:
+                writer.writerow([_csv_value(v) for v in row])
+                table.count += 1
 
 
 def _csv_value(value: Any) -> str:
@@ -182,11 +305,12 @@ def _csv_value(value: Any) -> str:
         return plain_decimal(value)
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value)
+    return str(sheet_cell(str(value)))
 
 
 def export_registry(path: Path, enterprises: QuerySet[Enterprise]) -> list[Table]:
-    """Write the given enterprises and all their data; returns what was written."""
+    """Write the given enterprises and all their data; returns what was written
+    (each table's `count` says how many rows)."""
     tables = registry_tables(enterprises)
     write_tables(path, tables)
     return tables
