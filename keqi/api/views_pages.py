@@ -18,6 +18,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from keqi.accounts.models import User
 from keqi.api import selectors, services
+from keqi.core.query import whole_number
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -78,8 +79,9 @@ def token_list(request: HttpRequest) -> HttpResponse:
 def _create(request: HttpRequest) -> services.TokenCreated | None:
     owner: Any = request.user
     picked = request.POST.get("user", "")
-    if picked and picked.isdigit() and int(picked) != owner.pk:
-        owner = next((u for u in _owners(request.user) if u.pk == int(picked)), None)
+    picked_pk = whole_number(picked)
+    if picked_pk is not None and picked_pk != owner.pk:
+        owner = next((u for u in _owners(request.user) if u.pk == picked_pk), None)
         if owner is None:
             raise PermissionDenied("只能为自己创建接口令牌")
     try:

@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 
+from keqi.core.query import whole_number
 from keqi.criteria.models import ParamStatus
 from keqi.registry.models import QualificationKind
 from keqi.rules.facts import FIELD_LABELS
@@ -111,7 +112,7 @@ class ComposerInput:
 def composer_from_post(post: Any, extra_rows: int = 0) -> ComposerInput:
     """Read the composer form; blank rows dropped, ``extra_rows`` blank ones added."""
     head = {name: str(post.get(name, "")) for name in HEAD_FIELDS}
-    count = int(post.get("rows") or 0) if str(post.get("rows", "")).isdigit() else 0
+    count = whole_number(post.get("rows", ""), digits=3) or 0
     rows = []
     for i in range(min(count, 50)):
         row = ConditionRow(

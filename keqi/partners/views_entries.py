@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from keqi.core.dates import business_today
+from keqi.core.query import whole_number
 from keqi.partners import forms as f
 from keqi.partners import services
 from keqi.partners.access import can_record
@@ -172,8 +173,8 @@ def _initial(request: HttpRequest, slug: str) -> dict[str, Any]:
     initial: dict[str, Any] = {"person": request.user}
     initial |= {"on": today, "contacted_on": today, "held_on": today}
     pk = request.GET.get("enterprise", "")
-    if pk.isdigit():
-        found = Enterprise.objects.filter(pk=int(pk)).first()
+    if (enterprise_pk := whole_number(pk)) is not None:
+        found = Enterprise.objects.filter(pk=enterprise_pk).first()
         initial["enterprise"] = found.uscc if found else ""
     initial["topic"] = request.GET.get("topic", "")
     return initial

@@ -15,6 +15,8 @@ from typing import Any
 
 from django.db import models
 
+from keqi.core.numbers import DATE_FIRST_YEAR, DATE_LAST_YEAR
+
 MONEY_PLACES = Decimal("0.000001")  # the registry keeps 6 places of 万元 (= 0.01 元)
 MAX_MONEY = Decimal("1e14")  # DecimalField(max_digits=20, decimal_places=6)
 # Excel keeps 15 significant digits, and so does SQLite's NUMERIC column (as REAL):
@@ -151,7 +153,18 @@ def clean_year(raw: Any) -> int | None:
 
 
 def clean_date(raw: Any) -> dt.date | None:
-    """An Excel date, or text 2019-05-20, 2019/5/20, 2019.5.20, 2019年5月20日."""
+    """An Excel date, or text 2019-05-20, 2019/5/20, 2019.5.20, 2019年5月20日,
+    within the years keqi accepts (keqi.core.numbers: 1900–2100)."""
+    day = _any_date(raw)
+    if day is not None and not DATE_FIRST_YEAR <= day.year <= DATE_LAST_YEAR:
+        raise CellProblem(
+            f"日期超出可接受的年份（{DATE_FIRST_YEAR}–{DATE_LAST_YEAR}年）："
+            f"“{as_text(raw)}”"
+        )
+    return day
+
+
+def _any_date(raw: Any) -> dt.date | None:
     if is_blank(raw):
         return None
     if isinstance(raw, dt.datetime):
