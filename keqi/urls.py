@@ -4,6 +4,10 @@ from django.urls import include, path
 
 from keqi.core import views as core_views
 
+# A bad request (BadRequest raised with a Chinese message) is a Chinese page, or JSON
+# under /api/.
+handler400 = "keqi.core.errors.bad_request"
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("reports/", core_views.report_list, name="report_list"),

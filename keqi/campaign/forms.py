@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from keqi.accounts.models import Unit
 from keqi.campaign.models import ProgressReport
+from keqi.core.forms import SafeForm
 from keqi.core.numbers import DATE_FIRST_YEAR, DATE_LAST_YEAR, parse_date
 
 
@@ -70,7 +71,7 @@ def report_lines_from_post(
     return lines
 
 
-class ReportTextForm(forms.Form):
+class ReportTextForm(SafeForm):
     responsible_person = forms.CharField(label="责任人", max_length=40, required=False)
     narrative = forms.CharField(label="工作进展", widget=forms.Textarea, required=False)
     problems = forms.CharField(label="存在问题", widget=forms.Textarea, required=False)
@@ -80,7 +81,7 @@ class ReportTextForm(forms.Form):
     reason = forms.CharField(label="更正原因（关账后更正必填）", required=False)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(SafeForm):
     text = forms.CharField(label="议定事项", widget=forms.Textarea)
     owner = forms.ModelChoiceField(label="责任单位", queryset=Unit.objects.all())
     due_on = forms.DateField(label="办结时限", help_text="YYYY-MM-DD")

@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 
+from keqi.core.forms import SafeForm
 from keqi.core.query import whole_number
 from keqi.criteria.models import ParamStatus
 from keqi.registry.models import QualificationKind
@@ -21,7 +22,7 @@ from keqi.rules.facts import FIELD_LABELS
 from keqi.rules.programmes.composed import FIGURES, LEVELS
 
 
-class ParamEditForm(forms.Form):
+class ParamEditForm(SafeForm):
     """A new value of one parameter from a date, with its status and reason."""
 
     value = forms.CharField(label="取值", widget=forms.Textarea(attrs={"rows": 4}))
@@ -34,7 +35,7 @@ class ParamEditForm(forms.Form):
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(SafeForm):
     """Why an edit or a version is taken back out."""
 
     reason = forms.CharField(label="撤销理由", max_length=500)
