@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +19,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from keqi.accounts.models import User
 from keqi.api import selectors, services
+from keqi.api.permissions import may_read_docs
 from keqi.core.query import whole_number
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -48,7 +50,10 @@ def endpoint_groups() -> list[tuple[str, list[dict[str, Any]]]]:
 
 
 def api_docs(request: HttpRequest) -> HttpResponse:
-    """The endpoint list with how to authenticate, page and read errors."""
+    """The endpoint list with how to authenticate, page and read errors (signed in
+    only, unless KEQI_API_DOCS_PUBLIC)."""
+    if not may_read_docs(request.user):
+        return redirect_to_login(request.get_full_path())
     base = request.build_absolute_uri("/api/v1/")
     context = {"groups": endpoint_groups(), "base": base}
     return render(request, "api/docs.html", context)
