@@ -123,6 +123,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A control character anywhere in the request is a Chinese 400 (keqi.core).
+    "keqi.core.middleware.ControlCharacterMiddleware",
     "keqi.accounts.middleware.idle_timeout",
     "keqi.accounts.middleware.password_change_first",
     "keqi.accounts.middleware.admin_roles_confined",
@@ -263,8 +265,9 @@ SPECTACULAR_SETTINGS = {
     "攻坚目标、工作簿导入与月报填报。认证方式：请求头 Authorization: Token <令牌>。",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
-    "SERVE_AUTHENTICATION": [],
+    # Signed in unless KEQI_API_DOCS_PUBLIC (below); the API's own authentication.
+    "SERVE_PERMISSIONS": ["keqi.api.permissions.DocsAccess"],
+    "SERVE_AUTHENTICATION": None,
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
     "ENUM_NAME_OVERRIDES": {
@@ -273,6 +276,10 @@ SPECTACULAR_SETTINGS = {
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
+# The endpoint list (/api/) and the OpenAPI schema (/api/schema/) for visitors who
+# have not signed in: off unless KEQI_API_DOCS_PUBLIC=1, so a production server
+# shows neither to strangers (a signed-in user or token always sees them).
+KEQI_API_DOCS_PUBLIC = env_bool("KEQI_API_DOCS_PUBLIC", False)
 # Requests per minute allowed to one signed-in API user, and to one anonymous address.
 KEQI_API_RATE_USER = env_str("KEQI_API_RATE_USER", "600/min")
 KEQI_API_RATE_ANON = env_str("KEQI_API_RATE_ANON", "60/min")

@@ -6,6 +6,10 @@ from django.views.generic import RedirectView
 
 from keqi.core import views as core_views
 
+# A bad request (BadRequest raised with a Chinese message) is a Chinese page, or JSON
+# under /api/.
+handler400 = "keqi.core.errors.bad_request"
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     # Browsers ask for /favicon.ico on pages that name no icon (e.g. a PDF tab).

@@ -17,6 +17,7 @@ from keqi.activities.models import (
     ContestRound,
     TalentCategory,
 )
+from keqi.core.forms import SafeForm, SafeModelForm
 from keqi.core.numbers import parse_date
 from keqi.core.uscc import normalise
 from keqi.registry.models import Enterprise
@@ -69,7 +70,7 @@ class EnterpriseField(forms.CharField):
         super().__init__(max_length=200, **kwargs)
 
 
-class _UserForm(forms.ModelForm):  # type: ignore[type-arg]
+class _UserForm(SafeModelForm):  # type: ignore[type-arg]
     """A model form that knows who fills it (for scope checks)."""
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -118,7 +119,7 @@ class ActivityForm(_UserForm):
             field.queryset = Unit.objects.order_by("sort", "code")
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(SafeForm):
     """One enterprise's line on an activity."""
 
     enterprise = EnterpriseField()
@@ -135,7 +136,7 @@ class AttendanceForm(forms.Form):
         return find_enterprise(self.user, self.cleaned_data["enterprise"])
 
 
-class RoundForm(forms.ModelForm):  # type: ignore[type-arg]
+class RoundForm(SafeModelForm):  # type: ignore[type-arg]
     held_on = LooseDateField(label="比赛日期")
 
     class Meta:
@@ -179,7 +180,7 @@ class EntryForm(_UserForm):
         return data
 
 
-class TraineeForm(forms.Form):
+class TraineeForm(SafeForm):
     """A unit's cumulative trainee count for a month."""
 
     unit = forms.ModelChoiceField(label="填报单位", queryset=Unit.objects.none())

@@ -30,6 +30,7 @@ from keqi.activities.talent import (
 from keqi.activities.views import _form_page, year_and_day
 from keqi.core.dates import business_today
 from keqi.core.exports import ListExport, export_requested, xlsx_list_response
+from keqi.core.query import whole_number
 from keqi.cultivation.filters import Filters
 from keqi.cultivation.libraries import scope_area_ids
 from keqi.cultivation.views import area_picked, areas_for
@@ -95,7 +96,8 @@ def _initial_trainee(request: HttpRequest) -> dict[str, object]:
     """Unit and month from the query; the figure pre-filled with last month's."""
     user = cast(User, request.user)
     pk = request.GET.get("unit", "")
-    unit = Unit.objects.filter(pk=int(pk)).first() if pk.isdigit() else None
+    unit_pk = whole_number(pk)
+    unit = None if unit_pk is None else Unit.objects.filter(pk=unit_pk).first()
     if unit is None or not (user.is_hq or unit.pk == user.unit_id):
         unit = user.unit
     month = business_today().replace(day=1)

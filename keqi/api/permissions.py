@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from rest_framework import permissions
 from rest_framework.request import Request
 
@@ -30,3 +31,18 @@ class ApiAccess(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return True
         return not is_read_only(user)
+
+
+def may_read_docs(user: Any) -> bool:
+    """The endpoint list and schema: anyone when KEQI_API_DOCS_PUBLIC is on, else
+    a signed-in, active user."""
+    if settings.KEQI_API_DOCS_PUBLIC:
+        return True
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+class DocsAccess(permissions.BasePermission):
+    """Who may fetch the OpenAPI schema (see ``may_read_docs``)."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return may_read_docs(request.user)

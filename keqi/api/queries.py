@@ -18,6 +18,7 @@ from keqi.accounts.models import Area
 from keqi.accounts.scopes import area_ids_in_scope
 from keqi.api.pagination import PageQuery
 from keqi.core.dates import business_today
+from keqi.core.query import whole_number
 from keqi.registry.models import (
     IPCategory,
     IPStatus,
@@ -127,8 +128,8 @@ def area_in_scope(user: Any, raw: str | None) -> Area | None:
     found = (
         Area.objects.filter(code=raw).first() or Area.objects.filter(name=raw).first()
     )
-    if found is None and raw.isdigit() and len(raw) < 12:
-        found = Area.objects.filter(pk=int(raw)).first()
+    if found is None and (pk := whole_number(raw)) is not None:
+        found = Area.objects.filter(pk=pk).first()
     scope = area_ids_in_scope(user)
     if found is None or (scope is not None and found.pk not in scope):
         raise ValidationError({"area": [f"街镇/园区“{raw}”不存在或不在您的管辖范围内"]})

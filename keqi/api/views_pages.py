@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +19,8 @@ from drf_spectacular.generators import SchemaGenerator
 
 from keqi.accounts.models import User
 from keqi.api import selectors, services
+from keqi.api.permissions import may_read_docs
+from keqi.core.query import whole_number
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -47,7 +50,10 @@ def endpoint_groups() -> list[tuple[str, list[dict[str, Any]]]]:
 
 
 def api_docs(request: HttpRequest) -> HttpResponse:
-    """The endpoint list with how to authenticate, page and read errors."""
+    """The endpoint list with how to authenticate, page and read errors (signed in
+    only, unless KEQI_API_DOCS_PUBLIC)."""
+    if not may_read_docs(request.user):
+        return redirect_to_login(request.get_full_path())
     base = request.build_absolute_uri("/api/v1/")
     context = {"groups": endpoint_groups(), "base": base}
     return render(request, "api/docs.html", context)
@@ -78,8 +84,9 @@ def token_list(request: HttpRequest) -> HttpResponse:
 def _create(request: HttpRequest) -> services.TokenCreated | None:
     owner: Any = request.user
     picked = request.POST.get("user", "")
-    if picked and picked.isdigit() and int(picked) != owner.pk:
-        owner = next((u for u in _owners(request.user) if u.pk == int(picked)), None)
+    picked_pk = whole_number(picked)
+    if picked_pk is not None and picked_pk != owner.pk:
+        owner = next((u for u in _owners(request.user) if u.pk == picked_pk), None)
         if owner is None:
             raise PermissionDenied("只能为自己创建接口令牌")
     try:

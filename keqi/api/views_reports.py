@@ -33,7 +33,7 @@ from keqi.api.report_shapes import (
 )
 from keqi.api.services import api_write_record
 from keqi.campaign import services as campaign
-from keqi.campaign.board import reporting_months
+from keqi.campaign.board import reporting_month_error
 from keqi.campaign.models import ProgressReport
 from keqi.campaign.selectors import plan_get, report_get_for, report_list_for
 
@@ -92,10 +92,9 @@ def report_open(request: Request) -> Response:
     plan = plan_get(data.get("plan") or None)
     unit = _unit(request.user, data.get("unit"))
     month = month_of(data["month"], "month")
-    if month not in reporting_months(plan):
-        months = reporting_months(plan)
-        span = f"{months[0]:%Y-%m} 至 {months[-1]:%Y-%m}" if months else "无"
-        raise ValidationError({"month": [f"该月份不需报送月报（报送月份：{span}）"]})
+    problem = reporting_month_error(plan, month)
+    if problem is not None:
+        raise ValidationError({"month": [problem]})
     existed = ProgressReport.objects.filter(plan=plan, unit=unit, month=month).exists()
     with transaction.atomic():
         report = campaign.progress_report_open(

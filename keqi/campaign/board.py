@@ -131,6 +131,16 @@ def reporting_months(plan: Plan) -> list[dt.date]:
     return months
 
 
+def reporting_month_error(plan: Plan, month: dt.date) -> str | None:
+    """Why no report can be opened for that month (it is not one of the plan's
+    reporting months), or None. The web page and the API refuse the same way."""
+    months = reporting_months(plan)
+    if month.replace(day=1) in months:
+        return None
+    span = f"{months[0]:%Y-%m} 至 {months[-1]:%Y-%m}" if months else "无"
+    return f"该月份不需报送月报（报送月份：{span}）"
+
+
 def due_months(plan: Plan, as_of: dt.date) -> list[dt.date]:
     """Reporting months whose due day has passed by as_of."""
     return [m for m in reporting_months(plan) if report_due(m, plan.report_day) < as_of]

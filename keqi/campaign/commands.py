@@ -113,6 +113,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from keqi.campaign.documents import FontMissing, summary_docx, summary_pdf
     from keqi.campaign.models import Plan
     from keqi.campaign.summary import summary_build
+    from keqi.core.numbers import parse_date
 
     plan = Plan.objects.filter(name=args.name).first()
     try:
@@ -122,6 +123,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         )
     except ValueError:
         print("月份应为 YYYY-MM，日期应为 YYYY-MM-DD", file=sys.stderr)
+        return 1
+    try:  # far years (9999-12) would overflow the month arithmetic
+        parse_date(month), parse_date(as_of)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
         return 1
     if plan is None:
         print(f"找不到方案 {args.name}", file=sys.stderr)

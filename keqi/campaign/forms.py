@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 
 from keqi.accounts.models import Unit
 from keqi.campaign.models import ProgressReport
+from keqi.core.forms import SafeForm
+from keqi.core.numbers import DATE_FIRST_YEAR, DATE_LAST_YEAR, parse_date
 
 
 def parse_month(text: str | None, default: dt.date) -> dt.date:
@@ -18,9 +20,10 @@ def parse_month(text: str | None, default: dt.date) -> dt.date:
     if not text:
         return default.replace(day=1)
     try:
-        return dt.date.fromisoformat(f"{text.strip()}-01")
+        month = dt.date.fromisoformat(f"{text.strip()}-01")
     except ValueError as exc:
         raise ValidationError(f"月份格式应为 YYYY-MM（实际为 {text}）") from exc
+    return _within_years(month, text)
 
 
 def parse_day(text: str | None, default: dt.date) -> dt.date:
@@ -28,9 +31,20 @@ def parse_day(text: str | None, default: dt.date) -> dt.date:
     if not text:
         return default
     try:
-        return dt.date.fromisoformat(text.strip())
+        day = dt.date.fromisoformat(text.strip())
     except ValueError as exc:
         raise ValidationError(f"日期格式应为 YYYY-MM-DD（实际为 {text}）") from exc
+    return _within_years(day, text)
+
+
+def _within_years(day: dt.date, typed: str) -> dt.date:
+    """Far years (9999-12) would overflow the month arithmetic of the board."""
+    try:
+        return parse_date(day) or day
+    except ValueError:
+        raise ValidationError(
+            f"“{typed}”超出可接受的年份（{DATE_FIRST_YEAR}–{DATE_LAST_YEAR}年）"
+        ) from None
 
 
 def report_lines_from_post(
@@ -57,7 +71,7 @@ def report_lines_from_post(
     return lines
 
 
-class ReportTextForm(forms.Form):
+class ReportTextForm(SafeForm):
     responsible_person = forms.CharField(label="责任人", max_length=40, required=False)
     narrative = forms.CharField(label="工作进展", widget=forms.Textarea, required=False)
     problems = forms.CharField(label="存在问题", widget=forms.Textarea, required=False)
@@ -67,7 +81,7 @@ class ReportTextForm(forms.Form):
     reason = forms.CharField(label="更正原因（关账后更正必填）", required=False)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(SafeForm):
     text = forms.CharField(label="议定事项", widget=forms.Textarea)
     owner = forms.ModelChoiceField(label="责任单位", queryset=Unit.objects.all())
     due_on = forms.DateField(label="办结时限", help_text="YYYY-MM-DD")

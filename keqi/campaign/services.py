@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from keqi.accounts.models import Role, Unit, UnitKind
+from keqi.campaign.board import reporting_month_error
 from keqi.campaign.metrics import METRICS
 from keqi.campaign.models import (
     Decision,
@@ -369,8 +370,9 @@ def progress_report_open(
         return existing
     report = ProgressReport(plan=plan, unit=unit, month=month)
     _may_edit_report(actor, report)
-    if month < plan.start_month:
-        raise ValidationError("该月份早于方案起始月，无需报送")
+    problem = reporting_month_error(plan, month)
+    if problem is not None:
+        raise ValidationError(problem)
     report.save()
     measures, targets, decisions = report_subjects(plan, unit, month)
     ReportLine.objects.bulk_create(

@@ -405,7 +405,11 @@ def _quote(name: str) -> str:
 def month_close(request: HttpRequest) -> HttpResponse:
     """HQ closes a month after sending the summary; later corrections are flagged."""
     plan = plan_get(request.POST.get("plan"))
-    month = parse_month(request.POST.get("month"), timezone.localdate())
-    services.month_close(plan=plan, month=month, actor=request.user)
+    try:
+        month = parse_month(request.POST.get("month"), timezone.localdate())
+        services.month_close(plan=plan, month=month, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("campaign:report_list")
     messages.success(request, f"{month:%Y年%m月}已关账")
     return redirect("campaign:report_list")

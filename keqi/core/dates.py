@@ -12,11 +12,13 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 
+from keqi.core.numbers import DATE_FIRST_YEAR, DATE_LAST_YEAR
+
 # The dates keqi accepts anywhere a person types or imports one: wide enough for any
 # enterprise's founding and any certificate's expiry, narrow enough that adding a
 # validity period of years to it never leaves Python's date range.
-EARLIEST_DATE = dt.date(1900, 1, 1)
-LATEST_DATE = dt.date(2100, 12, 31)
+EARLIEST_DATE = dt.date(DATE_FIRST_YEAR, 1, 1)
+LATEST_DATE = dt.date(DATE_LAST_YEAR, 12, 31)
 
 
 def date_range_error(day: dt.date) -> str | None:
@@ -24,8 +26,8 @@ def date_range_error(day: dt.date) -> str | None:
     if EARLIEST_DATE <= day <= LATEST_DATE:
         return None
     return (
-        f"日期“{day.isoformat()}”超出允许范围"
-        f"（{EARLIEST_DATE.year}年至{LATEST_DATE.year}年）"
+        f"日期“{day.isoformat()}”超出可接受的年份"
+        f"（{DATE_FIRST_YEAR}–{DATE_LAST_YEAR}年），请核对"
     )
 
 

@@ -20,6 +20,9 @@ _DATE = re.compile(
     r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 )
 _MINUS_SIGNS = str.maketrans({"−": "-", "—": "-", "–": "-"})
+# Dates keqi stores and computes with: far ones (9999-12-31) are typing mistakes
+# and would overflow the date arithmetic done around them (validity periods).
+DATE_FIRST_YEAR, DATE_LAST_YEAR = 1900, 2100
 
 
 def _normalise(text: str) -> str:
@@ -65,13 +68,14 @@ def parse_integer(value: object) -> int | None:
 
 
 def parse_date(value: object) -> dt.date | None:
-    """A date from the accepted spellings; None when blank. Raises ValueError."""
+    """A date from the accepted spellings, within DATE_FIRST_YEAR–DATE_LAST_YEAR;
+    None when blank. Raises ValueError."""
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
+        return _within_years(value.date(), value)
     if isinstance(value, dt.date):
-        return value
+        return _within_years(value, value)
     text = _normalise(str(value))
     if text == "":
         return None
@@ -82,6 +86,15 @@ def parse_date(value: object) -> dt.date | None:
         )
     year, month, day = (int(g) for g in found.groups() if g is not None)
     try:
-        return dt.date(year, month, day)
+        found_day = dt.date(year, month, day)
     except ValueError as exc:
         raise ValueError(f"“{value}”不是有效日期") from exc
+    return _within_years(found_day, value)
+
+
+def _within_years(day: dt.date, value: object) -> dt.date:
+    if not DATE_FIRST_YEAR <= day.year <= DATE_LAST_YEAR:
+        raise ValueError(
+            f"“{value}”超出可接受的年份（{DATE_FIRST_YEAR}–{DATE_LAST_YEAR}年），请核对"
+        )
+    return day

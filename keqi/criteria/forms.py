@@ -14,13 +14,15 @@ from typing import Any
 
 from django import forms
 
+from keqi.core.forms import SafeForm
+from keqi.core.query import whole_number
 from keqi.criteria.models import ParamStatus
 from keqi.registry.models import QualificationKind
 from keqi.rules.facts import FIELD_LABELS
 from keqi.rules.programmes.composed import FIGURES, LEVELS
 
 
-class ParamEditForm(forms.Form):
+class ParamEditForm(SafeForm):
     """A new value of one parameter from a date, with its status and reason."""
 
     value = forms.CharField(label="取值", widget=forms.Textarea(attrs={"rows": 4}))
@@ -33,7 +35,7 @@ class ParamEditForm(forms.Form):
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(SafeForm):
     """Why an edit or a version is taken back out."""
 
     reason = forms.CharField(label="撤销理由", max_length=500)
@@ -111,7 +113,7 @@ class ComposerInput:
 def composer_from_post(post: Any, extra_rows: int = 0) -> ComposerInput:
     """Read the composer form; blank rows dropped, ``extra_rows`` blank ones added."""
     head = {name: str(post.get(name, "")) for name in HEAD_FIELDS}
-    count = int(post.get("rows") or 0) if str(post.get("rows", "")).isdigit() else 0
+    count = whole_number(post.get("rows", ""), digits=3) or 0
     rows = []
     for i in range(min(count, 50)):
         row = ConditionRow(

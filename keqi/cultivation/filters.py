@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 
 from django.http import Http404, QueryDict
 
+from keqi.core import query
 from keqi.core.dates import business_today
 from keqi.core.numbers import parse_date
 
 # Pages look at most a few decades either side of the campaign; far dates would
 # also overflow the date arithmetic around the chosen day (reminder windows).
-FIRST_YEAR, LAST_YEAR = 1990, 2100
+# keqi.core.query holds the bounds and the id/number reading every page shares.
+FIRST_YEAR, LAST_YEAR = query.FIRST_YEAR, query.LAST_YEAR
 
 
 @dataclass
@@ -49,19 +51,15 @@ class Filters:
         raw = self.query.get(name, "").strip()
         if not raw:
             return default
-        if raw.isdigit() and FIRST_YEAR <= int(raw) <= LAST_YEAR:
-            return int(raw)
+        year = query.whole_number(raw, digits=4)
+        if year is not None and FIRST_YEAR <= year <= LAST_YEAR:
+            return year
         self.errors.append(f"{label}：“{raw}”不是有效的年份")
         return default
 
     def pk(self, name: str) -> int | None:
-        """An id in the query string; a malformed one is a 404, like a missing one."""
-        raw = self.query.get(name, "").strip()
-        if not raw:
-            return None
-        if not raw.isdigit():
-            raise Http404("参数无效")
-        return int(raw)
+        """An id in the query string; a malformed or too large one is a Chinese 400."""
+        return query.query_id(self.query, name)
 
     def choice(self, name: str, allowed: list[str]) -> str:
         """One of the allowed values, or blank."""

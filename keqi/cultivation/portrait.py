@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from keqi.core.numbers import parse_decimal, parse_integer
+from keqi.core.query import whole_number
 from keqi.criteria.composable import composed_notices
 from keqi.criteria.engine import engine_setup
 from keqi.cultivation.selectors import ladder_load
@@ -67,8 +68,9 @@ def what_if_input(data: Mapping[str, str], default_year: int) -> WhatIfInput:
     raw_year = (data.get("year") or "").strip()
     year = default_year
     if raw_year:
-        if raw_year.isdigit() and 1990 <= int(raw_year) <= 2100:
-            year = int(raw_year)
+        number = whole_number(raw_year, digits=4)
+        if number is not None and 1990 <= number <= 2100:
+            year = number
         else:
             errors.append(f"数据年度：“{raw_year}”不是有效的年份")
     values: dict[str, str] = {}

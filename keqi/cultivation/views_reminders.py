@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from keqi.core.exports import export_requested, xlsx_list_response
 from keqi.core.numbers import parse_date
+from keqi.core.query import whole_number
 from keqi.cultivation.exports import reminders_export
 from keqi.cultivation.filters import Filters
 from keqi.cultivation.libraries import scope_area_ids
@@ -63,8 +64,9 @@ def reminders(request: HttpRequest) -> HttpResponse:
 
 def _days(f: Filters, name: str, default: int) -> int:
     raw = f.query.get(name, "").strip()
-    if raw.isdigit() and 1 <= int(raw) <= 366:
-        return int(raw)
+    days = whole_number(raw, digits=3)
+    if days is not None and 1 <= days <= 366:
+        return days
     if raw:
         f.errors.append(f"提前天数：“{raw}”应为 1 到 366 之间的整数")
     return default
@@ -81,13 +83,17 @@ def reminder_mark(request: HttpRequest) -> HttpResponse:
     """Mark a reminder done (or undo it) for one enterprise and year."""
     rt = get_object_or_404(ReminderType, code=request.POST.get("type", ""))
     pk, year = request.POST.get("enterprise", ""), request.POST.get("year", "")
-    if not (pk.isdigit() and year.isdigit()):
+    enterprise_pk, year_number = whole_number(pk), whole_number(year, digits=4)
+    if enterprise_pk is None or year_number is None:
         messages.error(request, "参数无效：缺少企业或年度")
         return redirect(_back(request))
-    enterprise = enterprise_get_for(request.user, int(pk))
+    enterprise = enterprise_get_for(request.user, enterprise_pk)
     if request.POST.get("action") == "reopen":
         reminder_reopen(
-            reminder_type=rt, enterprise=enterprise, year=int(year), actor=request.user
+            reminder_type=rt,
+            enterprise=enterprise,
+            year=year_number,
+            actor=request.user,
         )
         messages.success(request, f"已撤销“{rt.name}”的完成标记：{enterprise.name}")
         return redirect(_back(request))
@@ -99,7 +105,7 @@ def reminder_mark(request: HttpRequest) -> HttpResponse:
     reminder_complete(
         reminder_type=rt,
         enterprise=enterprise,
-        year=int(year),
+        year=year_number,
         done_on=done_on,
         note=request.POST.get("note", ""),
         actor=request.user,
@@ -130,7 +136,8 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
 def _set_date(request: HttpRequest) -> list[str]:
     rt = get_object_or_404(ReminderType, code=request.POST.get("type", ""))
     year = request.POST.get("year", "").strip()
-    if not (year.isdigit() and 1990 <= int(year) <= 2100):
+    year_number = whole_number(year, digits=4)
+    if year_number is None or not 1990 <= year_number <= 2100:
         return [f"年度：“{year}”不是有效的年份"]
     try:
         opens_on = parse_date(request.POST.get("opens_on"))
@@ -142,7 +149,7 @@ def _set_date(request: HttpRequest) -> list[str]:
     try:
         reminder_date_set(
             reminder_type=rt,
-            year=int(year),
+            year=year_number,
             opens_on=opens_on,
             due_on=due_on,
             note=request.POST.get("note", ""),

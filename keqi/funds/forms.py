@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from keqi.accounts.models import Area
+from keqi.core.forms import SafeForm
 from keqi.core.numbers import parse_date, parse_decimal
 from keqi.funds.models import AmountSource, AwardRule, AwardType, Fund, Payer
 from keqi.funds.money import checked_percent, checked_yuan
@@ -66,7 +67,7 @@ def _blank_first(choices: Any, label: str) -> list[tuple[str, str]]:
     return [("", label), *((str(v), str(t)) for v, t in choices)]
 
 
-class RuleForm(forms.Form):
+class RuleForm(SafeForm):
     """An award rule; amounts the plan does not state are entered and labelled."""
 
     name = forms.CharField(label="奖励名称", max_length=100)
@@ -113,7 +114,7 @@ class RuleForm(forms.Form):
         return values
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(SafeForm):
     """An application entered for an enterprise (by its USCC)."""
 
     uscc = forms.CharField(label="统一社会信用代码", max_length=18)
@@ -130,7 +131,7 @@ class ApplicationForm(forms.Form):
     )
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(SafeForm):
     amount = YuanField(label="拨付金额（元）")
     entry_date = DayField(label="拨付日期")
     payer = forms.ChoiceField(label="拨付方", choices=Payer.choices)
@@ -138,30 +139,30 @@ class PaymentForm(forms.Form):
     note = forms.CharField(label="说明", max_length=500, required=False)
 
 
-class ReverseForm(forms.Form):
+class ReverseForm(SafeForm):
     reason = forms.CharField(label="冲销原因", max_length=500)
     entry_date = DayField(label="冲销日期", required=False, help_text="空白为今天")
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(SafeForm):
     reason = forms.CharField(label="原因", max_length=500)
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(SafeForm):
     title = forms.CharField(label="公示标题", max_length=200)
     starts_on = DayField(label="公示开始日期")
     ends_on = DayField(label="公示截止日期")
     note = forms.CharField(label="公示说明", required=False, widget=forms.Textarea)
 
 
-class RatioForm(forms.Form):
+class RatioForm(SafeForm):
     area = forms.ModelChoiceField(label="街镇/园区", queryset=Area.objects.all())
     award_type = forms.ChoiceField(label="奖励类型", choices=AwardType.choices)
     area_percent = PercentField(label="街镇/园区负担比例（%）")
     reason = forms.CharField(label="依据或原因", max_length=500, required=False)
 
 
-class BudgetForm(forms.Form):
+class BudgetForm(SafeForm):
     fund = forms.ModelChoiceField(label="资金", queryset=Fund.objects.all())
     amount = YuanField(label="预算金额（元）", positive=False)
     reason = forms.CharField(label="依据或原因", max_length=500, required=False)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from keqi.accounts.models import Area, User
 from keqi.core.dates import business_today
+from keqi.core.query import whole_number
 from keqi.funds import awards as flow
 from keqi.funds.access import (
     is_area_staff_of,
@@ -64,9 +65,10 @@ def year_of(request: HttpRequest) -> int:
     text = request.GET.get("year") or request.POST.get("year") or ""
     if not text:
         return business_today().year
-    if not text.isdigit() or not 2000 <= int(text) <= 2100:
+    year = whole_number(text, digits=4)
+    if year is None or not 2000 <= year <= 2100:
         raise Http404("年度应为四位数字，如 2019")
-    return int(text)
+    return year
 
 
 def download(data: bytes, filename: str, ascii_name: str, kind: str) -> HttpResponse:
@@ -375,7 +377,9 @@ def notice_create(request: HttpRequest) -> HttpResponse:
     """Publish the chosen approved awards as one 公示 list (HQ)."""
     user = user_of(request)
     form = NoticeForm(request.POST)
-    ids = [int(x) for x in request.POST.getlist("award") if x.isdigit()]
+    ids = [
+        pk for x in request.POST.getlist("award") if (pk := whole_number(x)) is not None
+    ]
     chosen = list(award_list_for(user).filter(pk__in=ids))
     if not form.is_valid():
         for message in form.errors.values():

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from keqi.accounts.models import Area
 from keqi.core.dates import business_today
 from keqi.core.models import AuditEvent
+from keqi.core.query import whole_number
 from keqi.funds.access import area_q, may_handle_money, sees_whole_district
 from keqi.funds.actions import FundsAction
 from keqi.funds.exports import ledger_workbook, statement_docx, statement_workbook
@@ -164,8 +165,8 @@ def _fund_of(request: HttpRequest) -> Fund | None:
     if not text:
         return None
     found = Fund.objects.filter(code=text).first()
-    if found is None and text.isdigit():
-        found = Fund.objects.filter(pk=int(text)).first()
+    if found is None and (pk := whole_number(text)) is not None:
+        found = Fund.objects.filter(pk=pk).first()
     if found is None:
         raise Http404("没有这项资金")
     return found

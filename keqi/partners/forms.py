@@ -13,6 +13,7 @@ from django.db import models
 from django.forms.models import fields_for_model
 
 from keqi.accounts.models import Area
+from keqi.core.forms import SafeForm
 from keqi.partners.models import (
     CooperationProject,
     Event,
@@ -36,7 +37,7 @@ def split_names(text: str) -> list[str]:
     return [part.strip() for part in SPLIT.split(text or "") if part.strip()]
 
 
-class PartnerForm(forms.Form):
+class PartnerForm(SafeForm):
     """A form over some fields of a partners model; `user` resolves enterprises."""
 
     model: ClassVar[type[models.Model]]
@@ -214,7 +215,7 @@ class ServiceForm(PartnerForm):
     textareas = ("asked", "promised")
 
 
-class AdvanceForm(forms.Form):
+class AdvanceForm(SafeForm):
     """Move a lead to its next stage on a day."""
 
     stage = forms.ChoiceField(
@@ -224,7 +225,7 @@ class AdvanceForm(forms.Form):
     on = forms.DateField(label="日期", widget=DATE_WIDGET)
 
 
-class SettleForm(forms.Form):
+class SettleForm(SafeForm):
     """Register a lead in the district: its enterprise's code and area."""
 
     uscc = forms.CharField(label="统一社会信用代码", max_length=18)
@@ -247,14 +248,14 @@ class SettleForm(forms.Form):
         self.fields["area"].queryset = areas  # type: ignore[attr-defined]
 
 
-class DoneForm(forms.Form):
+class DoneForm(SafeForm):
     """Close a promised follow-up."""
 
     done_on = forms.DateField(label="办结日期", widget=DATE_WIDGET)
     done_note = forms.CharField(label="办结情况", max_length=500, required=False)
 
 
-class UploadForm(forms.Form):
+class UploadForm(SafeForm):
     """An Excel file to import into one list."""
 
     file = forms.FileField(label="选择文件")

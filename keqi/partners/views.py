@@ -21,6 +21,7 @@ from keqi.accounts.models import Area, Unit, User
 from keqi.accounts.scopes import area_ids_in_scope, enterprise_q
 from keqi.core.dates import business_today
 from keqi.core.models import AuditEvent
+from keqi.core.query import query_id
 from keqi.partners import forms as f
 from keqi.partners import services
 from keqi.partners.access import can_record, is_district_wide
@@ -269,9 +270,9 @@ def projects(request: HttpRequest) -> HttpResponse:
     rows = project_list_for(request.user).prefetch_related(
         Prefetch("enterprises", queryset=_visible(request.user))
     )
-    institution = request.GET.get("institution", "")
-    if institution.isdigit():
-        rows = rows.filter(institution_id=int(institution))
+    institution = query_id(request.GET, "institution")
+    if institution is not None:
+        rows = rows.filter(institution_id=institution)
     context = _common(
         request,
         page=_page(request, rows.order_by("-started_on", "title")),
@@ -339,9 +340,9 @@ def service_log(request: HttpRequest) -> HttpResponse:
     """Every unit's visits, calls and services; filter by unit, kind or overdue."""
     today = business_today()
     rows = service_list_for(request.user)
-    unit, kind = request.GET.get("unit", ""), request.GET.get("kind", "")
-    if unit.isdigit():
-        rows = rows.filter(unit_id=int(unit))
+    unit, kind = query_id(request.GET, "unit"), request.GET.get("kind", "")
+    if unit is not None:
+        rows = rows.filter(unit_id=unit)
     if kind:
         rows = rows.filter(kind=kind)
     if request.GET.get("overdue"):

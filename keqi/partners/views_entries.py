@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from keqi.core.dates import business_today
+from keqi.core.query import whole_number
 from keqi.core.uploads import request_too_large, upload_too_large
 from keqi.partners import forms as f
 from keqi.partners import services
@@ -173,8 +174,8 @@ def _initial(request: HttpRequest, slug: str) -> dict[str, Any]:
     initial: dict[str, Any] = {"person": request.user}
     initial |= {"on": today, "contacted_on": today, "held_on": today}
     pk = request.GET.get("enterprise", "")
-    if pk.isdigit():
-        found = Enterprise.objects.filter(pk=int(pk)).first()
+    if (enterprise_pk := whole_number(pk)) is not None:
+        found = Enterprise.objects.filter(pk=enterprise_pk).first()
         initial["enterprise"] = found.uscc if found else ""
     initial["topic"] = request.GET.get("topic", "")
     return initial

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from keqi.core.numbers import parse_date
 from keqi.rules import EnterpriseFacts, EnterpriseResult
 
 FORMATS = ("json", "table", "xlsx")
@@ -87,11 +88,15 @@ def register(sub: Any) -> None:
 
 def _date(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text.strip())
+        day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"日期格式不正确：“{text}”，应为 2019-06-30"
         ) from None
+    try:
+        return parse_date(day) or day
+    except ValueError as exc:  # a far year (9999-12-31)
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:

@@ -26,6 +26,7 @@ from django.utils import timezone
 from keqi.accounts.models import Area
 from keqi.accounts.scopes import area_ids_in_scope
 from keqi.core.dates import business_today
+from keqi.core.forms import SafeForm, SafeModelForm
 from keqi.core.numbers import parse_date, parse_decimal, parse_integer
 from keqi.core.uscc import check_uscc
 from keqi.core.uscc import normalise as normalise_uscc
@@ -199,7 +200,7 @@ def _reason_field() -> forms.CharField:
     )
 
 
-class EditForm(forms.ModelForm):  # type: ignore[type-arg]
+class EditForm(SafeModelForm):  # type: ignore[type-arg]
     """Base of every edit form: a copy of the row, its version and the reason."""
 
     version = _version_field()
@@ -410,7 +411,7 @@ class CreditRecordForm(EditForm):
         return day
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(SafeForm):
     """Confirms a deletion of `row`; carries its version and the reason."""
 
     version = _version_field()
@@ -440,7 +441,7 @@ def _sort_choices() -> list[tuple[str, str]]:
     return [("", "默认"), *keys, *((f"-{k}", f"-{k}") for k, _ in keys)]
 
 
-class EnterpriseFilterForm(forms.Form):
+class EnterpriseFilterForm(SafeForm):
     """Search and filters of the enterprise list (and of its Excel download)."""
 
     q = forms.CharField(label="名称或信用代码", required=False, max_length=100)

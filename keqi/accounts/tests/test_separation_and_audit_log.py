@@ -219,23 +219,29 @@ def test_the_audit_log_filters_by_date_range(
 
 
 @pytest.mark.parametrize(
-    ("query", "says"),
+    ("query", "status", "says"),
     [
-        ({"date_from": "2019-13-01"}, "起始日期"),
+        ({"date_from": "2019-13-01"}, 200, "起始日期"),
         (
             {"date_from": "2020-02-01", "date_to": "2020-01-01"},
+            200,
             "截止日期不能早于起始日期",
         ),
-        ({"who": "a\x1bb"}, "控制字符"),
-        ({"target": "a\x00b"}, "对象"),
-        ({"action": "no.such"}, "操作"),
+        # control characters are refused for the whole site before any view runs
+        ({"who": "a\x1bb"}, 400, "控制字符"),
+        ({"target": "a\x00b"}, 400, "控制字符"),
+        ({"action": "no.such"}, 200, "操作"),
     ],
 )
 def test_bad_filters_get_a_chinese_message_not_a_500(
-    auditadmin: User, trail: dict[str, User], query: dict[str, str], says: str
+    auditadmin: User,
+    trail: dict[str, User],
+    query: dict[str, str],
+    status: int,
+    says: str,
 ) -> None:
     response = client_for(auditadmin).get(AUDIT, query)
-    assert response.status_code == 200 and says in response.content.decode()
+    assert response.status_code == status and says in response.content.decode()
 
 
 def test_the_audit_log_is_paginated(auditadmin: User, trail: dict[str, User]) -> None:

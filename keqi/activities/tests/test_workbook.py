@@ -178,7 +178,7 @@ def test_a_date_out_of_range_is_a_cell_error_and_nothing_is_imported(
     )
     report = activities_import(path=file, actor=hq)
     assert [(e.row, e.column) for e in report.errors] == [(2, "举办日期")]
-    assert "超出允许范围（1900年至2100年）" in report.errors[0].message
+    assert "超出可接受的年份（1900–2100年）" in report.errors[0].message
     assert not Activity.objects.exists()
 
 

@@ -73,6 +73,7 @@ def setup(db: None, settings: Any, in_test_transaction: None) -> Setup:
     """Some registry and campaign data, an HQ token and a town token."""
     settings.KEQI_API_RATE_USER = "1000000/min"
     settings.KEQI_API_RATE_ANON = "1000000/min"
+    settings.KEQI_API_DOCS_PUBLIC = True  # schemathesis reads the schema unsigned
     plan = baodi_plan()
     usccs = []
     for area in ("dakoutun", "koudong"):

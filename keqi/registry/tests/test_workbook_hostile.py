@@ -189,7 +189,7 @@ def test_a_date_outside_1900_to_2100_is_a_cell_error(tmp_path: Path, day: str) -
     assert [(e.sheet, e.row, e.column) for e in result.errors] == [
         ("资质荣誉", 2, "取得日期（E列）")
     ]
-    assert "超出允许范围（1900年至2100年）" in result.errors[0].message
+    assert "超出可接受的年份（1900–2100年）" in result.errors[0].message
     assert dump() == before
 
 

@@ -172,7 +172,12 @@ def clean_year(raw: Any) -> int | None:
 
 
 def clean_date(raw: Any) -> dt.date | None:
-    """An Excel date, or text 2019-05-20, 2019/5/20, 2019.5.20, 2019年5月20日."""
+    """An Excel date, or text 2019-05-20, 2019/5/20, 2019.5.20, 2019年5月20日,
+    within the years keqi accepts (keqi.core.numbers: 1900–2100)."""
+    return _any_date(raw)
+
+
+def _any_date(raw: Any) -> dt.date | None:
     if is_blank(raw):
         return None
     if isinstance(raw, dt.datetime):
