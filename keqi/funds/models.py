@@ -235,6 +235,15 @@ class Award(models.Model):
     evidence_kind = models.CharField("认定类型", max_length=40, blank=True)
     evidence_level = models.CharField("认定级别", max_length=20, blank=True)
     evidence_number = models.CharField("证书编号", max_length=60, blank=True)
+    evidence_key = models.CharField(
+        "证书编号（比对用）",
+        max_length=255,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="申请的证书编号经 NFKC 规范化、忽略大小写、去掉首尾空格，用于查重；"
+        "企业库生成的候选按依据资质查重，此项为空",
+    )
     evidence_date = models.DateField("取得日期", null=True, blank=True)
     evidence_note = models.CharField("判定依据说明", max_length=500, blank=True)
     amount = models.DecimalField(
@@ -273,6 +282,14 @@ class Award(models.Model):
                 fields=["rule", "qualification"],
                 condition=Q(qualification__isnull=False),
                 name="one_award_per_rule_and_qualification",
+            ),
+            # A rejected application frees its number: rejection is final (the
+            # database refuses to move an award out of 不予奖励), so a re-application
+            # can never collide with a revived one.
+            models.UniqueConstraint(
+                fields=["rule", "enterprise", "year", "evidence_key"],
+                condition=Q(source="application") & ~Q(status="rejected"),
+                name="one_live_application_per_rule_and_evidence",
             ),
             models.CheckConstraint(
                 name="award_amount_positive", condition=Q(amount__gt=0)
