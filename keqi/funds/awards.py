@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
@@ -418,11 +419,19 @@ def notice_publish(
     ends_on: dt.date,
     actor: Any,
     note: str = "",
+    today: dt.date | None = None,
 ) -> PublicNotice:
-    """Publish approved awards of one year in a public notice list (公示). HQ only."""
+    """Publish approved awards of one year in a public notice list (公示). HQ only.
+
+    The notice starts today or later (never back-dated: money may be paid only
+    after it ends) and lasts at least settings.KEQI_NOTICE_MIN_DAYS days, both
+    ends counted. `today` defaults to the business date; the demo passes the day
+    it replays.
+    """
     ensure_manager(actor)
     locked = [_locked(a) for a in awards]
-    errors = _notice_errors(locked, title, starts_on, ends_on)
+    today = today or business_today()
+    errors = _notice_errors(locked, title, starts_on, ends_on, today)
     if errors:
         raise ValidationError(errors)
     notice = PublicNotice.objects.create(
@@ -452,16 +461,36 @@ def notice_publish(
     return notice
 
 
-def _notice_errors(
-    awards: list[Award], title: str, starts_on: dt.date, ends_on: dt.date
-) -> list[str]:
+def _period_errors(starts_on: dt.date, ends_on: dt.date, today: dt.date) -> list[str]:
+    shortest: int = settings.KEQI_NOTICE_MIN_DAYS
+    if ends_on < starts_on:
+        return ["公示截止日期不能早于开始日期"]
     errors = []
+    if starts_on < today:
+        errors.append(
+            f"公示开始日期 {starts_on} 早于今天（{today}）：公示不能补登在过去，"
+            "请从今天或以后开始"
+        )
+    days = (ends_on - starts_on).days + 1
+    if days < shortest:
+        errors.append(
+            f"公示期至少 {shortest} 天（含首尾两天），"
+            f"{starts_on} 至 {ends_on} 只有 {days} 天"
+        )
+    return errors
+
+
+def _notice_errors(
+    awards: list[Award],
+    title: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    today: dt.date,
+) -> list[str]:
     if not awards:
         return ["请至少选择一项待公示的奖励"]
-    if not title.strip():
-        errors.append("请填写公示标题")
-    if ends_on < starts_on:
-        errors.append("公示截止日期不能早于开始日期")
+    errors = [] if title.strip() else ["请填写公示标题"]
+    errors += _period_errors(starts_on, ends_on, today)
     not_ready = [a for a in awards if a.status != AwardStatus.APPROVED]
     if not_ready:
         names = "、".join(a.enterprise.name for a in not_ready[:5])

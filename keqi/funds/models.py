@@ -383,6 +383,58 @@ class LedgerEntry(models.Model):
         return f"{self.get_kind_display()} {self.amount} 元（{self.entry_date}）"
 
 
+class BudgetOverrun(models.Model):
+    """A payment that took a fund past its year's budget, and why it was made anyway.
+
+    Written with the payment, never changed; the budget page lists these in red.
+    """
+
+    entry = models.OneToOneField(
+        LedgerEntry,
+        verbose_name="拨付分录",
+        on_delete=models.PROTECT,
+        related_name="overrun",
+    )
+    fund = models.ForeignKey(
+        Fund, verbose_name="资金", on_delete=models.PROTECT, related_name="overruns"
+    )
+    year = models.PositiveSmallIntegerField("预算年度")
+    budget = models.DecimalField(
+        "当时预算（元）", max_digits=YUAN_DIGITS, decimal_places=2
+    )
+    paid_after = models.DecimalField(
+        "拨付后合计（元）", max_digits=YUAN_DIGITS, decimal_places=2
+    )
+    reason = models.CharField("超预算原因", max_length=500)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="经办人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "超预算拨付"
+        verbose_name_plural = "超预算拨付"
+        ordering = ["-year", "fund_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="overrun_is_over_budget",
+                condition=Q(paid_after__gt=models.F("budget")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund} {self.year}年超预算拨付"
+
+    @property
+    def over_by(self) -> Decimal:
+        return self.paid_after - self.budget
+
+
 class SettlementRatio(models.Model):
     """The area's share (%) of one award type's cost in a year; the district pays the rest.
 
