@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from keqi.accounts.models import Role, Unit, UnitKind
@@ -371,7 +371,13 @@ def progress_report_open(
     _may_edit_report(actor, report)
     if month < plan.start_month:
         raise ValidationError("该月份早于方案起始月，无需报送")
-    report.save()
+    try:
+        with transaction.atomic():
+            report.save(force_insert=True)
+    except IntegrityError:
+        # Opened twice at once (one_report_per_unit_month): the other request's
+        # draft is the report; use it rather than answer with a 500.
+        return ProgressReport.objects.get(plan=plan, unit=unit, month=month)
     measures, targets, decisions = report_subjects(plan, unit, month)
     ReportLine.objects.bulk_create(
         [ReportLine(report=report, measure=m) for m in measures]

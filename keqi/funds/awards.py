@@ -15,10 +15,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from keqi.core import audit
 from keqi.core.dates import business_today
+from keqi.core.db_guards import insert_once
 from keqi.funds.access import (
     ensure_manager,
     is_area_staff_of,
@@ -238,26 +239,24 @@ def _application_create(
     index (one_live_application_per_rule_and_evidence) and gets the same message
     as a sequential one."""
     number = str(evidence.get("evidence_number") or "").strip()
-    try:
-        with transaction.atomic():
-            return Award.objects.create(
-                rule=rule,
-                enterprise=enterprise,
-                year=year,
-                source=AwardSource.APPLICATION,
-                evidence_kind=rule.trigger_kind or rule.name,
-                evidence_level=rule.trigger_level,
-                evidence_number=number,
-                evidence_key=evidence_key(number),
-                evidence_date=evidence["evidence_date"],
-                evidence_note=str(evidence["evidence_note"]).strip(),
-                amount=rule.amount,
-                basis_document=rule.basis_document,
-                basis_article=rule.basis_article,
-                basis_text=rule.basis_text,
-            )
-    except IntegrityError as exc:
-        raise ValidationError(_duplicate_message(year, number)) from exc
+    award = Award(
+        rule=rule,
+        enterprise=enterprise,
+        year=year,
+        source=AwardSource.APPLICATION,
+        evidence_kind=rule.trigger_kind or rule.name,
+        evidence_level=rule.trigger_level,
+        evidence_number=number,
+        evidence_key=evidence_key(number),
+        evidence_date=evidence["evidence_date"],
+        evidence_note=str(evidence["evidence_note"]).strip(),
+        amount=rule.amount,
+        basis_document=rule.basis_document,
+        basis_article=rule.basis_article,
+        basis_text=rule.basis_text,
+    )
+    insert_once(award, _duplicate_message(year, number))
+    return award
 
 
 @transaction.atomic

@@ -12,10 +12,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from keqi.core import audit
 from keqi.core.dates import business_today
+from keqi.core.db_guards import insert_once
 from keqi.funds.access import ensure_money_handler
 from keqi.funds.actions import FundsAction, jsonable
 from keqi.funds.models import (
@@ -289,7 +290,8 @@ def fund_budget_set(
         )
     before = row.amount if row.pk else None
     if row.pk is None:
-        _budget_insert(row)
+        # A first budget set twice at once: the loser meets one_budget_per_year.
+        insert_once(row, f"“{fund}”{year}年度预算刚由他人设定，请刷新页面查看后再改")
     elif row.amount != amount:
         row.amount = amount
         row.save(update_fields=["amount"])
@@ -311,18 +313,6 @@ def _budget_row(fund: Fund, year: int, amount: Decimal) -> FundBudget:
     if row is not None:
         return row
     return FundBudget(fund=fund, year=year, amount=amount)
-
-
-def _budget_insert(row: FundBudget) -> None:
-    """Insert a first budget; when someone else set it a moment before, the
-    unique index (one_budget_per_year) refuses and the user is told, not a 500."""
-    try:
-        with transaction.atomic():
-            row.save()
-    except IntegrityError as exc:
-        raise ValidationError(
-            f"“{row.fund}”{row.year}年度预算刚由他人设定，请刷新页面查看后再改"
-        ) from exc
 
 
 def budget_of(fund: Fund, year: int) -> Decimal | None:

@@ -4,14 +4,13 @@ written differently or posted twenty times at once, the number makes one award."
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 
-from keqi.core.testing import make_enterprise, persona
+from keqi.core.testing import at_once, make_enterprise, persona
 from keqi.funds import awards as flow
 from keqi.funds.awards import award_apply, award_reject, evidence_key
 from keqi.funds.models import Award, AwardRule, AwardSource, AwardStatus
@@ -158,34 +157,22 @@ PARALLEL = 20
 def test_twenty_parallel_posts_of_one_application_make_one_award() -> None:
     town_a = persona("town_a")
     r, firm = _project_rule(), make_enterprise("dakoutun")
+    form = {
+        "uscc": firm.uscc,
+        "rule": r.pk,
+        "year": "2019",
+        "evidence_number": NUMBER,
+        "evidence_date": "2019-05-06",
+        "evidence_note": "市级科技计划项目立项",
+    }
     clients = [client_for(town_a) for _ in range(PARALLEL)]
-    start = threading.Barrier(PARALLEL)
-    statuses: list[int] = []
-
-    def post(c: Any) -> None:
-        try:
-            start.wait()
-            response = c.post(
-                "/funds/awards/apply/",
-                {
-                    "uscc": firm.uscc,
-                    "rule": r.pk,
-                    "year": "2019",
-                    "evidence_number": NUMBER,
-                    "evidence_date": "2019-05-06",
-                    "evidence_note": "市级科技计划项目立项",
-                },
-            )
-            statuses.append(response.status_code)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=post, args=(c,)) for c in clients]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = at_once(
+        [lambda c=c: c.post("/funds/awards/apply/", form) for c in clients]
+    )
     awards = Award.objects.filter(rule=r, source=AwardSource.APPLICATION)
     assert awards.count() == 1
     # One redirect to the new award; every other post is the form with the error.
-    assert sorted(statuses) == [200] * (PARALLEL - 1) + [302]
+    statuses = sorted(response.status_code for response in results)
+    assert statuses == [200] * (PARALLEL - 1) + [302]
+    refused = [x for x in results if x.status_code == 200]
+    assert all("已有相同的申请" in x.content.decode() for x in refused)
