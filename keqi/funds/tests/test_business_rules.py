@@ -203,3 +203,9 @@ def test_the_budget_page_refuses_a_budget_below_paid_in_chinese(paid_100k) -> No
     )
     assert "不能设为低于" in " ".join(str(m) for m in response.context["messages"])
     assert not FundBudget.objects.exists()
+
+
+def test_the_notice_page_states_the_shortest_period(hq, settings) -> None:
+    settings.KEQI_NOTICE_MIN_DAYS = 9
+    page = client_for(hq).get("/funds/notices/?year=2019").content.decode()
+    assert "至少 9 天（含首尾两天）" in page
