@@ -285,8 +285,8 @@ def fund_budget_set(
     paid = fund_net_paid(fund.pk, year)
     if amount < paid:
         raise ValidationError(
-            f"“{fund}”{year}年度已拨付净额 {paid} 元，预算不能设为低于已拨付的 "
-            f"{amount} 元"
+            f"“{fund}”{year}年度已拨付净额 {paid} 元，预算不能设为低于已拨付的金额"
+            f"（填写的是 {amount} 元）"
         )
     before = row.amount if row.pk else None
     if row.pk is None:
