@@ -42,3 +42,37 @@ def leader(db):  # type: ignore[no-untyped-def]
     from keqi.core.testing import persona
 
     return persona("leader")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _sqlite_flush_lifts_append_only_triggers():  # type: ignore[no-untyped-def]
+    """Let transactional tests empty the SQLite test database.
+
+    Django empties it with DELETE FROM, which the append-only triggers refuse
+    (keqi/core/db_guards.py); PostgreSQL uses TRUNCATE, which they leave alone.
+    Here the flush drops the flushed tables' triggers, deletes, and re-creates
+    them, all in the flush's own transaction, so every test still runs guarded.
+    """
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    operations = type(connection.ops)
+    original = operations.sql_flush
+
+    def sql_flush(self, style, tables, **kwargs):  # type: ignore[no-untyped-def]
+        statements = original(self, style, tables, **kwargs)
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'"
+            )
+            triggers = [(n, s) for n, t, s in cursor.fetchall() if t in set(tables)]
+        if not statements or not triggers:
+            return statements
+        drops = [f'DROP TRIGGER "{name}"' for name, _ in triggers]
+        return [*drops, *statements, *(sql for _, sql in triggers)]
+
+    operations.sql_flush = sql_flush  # type: ignore[method-assign]
+    yield
+    operations.sql_flush = original  # type: ignore[method-assign]

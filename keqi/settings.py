@@ -243,6 +243,13 @@ except ValueError as exc:
         f"环境变量 KEQI_BUSINESS_DATE 应为 YYYY-MM-DD，实际为 {_business_date!r}"
     ) from exc
 
+# The shortest 公示 (public notice) of awards, in calendar days counting both the first
+# and the last day. No plan or policy text we hold states the funds' notice period:
+# 7 days is keqi's default until the bureau confirms its own (unconfirmed).
+KEQI_NOTICE_MIN_DAYS = env_int("KEQI_NOTICE_MIN_DAYS", 7)
+if KEQI_NOTICE_MIN_DAYS < 1:
+    raise ImproperlyConfigured("环境变量 KEQI_NOTICE_MIN_DAYS 应为不小于1的天数")
+
 # The REST API (keqi.api): token auth scoped like the UI, JSON only, Chinese errors.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

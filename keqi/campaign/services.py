@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from keqi.accounts.models import Role, Unit, UnitKind
@@ -373,7 +373,13 @@ def progress_report_open(
     problem = reporting_month_error(plan, month)
     if problem is not None:
         raise ValidationError(problem)
-    report.save()
+    try:
+        with transaction.atomic():
+            report.save(force_insert=True)
+    except IntegrityError:
+        # Opened twice at once (one_report_per_unit_month): the other request's
+        # draft is the report; use it rather than answer with a 500.
+        return ProgressReport.objects.get(plan=plan, unit=unit, month=month)
     measures, targets, decisions = report_subjects(plan, unit, month)
     ReportLine.objects.bulk_create(
         [ReportLine(report=report, measure=m) for m in measures]

@@ -14,8 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import threading
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
+
+from django.db import connections
 
 from keqi.accounts.models import Area, Role, Unit, User
 from keqi.accounts.services import district_config_load, district_init, user_create
@@ -85,3 +89,27 @@ def add_figures(enterprise: Enterprise, year: int, **values: Any) -> None:
         k: Decimal(str(v)) if isinstance(v, float) else v for k, v in values.items()
     }
     figures_upsert(enterprise=enterprise, year=year, values=cleaned, actor=None)
+
+
+def at_once(calls: list[Callable[[], Any]]) -> list[Any]:
+    """Run the calls in parallel threads released together; each one's result, or
+    the exception it raised. For race tests on PostgreSQL (transactional tests):
+    every thread uses, then closes, its own database connection."""
+    start = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(i: int) -> None:
+        try:
+            start.wait()
+            results[i] = calls[i]()
+        except BaseException as exc:  # noqa: BLE001 - reported to the test
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results

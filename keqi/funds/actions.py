@@ -12,6 +12,7 @@ class FundsAction:
 
     FUND_CREATE = "fund.create"
     BUDGET_SET = "fund_budget.set"
+    BUDGET_OVERRUN = "fund_budget.overrun"
     RULE_CREATE = "award_rule.create"
     RULE_UPDATE = "award_rule.update"
     AWARD_GENERATE = "award.generate"
@@ -29,6 +30,7 @@ class FundsAction:
 ACTION_LABELS = {
     FundsAction.FUND_CREATE: "新建专项资金",
     FundsAction.BUDGET_SET: "设定资金预算",
+    FundsAction.BUDGET_OVERRUN: "超预算拨付",
     FundsAction.RULE_CREATE: "新建奖励规则",
     FundsAction.RULE_UPDATE: "修改奖励规则",
     FundsAction.AWARD_GENERATE: "生成奖励候选（免申即享）",

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from keqi.core import audit
+from keqi.core.db_guards import insert_once
 from keqi.funds.access import ensure_manager
 from keqi.funds.actions import FundsAction, jsonable
 from keqi.funds.models import AmountSource, AwardRule, AwardType, Fund
@@ -37,9 +38,11 @@ RULE_FIELDS = [
 def fund_create(*, code: str, name: str, actor: Any, note: str = "") -> Fund:
     """Create a fund (专项资金). HQ only; the code and name must be new."""
     ensure_manager(actor)
+    taken = f"专项资金“{name}”（{code}）已存在"
     if Fund.objects.filter(Q(code=code) | Q(name=name)).exists():
-        raise ValidationError(f"专项资金“{name}”（{code}）已存在")
-    fund = Fund.objects.create(code=code, name=name, note=note)
+        raise ValidationError(taken)
+    fund = Fund(code=code, name=name, note=note)
+    insert_once(fund, taken)
     audit.record(
         actor=actor,
         action=FundsAction.FUND_CREATE,

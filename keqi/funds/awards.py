@@ -8,15 +8,18 @@ same transaction; an award's whole history is filed under `award:<pk>`.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from keqi.core import audit
 from keqi.core.dates import business_today
+from keqi.core.db_guards import insert_once
 from keqi.funds.access import (
     ensure_manager,
     is_area_staff_of,
@@ -170,11 +173,43 @@ def award_candidates_generate(*, year: int, actor: Any) -> Generated:
 
 # ------------------------------------------------------------------ applications
 
+EVIDENCE_KEY_LENGTH = 255
+
+
+def evidence_key(number: str) -> str:
+    """The certificate or file number as compared for duplicates.
+
+    NFKC folds full-width letters, digits and punctuation (ＡＢＣ－１ → ABC-1) and
+    the ideographic space; casefold ignores case; surrounding spaces go. So
+    "ＡＢＣ－１", " abc-1 " and "ABC-1" are one number.
+    """
+    return unicodedata.normalize("NFKC", number).casefold().strip()
+
+
+def _duplicate_message(year: int, number: str) -> str:
+    shown = f"“{number}”" if number else "（未填写编号）"
+    return (
+        f"已有相同的申请：该企业{year}年度已有同一奖励规则、相同证书编号{shown}"
+        "的申请或奖励，不能重复申请"
+    )
+
+
+def _duplicate_of(
+    enterprise: Enterprise, rule: AwardRule, year: int, key: str
+) -> Award | None:
+    """A live (not rejected) award of the enterprise under the rule with the same
+    number, from an application or from the registry."""
+    same = Award.objects.filter(rule=rule, enterprise=enterprise, year=year).exclude(
+        status=AwardStatus.REJECTED
+    )
+    return next((a for a in same if evidence_key(a.evidence_number) == key), None)
+
 
 def _application_errors(
     enterprise: Enterprise, rule: AwardRule, year: int, evidence: dict[str, Any]
 ) -> list[str]:
-    day, number = evidence.get("evidence_date"), evidence.get("evidence_number", "")
+    day = evidence.get("evidence_date")
+    number = str(evidence.get("evidence_number") or "").strip()
     errors = []
     if day is None:
         return ["请填写取得日期（或立项、认定日期）"]
@@ -184,9 +219,10 @@ def _application_errors(
         errors.append(f"奖励规则“{rule.name}”在 {day} 不适用（不在有效期内）")
     if not str(evidence.get("evidence_note") or "").strip():
         errors.append("请填写申请材料说明（判定依据）")
-    same = Award.objects.filter(rule=rule, enterprise=enterprise, year=year)
-    if same.exclude(status=AwardStatus.REJECTED).filter(evidence_number=number):
-        errors.append("该企业本年度已有同一规则、同一证书编号的奖励，不能重复申请")
+    if len(evidence_key(number)) > EVIDENCE_KEY_LENGTH:
+        errors.append("证书编号/文号过长")
+    elif _duplicate_of(enterprise, rule, year, evidence_key(number)) is not None:
+        errors.append(_duplicate_message(year, number))
     if rule.first_time_only:
         earlier = Qualification.objects.filter(
             enterprise=enterprise, kind=rule.trigger_kind, granted_on__lt=day
@@ -194,6 +230,33 @@ def _application_errors(
         if earlier.exists() or enterprise.pk in _first_time_awarded(rule.trigger_kind):
             errors.append(f"企业库显示该企业此前已取得{rule.trigger_kind}，不属首次")
     return errors
+
+
+def _application_create(
+    enterprise: Enterprise, rule: AwardRule, year: int, evidence: dict[str, Any]
+) -> Award:
+    """Insert the application; a concurrent twin loses on the database's unique
+    index (one_live_application_per_rule_and_evidence) and gets the same message
+    as a sequential one."""
+    number = str(evidence.get("evidence_number") or "").strip()
+    award = Award(
+        rule=rule,
+        enterprise=enterprise,
+        year=year,
+        source=AwardSource.APPLICATION,
+        evidence_kind=rule.trigger_kind or rule.name,
+        evidence_level=rule.trigger_level,
+        evidence_number=number,
+        evidence_key=evidence_key(number),
+        evidence_date=evidence["evidence_date"],
+        evidence_note=str(evidence["evidence_note"]).strip(),
+        amount=rule.amount,
+        basis_document=rule.basis_document,
+        basis_article=rule.basis_article,
+        basis_text=rule.basis_text,
+    )
+    insert_once(award, _duplicate_message(year, number))
+    return award
 
 
 @transaction.atomic
@@ -209,27 +272,16 @@ def award_apply(
     through the same area check and approval as a generated candidate.
 
     `evidence`: evidence_number, evidence_date, evidence_note (what decides it).
+    One live application per enterprise, rule, year and number: numbers are
+    compared by `evidence_key`, and the database enforces it under concurrency.
+    A rejected award frees its number for a new application.
     """
     if not (may_manage(actor) or is_area_staff_of(actor, enterprise.area_id)):
         raise PermissionDenied("只有指挥部办公室或企业所在街镇/园区可以录入申请")
     errors = _application_errors(enterprise, rule, year, evidence)
     if errors:
         raise ValidationError(errors)
-    award = Award.objects.create(
-        rule=rule,
-        enterprise=enterprise,
-        year=year,
-        source=AwardSource.APPLICATION,
-        evidence_kind=rule.trigger_kind or rule.name,
-        evidence_level=rule.trigger_level,
-        evidence_number=str(evidence.get("evidence_number") or "").strip(),
-        evidence_date=evidence["evidence_date"],
-        evidence_note=str(evidence["evidence_note"]).strip(),
-        amount=rule.amount,
-        basis_document=rule.basis_document,
-        basis_article=rule.basis_article,
-        basis_text=rule.basis_text,
-    )
+    award = _application_create(enterprise, rule, year, evidence)
     audit.record(
         actor=actor,
         action=FundsAction.AWARD_APPLY,
@@ -366,11 +418,19 @@ def notice_publish(
     ends_on: dt.date,
     actor: Any,
     note: str = "",
+    today: dt.date | None = None,
 ) -> PublicNotice:
-    """Publish approved awards of one year in a public notice list (公示). HQ only."""
+    """Publish approved awards of one year in a public notice list (公示). HQ only.
+
+    The notice starts today or later (never back-dated: money may be paid only
+    after it ends) and lasts at least settings.KEQI_NOTICE_MIN_DAYS days, both
+    ends counted. `today` defaults to the business date; the demo passes the day
+    it replays.
+    """
     ensure_manager(actor)
     locked = [_locked(a) for a in awards]
-    errors = _notice_errors(locked, title, starts_on, ends_on)
+    today = today or business_today()
+    errors = _notice_errors(locked, title, starts_on, ends_on, today)
     if errors:
         raise ValidationError(errors)
     notice = PublicNotice.objects.create(
@@ -400,16 +460,36 @@ def notice_publish(
     return notice
 
 
-def _notice_errors(
-    awards: list[Award], title: str, starts_on: dt.date, ends_on: dt.date
-) -> list[str]:
+def _period_errors(starts_on: dt.date, ends_on: dt.date, today: dt.date) -> list[str]:
+    shortest: int = settings.KEQI_NOTICE_MIN_DAYS
+    if ends_on < starts_on:
+        return ["公示截止日期不能早于开始日期"]
     errors = []
+    if starts_on < today:
+        errors.append(
+            f"公示开始日期 {starts_on} 早于今天（{today}）：公示不能补登在过去，"
+            "请从今天或以后开始"
+        )
+    days = (ends_on - starts_on).days + 1
+    if days < shortest:
+        errors.append(
+            f"公示期至少 {shortest} 天（含首尾两天），"
+            f"{starts_on} 至 {ends_on} 只有 {days} 天"
+        )
+    return errors
+
+
+def _notice_errors(
+    awards: list[Award],
+    title: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    today: dt.date,
+) -> list[str]:
     if not awards:
         return ["请至少选择一项待公示的奖励"]
-    if not title.strip():
-        errors.append("请填写公示标题")
-    if ends_on < starts_on:
-        errors.append("公示截止日期不能早于开始日期")
+    errors = [] if title.strip() else ["请填写公示标题"]
+    errors += _period_errors(starts_on, ends_on, today)
     not_ready = [a for a in awards if a.status != AwardStatus.APPROVED]
     if not_ready:
         names = "、".join(a.enterprise.name for a in not_ready[:5])

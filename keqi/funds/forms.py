@@ -137,6 +137,12 @@ class PaymentForm(SafeForm):
     payer = forms.ChoiceField(label="拨付方", choices=Payer.choices)
     voucher = forms.CharField(label="凭证号/拨付文号", max_length=60, required=False)
     note = forms.CharField(label="说明", max_length=500, required=False)
+    over_budget_reason = forms.CharField(
+        label="超预算原因",
+        max_length=500,
+        required=False,
+        help_text="本次拨付使该资金超出年度预算时必填",
+    )
 
 
 class ReverseForm(SafeForm):

@@ -16,11 +16,13 @@ from django.db import transaction
 
 from keqi.core import audit
 from keqi.core.dates import business_today
+from keqi.core.db_guards import insert_once
 from keqi.funds.access import ensure_money_handler
 from keqi.funds.actions import FundsAction, jsonable
 from keqi.funds.models import (
     Award,
     AwardStatus,
+    BudgetOverrun,
     EntryKind,
     Fund,
     FundBudget,
@@ -83,12 +85,15 @@ def ledger_pay(
     payer: str = Payer.DISTRICT,
     voucher: str = "",
     note: str = "",
+    over_budget_reason: str = "",
 ) -> LedgerEntry:
     """Record money paid to an award after its 公示 (区财政局 or HQ).
 
     Part payments are allowed up to the award amount; when the net paid reaches
     it the award becomes 已拨付. The area, fund and award type are copied onto the
-    entry so later moves never change a year already settled.
+    entry so later moves never change a year already settled. A payment that takes
+    the fund past its budget for the entry's year needs `over_budget_reason`; it is
+    kept as a BudgetOverrun and shown in red on the budget page.
     """
     ensure_money_handler(actor)
     award = (
@@ -101,6 +106,7 @@ def ledger_pay(
     errors = _pay_errors(award, amount, entry_date, payer)
     if errors:
         raise ValidationError(errors)
+    over = _over_budget(award.rule.fund_id, entry_date.year, amount, over_budget_reason)
     entry = LedgerEntry.objects.create(
         kind=EntryKind.PAYMENT,
         award=award,
@@ -116,6 +122,8 @@ def ledger_pay(
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     _record_entry(entry, FundsAction.LEDGER_PAY, actor, note)
+    if over is not None:
+        _record_overrun(entry, *over, reason=over_budget_reason.strip(), actor=actor)
     if award_net_paid(award) == award.amount:
         _status(award, AwardStatus.PAID, actor, f"已拨付 {award.amount} 元")
     return entry
@@ -170,6 +178,64 @@ def ledger_reverse(
     return reversal
 
 
+def fund_net_paid(fund_id: int, year: int) -> Decimal:
+    """Payments less reversals from the fund dated in the year, every area (元)."""
+    rows = LedgerEntry.objects.filter(fund_id=fund_id, entry_date__year=year)
+    return sum(rows.values_list("amount", flat=True), ZERO)
+
+
+def _over_budget(
+    fund_id: int, year: int, amount: Decimal, reason: str
+) -> tuple[FundBudget, Decimal] | None:
+    """(budget, paid after) when the payment takes the fund past its budget.
+
+    The budget row is locked, so two payments that each fit cannot pass it
+    together; past it without a reason is refused.
+    """
+    budget = (
+        FundBudget.objects.select_for_update()
+        .filter(fund_id=fund_id, year=year)
+        .select_related("fund")
+        .first()
+    )
+    if budget is None:
+        return None
+    after = fund_net_paid(fund_id, year) + amount
+    if after <= budget.amount:
+        return None
+    if not reason.strip():
+        raise ValidationError(
+            f"本次拨付后“{budget.fund}”{year}年度拨付合计 {after} 元，"
+            f"超出预算 {budget.amount} 元 {after - budget.amount} 元；"
+            "确需超预算拨付的，请填写超预算原因"
+        )
+    return budget, after
+
+
+def _record_overrun(
+    entry: LedgerEntry, budget: FundBudget, after: Decimal, *, reason: str, actor: Any
+) -> None:
+    overrun = BudgetOverrun.objects.create(
+        entry=entry,
+        fund_id=budget.fund_id,
+        year=budget.year,
+        budget=budget.amount,
+        paid_after=after,
+        reason=reason,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit.record(
+        actor=actor,
+        action=FundsAction.BUDGET_OVERRUN,
+        target=overrun,
+        changes=jsonable(
+            {"budget": [None, budget.amount], "paid_after": [None, after]}
+        ),
+        reason=reason,
+        subject=f"award:{entry.award_id}",
+    )
+
+
 def _record_entry(entry: LedgerEntry, action: str, actor: Any, reason: str) -> None:
     audit.record(
         actor=actor,
@@ -208,20 +274,28 @@ def _status(award: Award, to: str, actor: Any, reason: str) -> None:
 def fund_budget_set(
     *, fund: Fund, year: int, amount: Decimal, actor: Any, reason: str = ""
 ) -> FundBudget:
-    """Set a fund's budget for a year (区财政局 or HQ); not for a closed year."""
+    """Set a fund's budget for a year (区财政局 or HQ); not for a closed year, and
+    never below what was already paid from the fund in that year."""
     ensure_money_handler(actor)
     amount = checked_yuan(amount, "预算金额", positive=False)
     if amount < 0:
         raise ValidationError("预算金额不能为负数")
     ensure_year_open(year)
-    row, created = FundBudget.objects.get_or_create(
-        fund=fund, year=year, defaults={"amount": amount}
-    )
-    before = None if created else row.amount
-    if not created and row.amount != amount:
+    row = _budget_row(fund, year, amount)
+    paid = fund_net_paid(fund.pk, year)
+    if amount < paid:
+        raise ValidationError(
+            f"“{fund}”{year}年度已拨付净额 {paid} 元，预算不能设为低于已拨付的金额"
+            f"（填写的是 {amount} 元）"
+        )
+    before = row.amount if row.pk else None
+    if row.pk is None:
+        # A first budget set twice at once: the loser meets one_budget_per_year.
+        insert_once(row, f"“{fund}”{year}年度预算刚由他人设定，请刷新页面查看后再改")
+    elif row.amount != amount:
         row.amount = amount
         row.save(update_fields=["amount"])
-    if created or before != amount:
+    if before != amount:
         audit.record(
             actor=actor,
             action=FundsAction.BUDGET_SET,
@@ -230,6 +304,15 @@ def fund_budget_set(
             reason=reason,
         )
     return row
+
+
+def _budget_row(fund: Fund, year: int, amount: Decimal) -> FundBudget:
+    """The year's budget row, locked against payments; unsaved when there is none."""
+    found = FundBudget.objects.select_for_update().filter(fund=fund, year=year)
+    row = found.first()
+    if row is not None:
+        return row
+    return FundBudget(fund=fund, year=year, amount=amount)
 
 
 def budget_of(fund: Fund, year: int) -> Decimal | None:

@@ -235,6 +235,15 @@ class Award(models.Model):
     evidence_kind = models.CharField("认定类型", max_length=40, blank=True)
     evidence_level = models.CharField("认定级别", max_length=20, blank=True)
     evidence_number = models.CharField("证书编号", max_length=60, blank=True)
+    evidence_key = models.CharField(
+        "证书编号（比对用）",
+        max_length=255,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="申请的证书编号经 NFKC 规范化、忽略大小写、去掉首尾空格，用于查重；"
+        "企业库生成的候选按依据资质查重，此项为空",
+    )
     evidence_date = models.DateField("取得日期", null=True, blank=True)
     evidence_note = models.CharField("判定依据说明", max_length=500, blank=True)
     amount = models.DecimalField(
@@ -273,6 +282,14 @@ class Award(models.Model):
                 fields=["rule", "qualification"],
                 condition=Q(qualification__isnull=False),
                 name="one_award_per_rule_and_qualification",
+            ),
+            # A rejected application frees its number: rejection is final (the
+            # database refuses to move an award out of 不予奖励), so a re-application
+            # can never collide with a revived one.
+            models.UniqueConstraint(
+                fields=["rule", "enterprise", "year", "evidence_key"],
+                condition=Q(source="application") & ~Q(status="rejected"),
+                name="one_live_application_per_rule_and_evidence",
             ),
             models.CheckConstraint(
                 name="award_amount_positive", condition=Q(amount__gt=0)
@@ -364,6 +381,58 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount} 元（{self.entry_date}）"
+
+
+class BudgetOverrun(models.Model):
+    """A payment that took a fund past its year's budget, and why it was made anyway.
+
+    Written with the payment, never changed; the budget page lists these in red.
+    """
+
+    entry = models.OneToOneField(
+        LedgerEntry,
+        verbose_name="拨付分录",
+        on_delete=models.PROTECT,
+        related_name="overrun",
+    )
+    fund = models.ForeignKey(
+        Fund, verbose_name="资金", on_delete=models.PROTECT, related_name="overruns"
+    )
+    year = models.PositiveSmallIntegerField("预算年度")
+    budget = models.DecimalField(
+        "当时预算（元）", max_digits=YUAN_DIGITS, decimal_places=2
+    )
+    paid_after = models.DecimalField(
+        "拨付后合计（元）", max_digits=YUAN_DIGITS, decimal_places=2
+    )
+    reason = models.CharField("超预算原因", max_length=500)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="经办人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "超预算拨付"
+        verbose_name_plural = "超预算拨付"
+        ordering = ["-year", "fund_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="overrun_is_over_budget",
+                condition=Q(paid_after__gt=models.F("budget")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund} {self.year}年超预算拨付"
+
+    @property
+    def over_by(self) -> Decimal:
+        return self.paid_after - self.budget
 
 
 class SettlementRatio(models.Model):

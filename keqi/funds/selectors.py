@@ -19,6 +19,7 @@ from keqi.core.models import AuditEvent
 from keqi.funds.access import area_q, award_q
 from keqi.funds.models import (
     Award,
+    BudgetOverrun,
     EntryKind,
     Fund,
     FundBudget,
@@ -179,6 +180,11 @@ class FundUse:
         return None if self.budget is None else self.budget - self.paid
 
     @property
+    def over_budget(self) -> bool:
+        """Paid past the budget (only ever with a recorded reason per payment)."""
+        return self.budget is not None and self.paid > self.budget
+
+    @property
     def percent(self) -> Decimal | None:
         """Share of the budget paid, in % to one decimal place (None without budget)."""
         if not self.budget:
@@ -203,3 +209,13 @@ def fund_budget_vs_paid(year: int, user: Any = None) -> list[FundUse]:
         FundUse(fund, year, budgets.get(fund.pk), paid[fund.pk])
         for fund in Fund.objects.order_by("code")
     ]
+
+
+def overrun_list_for(user: Any, year: int) -> QuerySet[BudgetOverrun]:
+    """Payments past a fund's budget in the year, with their reasons, in the
+    user's areas (the budget page lists them in red)."""
+    return (
+        BudgetOverrun.objects.filter(area_q(user, "entry__area_id"), year=year)
+        .select_related("fund", "entry__enterprise", "created_by")
+        .order_by("fund__code", "entry__entry_date", "pk")
+    )

@@ -23,6 +23,7 @@ from django.http import Http404
 from keqi.accounts.models import Area
 from keqi.core import audit
 from keqi.core.dates import business_today
+from keqi.core.db_guards import insert_once
 from keqi.core.models import AuditEvent
 from keqi.funds.access import area_q, ensure_money_handler, sees_whole_district
 from keqi.funds.actions import FundsAction, jsonable
@@ -66,7 +67,10 @@ def settlement_ratio_set(
         row = SettlementRatio(year=year, area=area, award_type=award_type)
     if before != percent:
         row.area_percent = percent
-        row.save()
+        if row.pk is None:
+            insert_once(row, "该比例刚由他人设定，请刷新页面查看后再改")
+        else:
+            row.save()
         audit.record(
             actor=actor,
             action=FundsAction.RATIO_SET,
@@ -304,11 +308,14 @@ def year_close(*, year: int, actor: Any) -> YearClose:
     statements = settlement_statements(year, list(Area.objects.all()))
     areas = {s.area.code: s.figures() for s in statements if s.lines}
     total = str(sum((s.total for s in statements), ZERO))
-    closed = YearClose.objects.create(
+    closed = YearClose(
         year=year,
         closed_by=actor if getattr(actor, "pk", None) else None,
         snapshot={"areas": areas, "total": total},
     )
+    # Two closes at once both pass the check above (SHARE locks do not exclude
+    # each other); the year's unique key refuses the second.
+    insert_once(closed, f"{year}年度已结算关账")
     audit.record(
         actor=actor,
         action=FundsAction.YEAR_CLOSE,

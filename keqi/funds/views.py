@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import Any, cast
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -368,6 +369,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     ready = award_list_for(user).filter(year=year, status=AwardStatus.APPROVED)
     context = {"notices": notice_list_for(user), "year": year, "ready": ready}
     context |= {"manager": may_manage(user), "form": NoticeForm()}
+    context["min_days"] = settings.KEQI_NOTICE_MIN_DAYS
     return render(request, "funds/notices.html", context)
 
 

@@ -31,6 +31,7 @@ from keqi.funds.selectors import (
     entry_list_for,
     fund_budget_vs_paid,
     ledger_balances,
+    overrun_list_for,
 )
 from keqi.funds.settlement import (
     DEFAULT_AREA_PERCENT,
@@ -186,7 +187,10 @@ def budget_list(request: HttpRequest) -> HttpResponse:
             for pk in FundBudget.objects.filter(year=year).values_list("pk", flat=True)
         ],
     ).select_related("actor")
-    context = {"year": year, "uses": uses, "fund": fund}
+    overruns = overrun_list_for(user, year)
+    if fund is not None:
+        overruns = overruns.filter(fund=fund)
+    context = {"year": year, "uses": uses, "fund": fund, "overruns": overruns}
     context |= {
         "money": may_handle_money(user),
         "whole": sees_whole_district(user),

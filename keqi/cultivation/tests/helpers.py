@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from unittest import mock
 
 from django.utils import timezone
 
 from keqi.accounts.models import Area
-from keqi.core.models import AuditEvent
 from keqi.registry.models import Enterprise, Qualification
 from keqi.registry.services import enterprise_upsert, qualification_upsert
 
@@ -38,10 +38,9 @@ def grant(
 def move(enterprise: Enterprise, area_code: str, on: dt.date) -> None:
     """Move an enterprise to another area through the service, dated `on` (noon)."""
     area = Area.objects.get(code=area_code)
-    enterprise_upsert(uscc=enterprise.uscc, values={"area": area}, actor=None)
-    event = AuditEvent.objects.filter(
-        subject=enterprise.subject, changes__has_key="area", action="enterprise.update"
-    ).latest("id")
     noon = timezone.make_aware(dt.datetime.combine(on, dt.time(12)))
-    AuditEvent.objects.filter(pk=event.pk).update(at=noon)
+    # The audit trail is append-only (even in the database), so the move is made
+    # with the clock at that noon rather than back-dated afterwards.
+    with mock.patch("django.utils.timezone.now", return_value=noon):
+        enterprise_upsert(uscc=enterprise.uscc, values={"area": area}, actor=None)
     enterprise.refresh_from_db()

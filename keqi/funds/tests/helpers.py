@@ -110,6 +110,7 @@ def published(award: Award, ends_on: dt.date = dt.date(2019, 12, 10)) -> Award:
         awards=[award],
         title=f"{award.year}年度奖励公示",
         starts_on=ends_on - dt.timedelta(days=6),
+        today=ends_on - dt.timedelta(days=6),
         ends_on=ends_on,
         actor=None,
     )

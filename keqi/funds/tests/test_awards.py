@@ -224,6 +224,7 @@ def test_steps_cannot_be_skipped(hq, town_a) -> None:
             awards=[award],
             title="公示",
             starts_on=dt.date(2019, 12, 1),
+            today=dt.date(2019, 12, 1),
             ends_on=dt.date(2019, 12, 7),
             actor=hq,
         )
@@ -255,6 +256,7 @@ def test_rejection_with_a_reason_at_each_step_is_recorded(step, hq) -> None:
             awards=[award],
             title="公示",
             starts_on=dt.date(2019, 12, 1),
+            today=dt.date(2019, 12, 1),
             ends_on=dt.date(2019, 12, 7),
             actor=None,
         )
@@ -292,6 +294,7 @@ def test_every_step_is_in_the_awards_history(hq, town_a) -> None:
         awards=[award],
         title="2019年度首次认定高企奖励公示",
         starts_on=dt.date(2019, 12, 1),
+        today=dt.date(2019, 12, 1),
         ends_on=dt.date(2019, 12, 7),
         actor=hq,
     )

@@ -71,6 +71,7 @@ def _awards() -> list[Award]:
         awards=awards,
         title="公示",
         starts_on=dt.date(2019, 12, 1),
+        today=dt.date(2019, 12, 1),
         ends_on=dt.date(2019, 12, 10),
         actor=None,
     )

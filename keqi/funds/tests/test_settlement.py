@@ -87,6 +87,7 @@ def example(hq):  # type: ignore[no-untyped-def]
         awards=[d1, d2, d3, b1, b2],
         title="2019年度奖励公示",
         starts_on=dt.date(2019, 12, 2),
+        today=dt.date(2019, 12, 2),
         ends_on=dt.date(2019, 12, 8),
         actor=hq,
     )

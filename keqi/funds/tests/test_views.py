@@ -36,7 +36,7 @@ def _messages(response) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_first_time_high_tech_goes_from_registry_to_notice_to_payment(
-    hq, town_a
+    hq, town_a, settings
 ) -> None:
     rule()
     firm = high_tech_firm("dakoutun", "GR201912000555", name="宝坻首高科技有限公司")
@@ -46,6 +46,7 @@ def test_first_time_high_tech_goes_from_registry_to_notice_to_payment(
     assert award.status == AwardStatus.CANDIDATE
     town.post(f"/funds/awards/{award.pk}/check/", {"note": "已核对证书原件"})
     office.post(f"/funds/awards/{award.pk}/approve/", {"note": "同意"})
+    settings.KEQI_BUSINESS_DATE = dt.date(2019, 12, 2)  # the 公示 starts today
     office.post(
         "/funds/notices/new/",
         {
@@ -69,6 +70,7 @@ def test_first_time_high_tech_goes_from_registry_to_notice_to_payment(
     assert values["条款原文"] == CLAUSE and values["证书编号"] == "GR201912000555"
     assert values["取得日期"].date() == dt.date(2019, 11, 28)
     assert values["奖励金额（元）"] == 200000
+    settings.KEQI_BUSINESS_DATE = dt.date(2019, 12, 20)  # after the 公示
     client_for(finance()).post(
         f"/funds/awards/{award.pk}/pay/",
         {"amount": "200,000", "entry_date": "2019-12-20", "payer": "district"},
