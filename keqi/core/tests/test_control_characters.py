@@ -143,3 +143,18 @@ def test_every_keqi_form_refuses_control_characters() -> None:
 def test_ordinary_parameters_still_reach_the_page() -> None:
     response = signed_in("hq").get("/funds/awards/?area=dakoutun&year=2019")
     assert response.status_code == 200
+
+
+def test_a_nul_in_an_api_json_body_is_a_chinese_400_and_saves_nothing() -> None:
+    from keqi.campaign.models import ProgressReport
+    from keqi.campaign.tests.helpers import baodi_plan
+
+    baodi_plan()
+    member = api_as("member")
+    report = member.post("/api/v1/reports/open/", {"month": "2019-08"}).json()
+    response = member.patch(
+        f"/api/v1/reports/{report['id']}/", {"narrative": "本月\x00推进"}
+    )
+    assert response.status_code == 400
+    assert "字段“narrative”含有不允许的控制字符" in response.json()["detail"]
+    assert ProgressReport.objects.get(pk=report["id"]).narrative == ""
