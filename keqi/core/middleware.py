@@ -7,7 +7,8 @@ whose JSON body's keys or strings (the API), hold a control character
 (``keqi.core.text_safety``; tab and line breaks are allowed) is answered 400 with
 a Chinese message naming the parameter, and changes nothing.
 Forms clean their fields too (``keqi.core.forms``), for callers that do not come
-through a request.
+through a request and for file-upload forms, whose body the middleware leaves to
+the view.
 """
 
 from __future__ import annotations
@@ -74,17 +75,18 @@ def request_control_character_problem(request: HttpRequest) -> str | None:
     problem = _problem_in(request.GET, "网址")
     if problem is None and request.method in ("POST", "PUT", "PATCH"):
         problem = _problem_in_json(_json_body(request), "")
-    if problem is None and request.method == "POST":
+    # A file upload is left to its view (which may set its own upload handlers and
+    # size limits before parsing); the upload form's text fields are SafeForm's.
+    if problem is None and request.method == "POST" and not _is_upload(request):
         try:
             problem = _problem_in(request.POST, "提交内容的")
         except (MultiPartParserError, RequestDataTooBig, TooManyFieldsSent):
-            return None  # the view's own parsing answers a broken or huge upload
-        if problem is None:
-            for name in request.FILES:
-                error = control_character_error(name)
-                if error is not None:
-                    return f"上传文件的字段名{error}"
+            return None  # the view's own parsing answers a broken or huge body
     return problem
+
+
+def _is_upload(request: HttpRequest) -> bool:
+    return request.content_type == "multipart/form-data"
 
 
 class ControlCharacterMiddleware:
