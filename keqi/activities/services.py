@@ -25,6 +25,7 @@ from keqi.activities.models import (
 )
 from keqi.activities.selectors import may_edit_activity, may_record
 from keqi.core import audit
+from keqi.core.uscc import unusable
 from keqi.registry.models import Enterprise
 
 
@@ -84,7 +85,7 @@ def _ensure_enterprise_in_scope(actor: Any, enterprise: Enterprise) -> None:
     if actor is None:
         return
     if not Enterprise.objects.filter(enterprise_q(actor), pk=enterprise.pk).exists():
-        raise PermissionDenied(f"企业“{enterprise.name}”不在当前账号的管辖范围内")
+        raise PermissionDenied(unusable(enterprise.uscc))
 
 
 def activity_check(activity: Activity) -> list[str]:

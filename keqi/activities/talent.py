@@ -23,6 +23,7 @@ from keqi.activities.selectors import may_record
 from keqi.activities.services import ActivityAction
 from keqi.core import audit
 from keqi.core.dates import business_today
+from keqi.core.uscc import unusable
 from keqi.registry.models import Enterprise
 
 
@@ -194,7 +195,7 @@ def talent_introduction_save(
     if actor is not None and not (
         Enterprise.objects.filter(enterprise_q(actor), pk=enterprise.pk).exists()
     ):
-        raise PermissionDenied(f"企业“{enterprise.name}”不在当前账号的管辖范围内")
+        raise PermissionDenied(unusable(enterprise.uscc))
     if int(values.get("people") or (row.people if row else 0)) < 1:
         raise ValidationError("引进人数至少为1人")
     before = {} if row is None else audit.snapshot(row, INTRO_FIELDS)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import BadRequest
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
@@ -116,6 +117,9 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
         exc = exceptions.PermissionDenied(*exc.args)
     if isinstance(exc, DjangoValidationError):
         return _django_validation(exc)
+    if isinstance(exc, BadRequest):  # keqi.core.query's refusals of ids and years
+        body = error_body(_chinese(exc, "请求参数有误"), "invalid")
+        return Response(body, status=400)
     if isinstance(exc, exceptions.ValidationError):
         return _invalid(flatten(exc.detail))
     if isinstance(exc, exceptions.APIException):

@@ -86,3 +86,13 @@ def make_uscc(prefix: str, serial: str) -> str:
     """Build a valid code from an 8-character prefix and 9-character body (for demo data)."""
     first17 = normalise(prefix + serial)
     return first17 + check_character(first17)
+
+
+# What a user is told when a code belongs to an enterprise outside their scope: only
+# that it cannot be used — never that it exists elsewhere, nor its name or area.
+UNUSABLE = "该统一社会信用代码不能使用，请核对后重试"
+
+
+def unusable(code: str) -> str:
+    """The refusal for a code the user may not use, quoting only what they typed."""
+    return f"统一社会信用代码“{code}”不能使用，请核对后重试"

@@ -68,9 +68,9 @@ def what_if_input(data: Mapping[str, str], default_year: int) -> WhatIfInput:
     raw_year = (data.get("year") or "").strip()
     year = default_year
     if raw_year:
-        number = whole_number(raw_year, digits=4)
-        if number is not None and 1990 <= number <= 2100:
-            year = number
+        typed_year = whole_number(raw_year, digits=4)
+        if typed_year is not None and 1990 <= typed_year <= 2100:
+            year = typed_year
         else:
             errors.append(f"数据年度：“{raw_year}”不是有效的年份")
     values: dict[str, str] = {}

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 
 from keqi.accounts.models import Role
 from keqi.accounts.scopes import enterprise_q
+from keqi.core.uscc import unusable
 from keqi.registry.models import Enterprise
 
 RECORDING_ROLES = (Role.HQ_ADMIN, Role.MEMBER, Role.AREA_STAFF)
@@ -44,7 +45,7 @@ def ensure_sees(actor: Any, enterprise: Enterprise) -> None:
     if actor is None:
         return
     if not Enterprise.objects.filter(enterprise_q(actor), pk=enterprise.pk).exists():
-        raise PermissionDenied(f"企业“{enterprise.name}”不在您的管辖范围内")
+        raise PermissionDenied(unusable(enterprise.uscc))
 
 
 def is_district_wide(user: Any) -> bool:

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from keqi.accounts.scopes import enterprise_q
 from keqi.core.dates import business_today
 from keqi.core.query import whole_number
 from keqi.core.uploads import request_too_large, upload_too_large
@@ -175,7 +176,9 @@ def _initial(request: HttpRequest, slug: str) -> dict[str, Any]:
     initial |= {"on": today, "contacted_on": today, "held_on": today}
     pk = request.GET.get("enterprise", "")
     if (enterprise_pk := whole_number(pk)) is not None:
-        found = Enterprise.objects.filter(pk=enterprise_pk).first()
+        # Only an enterprise the user may see: another area's code is never shown.
+        visible = Enterprise.objects.filter(enterprise_q(request.user))
+        found = visible.filter(pk=enterprise_pk).first()
         initial["enterprise"] = found.uscc if found else ""
     initial["topic"] = request.GET.get("topic", "")
     return initial

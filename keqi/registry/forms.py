@@ -24,11 +24,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from keqi.accounts.models import Area
-from keqi.accounts.scopes import area_ids_in_scope
+from keqi.accounts.scopes import area_ids_in_scope, enterprise_q
 from keqi.core.dates import business_today
 from keqi.core.forms import SafeForm, SafeModelForm
 from keqi.core.numbers import parse_date, parse_decimal, parse_integer
-from keqi.core.uscc import check_uscc
+from keqi.core.uscc import check_uscc, unusable
 from keqi.core.uscc import normalise as normalise_uscc
 from keqi.registry.models import (
     AnnualFigures,
@@ -200,7 +200,7 @@ def _reason_field() -> forms.CharField:
     )
 
 
-class EditForm(SafeModelForm):  # type: ignore[type-arg]
+class EditForm(SafeModelForm):
     """Base of every edit form: a copy of the row, its version and the reason."""
 
     version = _version_field()
@@ -255,6 +255,7 @@ class EnterpriseForm(EditForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         areas = Area.objects.all()
         scope = area_ids_in_scope(user)
         if scope is not None:
@@ -269,6 +270,11 @@ class EnterpriseForm(EditForm):
         checked = check_uscc(self.cleaned_data.get("uscc") or "")
         if not checked.ok:
             raise ValidationError(checked.error)
+        existing = Enterprise.objects.filter(uscc=checked.code)
+        if existing.filter(enterprise_q(self.user)).exists():
+            raise ValidationError("该统一社会信用代码已在企业库中登记")
+        if existing.exists():  # another area's: say only that it cannot be used
+            raise ValidationError(unusable(checked.code))
         return checked.code
 
     def clean(self) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from keqi.accounts.scopes import area_ids_in_scope, can_edit_enterprises, enterp
 from keqi.core import audit
 from keqi.core.audit import AuditAction
 from keqi.core.models import AuditEvent
-from keqi.core.uscc import check_uscc
+from keqi.core.uscc import UNUSABLE, check_uscc, unusable
 from keqi.registry.models import (
     AnnualFigures,
     CreditRecord,
@@ -94,7 +94,7 @@ def _ensure_may_edit(actor: Any, enterprise: Enterprise | None = None) -> None:
             enterprise_q(actor), pk=enterprise.pk
         ).exists()
         if not visible:
-            raise PermissionDenied("该企业不在当前账号的管辖范围内")
+            raise PermissionDenied(unusable(enterprise.uscc))
 
 
 def _apply(
@@ -576,5 +576,7 @@ def _ensure_may_touch(actor: Any, rows: list[Any], *, before: bool) -> None:
     areas = {r.area_id for r in rows if isinstance(r, Enterprise)}
     ids = {r.enterprise_id for r in rows if not isinstance(r, Enterprise)}
     outside = Enterprise.objects.filter(pk__in=ids).exclude(area_id__in=scope)
-    if not areas <= set(scope) or outside.exists():
-        raise PermissionDenied("该企业不在当前账号的管辖范围内")
+    if not areas <= set(scope):
+        raise PermissionDenied("只能修改本街镇/园区的企业")
+    if outside.exists():
+        raise PermissionDenied(UNUSABLE)

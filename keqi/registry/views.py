@@ -32,6 +32,7 @@ from keqi.accounts.scopes import can_edit_enterprises
 from keqi.core.audit import ACTION_LABELS, AuditAction
 from keqi.core.dates import business_today
 from keqi.core.numbers import parse_decimal
+from keqi.core.uscc import unusable
 from keqi.registry import forms as f
 from keqi.registry import services
 from keqi.registry.models import (
@@ -44,6 +45,7 @@ from keqi.registry.models import (
 from keqi.registry.selectors import (
     enterprise_get_for,
     enterprise_history,
+    enterprise_list_for,
 )
 
 PAGE_SIZE = 50
@@ -286,8 +288,11 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
         created: list[Enterprise] = []
 
         def save(_: Any) -> None:
-            if Enterprise.objects.filter(uscc=form.cleaned_data["uscc"]).exists():
+            code = form.cleaned_data["uscc"]
+            if enterprise_list_for(request.user).filter(uscc=code).exists():
                 raise ValidationError({"uscc": "该统一社会信用代码已在企业库中登记"})
+            if Enterprise.objects.filter(uscc=code).exists():  # another area's
+                raise ValidationError({"uscc": unusable(code)})
             values = {k: v for k, v in form.values().items() if k != "uscc"}
             done = services.enterprise_upsert(
                 uscc=form.cleaned_data["uscc"],

@@ -108,3 +108,20 @@ def test_an_unexpected_failure_is_a_json_500(monkeypatch: pytest.MonkeyPatch) ->
         "detail": "服务器内部错误，已记录，请联系系统管理员",
         "code": "server_error",
     }
+
+
+def test_a_bad_request_raised_inside_a_view_is_a_chinese_json_400(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.core.exceptions import BadRequest
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise BadRequest("参数“area”应为记录编号（数字），实际为“x”")
+
+    monkeypatch.setattr("keqi.api.views_registry.is_read_only", refuse)
+    response = api_as("hq").get("/api/v1/me/")
+    assert response.status_code == 400
+    assert _is_chinese_json(response) == {
+        "detail": "参数“area”应为记录编号（数字），实际为“x”",
+        "code": "invalid",
+    }

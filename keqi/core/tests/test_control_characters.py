@@ -9,6 +9,7 @@ import inspect
 import pkgutil
 from importlib import import_module
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django import forms
@@ -80,7 +81,8 @@ def test_a_posted_name_with_bel_is_refused_and_nothing_is_stored() -> None:
     firm = make_enterprise("dakoutun", name="原名科技有限公司")
     response = client.post(
         f"/enterprises/{firm.pk}/edit/",
-        {"name": "响铃\x07科技有限公司", "reason": "改名"},
+        urlencode({"name": "响铃\x07科技有限公司", "reason": "改名"}),
+        content_type="application/x-www-form-urlencoded",  # as a browser posts
     )
     assert response.status_code == 400
     assert "提交内容的参数“name”" in response.content.decode()
@@ -89,11 +91,27 @@ def test_a_posted_name_with_bel_is_refused_and_nothing_is_stored() -> None:
     assert firm.name == "原名科技有限公司"
 
 
-def test_line_breaks_and_tabs_in_posted_text_are_allowed() -> None:
-    request = RequestFactory().post(
-        "/campaign/reports/1/", {"narrative": "第一行\r\n第二行\t续写"}
+def test_an_upload_form_is_left_to_its_view_and_its_form_names_the_field() -> None:
+    client = signed_in("town_a")
+    firm = make_enterprise("dakoutun", name="原名科技有限公司")
+    response = client.post(  # multipart, as a form with a file input posts
+        f"/enterprises/{firm.pk}/edit/", {"name": "响铃\x07公司", "reason": "改名"}
     )
-    assert request_control_character_problem(request) is None
+    assert "响铃符(BEL)" in response.context["form"].errors["name"][0]
+    firm.refresh_from_db()
+    assert firm.name == "原名科技有限公司"
+
+
+def test_line_breaks_and_tabs_in_posted_text_are_allowed() -> None:
+    def posted(text: str) -> Any:
+        return RequestFactory().post(
+            "/campaign/reports/1/",
+            urlencode({"narrative": text}),
+            content_type="application/x-www-form-urlencoded",
+        )
+
+    assert request_control_character_problem(posted("第一行\r\n第二行\t续写")) is None
+    assert request_control_character_problem(posted("第一行\x0b第二行")) is not None
 
 
 def test_a_form_field_with_esc_gets_a_field_error_naming_the_character() -> None:
@@ -143,3 +161,18 @@ def test_every_keqi_form_refuses_control_characters() -> None:
 def test_ordinary_parameters_still_reach_the_page() -> None:
     response = signed_in("hq").get("/funds/awards/?area=dakoutun&year=2019")
     assert response.status_code == 200
+
+
+def test_a_nul_in_an_api_json_body_is_a_chinese_400_and_saves_nothing() -> None:
+    from keqi.campaign.models import ProgressReport
+    from keqi.campaign.tests.helpers import baodi_plan
+
+    baodi_plan()
+    member = api_as("member")
+    report = member.post("/api/v1/reports/open/", {"month": "2019-08"}).json()
+    response = member.patch(
+        f"/api/v1/reports/{report['id']}/", {"narrative": "本月\x00推进"}
+    )
+    assert response.status_code == 400
+    assert "字段“narrative”含有不允许的控制字符" in response.json()["detail"]
+    assert ProgressReport.objects.get(pk=report["id"]).narrative == ""

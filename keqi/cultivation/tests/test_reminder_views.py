@@ -111,6 +111,6 @@ def test_a_far_future_viewing_date_is_refused_in_chinese_not_a_server_error(
 ) -> None:
     response = client_for(hq).get("/cultivation/reminders/?on=9999-12-31&ahead=30")
     assert response.status_code == 200
-    assert "查看日期：“9999-12-31”超出可查看的年份（1990–2100年）" in (
+    assert "查看日期：“9999-12-31”超出可接受的年份（1900–2100年）" in (
         response.content.decode()
     )

@@ -459,6 +459,6 @@ def test_a_credit_record_dated_in_the_future_is_refused(
     firm: Enterprise, staff: Client
 ) -> None:
     add = reverse("registry:credit_add", args=[firm.pk])
-    data = form_data(staff, add, kind="经营异常名录", occurred_on="2999-01-01")
+    data = form_data(staff, add, kind="经营异常名录", occurred_on="2099-01-01")
     assert "发生日期不能晚于今天" in staff.post(add, data).content.decode()
     assert not CreditRecord.objects.exists()

@@ -216,7 +216,7 @@ def test_a_town_user_cannot_import_another_towns_enterprises(town_a) -> None:  #
     assert dump() == before
     shown = [str(e) for e in result.errors]
     assert (
-        "企业基本信息 · 第3行 · 统一社会信用代码（A列）：该企业不在您的管辖范围内"
+        "企业基本信息 · 第3行 · 统一社会信用代码（A列）：该统一社会信用代码不能使用"
         in shown[0]
     )
     assert any(

@@ -15,6 +15,7 @@ from django.db import models
 
 from keqi.accounts.scopes import area_ids_in_scope
 from keqi.core import audit
+from keqi.core.uscc import UNUSABLE
 from keqi.registry import services
 from keqi.registry.models import Enterprise
 from keqi.registry.validity import effective_valid_until
@@ -38,7 +39,8 @@ SERVICE_FIELDS: dict[str, tuple[str, ...]] = {
     QUALIFICATIONS.name: services.QUALIFICATION_FIELDS,
     CREDIT.name: services.CREDIT_FIELDS,
 }
-NOT_IN_SCOPE = "该企业不在您的管辖范围内，不能导入或修改"
+# Never say that the code exists in another area (keqi.core.uscc).
+NOT_IN_SCOPE = UNUSABLE
 
 
 @dataclass
@@ -166,18 +168,32 @@ class Planner:
             if uscc is None:
                 continue
             existing = self.enterprises.get(uscc)
-            if existing is None and uscc not in self.listed:
+            outside = (
+                self.scope_area is not None
+                and existing is not None
+                and existing.area_id != self.scope_area
+            )
+            if (
+                self.scope_area is not None
+                and uscc not in self.listed
+                and (existing is None or outside)
+            ):
+                # Missing and out of scope read the same to a town or park user.
+                self._error(
+                    sheet,
+                    row,
+                    "uscc",
+                    f"{UNUSABLE}：“{ENTERPRISE.name}”表和您管辖范围内的企业中"
+                    "都没有该统一社会信用代码",
+                )
+            elif existing is None and uscc not in self.listed:
                 self._error(
                     sheet,
                     row,
                     "uscc",
                     f"企业不存在：“{ENTERPRISE.name}”表和企业库中都没有该统一社会信用代码",
                 )
-            elif (
-                self.scope_area is not None
-                and existing is not None
-                and existing.area_id != self.scope_area
-            ):
+            elif outside:
                 self._error(sheet, row, "uscc", NOT_IN_SCOPE)
 
     # --- plan ------------------------------------------------------------------
