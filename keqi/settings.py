@@ -176,6 +176,13 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool(
 )
 SECURE_HSTS_PRELOAD = env_bool("KEQI_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Behind a reverse proxy that ends HTTPS (docs/deploy.md), trust its
+# X-Forwarded-Proto header so Django knows the request was secure; only set this
+# when the proxy is the sole way in, because a client could send the header too.
+if env_bool("KEQI_BEHIND_HTTPS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A monitor on the server itself asks http://127.0.0.1:<port>/healthz directly.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 X_FRAME_OPTIONS = "DENY"
 
 LANGUAGE_CODE = "zh-hans"
@@ -253,6 +260,11 @@ SPECTACULAR_SETTINGS = {
 # Requests per minute allowed to one signed-in API user, and to one anonymous address.
 KEQI_API_RATE_USER = env_str("KEQI_API_RATE_USER", "600/min")
 KEQI_API_RATE_ANON = env_str("KEQI_API_RATE_ANON", "60/min")
+
+# /healthz: the worker's heartbeat older than this, or a task waiting longer than
+# this with none running, reports the installation unhealthy (503).
+KEQI_WORKER_STALE_SECONDS = env_int("KEQI_WORKER_STALE_SECONDS", 120)
+KEQI_QUEUE_STALE_SECONDS = env_int("KEQI_QUEUE_STALE_SECONDS", 900)
 
 # The district this installation serves; `keqi init` loads its configuration.
 KEQI_DISTRICT = env_str("KEQI_DISTRICT", "baodi")

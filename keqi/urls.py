@@ -6,6 +6,7 @@ from keqi.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
     path("reports/", core_views.report_list, name="report_list"),
     path("reports/<int:pk>/", core_views.report_download, name="report_download"),
     path("accounts/", include("keqi.accounts.urls")),
