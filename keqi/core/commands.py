@@ -59,6 +59,10 @@ def register(sub: Any) -> None:
     manage.add_argument("rest", nargs=argparse.REMAINDER, help="管理命令及其参数")
     manage.set_defaults(func=cmd_manage)
 
+    from keqi.core import backup_commands
+
+    backup_commands.register(sub)
+
 
 def cmd_init(args: argparse.Namespace) -> int:
     from django.conf import settings
