@@ -14,7 +14,13 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+_PACKAGE_DIR = Path(__file__).resolve().parent
+# Installed from the offline bundle's wheel (`make bundle`), templates/, static/ and
+# plans/ travel inside the package as keqi/_home/; in a source checkout they sit
+# beside keqi/.
+BASE_DIR = (
+    _PACKAGE_DIR / "_home" if (_PACKAGE_DIR / "_home").is_dir() else _PACKAGE_DIR.parent
+)
 
 
 def env_str(name: str, default: str | None = None) -> str:
