@@ -83,8 +83,8 @@ bundle: $(STAMP) $(ECHARTS) ## dist/keqi-bundle-<version>.tar.gz for servers wit
 	test -f $(BUNDLE_DIR)/static/keqi/vendor/echarts.min.js
 	sed 's/@VERSION@/$(VERSION)/' deploy/install.sh > $(BUNDLE_DIR)/install.sh && chmod 755 $(BUNDLE_DIR)/install.sh
 	mkdir -p $(BUNDLE_DIR)/deploy $(BUNDLE_DIR)/docs
-	cp deploy/*.service deploy/*.timer deploy/*.conf $(BUNDLE_DIR)/deploy/ 2>/dev/null || true
-	cp docs/deploy.md $(BUNDLE_DIR)/docs/ 2>/dev/null || true
+	cp deploy/*.service deploy/*.timer deploy/*.conf deploy/keqi.env.example $(BUNDLE_DIR)/deploy/
+	cp docs/deploy.md $(BUNDLE_DIR)/docs/
 	tar czf dist/$(BUNDLE).tar.gz -C build $(BUNDLE)
 	@echo "已生成 dist/$(BUNDLE).tar.gz"
 

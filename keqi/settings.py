@@ -185,8 +185,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Behind a reverse proxy that ends HTTPS (docs/deploy.md), trust its
 # X-Forwarded-Proto header so Django knows the request was secure; only set this
 # when the proxy is the sole way in, because a client could send the header too.
-if env_bool("KEQI_BEHIND_HTTPS_PROXY", False):
+KEQI_BEHIND_HTTPS_PROXY = env_bool("KEQI_BEHIND_HTTPS_PROXY", False)
+if KEQI_BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxy's address: `keqi serve` then takes the client's address from its
+# X-Forwarded-For, so login throttling and the audit see people, not the proxy.
+KEQI_TRUSTED_PROXY = env_str(
+    "KEQI_TRUSTED_PROXY", "127.0.0.1" if KEQI_BEHIND_HTTPS_PROXY else ""
+)
 # A monitor on the server itself asks http://127.0.0.1:<port>/healthz directly.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 X_FRAME_OPTIONS = "DENY"

@@ -101,11 +101,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("后台任务进程已启动（网页上发起的评价在此执行）。", flush=True)
     print(f"科企已启动：http://{args.host}:{args.port}/ （按 Ctrl+C 停止）", flush=True)
     try:
-        serve(application, host=args.host, port=args.port, threads=8)
+        serve(
+            application,
+            host=args.host,
+            port=args.port,
+            threads=8,
+            **proxy_options(settings.KEQI_TRUSTED_PROXY),
+        )
     finally:
         if worker is not None:
             _stop(worker)
     return 0
+
+
+def proxy_options(trusted_proxy: str) -> dict[str, Any]:
+    """waitress settings to believe the reverse proxy's X-Forwarded-* headers
+    (and only the proxy's: the same headers from anyone else are dropped)."""
+    if not trusted_proxy:
+        return {}
+    return {
+        "trusted_proxy": trusted_proxy,
+        "trusted_proxy_count": 1,
+        "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
+        "clear_untrusted_proxy_headers": True,
+    }
 
 
 def worker_command(tasks: dict[str, Any]) -> list[str] | None:
