@@ -258,3 +258,16 @@ def test_the_archive_lists_every_member_with_its_sha256(small_backup: Path) -> N
     assert {e["path"] for e in manifest["files"]} == set(names) - {"manifest.json"}
     assert manifest["database"]["tables"]["registry_enterprise"] == 1
     assert oct(small_backup.stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_backup_from_a_newer_keqi_is_refused(small_backup: Path) -> None:
+    with tarfile.open(small_backup, "r:gz") as archive:
+        manifest = json.load(archive.extractfile("manifest.json"))  # type: ignore[arg-type]
+    manifest["database"]["migrations"].append("registry.9999_from_the_future")
+    newer = rebuilt_with(
+        small_backup, "manifest.json", json.dumps(manifest).encode("utf-8")
+    )
+    small_backup.write_bytes(newer)
+    with pytest.raises(BackupError, match="较新版本.*registry.9999_from_the_future"):
+        backup_restore(path=small_backup, force=True)
+    assert Enterprise.objects.count() == 1
