@@ -105,17 +105,21 @@ def backup_create(*, path: Path, logical: bool = False) -> BackupSummary:
     fmt = SQLITE_FILE if use_file else LOGICAL
     partial = path.with_name(f".{path.name}.partial")
     entries: list[dict[str, Any]] = []
-    with (
-        tempfile.TemporaryDirectory(prefix="keqi-backup-") as scratch,
-        tarfile.open(partial, "w:gz") as archive,
-    ):
-        if use_file:
-            tables = _sqlite_snapshot(archive, Path(scratch), entries)
-        else:
-            tables = _logical_snapshot(archive, Path(scratch), entries)
-        files = _add_media(archive, entries)
-        manifest = _manifest(fmt, tables, entries)
-        _add_bytes(archive, "manifest.json", manifest)
+    try:
+        with (
+            tempfile.TemporaryDirectory(prefix="keqi-backup-") as scratch,
+            tarfile.open(partial, "w:gz") as archive,
+        ):
+            if use_file:
+                tables = _sqlite_snapshot(archive, Path(scratch), entries)
+            else:
+                tables = _logical_snapshot(archive, Path(scratch), entries)
+            files = _add_media(archive, entries)
+            manifest = _manifest(fmt, tables, entries)
+            _add_bytes(archive, "manifest.json", manifest)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # never leave half an archive behind
+        raise
     partial.chmod(0o600)  # it holds password hashes and every figure
     digest = _file_sha256(partial)
     partial.replace(path)

@@ -119,12 +119,20 @@ def keqi(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("logical", [False, True], ids=["native", "logical"])
 def test_restore_into_an_empty_database_gives_the_same_counts_and_pages(
-    source: Path, target: dict[str, str]
+    source: Path, target: dict[str, str], logical: bool
 ) -> None:
+    if logical and connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL backups are always the logical kind (tested as native)")
     build_data()
     archive = source / "keqi.tar.gz"
-    summary = backup_create(path=archive)
+    summary = backup_create(path=archive, logical=logical)
+    assert summary.database_format == (
+        "django-jsonl"
+        if logical
+        else ("sqlite-file" if connection.vendor == "sqlite" else "django-jsonl")
+    )
     before = probe()
     assert before["counts"]["registry_enterprise"] == 6
     assert all(status == 200 for status, _ in before["pages"].values())
