@@ -13,7 +13,7 @@ DEMO_DATE ?= 2019-09-30
 NPM_STAMP := node_modules/.keqi-installed
 ECHARTS := static_build/keqi/vendor/echarts.min.js
 
-.PHONY: install demo test test-sqlite test-postgres lint docs clean serve screenshots
+.PHONY: install demo test test-sqlite test-postgres lint docs clean serve screenshots bundle bundle-check
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -66,5 +66,46 @@ test-postgres: $(STAMP) $(ECHARTS)
 		env -u KEQI_SLOW KEQI_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q -p no:randomly -m "not browser"; \
 	else echo "PostgreSQL 不可用，跳过 PostgreSQL 测试 (PostgreSQL not reachable; skipped)"; fi
 
+# Offline install (docs/deploy.md): one archive with every wheel (pinned runtime
+# dependencies + keqi's own wheel carrying templates/static/plans as keqi/_home),
+# the collected static files (ECharts included) and install.sh. The wheels are for
+# this machine's CPU and CPython 3.11: build on the same architecture as the server.
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+BUNDLE := keqi-bundle-$(VERSION)
+BUNDLE_DIR := build/$(BUNDLE)
+bundle: $(STAMP) $(ECHARTS) ## dist/keqi-bundle-<version>.tar.gz for servers without registry access
+	rm -rf $(BUNDLE_DIR) && mkdir -p $(BUNDLE_DIR)/wheels dist
+	$(BIN)/python deploy/stage_bundle.py . build/bundle-src
+	$(BIN)/pip wheel --quiet --disable-pip-version-check --no-deps -w $(BUNDLE_DIR)/wheels build/bundle-src
+	$(BIN)/pip download --quiet --disable-pip-version-check --only-binary=:all: -d $(BUNDLE_DIR)/wheels -r build/bundle-src/requirements-runtime.txt
+	rm -rf build/bundle-var && KEQI_VAR_DIR=$(abspath build/bundle-var) KEQI_DATABASE_URL=sqlite:///:memory: $(BIN)/keqi manage collectstatic --noinput -v 0
+	mv build/bundle-var/static $(BUNDLE_DIR)/static && rm -rf build/bundle-var
+	test -f $(BUNDLE_DIR)/static/keqi/vendor/echarts.min.js
+	sed 's/@VERSION@/$(VERSION)/' deploy/install.sh > $(BUNDLE_DIR)/install.sh && chmod 755 $(BUNDLE_DIR)/install.sh
+	mkdir -p $(BUNDLE_DIR)/deploy $(BUNDLE_DIR)/docs
+	cp deploy/*.service deploy/*.timer deploy/*.conf deploy/keqi.env.example $(BUNDLE_DIR)/deploy/
+	cp docs/deploy.md $(BUNDLE_DIR)/docs/
+	tar czf dist/$(BUNDLE).tar.gz -C build $(BUNDLE)
+	@echo "已生成 dist/$(BUNDLE).tar.gz"
+
+# CI: install the bundle into a fresh prefix with no registry (pip --no-index), then
+# keqi --help, keqi init on a scratch SQLite database and one page through the site.
+bundle-check: bundle
+	rm -rf build/bundle-check && mkdir -p build/bundle-check
+	tar xzf dist/$(BUNDLE).tar.gz -C build/bundle-check
+	cd build/bundle-check && env -u KEQI_DATABASE_URL -u KEQI_VAR_DIR -u VIRTUAL_ENV \
+		KEQI_PREFIX=$(abspath build/bundle-check/prefix) KEQI_NO_LINK=1 PIP_NO_INDEX=1 \
+		./$(BUNDLE)/install.sh
+	cd build/bundle-check && prefix/bin/keqi --help | grep -q 科企
+	cd build/bundle-check && prefix/bin/keqi init
+	cd build/bundle-check && prefix/bin/keqi backup check.tar.gz >/dev/null
+	cd build/bundle-check && set -a && . prefix/keqi.env && set +a && \
+		DJANGO_SETTINGS_MODULE=keqi.settings KEQI_ALLOWED_HOSTS=testserver prefix/venv/bin/python -c \
+		"import django; django.setup(); from django.test import Client; c = Client(); \
+		r = c.get('/accounts/login/'); assert r.status_code == 200 and '登录' in r.content.decode(), r.status_code; \
+		r = c.get('/static/keqi/vendor/echarts.min.js'); assert r.status_code == 200, r.status_code; \
+		r = c.get('/healthz'); assert r.status_code == 200, r.content; print('离线安装包检查通过')"
+	rm -rf build/bundle-check
+
 clean:
-	rm -rf $(VENV) var node_modules static_build
+	rm -rf $(VENV) var node_modules static_build build dist

@@ -14,7 +14,13 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+_PACKAGE_DIR = Path(__file__).resolve().parent
+# Installed from the offline bundle's wheel (`make bundle`), templates/, static/ and
+# plans/ travel inside the package as keqi/_home/; in a source checkout they sit
+# beside keqi/.
+BASE_DIR = (
+    _PACKAGE_DIR / "_home" if (_PACKAGE_DIR / "_home").is_dir() else _PACKAGE_DIR.parent
+)
 
 
 def env_str(name: str, default: str | None = None) -> str:
@@ -192,6 +198,19 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool(
 )
 SECURE_HSTS_PRELOAD = env_bool("KEQI_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Behind a reverse proxy that ends HTTPS (docs/deploy.md), trust its
+# X-Forwarded-Proto header so Django knows the request was secure; only set this
+# when the proxy is the sole way in, because a client could send the header too.
+KEQI_BEHIND_HTTPS_PROXY = env_bool("KEQI_BEHIND_HTTPS_PROXY", False)
+if KEQI_BEHIND_HTTPS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxy's address: `keqi serve` then takes the client's address from its
+# X-Forwarded-For, so login throttling and the audit see people, not the proxy.
+KEQI_TRUSTED_PROXY = env_str(
+    "KEQI_TRUSTED_PROXY", "127.0.0.1" if KEQI_BEHIND_HTTPS_PROXY else ""
+)
+# A monitor on the server itself asks http://127.0.0.1:<port>/healthz directly.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 X_FRAME_OPTIONS = "DENY"
 
 LANGUAGE_CODE = "zh-hans"
@@ -290,6 +309,11 @@ KEQI_API_DOCS_PUBLIC = env_bool("KEQI_API_DOCS_PUBLIC", False)
 # Requests per minute allowed to one signed-in API user, and to one anonymous address.
 KEQI_API_RATE_USER = env_str("KEQI_API_RATE_USER", "600/min")
 KEQI_API_RATE_ANON = env_str("KEQI_API_RATE_ANON", "60/min")
+
+# /healthz: the worker's heartbeat older than this, or a task waiting longer than
+# this with none running, reports the installation unhealthy (503).
+KEQI_WORKER_STALE_SECONDS = env_int("KEQI_WORKER_STALE_SECONDS", 120)
+KEQI_QUEUE_STALE_SECONDS = env_int("KEQI_QUEUE_STALE_SECONDS", 900)
 
 # The district this installation serves; `keqi init` loads its configuration.
 KEQI_DISTRICT = env_str("KEQI_DISTRICT", "baodi")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     # Browsers ask for /favicon.ico on pages that name no icon (e.g. a PDF tab).
     path("favicon.ico", RedirectView.as_view(url=static("keqi/favicon.svg"))),
+    path("healthz", core_views.healthz, name="healthz"),
     path("reports/", core_views.report_list, name="report_list"),
     path("reports/<int:pk>/", core_views.report_download, name="report_download"),
     path("accounts/", include("keqi.accounts.urls")),

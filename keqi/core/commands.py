@@ -8,6 +8,8 @@ import subprocess
 import sys
 from typing import Any
 
+from keqi.core.health import HEARTBEAT_INTERVAL_SECONDS
+
 
 def register(sub: Any) -> None:
     """Add this module's subcommands to the `keqi` parser."""
@@ -35,9 +37,19 @@ def register(sub: Any) -> None:
     serve.add_argument(
         "--no-worker",
         action="store_true",
-        help="不启动后台任务进程（已另行运行 keqi manage db_worker 时使用）",
+        help="不启动后台任务进程（已另行运行 keqi worker 时使用）",
     )
     serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser(
+        "worker",
+        help="单独运行后台任务进程（keqi serve --no-worker 时使用）",
+        description="执行网页上发起的评价、导入、报告生成等耗时工作，"
+        f"并每 {HEARTBEAT_INTERVAL_SECONDS} 秒在 KEQI_VAR_DIR/worker-heartbeat.json 写一次心跳，"
+        "供 /healthz 判断后台任务进程是否存活。按 Ctrl+C 或发送 SIGTERM 时"
+        "先做完手上的任务再退出。",
+    )
+    worker.set_defaults(func=cmd_worker)
 
     manage = sub.add_parser(
         "manage",
@@ -46,6 +58,10 @@ def register(sub: Any) -> None:
     )
     manage.add_argument("rest", nargs=argparse.REMAINDER, help="管理命令及其参数")
     manage.set_defaults(func=cmd_manage)
+
+    from keqi.core import backup_commands
+
+    backup_commands.register(sub)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -85,11 +101,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("后台任务进程已启动（网页上发起的评价在此执行）。", flush=True)
     print(f"科企已启动：http://{args.host}:{args.port}/ （按 Ctrl+C 停止）", flush=True)
     try:
-        serve(application, host=args.host, port=args.port, threads=8)
+        serve(
+            application,
+            host=args.host,
+            port=args.port,
+            threads=8,
+            **proxy_options(settings.KEQI_TRUSTED_PROXY),
+        )
     finally:
         if worker is not None:
             _stop(worker)
     return 0
+
+
+def proxy_options(trusted_proxy: str) -> dict[str, Any]:
+    """waitress settings to believe the reverse proxy's X-Forwarded-* headers
+    (and only the proxy's: the same headers from anyone else are dropped)."""
+    if not trusted_proxy:
+        return {}
+    return {
+        "trusted_proxy": trusted_proxy,
+        "trusted_proxy_count": 1,
+        "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
+        "clear_untrusted_proxy_headers": True,
+    }
 
 
 def worker_command(tasks: dict[str, Any]) -> list[str] | None:
@@ -98,7 +133,35 @@ def worker_command(tasks: dict[str, Any]) -> list[str] | None:
     backend = str(tasks.get("default", {}).get("BACKEND", ""))
     if not backend.startswith("django_tasks_db."):
         return None
-    return [sys.executable, "-m", "keqi", "manage", "db_worker", "--no-reload"]
+    return [sys.executable, "-m", "keqi", "worker"]
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """django-tasks' database worker, with a heartbeat thread beside it."""
+    import threading
+
+    from django.core.management import call_command
+    from django_tasks.utils import get_random_id
+
+    from keqi.core.health import heartbeat_write
+
+    worker_id = get_random_id()
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.is_set():
+            try:
+                heartbeat_write(worker_id=worker_id)
+            except OSError as exc:  # a full disk must not stop the tasks
+                print(f"无法写入心跳文件：{exc}", file=sys.stderr, flush=True)
+            stop.wait(HEARTBEAT_INTERVAL_SECONDS)
+
+    threading.Thread(target=beat, name="keqi-heartbeat", daemon=True).start()
+    try:
+        call_command("db_worker", reload=False, worker_id=worker_id)
+    finally:
+        stop.set()
+    return 0
 
 
 def _stop(worker: subprocess.Popen[bytes]) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from keqi.accounts.models import Role
 
@@ -58,3 +60,18 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponse:
     disposition = f"attachment; filename*=UTF-8''{quote(report.filename)}"
     response["Content-Disposition"] = disposition
     return response
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For monitoring, no login: 200 when the database and task worker work, else
+    503, with the reasons in Chinese (no secrets, no error text)."""
+    from keqi.core.health import health_check
+
+    health = health_check()
+    return JsonResponse(
+        health.as_json(),
+        status=200 if health.ok else 503,
+        json_dumps_params={"ensure_ascii": False},
+    )

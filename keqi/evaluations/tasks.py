@@ -1,7 +1,7 @@
 """The background task: a requested evaluation run, executed by a task worker.
 
 `keqi serve` starts a worker beside the web server; on larger installations run
-`keqi manage db_worker` on as many machines as needed (they share the queue).
+`keqi worker` on as many machines as needed (they share the queue).
 """
 
 from __future__ import annotations

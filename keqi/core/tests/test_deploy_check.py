@@ -13,20 +13,41 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parents[3]
 
 
+EXAMPLE_ENV = ROOT / "deploy" / "keqi.env.example"
+
+
+def documented_env() -> dict[str, str]:
+    """The KEY=VALUE lines of deploy/keqi.env.example (docs/deploy.md)."""
+    pairs = {}
+    for line in EXAMPLE_ENV.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            key, _, value = line.partition("=")
+            pairs[key.strip()] = value.strip()
+    return pairs
+
+
 def production_env(tmp_path: Path) -> dict[str, str]:
-    """The environment a production install sets (nothing else differs)."""
+    """The environment docs/deploy.md tells a bureau to set, with its placeholders
+    (secret key, database password) filled in and paths moved to a scratch dir."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("KEQI_")}
+    env.update(documented_env())
     env.update(
-        KEQI_DEBUG="0",
         KEQI_SECRET_KEY=secrets.token_urlsafe(64),
-        KEQI_SECURE_COOKIES="1",
-        KEQI_SSL_REDIRECT="1",
-        KEQI_HSTS_SECONDS="31536000",
-        KEQI_ALLOWED_HOSTS="keqi.example.gov.cn",
         KEQI_VAR_DIR=str(tmp_path),
         KEQI_DATABASE_URL=f"sqlite:///{tmp_path / 'check.sqlite3'}",
     )
     return env
+
+
+def test_the_documented_settings_are_the_production_ones() -> None:
+    documented = documented_env()
+    assert documented["KEQI_DEBUG"] == "0"
+    assert documented["KEQI_SECURE_COOKIES"] == "1"
+    assert documented["KEQI_BEHIND_HTTPS_PROXY"] == "1"
+    assert documented["KEQI_DATABASE_URL"].startswith("postgres://")
+    assert "deploy/keqi.env.example" in (ROOT / "docs" / "deploy.md").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
@@ -66,3 +87,13 @@ def test_sessions_expire_after_a_working_day_and_when_the_browser_closes() -> No
 
 def test_csrf_protection_is_switched_on() -> None:
     assert "django.middleware.csrf.CsrfViewMiddleware" in settings.MIDDLEWARE
+
+
+def test_behind_the_proxy_the_client_address_comes_from_the_proxy_only() -> None:
+    from keqi.core.commands import proxy_options
+
+    options = proxy_options("127.0.0.1")
+    assert options["trusted_proxy"] == "127.0.0.1"
+    assert "x-forwarded-for" in options["trusted_proxy_headers"]
+    assert options["clear_untrusted_proxy_headers"] is True
+    assert proxy_options("") == {}

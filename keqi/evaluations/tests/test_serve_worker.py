@@ -7,12 +7,9 @@ import sys
 from keqi.core.commands import worker_command
 
 
-def test_serve_starts_the_database_worker_without_autoreload() -> None:
+def test_serve_starts_the_heartbeating_database_worker() -> None:
     tasks = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
-    assert worker_command(tasks) == [
-        sys.executable,
-        *("-m", "keqi", "manage", "db_worker", "--no-reload"),
-    ]
+    assert worker_command(tasks) == [sys.executable, "-m", "keqi", "worker"]
 
 
 def test_no_worker_when_tasks_do_not_go_through_the_database() -> None:
