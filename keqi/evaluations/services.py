@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -28,7 +28,6 @@ from keqi.evaluations.models import (
     FactsText,
     RunStatus,
     RunTrigger,
-    StoredText,
     StoredVerdict,
     TextDictionary,
     VerdictText,
@@ -268,8 +267,13 @@ def _sample_row(kind: str) -> tuple[str, bytes] | None:
     return None if found is None else (found[0], bytes(found[1]))
 
 
+_Text = TypeVar("_Text", FactsText, VerdictText)
+
+
 def _text_ids(
-    model: type[StoredText], texts: dict[str, tuple[str, str]], samples: _Samples
+    model: type[_Text],
+    texts: dict[str, tuple[str, str]],
+    samples: _Samples,
 ) -> dict[str, int]:
     """The row id of every text, adding those not stored yet (once per digest)."""
     found: dict[str, int] = {}
@@ -278,7 +282,7 @@ def _text_ids(
         part = digests[start : start + TEXT_LOOKUP]
         found |= dict(model.objects.filter(digest__in=part).values_list("digest", "pk"))
     missing = [d for d in digests if d not in found]
-    rows = []
+    rows: list[_Text] = []
     for digest in missing:
         text, kind = texts[digest]
         sample, body = samples.get(kind, text)
