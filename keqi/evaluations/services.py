@@ -147,8 +147,10 @@ def evaluation_run_execute(
     _run_start(run, len(ids))
     try:
         setup, samples = _setup_for(run), _Samples()
+        base = None if sink is not None else _same_day_run(run)
         for start in range(0, len(ids), CHUNK):
-            chunk = _evaluate_chunk(run, ids[start : start + CHUNK], setup, sink)
+            part = ids[start : start + CHUNK]
+            chunk = _evaluate_chunk(run, part, setup, sink, base)
             _store_chunk(run, chunk, samples)
             run.refresh_from_db(fields=["done", "verdicts", "progressed_at"])
             if progress is not None:
@@ -190,19 +192,78 @@ class _Chunk:
     texts: dict[str, tuple[str, str]] = field(default_factory=dict)
     entries: list[tuple[int, str]] = field(default_factory=list)
     verdicts: list[tuple[int, str, ProgrammeResult, str]] = field(default_factory=list)
+    copied: list[StoredVerdict] = field(default_factory=list)
+
+
+def _same_day_run(run: EvaluationRun) -> EvaluationRun | None:
+    """The latest finished run with the same day, rules, parameters and programmes:
+    its verdicts on enterprises whose facts have not changed are this run's too
+    (the engine is a pure function of those), so they are copied, not recomputed."""
+    same = EvaluationRun.objects.filter(
+        status=RunStatus.DONE,
+        as_of=run.as_of,
+        rules_version=run.rules_version,
+    ).exclude(pk=run.pk)
+    for other in same.order_by("-finished_at", "-pk")[:20]:
+        if other.setup == run.setup and other.programmes == run.programmes:
+            return other
+    return None
+
+
+def _unchanged(
+    base: EvaluationRun | None, digests: dict[int, str]
+) -> dict[int, list[dict[str, Any]]]:
+    """The base run's verdict values for enterprises whose facts are the same."""
+    if base is None:
+        return {}
+    same = [
+        pk
+        for pk, digest in EvaluatedEnterprise.objects.filter(
+            run=base, enterprise_id__in=list(digests)
+        ).values_list("enterprise_id", "facts_text__digest")
+        if digests.get(pk) == digest
+    ]
+    found: dict[int, list[dict[str, Any]]] = {pk: [] for pk in same}
+    for row in StoredVerdict.objects.filter(run=base, enterprise_id__in=same).values(
+        *COPIED
+    ):
+        found[row["enterprise_id"]].append(row)
+    return found
+
+
+#: What a copied verdict takes from the run it is copied from.
+COPIED = (
+    *("enterprise_id", "programme", "programme_name", "version", "outcome"),
+    *("score_low", "score_high", "flags", "text_id"),
+)
 
 
 def _evaluate_chunk(
-    run: EvaluationRun, ids: Sequence[int], setup: EngineSetup, sink: Sink | None
+    run: EvaluationRun,
+    ids: Sequence[int],
+    setup: EngineSetup,
+    sink: Sink | None,
+    base: EvaluationRun | None = None,
 ) -> _Chunk:
     """Read and evaluate one chunk (reads only, no transaction held)."""
     enterprises = list(Enterprise.objects.filter(pk__in=ids).order_by("uscc"))
     table = programme_table(setup.extra)
     keys = [k for k in (run.programmes or table) if k in table]
     out = _Chunk()
-    for enterprise, facts in zip(
-        enterprises, iter_facts(enterprises, chunk=len(enterprises)), strict=True
+    facts_of = list(iter_facts(enterprises, chunk=len(enterprises)))
+    texts = [facts_to_json(f) for f in facts_of]
+    digests = [text_digest(t) for t in texts]
+    reuse = _unchanged(
+        base, {e.pk: d for e, d in zip(enterprises, digests, strict=True)}
+    )
+    for enterprise, facts, text, digest in zip(
+        enterprises, facts_of, texts, digests, strict=True
     ):
+        out.facts[digest] = (text, FACTS_KIND)
+        out.entries.append((enterprise.pk, digest))
+        if enterprise.pk in reuse:
+            out.copied += [StoredVerdict(run=run, **v) for v in reuse[enterprise.pk]]
+            continue
         if sink is not None:
             results = dict(_evaluate(run, facts, setup).programmes)
         else:  # the same verdicts, without the tier the CLI output adds
@@ -213,10 +274,6 @@ def _evaluate_chunk(
                 )
                 if found is not None:
                     results[key] = found
-        text = facts_to_json(facts)
-        digest = text_digest(text)
-        out.facts[digest] = (text, FACTS_KIND)
-        out.entries.append((enterprise.pk, digest))
         for key, verdict in results.items():
             body = verdict_json(verdict)
             hashed = text_digest(body)
@@ -321,12 +378,13 @@ def _store_chunk(run: EvaluationRun, chunk: _Chunk, samples: _Samples) -> None:
         [
             _verdict(run, pk, key, verdict, text_ids[digest])
             for pk, key, verdict, digest in chunk.verdicts
-        ],
+        ]
+        + chunk.copied,
         batch_size=1000,
     )
     EvaluationRun.objects.filter(pk=run.pk).update(
         done=F("done") + len(chunk.entries),
-        verdicts=F("verdicts") + len(chunk.verdicts),
+        verdicts=F("verdicts") + len(chunk.verdicts) + len(chunk.copied),
         progressed_at=timezone.now(),
     )
 
