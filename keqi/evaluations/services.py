@@ -4,6 +4,12 @@ The background task, ``keqi evaluate --registry`` and the demo all call
 :func:`evaluation_run_execute`.  A run fixes its engine setup when it is requested
 (the snapshot on the run), and execution always rebuilds the setup from that
 snapshot, so the stored snapshot is by construction the one the verdicts used.
+
+The registry is read, evaluated and written a chunk at a time (memory flat in the
+registry's size, one short write transaction per chunk).  Facts and verdict texts
+are stored once per distinct text, compressed against a sample of their kind
+(keqi.evaluations.models), and a rerun on the same day copies the verdicts of
+enterprises whose facts did not change.
 """
 
 from __future__ import annotations
