@@ -271,7 +271,9 @@ def _evaluate_chunk(
             out.copied += [StoredVerdict(run=run, **v) for v in reuse[enterprise.pk]]
             continue
         if sink is not None:
-            results = dict(_evaluate(run, facts, setup).programmes)
+            whole = _evaluate(run, facts, setup)
+            sink(whole)
+            results = dict(whole.programmes)
         else:  # the same verdicts, without the tier the CLI output adds
             results = {}
             for key in keys:
