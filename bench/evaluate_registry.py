@@ -39,6 +39,7 @@ TABLES = (
     "evaluations_storedverdict",
     "evaluations_factstext",
     "evaluations_verdicttext",
+    "evaluations_textdictionary",
 )
 
 
@@ -97,8 +98,14 @@ def main() -> None:
     if not Enterprise.objects.exists():
         child = [sys.executable, __file__, "--build-only", "--db", str(path)]
         subprocess.run([*child, "--enterprises", str(args.enterprises)], check=True)
+    from django.db import connection
+
     n = Enterprise.objects.count()
-    print(f"database: {path} ({n} enterprises); memory before: {peak_mb():.0f} MB")
+    where = path if connection.vendor == "sqlite" else connection.settings_dict["NAME"]
+    print(
+        f"database: {connection.vendor} {where} ({n} enterprises); "
+        f"memory before: {peak_mb():.0f} MB"
+    )
     from keqi.core.testing import persona
     from keqi.evaluations import services
     from keqi.evaluations.models import EvaluationRun, RunTrigger

@@ -4,6 +4,12 @@ The background task, ``keqi evaluate --registry`` and the demo all call
 :func:`evaluation_run_execute`.  A run fixes its engine setup when it is requested
 (the snapshot on the run), and execution always rebuilds the setup from that
 snapshot, so the stored snapshot is by construction the one the verdicts used.
+
+The registry is read, evaluated and written a chunk at a time (memory flat in the
+registry's size, one short write transaction per chunk).  Facts and verdict texts
+are stored once per distinct text, compressed against a sample of their kind
+(keqi.evaluations.models), and a rerun on the same day copies the verdicts of
+enterprises whose facts did not change.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -28,7 +34,6 @@ from keqi.evaluations.models import (
     FactsText,
     RunStatus,
     RunTrigger,
-    StoredText,
     StoredVerdict,
     TextDictionary,
     VerdictText,
@@ -148,8 +153,10 @@ def evaluation_run_execute(
     _run_start(run, len(ids))
     try:
         setup, samples = _setup_for(run), _Samples()
+        base = None if sink is not None else _same_day_run(run)
         for start in range(0, len(ids), CHUNK):
-            chunk = _evaluate_chunk(run, ids[start : start + CHUNK], setup, sink)
+            part = ids[start : start + CHUNK]
+            chunk = _evaluate_chunk(run, part, setup, sink, base)
             _store_chunk(run, chunk, samples)
             run.refresh_from_db(fields=["done", "verdicts", "progressed_at"])
             if progress is not None:
@@ -191,21 +198,82 @@ class _Chunk:
     texts: dict[str, tuple[str, str]] = field(default_factory=dict)
     entries: list[tuple[int, str]] = field(default_factory=list)
     verdicts: list[tuple[int, str, ProgrammeResult, str]] = field(default_factory=list)
+    copied: list[StoredVerdict] = field(default_factory=list)
+
+
+def _same_day_run(run: EvaluationRun) -> EvaluationRun | None:
+    """The latest finished run with the same day, rules, parameters and programmes:
+    its verdicts on enterprises whose facts have not changed are this run's too
+    (the engine is a pure function of those), so they are copied, not recomputed."""
+    same = EvaluationRun.objects.filter(
+        status=RunStatus.DONE,
+        as_of=run.as_of,
+        rules_version=run.rules_version,
+    ).exclude(pk=run.pk)
+    for other in same.order_by("-finished_at", "-pk")[:20]:
+        if other.setup == run.setup and other.programmes == run.programmes:
+            return other
+    return None
+
+
+def _unchanged(
+    base: EvaluationRun | None, digests: dict[int, str]
+) -> dict[int, list[dict[str, Any]]]:
+    """The base run's verdict values for enterprises whose facts are the same."""
+    if base is None:
+        return {}
+    same = [
+        pk
+        for pk, digest in EvaluatedEnterprise.objects.filter(
+            run=base, enterprise_id__in=list(digests)
+        ).values_list("enterprise_id", "facts_text__digest")
+        if digests.get(pk) == digest
+    ]
+    found: dict[int, list[dict[str, Any]]] = {pk: [] for pk in same}
+    for row in StoredVerdict.objects.filter(run=base, enterprise_id__in=same).values(
+        *COPIED
+    ):
+        found[row["enterprise_id"]].append(row)
+    return found
+
+
+#: What a copied verdict takes from the run it is copied from.
+COPIED = (
+    *("enterprise_id", "programme", "programme_name", "version", "outcome"),
+    *("score_low", "score_high", "flags", "text_id"),
+)
 
 
 def _evaluate_chunk(
-    run: EvaluationRun, ids: Sequence[int], setup: EngineSetup, sink: Sink | None
+    run: EvaluationRun,
+    ids: Sequence[int],
+    setup: EngineSetup,
+    sink: Sink | None,
+    base: EvaluationRun | None = None,
 ) -> _Chunk:
     """Read and evaluate one chunk (reads only, no transaction held)."""
     enterprises = list(Enterprise.objects.filter(pk__in=ids).order_by("uscc"))
     table = programme_table(setup.extra)
     keys = [k for k in (run.programmes or table) if k in table]
     out = _Chunk()
-    for enterprise, facts in zip(
-        enterprises, iter_facts(enterprises, chunk=len(enterprises)), strict=True
+    facts_of = list(iter_facts(enterprises, chunk=len(enterprises)))
+    texts = [facts_to_json(f) for f in facts_of]
+    digests = [text_digest(t) for t in texts]
+    reuse = _unchanged(
+        base, {e.pk: d for e, d in zip(enterprises, digests, strict=True)}
+    )
+    for enterprise, facts, text, digest in zip(
+        enterprises, facts_of, texts, digests, strict=True
     ):
+        out.facts[digest] = (text, FACTS_KIND)
+        out.entries.append((enterprise.pk, digest))
+        if enterprise.pk in reuse:
+            out.copied += [StoredVerdict(run=run, **v) for v in reuse[enterprise.pk]]
+            continue
         if sink is not None:
-            results = dict(_evaluate(run, facts, setup).programmes)
+            whole = _evaluate(run, facts, setup)
+            sink(whole)
+            results = dict(whole.programmes)
         else:  # the same verdicts, without the tier the CLI output adds
             results = {}
             for key in keys:
@@ -214,10 +282,6 @@ def _evaluate_chunk(
                 )
                 if found is not None:
                     results[key] = found
-        text = facts_to_json(facts)
-        digest = text_digest(text)
-        out.facts[digest] = (text, FACTS_KIND)
-        out.entries.append((enterprise.pk, digest))
         for key, verdict in results.items():
             body = verdict_json(verdict)
             hashed = text_digest(body)
@@ -268,8 +332,13 @@ def _sample_row(kind: str) -> tuple[str, bytes] | None:
     return None if found is None else (found[0], bytes(found[1]))
 
 
+_Text = TypeVar("_Text", FactsText, VerdictText)
+
+
 def _text_ids(
-    model: type[StoredText], texts: dict[str, tuple[str, str]], samples: _Samples
+    model: type[_Text],
+    texts: dict[str, tuple[str, str]],
+    samples: _Samples,
 ) -> dict[str, int]:
     """The row id of every text, adding those not stored yet (once per digest)."""
     found: dict[str, int] = {}
@@ -278,7 +347,7 @@ def _text_ids(
         part = digests[start : start + TEXT_LOOKUP]
         found |= dict(model.objects.filter(digest__in=part).values_list("digest", "pk"))
     missing = [d for d in digests if d not in found]
-    rows = []
+    rows: list[_Text] = []
     for digest in missing:
         text, kind = texts[digest]
         sample, body = samples.get(kind, text)
@@ -317,12 +386,13 @@ def _store_chunk(run: EvaluationRun, chunk: _Chunk, samples: _Samples) -> None:
         [
             _verdict(run, pk, key, verdict, text_ids[digest])
             for pk, key, verdict, digest in chunk.verdicts
-        ],
+        ]
+        + chunk.copied,
         batch_size=1000,
     )
     EvaluationRun.objects.filter(pk=run.pk).update(
         done=F("done") + len(chunk.entries),
-        verdicts=F("verdicts") + len(chunk.verdicts),
+        verdicts=F("verdicts") + len(chunk.verdicts) + len(chunk.copied),
         progressed_at=timezone.now(),
     )
 

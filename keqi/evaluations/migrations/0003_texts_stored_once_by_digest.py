@@ -1,97 +1,10 @@
-"""Facts and verdict texts stored once per distinct text (content-addressed).
-
-Existing runs are converted in place: every entry's facts text and every verdict's
-JSON text moves into FactsText / VerdictText (one row per distinct text, keyed by
-its BLAKE2b-128 digest, zlib compressed without a sample: new runs compress
-against a sample of their kind), and the rows point at them. The texts are
-unchanged byte for byte, so old verdicts still reproduce.
-"""
-
-import hashlib
-import zlib
+"""Facts and verdict texts stored once per distinct text (content-addressed): the
+new tables and the columns pointing at them (filled by 0004, old columns dropped by
+0005; three migrations so that PostgreSQL never alters a table with pending
+constraint checks from the data step)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
-
-BATCH = 2000
-
-
-def _digest(text):
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-
-
-def _ids(model, texts):
-    """Row id per digest, creating the missing rows."""
-    found = dict(
-        model.objects.filter(digest__in=list(texts)).values_list("digest", "pk")
-    )
-    missing = [d for d in texts if d not in found]
-    model.objects.bulk_create(
-        [model(digest=d, body=zlib.compress(texts[d].encode(), 6)) for d in missing]
-    )
-    found |= dict(model.objects.filter(digest__in=missing).values_list("digest", "pk"))
-    return found
-
-
-def _convert(model, text_model, old, new, apps):
-    rows = model.objects.order_by("pk").only("pk", old)
-    last = 0
-    while True:
-        batch = list(rows.filter(pk__gt=last)[:BATCH])
-        if not batch:
-            return
-        texts = {_digest(getattr(r, old)): getattr(r, old) for r in batch}
-        ids = _ids(text_model, texts)
-        for row in batch:
-            setattr(row, new, ids[_digest(getattr(row, old))])
-        model.objects.bulk_update(batch, [new])
-        last = batch[-1].pk
-
-
-def _unpack(stored):
-    body = bytes(stored.body)
-    if stored.dictionary_id is None:
-        return zlib.decompress(body).decode()
-    unpacker = zlib.decompressobj(-15, zdict=bytes(stored.dictionary.body))
-    return (unpacker.decompress(body) + unpacker.flush()).decode()
-
-
-def texts_to_digests(apps, schema_editor):
-    entry = apps.get_model("evaluations", "EvaluatedEnterprise")
-    verdict = apps.get_model("evaluations", "StoredVerdict")
-    facts = apps.get_model("evaluations", "FactsText")
-    texts = apps.get_model("evaluations", "VerdictText")
-    _convert(entry, facts, "facts", "facts_text_id", apps)
-    _convert(verdict, texts, "result", "text_id", apps)
-
-
-def digests_to_texts(apps, schema_editor):
-    entry = apps.get_model("evaluations", "EvaluatedEnterprise")
-    verdict = apps.get_model("evaluations", "StoredVerdict")
-    for model, old, rel in ((entry, "facts", "facts_text"), (verdict, "result", "text")):
-        rows = model.objects.select_related(rel, f"{rel}__dictionary").order_by("pk")
-        last = 0
-        while True:
-            batch = list(rows.filter(pk__gt=last)[:BATCH])
-            if not batch:
-                break
-            for row in batch:
-                setattr(row, old, _unpack(getattr(row, rel)))
-            model.objects.bulk_update(batch, [old])
-            last = batch[-1].pk
-    entries = {
-        (e.run_id, e.enterprise_id): e.pk for e in entry.objects.only("pk", "run_id", "enterprise_id")
-    }
-    rows = verdict.objects.order_by("pk")
-    last = 0
-    while True:
-        batch = list(rows.filter(pk__gt=last)[:BATCH])
-        if not batch:
-            return
-        for row in batch:
-            row.entry_id = entries[(row.run_id, row.enterprise_id)]
-        verdict.objects.bulk_update(batch, ["entry_id"])
-        last = batch[-1].pk
 
 
 class Migration(migrations.Migration):
@@ -163,29 +76,5 @@ class Migration(migrations.Migration):
             model_name="storedverdict",
             name="result",
             field=models.TextField(default="", verbose_name="结论全文（JSON）"),
-        ),
-        migrations.RunPython(texts_to_digests, digests_to_texts),
-        migrations.RemoveField(model_name="storedverdict", name="entry"),
-        migrations.RemoveField(model_name="storedverdict", name="result"),
-        migrations.RemoveField(model_name="evaluatedenterprise", name="facts"),
-        migrations.AlterField(
-            model_name="evaluatedenterprise",
-            name="facts_text",
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="evaluations.factstext", verbose_name="评价所用数据"),
-        ),
-        migrations.AlterField(
-            model_name="storedverdict",
-            name="text",
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="evaluations.verdicttext", verbose_name="结论全文"),
-        ),
-        migrations.AlterField(
-            model_name="evaluatedenterprise",
-            name="run",
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="entries", to="evaluations.evaluationrun", verbose_name="评价批次"),
-        ),
-        migrations.AlterField(
-            model_name="storedverdict",
-            name="run",
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="evaluations.evaluationrun", verbose_name="评价批次"),
         ),
     ]

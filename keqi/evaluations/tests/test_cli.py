@@ -93,6 +93,7 @@ def test_the_streamed_registry_report_is_the_same_text_as_the_json_contract(
         rules_version=EvaluationRun.objects.get().rules_version,
     )
     evaluation_run_execute(run=again, sink=collected.append)
+    assert len(collected) == len(json.loads(streamed)["results"]) == 2
     assert streamed == report_to_json(collected, dt.date(2019, 6, 30)) + "\n"
 
 

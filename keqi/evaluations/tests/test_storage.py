@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import pytest
 
 from keqi.core.testing import add_figures
@@ -13,7 +16,13 @@ from keqi.evaluations.models import (
     text_digest,
 )
 from keqi.evaluations.reproduce import verdict_reproduce
-from keqi.evaluations.tests.helpers import candidate, run_now, verdict_of
+from keqi.evaluations.tests.helpers import (
+    AS_OF,
+    candidate,
+    run_now,
+    verdict_of,
+    wider_cap,
+)
 from keqi.registry.facts import facts_for
 from keqi.rules.stored import facts_to_json
 
@@ -58,3 +67,53 @@ def test_texts_are_stored_compressed_and_read_back_exactly() -> None:
     stored = VerdictText.objects.get(pk=row.text_id)
     assert len(bytes(stored.body)) < len(row.result.encode()) / 2
     assert stored.text == row.result and stored.digest == text_digest(row.result)
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from keqi.evaluations import services
+
+    calls: list[str] = []
+    real = services.evaluate_programme
+
+    def spy(facts: Any, programme: Any, **kwargs: Any) -> Any:
+        calls.append(facts.uscc)
+        return real(facts, programme, **kwargs)
+
+    monkeypatch.setattr(services, "evaluate_programme", spy)
+    return calls
+
+
+def test_a_rerun_on_the_same_day_evaluates_only_the_enterprises_whose_facts_changed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    same, moved = candidate(), candidate("koudong", staff=300)
+    first = run_now()
+    add_figures(moved, 2018, staff_total=900)
+    calls = _counting(monkeypatch)
+    second = run_now()
+    assert set(calls) == {moved.uscc}
+    assert second.verdicts == first.verdicts
+    kept, redone = verdict_of(second, same), verdict_of(second, moved)
+    assert kept.text_id == verdict_of(first, same).text_id
+    assert (kept.outcome, kept.score_low, kept.flags) == (
+        verdict_of(first, same).outcome,
+        verdict_of(first, same).score_low,
+        verdict_of(first, same).flags,
+    )
+    assert redone.outcome == "ineligible"
+    for ent in (same, moved):
+        assert verdict_reproduce(verdict_of(second, ent)).matches
+
+
+def test_a_run_on_another_day_or_with_other_parameters_evaluates_everything(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ents = [candidate(), candidate("koudong", staff=300)]
+    run_now()
+    calls = _counting(monkeypatch)
+    run_now(as_of=AS_OF + dt.timedelta(days=1))
+    assert set(calls) == {e.uscc for e in ents}
+    calls.clear()
+    wider = run_now(setup=wider_cap())
+    assert set(calls) == {e.uscc for e in ents}
+    assert verdict_of(wider, ents[0]).outcome == "eligible"  # 510 staff under 600
