@@ -162,3 +162,28 @@ def test_demo_logins_keep_their_public_password_and_are_not_asked_to_change_it(
     client = log_in("hq", DEMO_PASSWORD)
     assert client.get("/enterprises/").status_code == 200
     assert not User.objects.filter(must_change_password=True).exists()
+
+
+@pytest.mark.parametrize(
+    ("password", "says"),
+    [
+        ("Ab-1", "密码太短：至少 10 位，现在只有 4 位。"),
+        ("12345678901234", "密码只包含数字"),
+        ("abcdefghijkl", "至少三类"),
+    ],
+)
+def test_every_policy_message_is_in_chinese(password: str, says: str) -> None:
+    from django.contrib.auth.password_validation import validate_password
+
+    with pytest.raises(ValidationError) as info:
+        validate_password(password)
+    assert says in " ".join(info.value.messages)
+    assert not any(m.isascii() for m in info.value.messages)
+
+
+@override_settings(KEQI_PASSWORD_MIN_LENGTH=14)
+def test_a_longer_minimum_can_be_set() -> None:
+    from django.contrib.auth.password_validation import validate_password
+
+    with pytest.raises(ValidationError, match="至少 14 位"):
+        validate_password("Abcdef-12345")
