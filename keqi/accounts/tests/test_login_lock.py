@@ -129,3 +129,11 @@ def test_the_security_administrator_unlocks_with_a_reason_and_it_is_audited(
     assert event.actor == secadmin and event.reason == "本人来电核实"
     with pytest.raises(ValueError, match="已解除"):
         login_unlock(lock=lock, actor=secadmin, reason="再来一次")
+
+
+@override_settings(KEQI_LOGIN_MAX_FAILURES=1)
+def test_a_lock_is_named_with_the_local_time(db: None) -> None:
+    attempt("somebody")
+    lock = LoginLock.objects.get()
+    local = timezone.localtime(lock.locked_at)
+    assert str(lock) == f"somebody（{local:%Y-%m-%d %H:%M} 锁定）"
