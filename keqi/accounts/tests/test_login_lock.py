@@ -137,3 +137,22 @@ def test_a_lock_is_named_with_the_local_time(db: None) -> None:
     lock = LoginLock.objects.get()
     local = timezone.localtime(lock.locked_at)
     assert str(lock) == f"somebody（{local:%Y-%m-%d %H:%M} 锁定）"
+
+
+@override_settings(KEQI_LOGIN_MAX_FAILURES=2)
+def test_a_locked_page_does_not_tell_a_right_password_from_a_wrong_one(
+    leader: User,
+) -> None:
+    from unittest import mock
+
+    attempt("leader")
+    attempt("leader")
+    with mock.patch("django.contrib.auth.forms.authenticate") as checked:
+        right = Client().post(LOGIN, {"username": "leader", "password": PASSWORD})
+        wrong = Client().post(LOGIN, {"username": "leader", "password": "nope"})
+    assert not checked.called
+    assert right.status_code == wrong.status_code == 429
+    strip = [line for line in right.content.decode().splitlines() if "csrf" not in line]
+    other = [line for line in wrong.content.decode().splitlines() if "csrf" not in line]
+    assert strip == other
+    assert "用户名或密码不正确" not in right.content.decode()
