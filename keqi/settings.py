@@ -165,10 +165,7 @@ LOGOUT_REDIRECT_URL = "login"
 KEQI_PASSWORD_MIN_LENGTH = max(10, env_int("KEQI_PASSWORD_MIN_LENGTH", 10))
 KEQI_PASSWORD_HISTORY = max(1, env_int("KEQI_PASSWORD_HISTORY", 5))
 AUTH_PASSWORD_VALIDATORS = [
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": KEQI_PASSWORD_MIN_LENGTH},
-    },
+    {"NAME": "keqi.accounts.passwords.LengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "keqi.accounts.passwords.CharacterClassValidator"},

@@ -5,7 +5,6 @@ the three administrators stay on their own pages.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -13,16 +12,32 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
+from django.core.signing import BadSignature
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from keqi.accounts.models import ADMIN_ROLES
 
-LAST_SEEN = "keqi_last_seen"
-# Writing the session on every request would cost a write per page; a minute's
-# precision is plenty for a timeout counted in tens of minutes.
-_TOUCH_EVERY = 60
+SEEN_COOKIE = "keqi_seen"
+_SALT = "keqi.accounts.idle"
+
+
+def _idle_too_long(request: HttpRequest) -> bool:
+    """Whether the signed last-seen time is older than the idle limit.
+
+    The time lives in a signed cookie, not the session, so a page view writes
+    nothing to the database (SQLite has one writer). No cookie (the first request
+    of a session) only starts the clock.
+    """
+    idle = settings.KEQI_SESSION_IDLE_MINUTES * 60
+    try:
+        request.get_signed_cookie(SEEN_COOKIE, salt=_SALT, max_age=idle)
+    except KeyError:
+        return False
+    except BadSignature:  # expired, or tampered with
+        return True
+    return False
 
 
 def session_start_clock(sender: Any, request: HttpRequest, **kwargs: Any) -> None:
@@ -35,20 +50,27 @@ def idle_timeout(get_response: Callable[[HttpRequest], HttpResponse]) -> Any:
     """Log out a session unused for KEQI_SESSION_IDLE_MINUTES."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
-            now = int(time.time())
-            last = request.session.get(LAST_SEEN)
-            idle = settings.KEQI_SESSION_IDLE_MINUTES * 60
-            if last is not None and now - int(last) > idle:
-                logout(request)
-                messages.info(
-                    request,
-                    f"超过 {settings.KEQI_SESSION_IDLE_MINUTES} 分钟未操作，"
-                    "已自动退出，请重新登录。",
-                )
-            elif last is None or now - int(last) >= _TOUCH_EVERY:
-                request.session[LAST_SEEN] = now
-        return get_response(request)
+        if request.user.is_authenticated and _idle_too_long(request):
+            logout(request)
+            messages.info(
+                request,
+                f"超过 {settings.KEQI_SESSION_IDLE_MINUTES} 分钟未操作，"
+                "已自动退出，请重新登录。",
+            )
+        response = get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response.set_signed_cookie(
+                SEEN_COOKIE,
+                "1",
+                salt=_SALT,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        elif SEEN_COOKIE in request.COOKIES:
+            response.delete_cookie(SEEN_COOKIE, samesite="Lax")
+        return response
 
     return middleware
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 
 class AreaKind(models.TextChoices):
@@ -192,4 +193,5 @@ class LoginLock(models.Model):
         ordering = ["-locked_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.username}（{self.locked_at:%Y-%m-%d %H:%M} 锁定）"
+        at = timezone.localtime(self.locked_at)
+        return f"{self.username}（{at:%Y-%m-%d %H:%M} 锁定）"

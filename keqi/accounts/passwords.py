@@ -32,6 +32,23 @@ def class_count(password: str) -> int:
     return found + other
 
 
+class LengthValidator:
+    """At least KEQI_PASSWORD_MIN_LENGTH characters (never fewer than 10).
+
+    Django's own length validator has no Chinese translation of its message."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        minimum = settings.KEQI_PASSWORD_MIN_LENGTH
+        if len(password) < minimum:
+            raise ValidationError(
+                f"密码太短：至少 {minimum} 位，现在只有 {len(password)} 位。",
+                code="password_too_short",
+            )
+
+    def get_help_text(self) -> str:
+        return f"至少 {settings.KEQI_PASSWORD_MIN_LENGTH} 位。"
+
+
 class CharacterClassValidator:
     """At least three of: lower-case letters, upper-case letters, digits, symbols."""
 

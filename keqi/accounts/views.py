@@ -55,6 +55,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
             f"登录失败次数过多，该账号已暂时锁定，请{throttle.lock_minutes()}分钟后再试"
             "或联系安全管理员解锁。",
         )
+        # An unbound form: the template must not check the password of a locked
+        # name (its error or its absence would tell a guesser they were right).
+        form = AuthenticationForm(request, initial={"username": username})
     status = 429 if locked else 200
     return render(request, "accounts/login.html", {"form": form}, status=status)
 

@@ -27,6 +27,7 @@ from keqi.accounts.models import Role
 from keqi.accounts.views import _errors_to_form
 from keqi.core.audit import ACTION_LABELS
 from keqi.core.models import AuditEvent
+from keqi.core.text_safety import control_character_error
 
 View = Callable[..., HttpResponse]
 
@@ -51,7 +52,11 @@ def role_required(role: str) -> Callable[[View], View]:
 def user_list(request: HttpRequest) -> HttpResponse:
     """Business accounts, with filters."""
     q = request.GET.get("q", "").strip()[:50]
-    role = request.GET.get("role", "")
+    problem = control_character_error(q)
+    if problem:
+        messages.error(request, f"用户名或姓名{problem}")
+        q = ""
+    role = request.GET.get("role", "")[:20]
     active = request.GET.get("active", "")
     rows = selectors.user_list_for(request.user, q=q, role=role, active=active)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))

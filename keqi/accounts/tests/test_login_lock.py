@@ -129,3 +129,30 @@ def test_the_security_administrator_unlocks_with_a_reason_and_it_is_audited(
     assert event.actor == secadmin and event.reason == "本人来电核实"
     with pytest.raises(ValueError, match="已解除"):
         login_unlock(lock=lock, actor=secadmin, reason="再来一次")
+
+
+@override_settings(KEQI_LOGIN_MAX_FAILURES=1)
+def test_a_lock_is_named_with_the_local_time(db: None) -> None:
+    attempt("somebody")
+    lock = LoginLock.objects.get()
+    local = timezone.localtime(lock.locked_at)
+    assert str(lock) == f"somebody（{local:%Y-%m-%d %H:%M} 锁定）"
+
+
+@override_settings(KEQI_LOGIN_MAX_FAILURES=2)
+def test_a_locked_page_does_not_tell_a_right_password_from_a_wrong_one(
+    leader: User,
+) -> None:
+    from unittest import mock
+
+    attempt("leader")
+    attempt("leader")
+    with mock.patch("django.contrib.auth.forms.authenticate") as checked:
+        right = Client().post(LOGIN, {"username": "leader", "password": PASSWORD})
+        wrong = Client().post(LOGIN, {"username": "leader", "password": "nope"})
+    assert not checked.called
+    assert right.status_code == wrong.status_code == 429
+    strip = [line for line in right.content.decode().splitlines() if "csrf" not in line]
+    other = [line for line in wrong.content.decode().splitlines() if "csrf" not in line]
+    assert strip == other
+    assert "用户名或密码不正确" not in right.content.decode()

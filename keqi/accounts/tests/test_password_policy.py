@@ -4,12 +4,12 @@ own password, no reuse of the last five, and sessions that end when left idle.""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
 
-from keqi.accounts.middleware import LAST_SEEN
 from keqi.accounts.models import PasswordHistory, Role, Unit, User
 from keqi.accounts.services import password_change, user_create
 from keqi.accounts.tests.conftest import client_for
@@ -128,13 +128,23 @@ def test_the_password_page_needs_a_login(db: None) -> None:
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
+@pytest.fixture
+def later(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """later(n): the clock shows n minutes after the test began (the signed
+    last-seen time is checked against it)."""
+    start = time.time()
+
+    def move(minutes: int) -> None:
+        monkeypatch.setattr(time, "time", lambda: start + minutes * 60)
+
+    return move
+
+
 @override_settings(KEQI_SESSION_IDLE_MINUTES=30)
-def test_a_session_left_idle_too_long_ends(hq: User) -> None:
+def test_a_session_left_idle_too_long_ends(hq: User, later: Any) -> None:
     client = log_in("hq", PASSWORD)
     assert client.get("/enterprises/").status_code == 200
-    session = client.session
-    session[LAST_SEEN] = int(time.time()) - 31 * 60
-    session.save()
+    later(31)
     response = client.get("/enterprises/", follow=True)
     assert response.redirect_chain[-1][0].startswith("/accounts/login/")
     assert "超过 30 分钟未操作，已自动退出" in response.content.decode()
@@ -142,13 +152,35 @@ def test_a_session_left_idle_too_long_ends(hq: User) -> None:
 
 
 @override_settings(KEQI_SESSION_IDLE_MINUTES=30)
-def test_a_session_in_use_stays_open(hq: User) -> None:
+def test_a_session_in_use_stays_open(hq: User, later: Any) -> None:
     client = log_in("hq", PASSWORD)
-    session = client.session
-    session[LAST_SEEN] = int(time.time()) - 29 * 60
-    session.save()
-    assert client.get("/enterprises/").status_code == 200
-    assert client.session[LAST_SEEN] >= int(time.time()) - 5
+    for step in (20, 40, 60):  # a page every 20 minutes for an hour
+        later(step)
+        assert client.get("/enterprises/").status_code == 200, step
+
+
+@override_settings(KEQI_SESSION_IDLE_MINUTES=30)
+def test_a_forged_last_seen_time_ends_the_session(hq: User) -> None:
+    from keqi.accounts.middleware import SEEN_COOKIE
+
+    client = log_in("hq", PASSWORD)
+    client.cookies[SEEN_COOKIE] = "1:forged:signature"
+    response = client.get("/enterprises/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_looking_at_pages_writes_nothing_to_the_session_table(hq: User) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = log_in("hq", PASSWORD)
+    client.get("/enterprises/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/enterprises/").status_code == 200
+    writes = [q["sql"] for q in queries if "django_session" in q["sql"]]
+    assert not any(
+        sql.lstrip().upper().startswith(("UPDATE", "INSERT")) for sql in writes
+    )
 
 
 def test_demo_logins_keep_their_public_password_and_are_not_asked_to_change_it(
@@ -162,3 +194,28 @@ def test_demo_logins_keep_their_public_password_and_are_not_asked_to_change_it(
     client = log_in("hq", DEMO_PASSWORD)
     assert client.get("/enterprises/").status_code == 200
     assert not User.objects.filter(must_change_password=True).exists()
+
+
+@pytest.mark.parametrize(
+    ("password", "says"),
+    [
+        ("Ab-1", "密码太短：至少 10 位，现在只有 4 位。"),
+        ("12345678901234", "密码只包含数字"),
+        ("abcdefghijkl", "至少三类"),
+    ],
+)
+def test_every_policy_message_is_in_chinese(password: str, says: str) -> None:
+    from django.contrib.auth.password_validation import validate_password
+
+    with pytest.raises(ValidationError) as info:
+        validate_password(password)
+    assert says in " ".join(info.value.messages)
+    assert not any(m.isascii() for m in info.value.messages)
+
+
+@override_settings(KEQI_PASSWORD_MIN_LENGTH=14)
+def test_a_longer_minimum_can_be_set() -> None:
+    from django.contrib.auth.password_validation import validate_password
+
+    with pytest.raises(ValidationError, match="至少 14 位"):
+        validate_password("Abcdef-12345")

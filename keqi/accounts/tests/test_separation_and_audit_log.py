@@ -313,3 +313,18 @@ def test_anonymous_visitors_are_sent_to_login(db: None) -> None:
         assert (
             response.status_code == 302 and "/accounts/login/" in response["Location"]
         )
+
+
+@pytest.mark.parametrize(
+    ("name", "url"),
+    [
+        ("auditadmin", AUDIT + "?page=" + "9" * 30),
+        ("auditadmin", AUDIT + "?who=%00&target=%1b&action=%00"),
+        ("auditadmin", AUDIT + "?date_from=9999-12-31&date_to=0001-01-01"),
+        ("secadmin", LOCKS + "?all=%00&page=-1"),
+    ],
+)
+def test_odd_parameters_on_the_administrator_pages_never_give_a_500(
+    db: None, name: str, url: str
+) -> None:
+    assert client_for(persona(name)).get(url).status_code == 200

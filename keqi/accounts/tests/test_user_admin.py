@@ -419,3 +419,20 @@ def test_keqi_user_refuses_bad_input_with_a_chinese_message(
     assert main(["user", *args]) == 1
     assert says in capsys.readouterr().err
     assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"q": "a\x00b"},
+        {"q": "\x1b"},
+        {"role": "x" * 300},
+        {"active": "maybe"},
+        {"page": "9" * 30},
+    ],
+)
+def test_odd_list_parameters_never_give_a_500(
+    sysadmin: User, query: dict[str, str]
+) -> None:
+    response = client_for(sysadmin).get("/accounts/users/", query)
+    assert response.status_code == 200
