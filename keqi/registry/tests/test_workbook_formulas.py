@@ -120,7 +120,8 @@ def test_every_list_download_writes_text_cells_as_text() -> None:
 
 def test_plain_text_and_non_text_values_are_left_alone() -> None:
     assert sheet_cell("宏远科技") == "宏远科技"
-    assert sheet_cell("-3.5") == "-3.5"
+    assert sheet_cell("-3.5") == "-3.5" and sheet_cell("-1,234.5%") == "-1,234.5%"
+    assert sheet_cell("-3.5+cmd|' /C calc'!A0") == "'-3.5+cmd|' /C calc'!A0"
     assert sheet_cell(None) is None and sheet_cell(5) == 5
     assert sheet_cell("@宏远") == "'@宏远"
 
