@@ -128,6 +128,7 @@ def _parse_sheets(
                 result.warnings.append(f"已忽略无法识别的工作表“{sheet.name}”")
             continue
         parsed = parse_sheet(spec, sheet, areas, errors)
+        sheet.rows = []  # the raw cells are no longer needed: free them now
         if parsed is None:
             continue
         if parsed.extra_headers and not spec.keeps_extra:

@@ -28,7 +28,7 @@ from keqi.registry.workbook.schema import (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     """One data row: cleaned model values, extra columns, and money units used."""
 

@@ -41,7 +41,7 @@ SERVICE_FIELDS: dict[str, tuple[str, ...]] = {
 NOT_IN_SCOPE = "该企业不在您的管辖范围内，不能导入或修改"
 
 
-@dataclass
+@dataclass(slots=True)
 class Planned:
     """One row's intended effect: the service arguments and the expected outcome."""
 
