@@ -272,3 +272,20 @@ def test_a_sheet_starting_in_column_c_names_its_columns_by_their_letters(
     book.save(tmp_path / "offset.xlsx")
     result = import_workbook(tmp_path / "offset.xlsx", actor=None)
     assert [(e.row, e.column) for e in result.errors] == [(4, "成立日期（E列）")]
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("activities:import", "活动.xlsx"),
+        ("partners:import", "商标.xlsx"),
+    ],
+)
+def test_every_import_page_refuses_an_oversized_upload(
+    settings: Any, url: str, name: str
+) -> None:
+    settings.KEQI_IMPORT_MAX_MB = 1
+    big = SimpleUploadedFile(name, b"PK" + b"\0" * 1_500_000)
+    args = ["trademarks"] if url.startswith("partners") else []
+    response = client_for("hq").post(reverse(url, args=args), {"file": big})
+    assert "文件过大：本文件约 1.4 MB，最多 1 MB" in response.content.decode()
