@@ -320,3 +320,25 @@ def test_rows_are_counted_however_the_row_tag_is_spelt(
         path = prefixed
     message = import_workbook(path, actor=None).errors[0].message
     assert "至少 1001 行" in message
+
+
+def test_a_registry_changed_between_check_and_apply_writes_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from keqi.registry.tests.workbook_helpers import GOOD_XLSX
+    from keqi.registry.workbook.plan import Planner
+
+    plan = Planner.plan
+
+    def drifted(self: Planner) -> Any:
+        found = plan(self)
+        if self.lock:  # the plan made again inside the transaction
+            found[0].changes = {"name": ["甲", "乙"]}
+        return found
+
+    monkeypatch.setattr(Planner, "plan", drifted)
+    before = dump()
+    result = import_workbook(GOOD_XLSX, actor=None)
+    assert not result.applied
+    assert "核对之后企业库已有变化" in result.errors[-1].message
+    assert dump() == before
