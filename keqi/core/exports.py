@@ -42,9 +42,10 @@ class ListExport:
     as_of: dt.date | None = None
 
 
-# Text that is a plain signed decimal ("-12.5") cannot be a formula in any cell;
-# it is left as it is so amounts written as text read back unchanged.
-_PLAIN_DECIMAL = re.compile(r"[+-]?\d+(\.\d+)?")
+# Text that is a plain signed number ("-12.5", "-1,234", "-3.5%") cannot be a
+# formula in any cell; it is left as it is so amounts and changes written as text
+# read back unchanged and show without a quote.
+_PLAIN_DECIMAL = re.compile(r"[+-]?\d[\d,]*(\.\d+)?%?")
 
 
 def sheet_cell(value: object) -> object:

@@ -272,3 +272,73 @@ def test_a_sheet_starting_in_column_c_names_its_columns_by_their_letters(
     book.save(tmp_path / "offset.xlsx")
     result = import_workbook(tmp_path / "offset.xlsx", actor=None)
     assert [(e.row, e.column) for e in result.errors] == [(4, "成立日期（E列）")]
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("activities:import", "活动.xlsx"),
+        ("partners:import", "商标.xlsx"),
+    ],
+)
+def test_every_import_page_refuses_an_oversized_upload(
+    settings: Any, url: str, name: str
+) -> None:
+    settings.KEQI_IMPORT_MAX_MB = 1
+    big = SimpleUploadedFile(name, b"PK" + b"\0" * 1_500_000)
+    args = ["trademarks"] if url.startswith("partners") else []
+    response = client_for("hq").post(reverse(url, args=args), {"file": big})
+    assert "文件过大：本文件约 1.4 MB，最多 1 MB" in response.content.decode()
+
+
+@pytest.mark.parametrize("spelling", [b"<row>", b"<row\n>", b'<x:row r="1">'])
+def test_rows_are_counted_however_the_row_tag_is_spelt(
+    tmp_path: Path, settings: Any, spelling: bytes
+) -> None:
+    settings.KEQI_IMPORT_MAX_ROWS = 1000
+    close = b"</x:row>" if spelling.startswith(b"<x:") else b"</row>"
+    rows = (spelling + b'<c t="inlineStr"><is><t>x</t></is></c>' + close) * 1001
+    if spelling.startswith(b"<x:"):
+        rows = rows.replace(b"<c ", b"<x:c ").replace(b"</c>", b"</x:c>")
+        rows = rows.replace(b"<is>", b"<x:is>").replace(b"</is>", b"</x:is>")
+        rows = rows.replace(b"<t>", b"<x:t>").replace(b"</t>", b"</x:t>")
+    path = hand_made_xlsx(tmp_path / "rows.xlsx", "年度数据", rows)
+    if spelling.startswith(b"<x:"):  # the whole sheet in the x: namespace
+        prefixed = tmp_path / "prefixed.xlsx"
+        with zipfile.ZipFile(path) as old, zipfile.ZipFile(prefixed, "w") as new:
+            for item in old.infolist():
+                body = old.read(item)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    body = (
+                        body.replace(b"<worksheet xmlns=", b"<x:worksheet xmlns:x=")
+                        .replace(b"<sheetData>", b"<x:sheetData>")
+                        .replace(
+                            b"</sheetData></worksheet>", b"</x:sheetData></x:worksheet>"
+                        )
+                    )
+                new.writestr(item, body)
+        path = prefixed
+    message = import_workbook(path, actor=None).errors[0].message
+    assert "至少 1001 行" in message
+
+
+def test_a_registry_changed_between_check_and_apply_writes_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from keqi.registry.tests.workbook_helpers import GOOD_XLSX
+    from keqi.registry.workbook.plan import Planner
+
+    plan = Planner.plan
+
+    def drifted(self: Planner) -> Any:
+        found = plan(self)
+        if self.lock:  # the plan made again inside the transaction
+            found[0].changes = {"name": ["甲", "乙"]}
+        return found
+
+    monkeypatch.setattr(Planner, "plan", drifted)
+    before = dump()
+    result = import_workbook(GOOD_XLSX, actor=None)
+    assert not result.applied
+    assert "核对之后企业库已有变化" in result.errors[-1].message
+    assert dump() == before

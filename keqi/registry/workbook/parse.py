@@ -28,7 +28,7 @@ from keqi.registry.workbook.schema import (
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     """One data row: cleaned model values, extra columns, and money units used."""
 
@@ -186,15 +186,22 @@ def clean_cell(
         return cells.clean_choice(raw, column.choices, column.blank_value)
     if kind == "money":
         return cells.clean_money(raw, MONEY_UNITS[unit or DEFAULT_MONEY_UNIT])
-    cleaners = {
-        "date": cells.clean_date,
-        "year": cells.clean_year,
-        "int": cells.clean_int,
-        "bool": cells.clean_bool,
-    }
-    if kind in cleaners:
-        return cleaners[kind](raw)
-    return cells.clean_text(raw, max_length(spec, column))
+    cleaner = _CLEANERS.get(kind)
+    if cleaner is not None:
+        return cleaner(raw)
+    key = (spec.name, column.field)
+    if key not in _LENGTHS:
+        _LENGTHS[key] = max_length(spec, column)
+    return cells.clean_text(raw, _LENGTHS[key])
+
+
+_CLEANERS = {
+    "date": cells.clean_date,
+    "year": cells.clean_year,
+    "int": cells.clean_int,
+    "bool": cells.clean_bool,
+}
+_LENGTHS: dict[tuple[str, str], int | None] = {}  # (sheet, field) → model limit
 
 
 # The same code comes once per sheet row (an enterprise and its three years…).

@@ -43,7 +43,7 @@ SERVICE_FIELDS: dict[str, tuple[str, ...]] = {
 NOT_IN_SCOPE = UNUSABLE
 
 
-@dataclass
+@dataclass(slots=True)
 class Planned:
     """One row's intended effect: the service arguments and the expected outcome."""
 

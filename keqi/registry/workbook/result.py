@@ -29,7 +29,7 @@ class CellError:
         return f"{' · '.join(place)}：{self.message}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowChange:
     """What one workbook row does: create, update or leave a record alone.
 
