@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from keqi.rules.context import Ctx
 from keqi.rules.facts import EnterpriseFacts, QualificationFact
@@ -291,3 +291,62 @@ def granted_within(
             parts.append(tri(None if rank is None else rank <= rank_max))
         found.append(all_of(parts))
     return any_of(found)
+
+
+def last_valid_day(q: QualificationFact, default_years: int | None) -> date | None:
+    """The last day a title is valid: 有效期至, else grant + ``default_years`` − 1 day."""
+    if q.valid_until is not None:
+        return q.valid_until
+    if default_years is None or q.granted_on is None:
+        return None
+    return years_after(q.granted_on, default_years) - timedelta(days=1)
+
+
+def _named(q: QualificationFact) -> str:
+    level = f"（{q.level}）" if q.level else ""
+    number = f"{q.number}" if q.number else ""
+    return f"{q.kind}{level}{number}"
+
+
+def not_held_notes(
+    facts: EnterpriseFacts,
+    kinds: Iterable[str],
+    as_of: date,
+    default_years: int | None = None,
+) -> list[str]:
+    """Why each title of ``kinds`` is not held on ``as_of``, with its dates.
+
+    ``高新技术企业GR201512000273：2015-10-10取得，有效期至2018-10-09，已过期``.
+    """
+    out = []
+    for q in quals(facts, kinds):
+        if held_on(q, as_of, default_years):
+            continue
+        if q.granted_on is not None and q.granted_on > as_of:
+            out.append(f"{_named(q)}：{q.granted_on}取得，晚于评价日{as_of}")
+            continue
+        end = last_valid_day(q, default_years)
+        granted = f"{q.granted_on}取得，" if q.granted_on else ""
+        out.append(f"{_named(q)}：{granted}有效期至{end}，已过期")
+    return out
+
+
+def outside_window_notes(
+    facts: EnterpriseFacts, kinds: Iterable[str], as_of: date, years: int | None
+) -> list[str]:
+    """Records of ``kinds`` granted outside the last ``years`` years, with dates."""
+    if years is None:
+        return []
+    start = years_before(as_of, years)
+    return [
+        f"{_named(q)}：{q.granted_on}取得，早于近{years}年起点{start}"
+        if q.granted_on < start
+        else f"{_named(q)}：{q.granted_on}取得，晚于评价日{as_of}"
+        for q in quals(facts, kinds)
+        if q.granted_on is not None and not start <= q.granted_on <= as_of
+    ]
+
+
+def with_notes(reason: str, notes: Sequence[str]) -> str:
+    """``reason（note；note）`` — the deciding dates appended to a reason."""
+    return f"{reason}（{'；'.join(notes)}）" if notes else reason

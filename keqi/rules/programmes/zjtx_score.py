@@ -124,6 +124,7 @@ def rd_item(facts: EnterpriseFacts, ctx: Ctx) -> ScoreItem:
         1,
         ctx.bands("zjtx_sme.2022.rd_amount_points"),
         cite("创新能力", "研发费用金额，最高10分"),
+        "万元",
     )
     share = scoring.ratio_item(
         "zjtx_sme.rd",
