@@ -7,6 +7,7 @@ This stage needs no database except the list of configured areas, passed in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
@@ -166,7 +167,7 @@ def clean_cell(
     if kind == "uscc":
         checked = check_uscc(cells.as_text(raw))
         if not checked.ok:
-            raise CellProblem(checked.error)
+            raise CellProblem(checked.error + _numeric_note(raw))
         if checked.code == EXAMPLE_USCC:
             raise CellProblem("这是模板中的示例行，请删除后再导入")
         return checked.code
@@ -186,6 +187,17 @@ def clean_cell(
     if kind in cleaners:
         return cleaners[kind](raw)
     return cells.clean_text(raw, max_length(spec, column))
+
+
+def _numeric_note(raw: Any) -> str:
+    """Why a code read from a number cell may be wrong: Excel keeps only 15 digits."""
+    if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal):
+        return ""
+    return (
+        f"（该单元格是数值格式，读到的是数字{cells.as_text(raw)}；"
+        "Excel 数值只保留15位有效数字，18位代码会被改动或丢失前导0，"
+        "请把该列设为“文本”格式后重新录入代码）"
+    )
 
 
 def _area(raw: Any, areas: dict[str, Any]) -> Any:
