@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from keqi.rules import EnterpriseFacts, EnterpriseResult
+from keqi.rules import EnterpriseFacts, EnterpriseResult, ParamSet
 
 FORMATS = ("json", "table", "xlsx")
 DESCRIPTION = """\
@@ -98,8 +98,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         return 2
     as_of = args.as_of or dt.date.today()
     if args.registry:
+        from keqi.criteria.engine import engine_setup
+
         stored = _registry_run(as_of, args.programme or ())
-        return 1 if stored is None else _emit(stored, as_of, args)
+        params = engine_setup().params
+        return 1 if stored is None else _emit(stored, as_of, args, params)
     facts = _facts(args)
     if facts is None:
         return 1
@@ -173,17 +176,23 @@ def _facts(args: argparse.Namespace) -> list[EnterpriseFacts] | None:
 
 
 def _emit(
-    results: list[EnterpriseResult], as_of: dt.date, args: argparse.Namespace
+    results: list[EnterpriseResult],
+    as_of: dt.date,
+    args: argparse.Namespace,
+    params: ParamSet | None = None,
 ) -> int:
+    """Write the report; every format carries the date, rules version and flags."""
     from keqi.rules import report_rows, report_to_json
+    from keqi.rules.serialize import report_header
 
+    header = report_header(results, as_of, params)
     if args.format == "xlsx":
-        _write_xlsx(results, Path(args.output))
+        _write_xlsx(results, Path(args.output), header)
         print(f"已写出评价结果：{args.output}（{len(results)} 家企业）")
         return 0
-    text = report_to_json(results, as_of) if args.format == "json" else ""
+    text = report_to_json(results, as_of, params) if args.format == "json" else ""
     if args.format == "table":
-        text = _table(report_rows(results), as_of)
+        text = _table(report_rows(results), header)
     if args.output:
         Path(args.output).write_text(text + "\n", encoding="utf-8")
         print(f"已写出评价结果：{args.output}（{len(results)} 家企业）")
@@ -192,14 +201,15 @@ def _emit(
     return 0
 
 
+ABOUT_SHEET = "评价说明"
 TABLE_COLUMNS = ("统一社会信用代码", "企业名称", "项目名称", "结论", "得分", "差距")
 
 
-def _table(rows: list[dict[str, str]], as_of: dt.date) -> str:
-    """A plain aligned table (CJK characters count as two columns wide)."""
-    lines = [f"评价基准日：{as_of.isoformat()}，共 {len(rows)} 条结论"]
+def _table(rows: list[dict[str, str]], header: list[tuple[str, str]]) -> str:
+    """Provenance lines, then a plain aligned table (CJK counts two columns)."""
+    lines = [f"{k}：{v}" for k, v in header] + [f"共 {len(rows)} 条结论"]
     if not rows:
-        return lines[0]
+        return "\n".join(lines)
     body = [list(TABLE_COLUMNS)] + [[r[c] for c in TABLE_COLUMNS] for r in rows]
     widths = [
         max(_width(line[i]) for line in body) for i in range(len(TABLE_COLUMNS) - 1)
@@ -214,16 +224,28 @@ def _width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-def _write_xlsx(results: list[EnterpriseResult], path: Path) -> None:
-    """One sheet per programme evaluated, one row per enterprise."""
+def _write_xlsx(
+    results: list[EnterpriseResult], path: Path, header: list[tuple[str, str]]
+) -> None:
+    """A 评价说明 sheet (date, rules version, unconfirmed parameters), then one
+    sheet per programme evaluated, one row per enterprise."""
     from openpyxl import Workbook  # type: ignore[import-untyped]
     from openpyxl.styles import Font  # type: ignore[import-untyped]
 
+    from keqi.core.text_safety import neutralise_cell_text
     from keqi.rules import report_rows
 
     rows = report_rows(results)
     book = Workbook()
     book.remove(book.active)
+    about = book.create_sheet(title=ABOUT_SHEET)
+    about.append(["项目", "内容"])
+    for cell in about[1]:
+        cell.font = Font(bold=True)
+    for key, value in header:
+        about.append([neutralise_cell_text(key.strip()), neutralise_cell_text(value)])
+    about.column_dimensions["A"].width = 40
+    about.column_dimensions["B"].width = 100
     names = dict.fromkeys((r["项目"], r["项目名称"]) for r in rows)
     for key, name in names:
         sheet = book.create_sheet(title=(name or key)[:31])
