@@ -259,9 +259,15 @@ def need_points(limit: Threshold) -> int:
 
 
 def ratio_shortfall(
-    n: Exact, den: Exact, a: Exact, b: Exact, limit: Threshold
+    n: Exact,
+    den: Exact,
+    a: Exact,
+    b: Exact,
+    limit: Threshold,
+    step: Fraction = CENT,
 ) -> Fraction | None:
-    """Least 0.01 change ``d`` with ``(n + a·d) / (den + b·d)`` passing ``limit``."""
+    """Least change ``d`` (a multiple of ``step``) with ``(n + a·d) / (den + b·d)``
+    passing ``limit``."""
     fn, fden = exact(n), exact(den)
 
     def ok(d: Fraction) -> bool:
@@ -269,4 +275,4 @@ def ratio_shortfall(
 
     if ok(Fraction(0)):
         return Fraction(0)
-    return least_increase(ok, fn, fden, a, b, [limit.value])
+    return least_increase(ok, fn, fden, a, b, [limit.value], step)
