@@ -338,3 +338,34 @@ def test_batch_equals_scalar_for_every_block(
 ) -> None:
     rows = data.draw(st.lists(enterprise(day), min_size=1, max_size=8))
     check_batch(BLOCKS[name], rows, day)
+
+
+def test_the_worked_example_in_the_docs_composes_and_evaluates() -> None:
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    doc = Path(__file__).resolve().parents[3] / "docs" / "adding-a-programme.md"
+    text = doc.read_text(encoding="utf-8")
+    raw = yaml.safe_load(re.search(r"```yaml\n(.*?)```", text, re.S).group(1))  # type: ignore[union-attr]
+    programme = compose_programmes([raw])[0]
+    facts = dataclasses.replace(
+        firm(
+            **{
+                f"y{y}": {"operating_revenue": str(1000 + 300 * (y - 2017))}
+                for y in range(2017, 2022)
+            }
+        ),
+        qualifications=(
+            QualificationFact("高新技术企业", granted_on=date(2020, 1, 1)),
+        ),
+    )
+    result = evaluate_programme(facts, programme, as_of=date(2022, 6, 30))
+    assert result is not None
+    # 2018–2021 average 1750 ≥ 1000; 2018→2021 1300→2200 CAGR ≈ 19.2% < 20%.
+    assert result.condition("3").status.value == "met"
+    assert result.condition("4").status.value == "not_met"
+    assert result.condition("5").status.value == "unknown"  # R&D and IP unknown
+    assert "tj_dengling@2021" in result.flags
+    assert any(g.condition_id == "4" and g.unit == "万元" for g in result.gaps)
