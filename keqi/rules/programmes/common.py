@@ -43,6 +43,9 @@ class IPCounts:
     any_valid: int = 0
     class_i_all: int = 0
     class_ii_all: int = 0
+    class_i_high: int = 0
+    class_i_high_max: int = 0
+    class_i_own_max: int = 0
 
     @property
     def class_i_max(self) -> int:
@@ -53,6 +56,34 @@ class IPCounts:
     def class_ii_max(self) -> int:
         """Class II count if every unknown relation turned out related."""
         return self.class_ii_sure + self.class_ii_maybe
+
+
+def ip_levels(c: IPCounts) -> tuple[int, int]:
+    """Lowest and highest IP level (4 high-value Ⅰ类, 3 own Ⅰ类, 2 Ⅰ类, 1 Ⅱ类, 0)
+    the items can reach; 高价值 left blank keeps level 4 open."""
+    low = (
+        4
+        if c.class_i_high
+        else 3
+        if c.class_i_own
+        else 2
+        if c.class_i_sure
+        else 1
+        if c.class_ii_sure
+        else 0
+    )
+    high = (
+        4
+        if c.class_i_high_max
+        else 3
+        if c.class_i_own_max
+        else 2
+        if c.class_i_max
+        else 1
+        if c.class_ii_max
+        else 0
+    )
+    return low, high
 
 
 def ip_valid_on(status: str, granted_on: date | None, as_of: date) -> bool:
@@ -74,6 +105,9 @@ def ip_counts(facts: EnterpriseFacts, ctx: Ctx) -> IPCounts:
         "any": 0,
         "i_all": 0,
         "ii_all": 0,
+        "high": 0,
+        "high_max": 0,
+        "own_max": 0,
     }
     for item in facts.ip:
         if not ip_valid_on(item.status, item.granted_on, ctx.as_of):
@@ -88,6 +122,9 @@ def ip_counts(facts: EnterpriseFacts, ctx: Ctx) -> IPCounts:
             counts["i_" + suffix] += 1
             own = item.acquisition == "自主研发" and item.related_to_main
             counts["own"] += 1 if own else 0
+            counts["high"] += bool(item.high_value and item.related_to_main)
+            counts["high_max"] += item.high_value is not False
+            counts["own_max"] += item.acquisition in ("自主研发", None)
         elif item.category in class_ii:
             counts["ii_" + suffix] += 1
     return IPCounts(
@@ -99,6 +136,9 @@ def ip_counts(facts: EnterpriseFacts, ctx: Ctx) -> IPCounts:
         counts["any"],
         counts["i_all"],
         counts["ii_all"],
+        counts["high"],
+        counts["high_max"],
+        counts["own_max"],
     )
 
 

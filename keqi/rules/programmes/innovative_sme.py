@@ -96,8 +96,7 @@ def cite(article: str, text: str) -> Citation:
 def ip_item(facts: EnterpriseFacts, ctx: Ctx) -> ScoreItem:
     """Indicator 1: the best valid IP related to the main product."""
     c = common.ip_counts(facts, ctx)
-    low = 3 if c.class_i_own else 2 if c.class_i_sure else 1 if c.class_ii_sure else 0
-    high = 4 if c.class_i_max else 1 if c.class_ii_max else 0
+    low, high = common.ip_levels(c)
     item = scoring.level_item(
         "innovative_sme.ip",
         "知识产权",
@@ -105,8 +104,9 @@ def ip_item(facts: EnterpriseFacts, ctx: Ctx) -> ScoreItem:
         high,
         ctx.bands("innovative_sme.ip_points"),
         cite("创新能力指标1", "与主导产品相关的有效知识产权"),
-        f"Ⅰ类{c.class_i_sure}项（自主研发{c.class_i_own}项）、Ⅱ类{c.class_ii_sure}项；"
-        "是否高价值须人工判断",
+        f"Ⅰ类{c.class_i_sure}项（自主研发{c.class_i_own}项、高价值{c.class_i_high}项）、"
+        f"Ⅱ类{c.class_ii_sure}项"
+        + ("；是否高价值须人工判断" if low < 4 and high == 4 else ""),
     )
     lo, hi, note = pin(facts, item.id, item.low, item.high)
     return replace(item, low=lo, high=hi, reason=item.reason + note)

@@ -219,6 +219,7 @@ def _ip_levers(ctx: Ctx, item: ScoreItem) -> list[gaps.Lever]:
         (1, "再需1项与主导产品相关的Ⅱ类知识产权"),
         (2, "再需1项与主导产品相关的Ⅰ类知识产权"),
         (3, "再需1项自主研发、与主导产品相关的Ⅰ类知识产权"),
+        (4, "再需1项高价值、与主导产品相关的Ⅰ类知识产权"),
     ):
         pts = table.find(Fraction(level)).value
         assert isinstance(pts, int)

@@ -105,3 +105,20 @@ def test_innovative_sme_equity_total_has_no_trailing_zeros() -> None:
     result = evaluate(facts, as_of=date(2023, 6, 30), programmes=["innovative_sme"])
     equity = result.programmes["innovative_sme"].condition("direct.4")
     assert equity.reason == "2020–2022年已知股权融资合计500万元"
+
+
+def test_a_high_value_patent_closes_the_open_ip_range() -> None:
+    def ip_points(high_value: bool | None) -> tuple[int, int]:
+        item = IPItem("ZL1", "发明专利", related_to_main=True, high_value=high_value)
+        facts = EnterpriseFacts("91120000000000001X", "样例", ip=(item,))
+        result = evaluate(facts, as_of=date(2023, 6, 30), programmes=["innovative_sme"])
+        found = next(
+            i
+            for i in result.programmes["innovative_sme"].score_items
+            if i.id == "innovative_sme.ip"
+        )
+        return found.low, found.high
+
+    assert ip_points(None) == (10, 20)  # 高价值 unknown: left open
+    assert ip_points(True) == (20, 20)
+    assert ip_points(False) == (10, 15)  # acquisition unknown: own still possible
