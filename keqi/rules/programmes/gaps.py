@@ -221,7 +221,7 @@ def score_gaps(
         for lever in levers:
             top[lever.item] = max(top.get(lever.item, 0), lever.points)
         if passes(top):
-            return [Gap(cid, summary + "，须同时改变3项以上可量化指标")]
+            return [Gap(cid, summary + "，须同时改变4项以上可量化指标")]
         return [
             Gap(
                 cid,

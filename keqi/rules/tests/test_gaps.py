@@ -224,6 +224,13 @@ def test_zjtx_score_beyond_every_lever_says_experts_must_close_it() -> None:
     )
     result = verdict(facts, "zjtx_sme", date(2023, 6, 30))
     head = next(g for g in result.gaps if g.condition_id == "2022.4")
+    # niche +4, IP +2, R&D +8, R&D staff +2, institution +10 reach 60: five changes
+    assert head.text.endswith("须同时改变4项以上可量化指标")
+    unknown_staff = dataclasses.replace(
+        replace_year(facts, 2022, rd_staff=None, staff_total=None), niche_years=None
+    )
+    result = verdict(unknown_staff, "zjtx_sme", date(2023, 6, 30))
+    head = next(g for g in result.gaps if g.condition_id == "2022.4")
     assert head.text.endswith("须由人工评分项目补足")
 
 
