@@ -22,8 +22,10 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from fractions import Fraction
 
+from keqi.rules.facts import CreditFact
 from keqi.rules.model import Gap, ScoreItem
 from keqi.rules.numbers import BandTable, Exact, Threshold, ceil_to, exact, fmt_number
 
@@ -62,6 +64,37 @@ def least_increase(
     if ok(step):
         found.append(step)
     return min(found) if found else None
+
+
+def credit_year_gap(
+    records: Iterable[CreditFact], kinds: Iterable[str], as_of: date, cid: str
+) -> list[Gap]:
+    """A record of ``kinds`` in the application year or the year before: the
+    first year it no longer counts (it leaves the window two years on)."""
+    wanted = set(kinds)
+    start = date(as_of.year - 1, 1, 1)
+    inside = [
+        r
+        for r in records
+        if r.kind in wanted
+        and r.occurred_on is not None
+        and start <= r.occurred_on <= as_of
+    ]
+    if not inside:
+        return []
+    last = max(r.occurred_on for r in inside if r.occurred_on is not None)
+    names = "、".join(f"{r.occurred_on}{r.kind}" for r in inside)
+    first = last.year + 2
+    wait = first - as_of.year
+    return [
+        Gap(
+            cid,
+            f"申报当年及上一年度有{names}，最早{first}年可申报（还需等待{wait}年）",
+            "credit_records",
+            str(wait),
+            "年",
+        )
+    ]
 
 
 def amount_text(value: Fraction, unit: str) -> str:

@@ -44,6 +44,7 @@ from keqi.rules.numbers import (
     tri,
 )
 from keqi.rules.programmes import common
+from keqi.rules.programmes import gaps as gaps_lib
 from keqi.rules.programmes.tech_sme_gaps import score_gaps, size_gaps
 
 KEY = "tech_sme"
@@ -546,6 +547,13 @@ def evaluate(facts: EnterpriseFacts, ctx: Ctx) -> ProgrammeResult:
     gaps: list[Gap] = []
     if status is not Tri.MET:
         gaps = size_gaps(facts.year(year), ctx) + score_gaps(facts, items, ctx, year)
+        if gates[3].status is Tri.NOT_MET:
+            gaps += gaps_lib.credit_year_gap(
+                facts.credit_records,
+                ctx.texts("tech_sme.credit_kinds"),
+                ctx.as_of,
+                "6.4",
+            )
     result = ProgrammeResult(
         programme=KEY,
         name=NAME,

@@ -100,30 +100,7 @@ def _age_gap(founded: date, ctx: Ctx, cid: str, version: str) -> list[Gap]:
 
 def credit_gaps(facts: EnterpriseFacts, ctx: Ctx, cid: str, pid: str) -> list[Gap]:
     """A record inside the window: the first year it no longer counts."""
-    kinds = set(ctx.texts(pid))
-    start = date(ctx.as_of.year - 1, 1, 1)
-    inside = [
-        r
-        for r in facts.credit_records
-        if r.kind in kinds
-        and r.occurred_on is not None
-        and start <= r.occurred_on <= ctx.as_of
-    ]
-    if not inside:
-        return []
-    last = max(r.occurred_on for r in inside if r.occurred_on is not None)
-    names = "、".join(f"{r.occurred_on}{r.kind}" for r in inside)
-    first = last.year + 2
-    return [
-        Gap(
-            cid,
-            f"申报当年及上一年度有{names}，最早{first}年可申报"
-            f"（还需等待{first - ctx.as_of.year}年）",
-            "credit_records",
-            str(first - ctx.as_of.year),
-            "年",
-        )
-    ]
+    return gaps.credit_year_gap(facts.credit_records, ctx.texts(pid), ctx.as_of, cid)
 
 
 def revenue_gaps(facts: EnterpriseFacts, ctx: Ctx, cid: str, pid: str) -> list[Gap]:
