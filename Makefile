@@ -40,9 +40,10 @@ demo: $(STAMP) $(ECHARTS) ## set up SQLite, load demo data, print accounts, serv
 	KEQI_DEBUG=1 $(BIN)/keqi demo
 	KEQI_DEBUG=0 KEQI_SECURE_COOKIES=0 KEQI_BUSINESS_DATE=$(DEMO_DATE) KEQI_CSRF_TRUSTED_ORIGINS=http://127.0.0.1:$(PORT) $(BIN)/keqi serve --host 127.0.0.1 --port $(PORT)
 
-docs: $(STAMP) ## regenerate the generated docs (docs/cli.md from every --help, glossary's model tables)
+docs: $(STAMP) ## regenerate the generated docs (docs/cli.md from every --help, glossary's model tables, docs/rules.md from the engine)
 	$(BIN)/python -m keqi.core.docs_cli > docs/cli.md.tmp && mv docs/cli.md.tmp docs/cli.md
 	$(BIN)/python -m keqi.core.docs_glossary
+	$(BIN)/python -m keqi.rules > docs/rules.md.tmp && mv docs/rules.md.tmp docs/rules.md
 
 screenshots: $(STAMP) $(ECHARTS) ## PNGs of the main pages with the demo data into docs/screenshots/ (scratch database; needs /usr/bin/chromium)
 	$(BIN)/python -m keqi.core.screenshots --out docs/screenshots

@@ -13,8 +13,3 @@ class AccountsConfig(AppConfig):
 
         register_action_labels(ACCOUNT_ACTION_LABELS)
 
-        from django.contrib.auth.signals import user_logged_in
-
-        from keqi.accounts.middleware import session_start_clock
-
-        user_logged_in.connect(session_start_clock, dispatch_uid="keqi-idle-clock")

@@ -40,12 +40,6 @@ def _idle_too_long(request: HttpRequest) -> bool:
     return False
 
 
-def session_start_clock(sender: Any, request: HttpRequest, **kwargs: Any) -> None:
-    """At login, start the idle clock in the same session write that logs in, so
-    the first page after it costs no extra write (connected to user_logged_in)."""
-    request.session[LAST_SEEN] = int(time.time())
-
-
 def idle_timeout(get_response: Callable[[HttpRequest], HttpResponse]) -> Any:
     """Log out a session unused for KEQI_SESSION_IDLE_MINUTES."""
 

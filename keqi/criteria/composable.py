@@ -103,9 +103,19 @@ _OP_WORDS = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 _CLASS_WORDS = {"I": "Ⅰ类", "II": "Ⅱ类", "any": ""}
 
 
+_AT_WORDS = {
+    "as_of": "评价基准日",
+    "year_start": "申报当年1月1日",
+    "prev_year_end": "上年12月31日",
+}
+
+
 def describe(cond: Mapping[str, Any]) -> str:
     """One stored building block in plain Chinese (上一年度营业收入 ≥ 3000万元)."""
     kind = cond.get("type")
+    special = _describe_ladder(cond)
+    if special:
+        return special
     if kind == "qualification":
         levels = "、".join(str(v) for v in cond.get("levels") or ())
         kinds = "或".join(str(k) for k in cond.get("kinds") or ())
@@ -122,3 +132,32 @@ def describe(cond: Mapping[str, Any]) -> str:
     related = "与主要产品相关的" if cond.get("related_only") else ""
     cls = _CLASS_WORDS.get(str(cond.get("class", "any")), "")
     return f"有效{related}{cls}知识产权 {limit}项"
+
+
+def _describe_ladder(cond: Mapping[str, Any]) -> str:
+    """The blocks added for the Tianjin ladder, in plain Chinese ("" otherwise)."""
+    kind = cond.get("type")
+    op = _OP_WORDS.get(str(cond.get("op")), str(cond.get("op")))
+    field = str(cond.get("field", ""))
+    label = FIELD_LABELS.get(field, field)
+    unit = FIELD_UNITS.get(field, "")
+    years = cond.get("years")
+    year = _YEAR_WORDS.get(int(cond.get("year_offset", -1)), "")
+    if kind == "growth":
+        return f"{year}{label}较前一年度增长率 {op} {cond.get('value')}"
+    if kind == "cagr":
+        return f"截至{year}近{years}年{label}复合增长率 {op} {cond.get('value')}"
+    if kind == "average":
+        return f"截至{year}近{years}年{label}平均 {op} {cond.get('value')}{unit}"
+    if kind == "age":
+        at = _AT_WORDS.get(str(cond.get("at", "as_of")), "")
+        return f"成立时间（计至{at}） {op} {cond.get('value')}年"
+    if kind == "compare":
+        return f"{year}{label} {op} 前一年度的{cond.get('value')}倍"
+    if kind == "credit":
+        kinds = "、".join(str(k) for k in cond.get("kinds") or ())
+        return f"申报当年起近{cond.get('years', 2)}个年度无{kinds}记录"
+    if kind == "any_k":
+        parts = "；".join(describe(c) for c in cond.get("conditions") or ())
+        return f"以下至少{cond.get('k', 1)}项：{parts}"
+    return ""

@@ -46,7 +46,20 @@ BLOCKS = (
     ("ratio", "比例达到阈值"),
     ("ip_count", "知识产权项数"),
     ("qualification", "持有资质"),
+    ("growth", "增长率（较前一年度）"),
+    ("cagr", "复合增长率（N年）"),
+    ("average", "近N年平均值"),
+    ("age", "企业年龄（周年）"),
+    ("compare", "跨年比较（较前一年度的倍数）"),
+    ("credit", "无不良信用记录"),
 )
+AGE_AT = (
+    ("as_of", "评价基准日"),
+    ("year_start", "申报当年1月1日"),
+    ("prev_year_end", "上年12月31日"),
+)
+#: Blocks that read one figure (the 指标 column) of a year.
+FIELD_BLOCKS = ("figure", "growth", "cagr", "average", "compare")
 OPS = ((">=", "≥"), (">", ">"), ("<=", "≤"), ("<", "<"))
 YEARS = (("-1", "上一年度"), ("0", "当年度"), ("-2", "前两年度"))
 IP_CLASSES = (("I", "Ⅰ类"), ("II", "Ⅱ类"), ("any", "不限类别"))
@@ -68,6 +81,8 @@ ROW_FIELDS = (
     "kinds",
     "op",
     "value",
+    "years",
+    "at",
 )
 HEAD_FIELDS = ("version", "title", "document", "effective_from", "status", "require")
 
@@ -133,10 +148,15 @@ def condition_of(row: ConditionRow, index: int) -> dict[str, Any]:
     for name in ("title", "article", "text"):
         if row.get(name).strip():
             out[name] = row.get(name).strip()
-    if kind in ("figure", "ratio"):
+    if kind in ("ratio", *FIELD_BLOCKS):
         offset = row.get("year_offset")
         out["year_offset"] = int(offset) if offset in dict(YEARS) else -1
-    if kind == "figure":
+    if kind in ("cagr", "average", "credit"):
+        years = row.get("years").strip()
+        out["years"] = int(years) if years.isdigit() else years or None
+    if kind == "age":
+        out["at"] = row.get("at") or "as_of"
+    if kind in FIELD_BLOCKS:
         out["field"] = row.get("field")
     elif kind == "ratio":  # the one 指标 column is the numerator of a ratio
         out["numerator"] = row.get("field")
@@ -144,9 +164,9 @@ def condition_of(row: ConditionRow, index: int) -> dict[str, Any]:
     elif kind == "ip_count":
         out["class"] = row.get("ip_class") or "any"
         out["related_only"] = row.get("related_only") == "1"
-    if kind == "qualification":
+    if kind in ("qualification", "credit"):
         out["kinds"] = [k for k in _split(row.get("kinds"))]
-        if row.levels:
+        if row.levels and kind == "qualification":
             out["levels"] = list(row.levels)
     else:
         out["op"] = row.get("op")
@@ -166,7 +186,7 @@ def row_problems(rows: list[ConditionRow]) -> list[str]:
     problems = []
     for i, row in enumerate(rows, 1):
         kind = row.get("type")
-        if kind in ("figure", "ratio") and not row.get("field"):
+        if kind in ("ratio", *FIELD_BLOCKS) and not row.get("field"):
             problems.append(f"条件{i}：请选择指标")
         if kind == "ratio" and not row.get("denominator"):
             problems.append(f"条件{i}：请选择分母")
@@ -197,4 +217,6 @@ def _row_of(cond: Mapping[str, Any]) -> ConditionRow:
     values["related_only"] = "1" if cond.get("related_only") else ""
     values["kinds"] = "、".join(str(k) for k in cond.get("kinds", ()))
     values["year_offset"] = str(cond.get("year_offset", -1))
+    values["years"] = str(cond.get("years") or "")
+    values["at"] = str(cond.get("at") or "")
     return ConditionRow(values, [str(v) for v in cond.get("levels", ())])

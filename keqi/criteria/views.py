@@ -21,6 +21,7 @@ from keqi.criteria import services
 from keqi.criteria.composable import COMPOSABLE_BY_KEY, cn_date, describe
 from keqi.criteria.engine import engine_setup
 from keqi.criteria.forms import (
+    AGE_AT,
     BLOCKS,
     FIGURE_CHOICES,
     IP_CLASSES,
@@ -259,6 +260,7 @@ def compose(request: HttpRequest, key: str) -> HttpResponse:
 
 CHOICES = {
     "blocks": BLOCKS,
+    "age_at": AGE_AT,
     "ops": OPS,
     "years": YEARS,
     "ip_classes": IP_CLASSES,

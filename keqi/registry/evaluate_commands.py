@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from keqi.core.numbers import parse_date
-from keqi.rules import EnterpriseFacts, EnterpriseResult
+from keqi.rules import EnterpriseFacts, EnterpriseResult, ParamSet
 
 FORMATS = ("json", "table", "xlsx")
 DESCRIPTION = """\
@@ -109,8 +109,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.registry and args.format == "json":
         return _registry_json(as_of, args)
     if args.registry:
+        from keqi.criteria.engine import engine_setup
+
         stored = _registry_run(as_of, args.programme or ())
-        return 1 if stored is None else _emit(stored, as_of, args)
+        params = engine_setup().params
+        return 1 if stored is None else _emit(stored, as_of, args, params)
     facts = _facts(args)
     if facts is None:
         return 1
@@ -155,11 +158,13 @@ def _registry_run(
 
 class _JsonSpool:
     """The JSON report written one enterprise at a time into a scratch file, so a
-    whole registry never sits in memory; the text equals :func:`report_to_json`'s."""
+    whole registry never sits in memory; the text equals :func:`report_to_json`'s.
+    The flagged parameters are collected as results pass and written in the head
+    (``unconfirmed_parameters`` comes before ``results``) when the run is done."""
 
     KEY = '"results": []'
 
-    def __init__(self, as_of: dt.date, file: TextIO) -> None:
+    def __init__(self, as_of: dt.date, file: TextIO, params: ParamSet | None) -> None:
         from keqi.rules import report_to_json
 
         empty = report_to_json([], as_of)
@@ -167,30 +172,50 @@ class _JsonSpool:
         margin = at - (empty.rfind("\n", 0, at) + 1)
         self.inner = " " * (margin + 2)
         self.margin = " " * margin
-        self.rest = empty[at + len(self.KEY) :]
-        self.file = file
-        self.file.write(empty[:at] + '"results": [')
+        self.as_of, self.params, self.file = as_of, params, file
+        self.flags: dict[str, None] = {}
         self.count = 0
 
     def add(self, result: EnterpriseResult) -> None:
         from keqi.rules import result_to_dict
 
+        for programme in result.programmes.values():
+            self.flags.update(dict.fromkeys(programme.flags))
         text = json.dumps(result_to_dict(result), ensure_ascii=False, indent=2)
         self.file.write(("," if self.count else "") + "\n")
         self.file.write(textwrap.indent(text, self.inner))
         self.count += 1
 
     def copy_to(self, out: TextIO) -> None:
-        closing = f"\n{self.margin}]" if self.count else "]"
-        self.file.write(closing + self.rest)
+        from keqi.rules import RULES_VERSION
+        from keqi.rules.serialize import parameters_described
+
+        head = json.dumps(
+            {
+                "as_of": self.as_of.isoformat(),
+                "rules_version": RULES_VERSION,
+                "unconfirmed_parameters": parameters_described(
+                    self.flags, self.as_of, self.params
+                ),
+                "results": [],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+        at = head.index(self.KEY)
+        out.write(head[:at] + '"results": [')
         self.file.seek(0)
         shutil.copyfileobj(self.file, out)
+        closing = f"\n{self.margin}]" if self.count else "]"
+        out.write(closing + head[at + len(self.KEY) :])
 
 
 def _registry_json(as_of: dt.date, args: argparse.Namespace) -> int:
     """`--registry --format json`: the report streamed through a scratch file."""
+    from keqi.criteria.engine import engine_setup
+
     with tempfile.TemporaryFile("w+", encoding="utf-8") as scratch:
-        spool = _JsonSpool(as_of, scratch)
+        spool = _JsonSpool(as_of, scratch, engine_setup().params)
         if _registry_run(as_of, args.programme or (), spool.add) is None:
             return 1
         if args.output:
@@ -240,17 +265,23 @@ def _facts(args: argparse.Namespace) -> list[EnterpriseFacts] | None:
 
 
 def _emit(
-    results: list[EnterpriseResult], as_of: dt.date, args: argparse.Namespace
+    results: list[EnterpriseResult],
+    as_of: dt.date,
+    args: argparse.Namespace,
+    params: ParamSet | None = None,
 ) -> int:
+    """Write the report; every format carries the date, rules version and flags."""
     from keqi.rules import report_rows, report_to_json
+    from keqi.rules.serialize import report_header
 
+    header = report_header(results, as_of, params)
     if args.format == "xlsx":
-        _write_xlsx(results, Path(args.output))
+        _write_xlsx(results, Path(args.output), header)
         print(f"已写出评价结果：{args.output}（{len(results)} 家企业）")
         return 0
-    text = report_to_json(results, as_of) if args.format == "json" else ""
+    text = report_to_json(results, as_of, params) if args.format == "json" else ""
     if args.format == "table":
-        text = _table(report_rows(results), as_of)
+        text = _table(report_rows(results), header)
     if args.output:
         Path(args.output).write_text(text + "\n", encoding="utf-8")
         print(f"已写出评价结果：{args.output}（{len(results)} 家企业）")
@@ -259,14 +290,15 @@ def _emit(
     return 0
 
 
+ABOUT_SHEET = "评价说明"
 TABLE_COLUMNS = ("统一社会信用代码", "企业名称", "项目名称", "结论", "得分", "差距")
 
 
-def _table(rows: list[dict[str, str]], as_of: dt.date) -> str:
-    """A plain aligned table (CJK characters count as two columns wide)."""
-    lines = [f"评价基准日：{as_of.isoformat()}，共 {len(rows)} 条结论"]
+def _table(rows: list[dict[str, str]], header: list[tuple[str, str]]) -> str:
+    """Provenance lines, then a plain aligned table (CJK counts two columns)."""
+    lines = [f"{k}：{v}" for k, v in header] + [f"共 {len(rows)} 条结论"]
     if not rows:
-        return lines[0]
+        return "\n".join(lines)
     body = [list(TABLE_COLUMNS)] + [[r[c] for c in TABLE_COLUMNS] for r in rows]
     widths = [
         max(_width(line[i]) for line in body) for i in range(len(TABLE_COLUMNS) - 1)
@@ -281,8 +313,11 @@ def _width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-def _write_xlsx(results: list[EnterpriseResult], path: Path) -> None:
-    """One sheet per programme evaluated, one row per enterprise."""
+def _write_xlsx(
+    results: list[EnterpriseResult], path: Path, header: list[tuple[str, str]]
+) -> None:
+    """A 评价说明 sheet (date, rules version, unconfirmed parameters), then one
+    sheet per programme evaluated, one row per enterprise."""
     from openpyxl import Workbook  # type: ignore[import-untyped]
     from openpyxl.styles import Font  # type: ignore[import-untyped]
 
@@ -292,6 +327,14 @@ def _write_xlsx(results: list[EnterpriseResult], path: Path) -> None:
     rows = report_rows(results)
     book = Workbook()
     book.remove(book.active)
+    about = book.create_sheet(title=ABOUT_SHEET)
+    about.append(["项目", "内容"])
+    for cell in about[1]:
+        cell.font = Font(bold=True)
+    for key, value in header:
+        about.append(sheet_row([key.strip(), value]))
+    about.column_dimensions["A"].width = 40
+    about.column_dimensions["B"].width = 100
     names = dict.fromkeys((r["项目"], r["项目名称"]) for r in rows)
     for key, name in names:
         sheet = book.create_sheet(title=(name or key)[:31])

@@ -129,6 +129,7 @@ def ip_item(row: IntellectualProperty) -> IPItem:
         acquisition=row.acquisition or None,
         status=row.status,
         related_to_main=row.related_to_main,
+        high_value=row.high_value,
     )
 
 
@@ -202,4 +203,6 @@ def _facts_chunk(enterprises: list[Enterprise]) -> Iterator[EnterpriseFacts]:
             credit_records=tuple(
                 CreditFact(kind=r.kind, occurred_on=r.occurred_on) for r in credit[e.pk]
             ),
+            niche_years=e.niche_years,
+            strategic_emerging=e.strategic_emerging,
         )

@@ -244,6 +244,8 @@ class EnterpriseForm(EditForm):
             "listed",
             "joint_stock_on",
             "restricted_products",
+            "niche_years",
+            "strategic_emerging",
         ]
         formfield_callback = _formfield
         help_texts = {
@@ -338,6 +340,7 @@ class IntellectualPropertyForm(EditForm):
             "acquisition",
             "status",
             "related_to_main",
+            "high_value",
         ]
         formfield_callback = _formfield
         help_texts = {"number": "专利号或登记号，同一企业内不能重复。"}

@@ -65,6 +65,18 @@ class Enterprise(models.Model):
     restricted_products = models.BooleanField(
         "产品属于限制或淘汰类", null=True, blank=True
     )
+    niche_years = models.PositiveSmallIntegerField(
+        "从事细分市场年限（年）",
+        null=True,
+        blank=True,
+        help_text="专精特新：截至上年末从事特定细分市场的整年数",
+    )
+    strategic_emerging = models.BooleanField(
+        "主导产品属于战略性新兴产业",
+        null=True,
+        blank=True,
+        help_text="按《战略性新兴产业分类》判断",
+    )
     extra = models.JSONField("其他信息", default=dict, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -221,6 +233,12 @@ class IntellectualProperty(models.Model):
         "状态", max_length=4, choices=IPStatus.choices, default=IPStatus.VALID
     )
     related_to_main = models.BooleanField("与主要产品相关", null=True, blank=True)
+    high_value = models.BooleanField(
+        "高价值专利",
+        null=True,
+        blank=True,
+        help_text="专精特新、创新型中小企业评分中的高价值Ⅰ类知识产权",
+    )
     extra = models.JSONField("其他信息", default=dict, blank=True)
 
     class Meta:

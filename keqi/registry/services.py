@@ -44,6 +44,8 @@ ENTERPRISE_FIELDS = (
     "listed",
     "joint_stock_on",
     "restricted_products",
+    "niche_years",
+    "strategic_emerging",
     "extra",
 )
 FIGURE_FIELDS = tuple(
@@ -58,6 +60,7 @@ IP_FIELDS = (
     "acquisition",
     "status",
     "related_to_main",
+    "high_value",
     "extra",
 )
 QUALIFICATION_FIELDS = (

@@ -12,7 +12,7 @@ from keqi.rules.model import EnterpriseResult, Programme, ProgrammeResult
 from keqi.rules.params import ParamSet, default_params
 from keqi.rules.programmes import builtin_programmes
 
-RULES_VERSION = "keqi-rules/1"
+RULES_VERSION = "keqi-rules/2"  # 2: gaps for every programme, dated reasons, 高价值专利
 
 
 def programme_table(extra: Iterable[Programme] = ()) -> dict[str, Programme]:

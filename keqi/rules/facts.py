@@ -104,6 +104,7 @@ class IPItem:
     acquisition: str | None = None
     status: str = "有效"
     related_to_main: bool | None = None
+    high_value: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,11 @@ values: ``a/b >= p/q`` is evaluated as ``a*q >= p*b`` (``b > 0``, ``q > 0``).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
+from decimal import ROUND_CEILING, Decimal
 from enum import Enum
 from fractions import Fraction
 from typing import Literal
@@ -104,18 +105,22 @@ def parse_exact(text: str | int | Decimal | Fraction) -> Fraction:
 
 
 def fmt_number(value: Exact, places: int = 4) -> str:
-    """Decimal string of ``value``; exact when it terminates within ``places``."""
-    frac = exact(value)
-    quant = Decimal(1).scaleb(-places)
-    dec = (Decimal(frac.numerator) / Decimal(frac.denominator)).quantize(
-        quant, rounding=ROUND_DOWN
-    )
+    """Decimal string of ``value``: exact when it terminates within ``places``,
+    else rounded half-up to ``places``; never trailing zeros (``500``, ``0.01``)."""
+    dec = round_half_up(exact(value), places)
     text = format(dec.normalize(), "f")
     return "0" if text in ("-0", "") else text
 
 
+def round_half_up(frac: Fraction, places: int) -> Decimal:
+    """``frac`` rounded half away from zero to ``places`` decimals, exactly."""
+    scaled = abs(frac) * 10**places
+    whole = math.floor(scaled + Fraction(1, 2))
+    return Decimal(-whole if frac < 0 else whole).scaleb(-places)
+
+
 def fmt_percent(value: Exact, places: int = 2) -> str:
-    """Percentage text, truncated (not rounded) to ``places`` decimals."""
+    """Percentage text rounded half-up to ``places`` decimals (4.98985% → 4.99%)."""
     return fmt_number(exact(value) * 100, places) + "%"
 
 

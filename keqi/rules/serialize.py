@@ -13,6 +13,7 @@ from typing import Any
 
 from keqi.rules.evaluate import RULES_VERSION
 from keqi.rules.model import ConditionResult, EnterpriseResult, Gap, ProgrammeResult
+from keqi.rules.params import STATUS_LABELS, ParamError, ParamSet, default_params
 
 
 def condition_to_dict(cond: ConditionResult) -> dict[str, Any]:
@@ -87,18 +88,99 @@ def result_to_dict(result: EnterpriseResult) -> dict[str, Any]:
     }
 
 
-def report_to_dict(results: Iterable[EnterpriseResult], as_of: date) -> dict[str, Any]:
-    """The whole ``keqi evaluate --format json`` document."""
+def flagged_parameters(
+    results: Iterable[EnterpriseResult], as_of: date, params: ParamSet | None = None
+) -> list[dict[str, str]]:
+    """Every unconfirmed parameter some verdict used, with title, status and source.
+
+    A composed programme not marked confirmed flags itself as ``key@version``;
+    it is listed as such.
+    """
+    ids = dict.fromkeys(
+        flag for r in results for p in r.programmes.values() for flag in p.flags
+    )
+    return parameters_described(ids, as_of, params)
+
+
+def parameters_described(
+    ids: Iterable[str], as_of: date, params: ParamSet | None = None
+) -> list[dict[str, str]]:
+    """The flagged parameters ``ids`` (in that order) with title, status and source;
+    for callers that collect the flags as results stream past."""
+    params = params or default_params()
+    out = []
+    for pid in ids:
+        try:
+            param = params.parameter(pid)
+        except ParamError:
+            out.append(
+                {
+                    "id": pid,
+                    "title": "总部组合定义的项目（未标为已确认）",
+                    "status": "unconfirmed",
+                    "status_label": STATUS_LABELS["unconfirmed"],
+                    "citation": "",
+                }
+            )
+            continue
+        status = param.status_on(as_of)
+        out.append(
+            {
+                "id": pid,
+                "title": param.title,
+                "status": status,
+                "status_label": STATUS_LABELS.get(status, status),
+                "citation": param.citation.full(),
+            }
+        )
+    return out
+
+
+def report_to_dict(
+    results: Iterable[EnterpriseResult], as_of: date, params: ParamSet | None = None
+) -> dict[str, Any]:
+    """The whole ``keqi evaluate --format json`` document.
+
+    ``unconfirmed_parameters`` lists every flagged parameter the verdicts used
+    (added to the contract; nothing renamed).
+    """
+    listed = list(results)
     return {
         "as_of": as_of.isoformat(),
         "rules_version": RULES_VERSION,
-        "results": [result_to_dict(r) for r in results],
+        "unconfirmed_parameters": flagged_parameters(listed, as_of, params),
+        "results": [result_to_dict(r) for r in listed],
     }
 
 
-def report_to_json(results: Iterable[EnterpriseResult], as_of: date) -> str:
+def report_to_json(
+    results: Iterable[EnterpriseResult], as_of: date, params: ParamSet | None = None
+) -> str:
     """:func:`report_to_dict` as indented UTF-8 JSON text."""
-    return json.dumps(report_to_dict(results, as_of), ensure_ascii=False, indent=2)
+    return json.dumps(
+        report_to_dict(results, as_of, params), ensure_ascii=False, indent=2
+    )
+
+
+def report_header(
+    results: Iterable[EnterpriseResult], as_of: date, params: ParamSet | None = None
+) -> list[tuple[str, str]]:
+    """Provenance lines for every output format: date, rules version, flags."""
+    flagged = flagged_parameters(results, as_of, params)
+    lines = [
+        ("评价基准日", as_of.isoformat()),
+        ("规则版本", RULES_VERSION),
+        ("未核实或单一来源的参数", f"{len(flagged)} 项" if flagged else "无"),
+    ]
+    lines += [
+        (
+            f"  {f['id']}",
+            f"{f['title']}（{f['status_label']}）"
+            + (f"；依据：{f['citation']}" if f["citation"] else ""),
+        )
+        for f in flagged
+    ]
+    return lines
 
 
 OUTCOME_LABELS = {"eligible": "符合", "ineligible": "不符合", "undetermined": "待定"}

@@ -18,7 +18,7 @@ from keqi.registry.facts import facts_for
 from keqi.registry.models import Enterprise
 from keqi.registry.tests.workbook_helpers import ERRORS_XLSX, GOOD_XLSX
 from keqi.registry.workbook.facts import workbook_facts
-from keqi.rules import evaluate, result_to_dict
+from keqi.rules import RULES_VERSION, evaluate, result_to_dict
 
 pytestmark = pytest.mark.django_db
 OUTCOMES = {"eligible", "ineligible", "undetermined"}
@@ -117,9 +117,42 @@ def test_xlsx_writes_one_sheet_per_programme(
     args = ["evaluate", str(GOOD_XLSX), "--as-of", "2019-06-30", "--format", "xlsx"]
     assert main([*args, "--output", str(target)]) == 0
     book = load_workbook(target)
-    assert book.sheetnames == ["科技型中小企业", "高新技术企业", "天津市雏鹰企业"]
+    assert book.sheetnames == [
+        "评价说明",
+        "科技型中小企业",
+        "高新技术企业",
+        "天津市雏鹰企业",
+    ]
     rows = list(book["科技型中小企业"].values)
     assert rows[0][0] == "统一社会信用代码" and len(rows) == 4
+
+
+def test_every_output_format_carries_the_date_rules_version_and_flagged_parameters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["evaluate", str(GOOD_XLSX), "--as-of", "2019-06-30"]
+    assert main([*base, "--format", "xlsx", "--output", str(tmp_path / "r.xlsx")]) == 0
+    about = dict(
+        (str(k).strip(), str(v))
+        for k, v in load_workbook(tmp_path / "r.xlsx")["评价说明"].values
+    )
+    assert about["评价基准日"] == "2019-06-30"
+    assert about["规则版本"] == RULES_VERSION
+    # 天津雏鹰 2019 is single-source throughout: its parameters are listed.
+    assert "tj_chuying.2019.revenue_max" in about
+    assert "单一来源" in about["tj_chuying.2019.revenue_max"]
+    capsys.readouterr()
+
+    report = run_json(capsys, str(GOOD_XLSX))
+    listed = {p["id"]: p for p in report["unconfirmed_parameters"]}
+    assert listed["tj_chuying.2019.revenue_max"]["status"] == "single_source"
+    assert listed["tj_chuying.2019.revenue_max"]["citation"]
+
+    assert main([*base, "--format", "table"]) == 0
+    table = capsys.readouterr().out
+    assert "评价基准日：2019-06-30" in table
+    assert f"规则版本：{RULES_VERSION}" in table
+    assert "tj_chuying.2019.revenue_max" in table
 
 
 def test_xlsx_without_output_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -142,6 +175,10 @@ def test_registry_option_evaluates_the_database_enterprises(
         json.dumps(result_to_dict(expected)["programmes"], ensure_ascii=False)
     )
     assert result["programmes"]["tech_sme"]["outcome"] in OUTCOMES
+    # the streamed report names the flagged parameters its verdicts used, as a
+    # workbook's report does
+    flags = expected.programmes["tech_sme"].flags
+    assert [p["id"] for p in report["unconfirmed_parameters"]] == list(flags)
 
 
 def test_workbook_and_registry_together_is_refused(

@@ -150,6 +150,8 @@ def _facts(sheets: dict[str, ParsedSheet]) -> list[EnterpriseFacts]:
                 ip=tuple(_ip(r.values) for r in ip[uscc]),
                 qualifications=tuple(_qualification(r.values) for r in quals[uscc]),
                 credit_records=tuple(_credit(r.values) for r in credit[uscc]),
+                niche_years=v.get("niche_years"),
+                strategic_emerging=v.get("strategic_emerging"),
             )
         )
     return result
@@ -167,6 +169,7 @@ def _ip(v: dict[str, Any]) -> IPItem:
         acquisition=v.get("acquisition") or None,
         status=v.get("status") or "有效",
         related_to_main=v.get("related_to_main"),
+        high_value=v.get("high_value"),
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
@@ -175,7 +176,7 @@ def clean_cell(
     if kind == "uscc":
         checked = _checked_uscc(cells.as_text(raw))
         if not checked.ok:
-            raise CellProblem(checked.error)
+            raise CellProblem(checked.error + _numeric_note(raw))
         if checked.code == EXAMPLE_USCC:
             raise CellProblem("这是模板中的示例行，请删除后再导入")
         return checked.code
@@ -206,6 +207,17 @@ _LENGTHS: dict[tuple[str, str], int | None] = {}  # (sheet, field) → model lim
 
 # The same code comes once per sheet row (an enterprise and its three years…).
 _checked_uscc = functools.lru_cache(maxsize=4096)(check_uscc)
+
+
+def _numeric_note(raw: Any) -> str:
+    """Why a code read from a number cell may be wrong: Excel keeps only 15 digits."""
+    if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal):
+        return ""
+    return (
+        f"（该单元格是数值格式，读到的是数字{cells.as_text(raw)}；"
+        "Excel 数值只保留15位有效数字，18位代码会被改动或丢失前导0，"
+        "请把该列设为“文本”格式后重新录入代码）"
+    )
 
 
 def _area(raw: Any, areas: dict[str, Any]) -> Any:

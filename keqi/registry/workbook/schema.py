@@ -106,6 +106,18 @@ ENTERPRISE = SheetSpec(
         Column("是否上市", "listed", "bool", note="上市板块、上市日期可作为附加列"),
         Column("股份制改造完成日期", "joint_stock_on", "date"),
         Column("产品属于限制或淘汰类", "restricted_products", "bool"),
+        Column(
+            "从事细分市场年限（年）",
+            "niche_years",
+            "int",
+            note="专精特新：截至上年末从事特定细分市场的整年数",
+        ),
+        Column(
+            "主导产品属于战略性新兴产业",
+            "strategic_emerging",
+            "bool",
+            note="按《战略性新兴产业分类》",
+        ),
     ),
 )
 
@@ -145,6 +157,7 @@ IP = SheetSpec(
         Column("获得方式", "acquisition", "choice", choices=IPAcquisition),
         Column("状态", "status", "choice", choices=IPStatus, blank_value="有效"),
         Column("与主要产品相关", "related_to_main", "bool"),
+        Column("高价值专利", "high_value", "bool", note="仅Ⅰ类知识产权适用"),
     ),
 )
 

@@ -46,6 +46,8 @@ EXAMPLES: dict[str, list[Any]] = {
         "否",
         dt.date(2019, 5, 20),
         "否",
+        3,
+        "是",
     ],
     FIGURES.name: [
         EXAMPLE_USCC,
@@ -77,6 +79,7 @@ EXAMPLES: dict[str, list[Any]] = {
         "自主研发",
         "有效",
         "是",
+        None,
     ],
     QUALIFICATIONS.name: [
         EXAMPLE_USCC,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from keqi.rules.context import Ctx
 from keqi.rules.facts import EnterpriseFacts, QualificationFact
@@ -43,6 +43,9 @@ class IPCounts:
     any_valid: int = 0
     class_i_all: int = 0
     class_ii_all: int = 0
+    class_i_high: int = 0
+    class_i_high_max: int = 0
+    class_i_own_max: int = 0
 
     @property
     def class_i_max(self) -> int:
@@ -53,6 +56,34 @@ class IPCounts:
     def class_ii_max(self) -> int:
         """Class II count if every unknown relation turned out related."""
         return self.class_ii_sure + self.class_ii_maybe
+
+
+def ip_levels(c: IPCounts) -> tuple[int, int]:
+    """Lowest and highest IP level (4 high-value Ⅰ类, 3 own Ⅰ类, 2 Ⅰ类, 1 Ⅱ类, 0)
+    the items can reach; 高价值 left blank keeps level 4 open."""
+    low = (
+        4
+        if c.class_i_high
+        else 3
+        if c.class_i_own
+        else 2
+        if c.class_i_sure
+        else 1
+        if c.class_ii_sure
+        else 0
+    )
+    high = (
+        4
+        if c.class_i_high_max
+        else 3
+        if c.class_i_own_max
+        else 2
+        if c.class_i_max
+        else 1
+        if c.class_ii_max
+        else 0
+    )
+    return low, high
 
 
 def ip_valid_on(status: str, granted_on: date | None, as_of: date) -> bool:
@@ -74,6 +105,9 @@ def ip_counts(facts: EnterpriseFacts, ctx: Ctx) -> IPCounts:
         "any": 0,
         "i_all": 0,
         "ii_all": 0,
+        "high": 0,
+        "high_max": 0,
+        "own_max": 0,
     }
     for item in facts.ip:
         if not ip_valid_on(item.status, item.granted_on, ctx.as_of):
@@ -88,6 +122,9 @@ def ip_counts(facts: EnterpriseFacts, ctx: Ctx) -> IPCounts:
             counts["i_" + suffix] += 1
             own = item.acquisition == "自主研发" and item.related_to_main
             counts["own"] += 1 if own else 0
+            counts["high"] += bool(item.high_value and item.related_to_main)
+            counts["high_max"] += item.high_value is not False
+            counts["own_max"] += item.acquisition in ("自主研发", None)
         elif item.category in class_ii:
             counts["ii_" + suffix] += 1
     return IPCounts(
@@ -99,6 +136,9 @@ def ip_counts(facts: EnterpriseFacts, ctx: Ctx) -> IPCounts:
         counts["any"],
         counts["i_all"],
         counts["ii_all"],
+        counts["high"],
+        counts["high_max"],
+        counts["own_max"],
     )
 
 
@@ -291,3 +331,62 @@ def granted_within(
             parts.append(tri(None if rank is None else rank <= rank_max))
         found.append(all_of(parts))
     return any_of(found)
+
+
+def last_valid_day(q: QualificationFact, default_years: int | None) -> date | None:
+    """The last day a title is valid: 有效期至, else grant + ``default_years`` − 1 day."""
+    if q.valid_until is not None:
+        return q.valid_until
+    if default_years is None or q.granted_on is None:
+        return None
+    return years_after(q.granted_on, default_years) - timedelta(days=1)
+
+
+def _named(q: QualificationFact) -> str:
+    level = f"（{q.level}）" if q.level else ""
+    number = f"{q.number}" if q.number else ""
+    return f"{q.kind}{level}{number}"
+
+
+def not_held_notes(
+    facts: EnterpriseFacts,
+    kinds: Iterable[str],
+    as_of: date,
+    default_years: int | None = None,
+) -> list[str]:
+    """Why each title of ``kinds`` is not held on ``as_of``, with its dates.
+
+    ``高新技术企业GR201512000273：2015-10-10取得，有效期至2018-10-09，已过期``.
+    """
+    out = []
+    for q in quals(facts, kinds):
+        if held_on(q, as_of, default_years):
+            continue
+        if q.granted_on is not None and q.granted_on > as_of:
+            out.append(f"{_named(q)}：{q.granted_on}取得，晚于评价日{as_of}")
+            continue
+        end = last_valid_day(q, default_years)
+        granted = f"{q.granted_on}取得，" if q.granted_on else ""
+        out.append(f"{_named(q)}：{granted}有效期至{end}，已过期")
+    return out
+
+
+def outside_window_notes(
+    facts: EnterpriseFacts, kinds: Iterable[str], as_of: date, years: int | None
+) -> list[str]:
+    """Records of ``kinds`` granted outside the last ``years`` years, with dates."""
+    if years is None:
+        return []
+    start = years_before(as_of, years)
+    return [
+        f"{_named(q)}：{q.granted_on}取得，早于近{years}年起点{start}"
+        if q.granted_on < start
+        else f"{_named(q)}：{q.granted_on}取得，晚于评价日{as_of}"
+        for q in quals(facts, kinds)
+        if q.granted_on is not None and not start <= q.granted_on <= as_of
+    ]
+
+
+def with_notes(reason: str, notes: Sequence[str]) -> str:
+    """``reason（note；note）`` — the deciding dates appended to a reason."""
+    return f"{reason}（{'；'.join(notes)}）" if notes else reason

@@ -26,18 +26,21 @@ A definition::
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
+from keqi.rules.batch import I8, Column, ratio_test, threshold_test, tri_from
 from keqi.rules.context import Ctx
 from keqi.rules.facts import AMOUNT_FIELDS, COUNT_FIELDS, FIELD_LABELS, EnterpriseFacts
 from keqi.rules.model import (
     Citation,
     Condition,
     ConditionResult,
+    Gap,
     Programme,
     ProgrammeResult,
     ProgrammeVersion,
@@ -53,11 +56,26 @@ from keqi.rules.numbers import (
     parse_exact,
     tri,
 )
-from keqi.rules.programmes import common
+from keqi.rules.programmes import common, gaps
+from keqi.rules.programmes import composed_blocks as blocks
 
 BUILTIN = ("tech_sme", "high_tech", "tj_chuying", "innovative_sme", "zjtx_sme")
 FIGURES = (*COUNT_FIELDS, *AMOUNT_FIELDS, "conversions")
-TYPES = ("figure", "ratio", "ip_count", "qualification")
+TYPES = (
+    "figure",
+    "ratio",
+    "ip_count",
+    "qualification",
+    "growth",
+    "cagr",
+    "average",
+    "age",
+    "compare",
+    "any_k",
+    "credit",
+)
+#: Blocks whose threshold is a rate (written "20%" or "0.2").
+RATE_TYPES = ("ratio", "growth", "cagr")
 LEVELS = ("国家级", "省级（市级）", "区级")
 Check = Callable[[EnterpriseFacts, Ctx], ConditionResult]
 
@@ -195,42 +213,229 @@ def _qualification_check(spec: Condition, raw: Mapping[str, Any]) -> Check:
     return check
 
 
-def _condition(
-    raw: Mapping[str, Any], index: int, doc: str, errors: list[str]
-) -> tuple[Condition, Check] | None:
-    where = f"条件{index}"
+def _block(
+    raw: Mapping[str, Any], where: str, doc: str, errors: list[str]
+) -> blocks.Block | None:
+    """One building block from its definition (problems go to ``errors``)."""
     kind = raw.get("type")
     if kind not in TYPES:
         errors.append(f"{where}：类型“{kind}”不可用，应为 {'、'.join(TYPES)} 之一")
         return None
-    cid = str(raw.get("id", index))
+    cid = str(raw.get("id", where))
     title = _need(raw, "title", where, errors)
     spec = Condition(
         cid,
         str(title),
         Citation(doc, str(raw.get("article", "")), str(raw.get("text", title))),
     )
+    before = len(errors)
     if kind == "qualification":
         bad = [v for v in raw.get("levels") or () if v not in LEVELS]
         if not raw.get("kinds") or bad:
             errors.append(
                 f"{where}：须列出资质类型（kinds），级别只能是 {'、'.join(LEVELS)}"
             )
-        return spec, _qualification_check(spec, raw)
+        check = _qualification_check(spec, raw)
+        return _finish(spec, check, _qualification_gaps(spec, raw), errors, before)
+    if kind == "credit":
+        if not raw.get("kinds"):
+            errors.append(f"{where}：须列出信用记录类型（kinds）")
+        _positive(raw, "years", where, errors, default=2)
+        if len(errors) > before:
+            return None
+        return blocks.credit_block(spec, raw)
+    if kind == "any_k":
+        return _any_k(spec, raw, where, doc, errors)
     limit = _threshold(raw, where, errors)
-    if kind == "figure":
+    if kind in ("figure", "growth", "cagr", "average", "compare"):
         _field(raw, "field", where, errors)
-    elif kind == "ratio":
+    if kind == "ratio":
         _field(raw, "numerator", where, errors)
         _field(raw, "denominator", where, errors)
-    elif raw.get("class", "any") not in ("I", "II", "any"):
+    if kind in ("cagr", "average"):
+        _positive(raw, "years", where, errors)
+    if kind == "ip_count" and raw.get("class", "any") not in ("I", "II", "any"):
         errors.append(f"{where}：知识产权类别应为 I、II 或 any")
-    if limit is None or errors:
+    if kind == "cagr" and limit is not None and limit.value <= -1:
+        errors.append(f"{where}：复合增长率须大于-100%")
+    if limit is None or len(errors) > before:
         return None
-    build = {"figure": _figure_check, "ratio": _ratio_check, "ip_count": _ip_check}[
-        kind
-    ]
-    return spec, build(spec, raw, limit)
+    try:
+        return _numeric(kind, spec, raw, limit)
+    except ValueError as exc:
+        errors.append(f"{where}：{exc}")
+        return None
+
+
+def _numeric(
+    kind: str, spec: Condition, raw: Mapping[str, Any], limit: Threshold
+) -> blocks.Block:
+    if kind == "figure":
+        return _figure_block(spec, raw, limit)
+    if kind == "ratio":
+        return _ratio_block(spec, raw, limit)
+    if kind == "ip_count":
+        build, run = blocks.coded(_ip_check(spec, raw, limit))
+        return blocks.Block(
+            spec, _ip_check(spec, raw, limit), _ip_gaps(spec, raw, limit), build, run
+        )
+    maker = {
+        "growth": blocks.growth_block,
+        "cagr": blocks.cagr_block,
+        "average": blocks.average_block,
+        "age": blocks.age_block,
+        "compare": blocks.compare_block,
+    }[kind]
+    return maker(spec, raw, limit)
+
+
+def _finish(
+    spec: Condition,
+    check: Check,
+    found_gaps: blocks.Gaps,
+    errors: list[str],
+    before: int,
+) -> blocks.Block | None:
+    if len(errors) > before:
+        return None
+    build, run = blocks.coded(check)
+    return blocks.Block(spec, check, found_gaps, build, run)
+
+
+def _positive(
+    raw: Mapping[str, Any],
+    name: str,
+    where: str,
+    errors: list[str],
+    default: int | None = None,
+) -> None:
+    value = raw.get(name, default)
+    try:
+        ok = int(str(value)) >= 1
+    except ValueError:
+        ok = False
+    if not ok:
+        errors.append(f"{where}：“{name}”应为不小于1的整数年数")
+
+
+def _any_k(
+    spec: Condition,
+    raw: Mapping[str, Any],
+    where: str,
+    doc: str,
+    errors: list[str],
+) -> blocks.Block | None:
+    items = raw.get("conditions") or []
+    try:
+        k = int(str(raw.get("k", 1)))
+    except ValueError:
+        k = 0
+    if not items:
+        errors.append(f"{where}：“任k项”须列出其中的条件（conditions）")
+    elif not 1 <= k <= len(items):
+        errors.append(f"{where}：k 应为1到{len(items)}之间的整数")
+    children = [_block(c, f"{where}之{i}", doc, errors) for i, c in enumerate(items, 1)]
+    if errors:
+        return None
+    return blocks.any_k_block(spec, k, [c for c in children if c is not None])
+
+
+def _figure_block(
+    spec: Condition, raw: Mapping[str, Any], limit: Threshold
+) -> blocks.Block:
+    name, offset = str(raw["field"]), int(raw.get("year_offset", -1))
+    unit = blocks.unit_of(name)
+    check = _figure_check(spec, raw, limit)
+
+    def found_gaps(facts: EnterpriseFacts, ctx: Ctx) -> list[Gap]:
+        year = ctx.as_of.year + offset
+        value = facts.figure(year, name)
+        if value is None or limit.test(value):
+            return []
+        label = blocks.label(year, name)
+        return [gaps.figure_gap(spec.id, label, name, value, limit, unit)]
+
+    def build(rows: Sequence[EnterpriseFacts], ctx: Ctx) -> dict[str, Column]:
+        return {"v": blocks.column_of(rows, ctx.as_of.year + offset, name)}
+
+    def run(cols: Mapping[str, Column], ctx: Ctx) -> I8:
+        col = cols["v"]
+        test = threshold_test(col.values, limit, blocks.scale_of(name))
+        return tri_from(test, col.known)
+
+    return blocks.Block(spec, check, found_gaps, build, run)
+
+
+def _ratio_block(
+    spec: Condition, raw: Mapping[str, Any], limit: Threshold
+) -> blocks.Block:
+    num, den = str(raw["numerator"]), str(raw["denominator"])
+    offset = int(raw.get("year_offset", -1))
+    check = _ratio_check(spec, raw, limit)
+    # a/b op t  ⇔  (a·sa)/(b·sb) op t·sa/sb on the scaled columns
+    scaled_limit = Threshold(
+        limit.op, limit.value * blocks.scale_of(num) / blocks.scale_of(den)
+    )
+
+    def found_gaps(facts: EnterpriseFacts, ctx: Ctx) -> list[Gap]:
+        year = ctx.as_of.year + offset
+        a, b = facts.figure(year, num), facts.figure(year, den)
+        if a is None or b is None or b <= 0:
+            return []
+        d = gaps.ratio_shortfall(a, b, 1, 0, limit)
+        if not d:
+            return []
+        unit = blocks.unit_of(num)
+        if unit != "万元":
+            d = Fraction(-(-d.numerator // d.denominator))
+        shown = fmt_number(d)
+        text = (
+            f"{blocks.label(year, num)}还差{shown}{unit}（占{FIELD_LABELS[den]}比例须"
+            f"{limit.text(percent=True)}，{FIELD_LABELS[den]}不变）"
+        )
+        return [Gap(spec.id, text, num, shown, unit)]
+
+    def build(rows: Sequence[EnterpriseFacts], ctx: Ctx) -> dict[str, Column]:
+        year = ctx.as_of.year + offset
+        return {
+            "n": blocks.column_of(rows, year, num),
+            "d": blocks.column_of(rows, year, den),
+        }
+
+    def run(cols: Mapping[str, Column], ctx: Ctx) -> I8:
+        n, d = cols["n"], cols["d"]
+        test = ratio_test(n.values, d.values, scaled_limit)
+        return tri_from(test, n.known & d.known)
+
+    return blocks.Block(spec, check, found_gaps, build, run)
+
+
+def _ip_gaps(spec: Condition, raw: Mapping[str, Any], limit: Threshold) -> blocks.Gaps:
+    cls, related = str(raw.get("class", "any")), bool(raw.get("related_only", False))
+    words = {"I": "Ⅰ类", "II": "Ⅱ类"}.get(cls, "")
+
+    def found_gaps(facts: EnterpriseFacts, ctx: Ctx) -> list[Gap]:
+        result = _ip_check(spec, raw, limit)(facts, ctx)
+        if result.status is not Tri.NOT_MET or limit.op not in (">=", ">"):
+            return []
+        have = int(result.value.removesuffix("项"))
+        more = int(gaps.threshold_shortfall(have, limit, gaps.ONE))
+        scope = "与主要产品相关的" if related else ""
+        text = f"再需{more}项有效{scope}{words}知识产权（现{have}项，须{limit.text('项')}）"
+        return [Gap(spec.id, text, "ip", str(more), "项")]
+
+    return found_gaps
+
+
+def _qualification_gaps(spec: Condition, raw: Mapping[str, Any]) -> blocks.Gaps:
+    kinds = "或".join(str(k) for k in raw.get("kinds", ()))
+    levels = "、".join(str(v) for v in raw.get("levels") or ())
+
+    def found_gaps(facts: EnterpriseFacts, ctx: Ctx) -> list[Gap]:
+        scope = f"（{levels}）" if levels else ""
+        return [Gap(spec.id, f"须取得有效期内的{kinds}{scope}", "qualifications")]
+
+    return found_gaps
 
 
 def build_version(raw: Mapping[str, Any]) -> tuple[str, str, ProgrammeVersion]:
@@ -254,35 +459,60 @@ def build_version(raw: Mapping[str, Any]) -> tuple[str, str, ProgrammeVersion]:
     if raw.get("require", "all") not in ("all", "any"):
         errors.append("项目：require 应为 all 或 any")
     built = [
-        _condition(c, i, str(raw.get("document")), errors)
+        _block(c, f"条件{i}", str(raw.get("document")), errors)
         for i, c in enumerate(conds, 1)
     ]
     if errors:
         raise ComposeError("；".join(errors))
-    pairs = [b for b in built if b is not None]
-    evaluate = _evaluator(raw, key, [c for _, c in pairs])
+    found = [b for b in built if b is not None]
+    evaluate = _evaluator(raw, key, found)
     version = ProgrammeVersion(
         str(raw["version"]),
         str(raw["document"]),
         str(raw.get("title", raw["name"])),
         start,
-        tuple(s for s, _ in pairs),
+        tuple(b.spec for b in found),
         evaluate,
         "总部组合定义",
     )
     return key, str(raw["name"]), version
 
 
+def version_blocks(raw: Mapping[str, Any]) -> list[blocks.Block]:
+    """The building blocks of one (valid) definition, for the columnar path."""
+    errors: list[str] = []
+    built = [
+        _block(c, f"条件{i}", str(raw.get("document")), errors)
+        for i, c in enumerate(raw.get("conditions") or [], 1)
+    ]
+    if errors:
+        raise ComposeError("；".join(errors))
+    return [b for b in built if b is not None]
+
+
 def _evaluator(
-    raw: Mapping[str, Any], key: str, checks: list[Check]
+    raw: Mapping[str, Any], key: str, found: list[blocks.Block]
 ) -> Callable[[EnterpriseFacts, Ctx], ProgrammeResult]:
     name, version, doc = str(raw["name"]), str(raw["version"]), str(raw["document"])
     confirmed = raw.get("status") == "confirmed"
-    combine = all_of if raw.get("require", "all") == "all" else any_of
+    require_all = raw.get("require", "all") == "all"
+    combine = all_of if require_all else any_of
 
     def evaluate(facts: EnterpriseFacts, ctx: Ctx) -> ProgrammeResult:
-        conds = tuple(check(facts, ctx) for check in checks)
+        conds = tuple(b.check(facts, ctx) for b in found)
         status = combine(c.status for c in conds)
+        found_gaps: list[Gap] = []
+        if status is not Tri.MET:
+            for block, cond in zip(found, conds, strict=True):
+                if cond.status is Tri.MET:
+                    continue
+                more = block.gaps(facts, ctx)
+                if not require_all:
+                    more = [
+                        Gap(g.condition_id, "或" + g.text, g.field, g.amount, g.unit)
+                        for g in more
+                    ]
+                found_gaps += more
         flags = ctx.flags() + (() if confirmed else (f"{key}@{version}",))
         result = ProgrammeResult(
             programme=key,
@@ -294,6 +524,7 @@ def _evaluator(
             score_low=None,
             score_high=None,
             conditions=conds,
+            gaps=tuple(found_gaps),
             missing=common.collect_missing(conds),
             flags=flags,
             overridden=ctx.overridden(),

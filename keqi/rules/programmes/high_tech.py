@@ -11,7 +11,7 @@ years before the application year (fewer since registration).
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
@@ -29,6 +29,7 @@ from keqi.rules.model import (
 )
 from keqi.rules.numbers import Tri, all_of, ceil_decimal, exact, fmt_number, fmt_percent
 from keqi.rules.programmes import common
+from keqi.rules.programmes import gaps as gaps_lib
 from keqi.rules.programmes import high_tech_score as score
 
 KEY = "high_tech"
@@ -398,7 +399,9 @@ def evaluate(facts: EnterpriseFacts, ctx: Ctx) -> ProgrammeResult:
         score_high=high,
         conditions=conds,
         score_items=tuple(items),
-        gaps=tuple(gaps(facts, conds, ctx)) if status is not Tri.MET else (),
+        gaps=tuple(gaps(facts, conds, ctx, (low, high)))
+        if status is not Tri.MET
+        else (),
         missing=common.collect_missing(conds),
         open_judgements=tuple(open_items) if status is Tri.UNKNOWN else (),
         flags=ctx.flags(),
@@ -409,7 +412,10 @@ def evaluate(facts: EnterpriseFacts, ctx: Ctx) -> ProgrammeResult:
 
 
 def gaps(
-    facts: EnterpriseFacts, conds: tuple[ConditionResult, ...], ctx: Ctx
+    facts: EnterpriseFacts,
+    conds: tuple[ConditionResult, ...],
+    ctx: Ctx,
+    score_range: tuple[int, int] | None = None,
 ) -> list[Gap]:
     """Concrete shortfalls of the conditions that are not met."""
     failed = {c.id for c in conds if c.status is Tri.NOT_MET}
@@ -428,7 +434,51 @@ def gaps(
         out += _rd_gap(facts, ctx)
     if "11.6" in failed:
         out += _share_gap(facts, ctx)
+    if "11.3" in failed:
+        out.append(
+            Gap("11.3", "核心技术须属于《国家重点支持的高新技术领域》", "tech_field")
+        )
+    score_cond = next(c for c in conds if c.id == "11.7")
+    if score_cond.status is not Tri.MET:
+        out += _score_gap(
+            ctx, score_range or score.total(score.score_items(facts, ctx))
+        )
+    if "11.8" in failed:
+        out += _incident_gap(facts, ctx)
     return out
+
+
+def _score_gap(ctx: Ctx, score_range: tuple[int, int]) -> list[Gap]:
+    """Condition 7: how many points the lower end of the score is short."""
+    need = gaps_lib.need_points(ctx.threshold("high_tech.pass_score"))
+    low, high = score_range
+    if low >= need:
+        return []
+    text = f"创新能力评价得分还差{need - low}分（现{low}–{high}分，须≥{need}分）"
+    if high < need:
+        text += f"，即使专家评分项均取最高也差{need - high}分"
+    else:
+        text += "，须专家评分项目补足或提高知识产权、成果转化、研发管理、成长性得分"
+    return [Gap("11.7", text, None, str(need - low), "分")]
+
+
+def _incident_gap(facts: EnterpriseFacts, ctx: Ctx) -> list[Gap]:
+    """Condition 8: the day the last record leaves the one-year window."""
+    kinds = set(ctx.texts("high_tech.incident_kinds"))
+    start = common.years_before(ctx.as_of, 1)
+    inside = [
+        r.occurred_on
+        for r in facts.credit_records
+        if r.kind in kinds
+        and r.occurred_on is not None
+        and start <= r.occurred_on <= ctx.as_of
+    ]
+    if not inside:
+        return []
+    clear = common.years_after(max(inside), 1) + timedelta(days=1)
+    days = (clear - ctx.as_of).days
+    text = f"{max(inside)}的记录在申请前一年内，最早{clear}可申请（还需等待{days}天）"
+    return [Gap("11.8", text, "credit_records", str(days), "天")]
 
 
 def _staff_gap(facts: EnterpriseFacts, ctx: Ctx) -> list[Gap]:

@@ -26,15 +26,15 @@ from keqi.rules.model import (
     ProgrammeVersion,
     ScoreItem,
 )
-from keqi.rules.numbers import Tri, all_of, any_of
-from keqi.rules.programmes import common, scoring
+from keqi.rules.numbers import Tri, all_of, any_of, fmt_number
+from keqi.rules.programmes import common, innovative_sme_gaps, scoring
 from keqi.rules.programmes.high_tech_score import pin
 
 KEY = "innovative_sme"
 NAME = "创新型中小企业"
 DOC = "工信部企业〔2022〕63号"
 EFFECTIVE = date(2022, 6, 1)
-GROUPS = {
+GROUPS: dict[str, tuple[str, ...]] = {
     "innovation": ("innovative_sme.ip", "innovative_sme.rd"),
     "growth": ("innovative_sme.growth", "innovative_sme.debt"),
     "special": ("innovative_sme.field", "innovative_sme.main_share"),
@@ -96,8 +96,7 @@ def cite(article: str, text: str) -> Citation:
 def ip_item(facts: EnterpriseFacts, ctx: Ctx) -> ScoreItem:
     """Indicator 1: the best valid IP related to the main product."""
     c = common.ip_counts(facts, ctx)
-    low = 3 if c.class_i_own else 2 if c.class_i_sure else 1 if c.class_ii_sure else 0
-    high = 4 if c.class_i_max else 1 if c.class_ii_max else 0
+    low, high = common.ip_levels(c)
     item = scoring.level_item(
         "innovative_sme.ip",
         "知识产权",
@@ -105,8 +104,9 @@ def ip_item(facts: EnterpriseFacts, ctx: Ctx) -> ScoreItem:
         high,
         ctx.bands("innovative_sme.ip_points"),
         cite("创新能力指标1", "与主导产品相关的有效知识产权"),
-        f"Ⅰ类{c.class_i_sure}项（自主研发{c.class_i_own}项）、Ⅱ类{c.class_ii_sure}项；"
-        "是否高价值须人工判断",
+        f"Ⅰ类{c.class_i_sure}项（自主研发{c.class_i_own}项、高价值{c.class_i_high}项）、"
+        f"Ⅱ类{c.class_ii_sure}项"
+        + ("；是否高价值须人工判断" if low < 4 and high == 4 else ""),
     )
     lo, hi, note = pin(facts, item.id, item.low, item.high)
     return replace(item, low=lo, high=hi, reason=item.reason + note)
@@ -268,9 +268,9 @@ def equity(facts: EnterpriseFacts, ctx: Ctx) -> ConditionResult:
     return common.result_of(
         C_EQUITY,
         status,
-        f"{known}万元",
+        f"{fmt_number(known)}万元",
         limit.text("万元"),
-        f"{span[0]}–{span[-1]}年已知股权融资合计{known}万元",
+        f"{span[0]}–{span[-1]}年已知股权融资合计{fmt_number(known)}万元",
         missing if status is Tri.UNKNOWN else [],
     )
 
@@ -286,9 +286,25 @@ def direct_conditions(facts: EnterpriseFacts, ctx: Ctx) -> list[ConditionResult]
     inst = common.held_any(
         facts, ctx.texts("rd_institution.kinds"), ctx.as_of, PROVINCIAL_UP
     )
+    award_reason, title_reason = award.label, titles.label
+    if award is Tri.NOT_MET:
+        award_reason = common.with_notes(
+            award.label,
+            common.outside_window_notes(facts, ["科技奖励"], ctx.as_of, years),
+        )
+    if titles is Tri.NOT_MET:
+        title_reason = common.with_notes(
+            titles.label,
+            common.not_held_notes(
+                facts,
+                ctx.texts("innovative_sme.direct_titles"),
+                ctx.as_of,
+                cert_years,
+            ),
+        )
     routes = [
-        common.result_of(C_AWARD, award, award.label, "近三年", award.label),
-        common.result_of(C_TITLE, titles, titles.label, "有效期内", titles.label),
+        common.result_of(C_AWARD, award, award.label, "近三年", award_reason),
+        common.result_of(C_TITLE, titles, titles.label, "有效期内", title_reason),
         common.result_of(C_INST, inst, inst.label, "省部级以上", inst.label),
         equity(facts, ctx),
     ]
@@ -311,6 +327,13 @@ def evaluate(facts: EnterpriseFacts, ctx: Ctx) -> ProgrammeResult:
     if status is Tri.MET:
         route = "direct" if routes[-1].status is Tri.MET else "score"
     conds = (scored, *routes)
+    found_gaps = (
+        ()
+        if status is Tri.MET
+        else tuple(
+            innovative_sme_gaps.programme_gaps(facts, ctx, items, GROUPS, GROUP_NAMES)
+        )
+    )
     result = ProgrammeResult(
         programme=KEY,
         name=NAME,
@@ -322,6 +345,7 @@ def evaluate(facts: EnterpriseFacts, ctx: Ctx) -> ProgrammeResult:
         score_high=sum(i.high for i in items),
         conditions=conds,
         score_items=tuple(items),
+        gaps=found_gaps,
         missing=common.collect_missing(conds),
         open_judgements=tuple(i.title for i in items if i.expert and i.low != i.high)
         if status is Tri.UNKNOWN

@@ -6,7 +6,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from keqi.rules.model import Citation, ScoreItem
-from keqi.rules.numbers import BandTable, exact, fmt_percent
+from keqi.rules.numbers import BandTable, exact, fmt_number, fmt_percent
 
 
 def top(table: BandTable) -> int:
@@ -33,8 +33,12 @@ def ratio_item(
     den: Decimal | int | None,
     table: BandTable,
     citation: Citation,
+    unit: str = "",
 ) -> ScoreItem:
-    """Points of ``num/den``: a full range when unknown, 0 when ``den <= 0``."""
+    """Points of ``num/den``: a full range when unknown, 0 when ``den <= 0``.
+
+    The value shows as a percentage when the table is one of percentages, else
+    as a number with ``unit`` (an amount table: ``118.4万元``)."""
     if num is None or den is None:
         return ScoreItem(
             item, title, bottom(table), top(table), "?", "数据缺失", citation
@@ -43,9 +47,8 @@ def ratio_item(
         return ScoreItem(item, title, 0, 0, "-", "分母为0，无法计算，按0分计", citation)
     ratio = exact(num) / exact(den)
     pts, label = points_of(table, ratio)
-    return ScoreItem(
-        item, title, pts, pts, label, f"{fmt_percent(ratio)}（{label}）", citation
-    )
+    shown = fmt_percent(ratio) if table.percent else fmt_number(ratio) + unit
+    return ScoreItem(item, title, pts, pts, label, f"{shown}（{label}）", citation)
 
 
 def level_item(

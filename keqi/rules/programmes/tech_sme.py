@@ -44,6 +44,7 @@ from keqi.rules.numbers import (
     tri,
 )
 from keqi.rules.programmes import common
+from keqi.rules.programmes import gaps as gaps_lib
 from keqi.rules.programmes.tech_sme_gaps import score_gaps, size_gaps
 
 KEY = "tech_sme"
@@ -405,9 +406,9 @@ def high_tech_cert(facts: EnterpriseFacts, ctx: Ctx) -> ConditionResult:
             "有效期内",
             f"持有有效期内的高企证书（{number}）",
         )
-    return common.result_of(
-        C_HIGH_TECH, Tri.NOT_MET, "无", "有效期内", f"{ctx.as_of}无有效期内的高企证书"
-    )
+    notes = common.not_held_notes(facts, ["高新技术企业"], ctx.as_of, years)
+    reason = common.with_notes(f"{ctx.as_of}无有效期内的高企证书", notes)
+    return common.result_of(C_HIGH_TECH, Tri.NOT_MET, "无", "有效期内", reason)
 
 
 def award(facts: EnterpriseFacts, ctx: Ctx) -> ConditionResult:
@@ -428,6 +429,13 @@ def award(facts: EnterpriseFacts, ctx: Ctx) -> ConditionResult:
         Tri.NOT_MET: "近五年无排名前三的国家级科技奖励",
         Tri.UNKNOWN: "国家级科技奖励的日期或名次未填，无法判断",
     }[status]
+    if status is Tri.NOT_MET:
+        reason = common.with_notes(
+            reason,
+            common.outside_window_notes(
+                facts, ["科技奖励"], ctx.as_of, ctx.integer("tech_sme.direct_years")
+            ),
+        )
     missing = ["国家级科技奖励的取得日期或名次"] if status is Tri.UNKNOWN else []
     return common.result_of(C_AWARD, status, status.label, "前三名", reason, missing)
 
@@ -466,6 +474,13 @@ def standard(facts: EnterpriseFacts, ctx: Ctx) -> ConditionResult:
         Tri.NOT_MET: "近五年无主导制定的国际、国家或行业标准",
         Tri.UNKNOWN: "主导制定标准的日期或级别未填，无法判断",
     }[status]
+    if status is Tri.NOT_MET:
+        reason = common.with_notes(
+            reason,
+            common.outside_window_notes(
+                facts, ["主导制定标准"], ctx.as_of, ctx.integer("tech_sme.direct_years")
+            ),
+        )
     missing = ["主导制定标准的日期或级别"] if status is Tri.UNKNOWN else []
     return common.result_of(
         C_STANDARD, status, status.label, "国家级及以上", reason, missing
@@ -477,6 +492,11 @@ def direct(routes: list[ConditionResult]) -> ConditionResult:
     status = any_of(r.status for r in routes)
     met = [r.title for r in routes if r.status is Tri.MET]
     reason = "满足：" + "、".join(met) if met else "第八条各项均未满足"
+    if status is Tri.NOT_MET:
+        notes = [
+            r.reason.split("（", 1)[1].rstrip("）") for r in routes if "（" in r.reason
+        ]
+        reason = common.with_notes(reason, notes)
     if status is Tri.UNKNOWN:
         reason = "第八条部分项目无法判断"
     return common.result_of(C_DIRECT, status, status.label, "任一项", reason)
@@ -527,6 +547,13 @@ def evaluate(facts: EnterpriseFacts, ctx: Ctx) -> ProgrammeResult:
     gaps: list[Gap] = []
     if status is not Tri.MET:
         gaps = size_gaps(facts.year(year), ctx) + score_gaps(facts, items, ctx, year)
+        if gates[3].status is Tri.NOT_MET:
+            gaps += gaps_lib.credit_year_gap(
+                facts.credit_records,
+                ctx.texts("tech_sme.credit_kinds"),
+                ctx.as_of,
+                "6.4",
+            )
     result = ProgrammeResult(
         programme=KEY,
         name=NAME,

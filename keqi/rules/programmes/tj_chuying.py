@@ -13,6 +13,7 @@ Conventions: 在津注册 and 独立法人 are each three-valued; a national-lev
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -27,7 +28,7 @@ from keqi.rules.model import (
     ProgrammeVersion,
 )
 from keqi.rules.numbers import Tri, all_of, any_of, fmt_number, tri
-from keqi.rules.programmes import common
+from keqi.rules.programmes import common, tj_chuying_gaps
 
 KEY = "tj_chuying"
 NAME = "天津市雏鹰企业"
@@ -154,8 +155,13 @@ def software(facts: EnterpriseFacts, ctx: Ctx) -> Tri:
     )
 
 
-def any_route(spec: Condition, options: list[tuple[str, Tri]]) -> ConditionResult:
-    """The any-one-of list as one condition, naming what was met."""
+def any_route(
+    spec: Condition, options: list[tuple[str, Tri]], notes: Sequence[str] = ()
+) -> ConditionResult:
+    """The any-one-of list as one condition, naming what was met.
+
+    ``notes`` carry the deciding dates of the records that did not count (an
+    expired certificate's 有效期至, an award outside the window)."""
     status = any_of(t for _, t in options)
     met = [n for n, t in options if t is Tri.MET]
     open_ = [n for n, t in options if t is Tri.UNKNOWN]
@@ -164,7 +170,7 @@ def any_route(spec: Condition, options: list[tuple[str, Tri]]) -> ConditionResul
     elif open_:
         reason = "无法判断：" + "、".join(open_)
     else:
-        reason = "各项均未满足"
+        reason = common.with_notes("各项均未满足", notes)
     return common.result_of(
         spec,
         status,
@@ -175,11 +181,33 @@ def any_route(spec: Condition, options: list[tuple[str, Tri]]) -> ConditionResul
     )
 
 
+def route_notes(facts: EnterpriseFacts, ctx: Ctx, years: int | None) -> list[str]:
+    """Dates of the titles and records of the any-one-of list that did not count."""
+    cert_years = ctx.integer("high_tech.certificate_years")
+    titles = ["软件企业证书", "软件产品证书", *ctx.texts("rd_institution.kinds")]
+    return [
+        *common.not_held_notes(facts, ["高新技术企业"], ctx.as_of, cert_years),
+        *common.not_held_notes(facts, titles, ctx.as_of),
+        *common.outside_window_notes(
+            facts, ["科技奖励", "主导制定标准", "创新创业大赛"], ctx.as_of, years
+        ),
+    ]
+
+
 def finish(
-    version: str, doc: str, conds: list[ConditionResult], ctx: Ctx
+    version: str,
+    doc: str,
+    conds: list[ConditionResult],
+    ctx: Ctx,
+    facts: EnterpriseFacts,
 ) -> ProgrammeResult:
-    """Combine all conditions into a result with explanation."""
+    """Combine all conditions into a result with gaps and explanation."""
     status = all_of(c.status for c in conds)
+    found = (
+        ()
+        if status is Tri.MET
+        else tuple(tj_chuying_gaps.programme_gaps(facts, ctx, conds, version))
+    )
     result = ProgrammeResult(
         programme=KEY,
         name=NAME,
@@ -190,6 +218,7 @@ def finish(
         score_low=None,
         score_high=None,
         conditions=tuple(conds),
+        gaps=found,
         missing=common.collect_missing(conds),
         flags=ctx.flags(),
         overridden=ctx.overridden(),
@@ -301,9 +330,13 @@ def evaluate_2019(facts: EnterpriseFacts, ctx: Ctx) -> ProgrammeResult:
         credit(facts, ctx, B19, "tj_chuying.2019.credit_kinds"),
         revenue(facts, ctx, C19, "tj_chuying.2019.revenue_max"),
         has_ip,
-        any_route(E19, options_2019(facts, ctx)),
+        any_route(
+            E19,
+            options_2019(facts, ctx),
+            route_notes(facts, ctx, ctx.integer("tj_chuying.recent_years")),
+        ),
     ]
-    return finish("2019", DOC_2019, conds, ctx)
+    return finish("2019", DOC_2019, conds, ctx, facts)
 
 
 # --- 2021 -----------------------------------------------------------------
@@ -403,9 +436,9 @@ def evaluate_2021(facts: EnterpriseFacts, ctx: Ctx) -> ProgrammeResult:
         basic_identity(facts, A21, age, age_text),
         credit(facts, ctx, B21, "tj_chuying.2021.credit_kinds"),
         revenue(facts, ctx, C21, "tj_chuying.2021.revenue_min"),
-        any_route(E21, options_2021(facts, ctx)),
+        any_route(E21, options_2021(facts, ctx), route_notes(facts, ctx, None)),
     ]
-    return finish("2021", DOC_2021, conds, ctx)
+    return finish("2021", DOC_2021, conds, ctx, facts)
 
 
 PROGRAMME = Programme(

@@ -124,6 +124,7 @@ def rd_item(facts: EnterpriseFacts, ctx: Ctx) -> ScoreItem:
         1,
         ctx.bands("zjtx_sme.2022.rd_amount_points"),
         cite("创新能力", "研发费用金额，最高10分"),
+        "万元",
     )
     share = scoring.ratio_item(
         "zjtx_sme.rd",
@@ -145,8 +146,7 @@ def rd_item(facts: EnterpriseFacts, ctx: Ctx) -> ScoreItem:
 def ip_item(facts: EnterpriseFacts, ctx: Ctx) -> ScoreItem:
     """The best valid IP related to the main product (high value is open)."""
     c = common.ip_counts(facts, ctx)
-    low = 3 if c.class_i_own else 2 if c.class_i_sure else 1 if c.class_ii_sure else 0
-    high = 4 if c.class_i_max else 1 if c.class_ii_max else 0
+    low, high = common.ip_levels(c)
     item = scoring.level_item(
         "zjtx_sme.ip",
         "知识产权",
@@ -154,7 +154,7 @@ def ip_item(facts: EnterpriseFacts, ctx: Ctx) -> ScoreItem:
         high,
         ctx.bands("zjtx_sme.2022.ip_points"),
         cite("创新能力", "与主导产品相关的知识产权，最高10分"),
-        f"Ⅰ类{c.class_i_sure}项、Ⅱ类{c.class_ii_sure}项",
+        f"Ⅰ类{c.class_i_sure}项（高价值{c.class_i_high}项）、Ⅱ类{c.class_ii_sure}项",
     )
     lo, hi, note = pin(facts, item.id, item.low, item.high)
     return replace(item, low=lo, high=hi, reason=item.reason + note)

@@ -20,6 +20,7 @@ from keqi.rules.model import (
     Citation,
     Condition,
     ConditionResult,
+    Gap,
     Programme,
     ProgrammeResult,
     ProgrammeVersion,
@@ -34,7 +35,7 @@ from keqi.rules.numbers import (
     fmt_percent,
     tri,
 )
-from keqi.rules.programmes import common, zjtx_score
+from keqi.rules.programmes import common, zjtx_score, zjtx_sme_gaps
 
 KEY = "zjtx_sme"
 NAME = "专精特新中小企业"
@@ -103,8 +104,8 @@ def revenue_or_equity(
     by_eq = tri(None if equity is None else ctx.threshold(equity_pid).test(equity))
     status = any_of([by_rev, by_eq])
     value = (
-        f"营业收入{'未知' if rev is None else fmt_number(rev)}万元；近2年股权融资"
-        f"{'未知' if equity is None else fmt_number(equity)}万元"
+        f"营业收入{'未知' if rev is None else fmt_number(rev) + '万元'}；近2年股权融资"
+        f"{'未知' if equity is None else fmt_number(equity) + '万元'}"
     )
     missing = (
         []
@@ -253,7 +254,7 @@ def evaluate_2022(facts: EnterpriseFacts, ctx: Ctx) -> ProgrammeResult:
         ),
         score_or_direct(items, facts, ctx),
     ]
-    return finish("2022", DOC_2022, conds, ctx, items)
+    return finish("2022", DOC_2022, conds, ctx, items, facts)
 
 
 def _rd_missing(facts: EnterpriseFacts, years: list[int]) -> list[str]:
@@ -271,9 +272,17 @@ def finish(
     conds: list[ConditionResult],
     ctx: Ctx,
     items: list[ScoreItem],
+    facts: EnterpriseFacts,
 ) -> ProgrammeResult:
-    """Combine conditions into a result with explanation."""
+    """Combine conditions into a result with gaps and explanation."""
     status = all_of(c.status for c in conds)
+    found: tuple[Gap, ...] = ()
+    if status is not Tri.MET:
+        found = tuple(
+            zjtx_sme_gaps.gaps_2022(facts, ctx, conds, items)
+            if version == "2022"
+            else zjtx_sme_gaps.gaps_2026(facts, ctx, conds)
+        )
     result = ProgrammeResult(
         programme=KEY,
         name=NAME,
@@ -285,6 +294,7 @@ def finish(
         score_high=sum(i.high for i in items) if items else None,
         conditions=tuple(conds),
         score_items=tuple(items),
+        gaps=found,
         missing=common.collect_missing(conds),
         open_judgements=tuple(i.title for i in items if i.expert and i.low != i.high)
         if status is Tri.UNKNOWN
@@ -437,9 +447,12 @@ def titles_2026(facts: EnterpriseFacts, ctx: Ctx) -> ConditionResult:
     """Already holds a 科技和创新型中小企业 title (valid one year from grant)."""
     kinds = ctx.texts("zjtx_sme.2026.base_titles")
     held = common.held_any(facts, kinds, ctx.as_of, None, 1)
-    return common.result_of(
-        T26, held, held.label, "持有", f"科技和创新型中小企业称号{held.label}"
-    )
+    reason = f"科技和创新型中小企业称号{held.label}"
+    if held is Tri.NOT_MET:
+        reason = common.with_notes(
+            reason, common.not_held_notes(facts, kinds, ctx.as_of, 1)
+        )
+    return common.result_of(T26, held, held.label, "持有", reason)
 
 
 def rd_2026(facts: EnterpriseFacts, ctx: Ctx) -> ConditionResult:
@@ -492,7 +505,7 @@ def evaluate_2026(facts: EnterpriseFacts, ctx: Ctx) -> ProgrammeResult:
         ip_2026(facts, ctx),
         platform(facts, ctx),
     ]
-    return finish("2026", DOC_2026, conds, ctx, [])
+    return finish("2026", DOC_2026, conds, ctx, [], facts)
 
 
 PROGRAMME = Programme(

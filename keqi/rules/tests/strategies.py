@@ -155,6 +155,7 @@ def enterprise(draw: st.DrawFn, as_of: date) -> EnterpriseFacts:
             draw(st.sampled_from(["自主研发", "受让", None])),
             draw(st.sampled_from(["有效", "有效", "失效"])),
             draw(st.sampled_from([True, True, False, None])),
+            draw(st.sampled_from([None, None, True, False])),
         )
         for i in range(draw(st.integers(0, 6)))
     )
