@@ -12,4 +12,3 @@ class AccountsConfig(AppConfig):
         from keqi.core.audit import register_action_labels
 
         register_action_labels(ACCOUNT_ACTION_LABELS)
-
