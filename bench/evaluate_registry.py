@@ -113,7 +113,7 @@ def main() -> None:
     from keqi.evaluations.tasks import evaluation_run_task
 
     holds: list[float] = []
-    store = services._store_chunk
+    store = services._chunk_write
 
     def timed(*a: object, **k: object) -> None:
         # How long each chunk's write transaction holds the database.
@@ -121,7 +121,7 @@ def main() -> None:
         store(*a, **k)  # type: ignore[arg-type]
         holds.append(time.perf_counter() - started)
 
-    services._store_chunk = timed  # type: ignore[assignment]
+    services._chunk_write = timed  # type: ignore[assignment]
     first = 0.0
     for as_of in AS_OF[: args.runs]:
         holds.clear()

@@ -335,31 +335,48 @@ def _sample_row(kind: str) -> tuple[str, bytes] | None:
 _Text = TypeVar("_Text", FactsText, VerdictText)
 
 
-def _text_ids(
+@dataclass
+class _Texts:
+    """A chunk's texts of one kind: ids of those stored, packed rows of the rest."""
+
+    found: dict[str, int]
+    rows: list[Any]
+
+
+def _texts_prepare(
     model: type[_Text],
     texts: dict[str, tuple[str, str]],
     samples: _Samples,
-) -> dict[str, int]:
-    """The row id of every text, adding those not stored yet (once per digest)."""
+) -> _Texts:
+    """Look the texts up and compress the missing ones (before the write
+    transaction, so compressing never holds the database's write lock)."""
     found: dict[str, int] = {}
     digests = list(texts)
     for start in range(0, len(digests), TEXT_LOOKUP):
         part = digests[start : start + TEXT_LOOKUP]
         found |= dict(model.objects.filter(digest__in=part).values_list("digest", "pk"))
-    missing = [d for d in digests if d not in found]
     rows: list[_Text] = []
-    for digest in missing:
+    for digest in digests:
+        if digest in found:
+            continue
         text, kind = texts[digest]
         sample, body = samples.get(kind, text)
         rows.append(
             model(digest=digest, dictionary_id=sample, body=text_pack(text, body))
         )
-    if rows:
+    return _Texts(found, rows)
+
+
+def _text_ids(model: type[_Text], texts: _Texts) -> dict[str, int]:
+    """The row id of every text, adding those not stored yet (once per digest)."""
+    found = dict(texts.found)
+    if texts.rows:
         model.objects.bulk_create(
-            rows,
+            texts.rows,
             batch_size=500,
             ignore_conflicts=True,  # another run may store the same text meanwhile
         )
+        missing = [row.digest for row in texts.rows]
         for start in range(0, len(missing), TEXT_LOOKUP):
             part = missing[start : start + TEXT_LOOKUP]
             found |= dict(
@@ -368,11 +385,20 @@ def _text_ids(
     return found
 
 
-@transaction.atomic
 def _store_chunk(run: EvaluationRun, chunk: _Chunk, samples: _Samples) -> None:
-    """Write one evaluated chunk: new texts, then its entries and verdicts."""
-    facts_ids = _text_ids(FactsText, chunk.facts, samples)
-    text_ids = _text_ids(VerdictText, chunk.texts, samples)
+    """Write one evaluated chunk: new texts, then its entries and verdicts, in one
+    short transaction (texts are looked up and compressed before it)."""
+    facts = _texts_prepare(FactsText, chunk.facts, samples)
+    texts = _texts_prepare(VerdictText, chunk.texts, samples)
+    with transaction.atomic():
+        _chunk_write(run, chunk, facts, texts)
+
+
+def _chunk_write(
+    run: EvaluationRun, chunk: _Chunk, facts: _Texts, texts: _Texts
+) -> None:
+    facts_ids = _text_ids(FactsText, facts)
+    text_ids = _text_ids(VerdictText, texts)
     EvaluatedEnterprise.objects.bulk_create(
         [
             EvaluatedEnterprise(
