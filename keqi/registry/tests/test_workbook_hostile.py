@@ -342,3 +342,47 @@ def test_a_registry_changed_between_check_and_apply_writes_nothing(
     assert not result.applied
     assert "核对之后企业库已有变化" in result.errors[-1].message
     assert dump() == before
+
+
+def test_an_entity_declared_in_a_workbook_is_never_expanded(tmp_path: Path) -> None:
+    """XXE and billion laughs: a sheet declaring entities (one reading a local file,
+    one expanding to a billion characters) imports nothing and leaks nothing."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-CONTENT", encoding="utf-8")
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    doctype = (
+        f'<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file://{secret}">'
+        f'<!ENTITY l0 "ha">{laughs}]>'
+    ).encode()
+    plain = hand_made_xlsx(tmp_path / "plain.xlsx", "企业基本信息", b"")
+    hostile = tmp_path / "entities.xlsx"
+    cells = "".join(
+        f'<c t="inlineStr"><is><t>{text}</t></is></c>'
+        for text in (E1, "&xxe;&l9;", "2012-03-15", "大口屯镇")
+    )
+    header = "".join(
+        f'<c t="inlineStr"><is><t>{text}</t></is></c>'
+        for text in ENTERPRISE_HEADER.strip().split(",")
+    )
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(hostile, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                head, _, rest = data.partition(b"?>")
+                data = (
+                    head
+                    + b"?>"
+                    + doctype
+                    + rest.replace(
+                        b"<sheetData>",
+                        f"<sheetData><row>{header}</row><row>{cells}</row>".encode(),
+                    )
+                )
+            target.writestr(item, data)
+    before = dump()
+    start = time.perf_counter()
+    result = import_workbook(hostile, actor=None)
+    assert time.perf_counter() - start < 10
+    assert dump() == before
+    shown = " ".join(e.message for e in result.errors)
+    assert result.errors and "SECRET-CONTENT" not in shown and "hahaha" not in shown
