@@ -145,10 +145,12 @@ def tiers(request: HttpRequest) -> HttpResponse:
     ladder, mark = ladder_load()
     rows = tier_rows_for(request.user, day, area_id)
     chosen = f.choice("tier", [*ladder, *([mark] if mark else [])])
-    counts = [(kind, sum(r.tier == kind for r in rows)) for kind in reversed(ladder)]
-    marked = sum(r.marked for r in rows)
+    counts = [
+        (kind, sum(e.tier == kind for e in rows.entries)) for kind in reversed(ladder)
+    ]
+    marked = sum(e.marked for e in rows.entries)
     if chosen:
-        rows = [r for r in rows if r.tier == chosen or (chosen == mark and r.marked)]
+        rows = rows.only(chosen, mark)
     areas = areas_for(request.user)
     if export_requested(request):
         area = area_picked(areas, area_id)
