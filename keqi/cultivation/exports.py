@@ -38,7 +38,7 @@ MEMBER_COLUMNS = (
 
 
 def library_export(
-    library: Library, day: dt.date, rows: list[MemberRow], area: Any
+    library: Library, day: dt.date, rows: Sequence[MemberRow], area: Any
 ) -> ListExport:
     """The members of one library on a day."""
     return ListExport(
