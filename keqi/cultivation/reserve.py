@@ -21,6 +21,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
+import numpy as np
+import numpy.typing as npt
 from django.http import Http404
 
 from keqi.criteria.composable import COMPOSABLE, composed_notice
@@ -98,17 +100,45 @@ class ReserveRow:
 
 @dataclass(frozen=True)
 class Ranked:
-    """One enterprise's place on a list, before its explanation is computed."""
+    """One enterprise's place on a list, before its explanation is computed;
+    `order` is its place among the enterprises in scope sorted by name."""
 
     pk: int
-    name: str
+    order: int
     not_met: int
     shortfall: int | None
 
-    def sort_key(self) -> tuple[int, int, str, int]:
+    def sort_key(self) -> tuple[int, int, int]:
         """Closeness: conditions not met, then score shortfall, then name."""
         gap = _NO_SCORE if self.shortfall is None else self.shortfall
-        return (self.not_met, gap, self.name, self.pk)
+        return (self.not_met, gap, self.order)
+
+
+@dataclass(frozen=True, eq=False)
+class RankedColumns(Sequence[Ranked]):
+    """A ranked list kept as arrays (a city's reserve has 100 000 rows); the
+    row objects are made only for the slice read."""
+
+    pks: npt.NDArray[np.int64]
+    not_met: npt.NDArray[np.int64]
+    short: npt.NDArray[np.int64]
+    known: npt.NDArray[np.bool_]
+
+    def __len__(self) -> int:
+        return len(self.pks)
+
+    @overload
+    def __getitem__(self, index: int) -> Ranked: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Ranked]: ...
+    def __getitem__(self, index: int | slice) -> Ranked | list[Ranked]:
+        if isinstance(index, slice):
+            return [self._one(i) for i in range(*index.indices(len(self)))]
+        return self._one(range(len(self))[index])
+
+    def _one(self, i: int) -> Ranked:
+        short = int(self.short[i]) if self.known[i] else None
+        return Ranked(int(self.pks[i]), i, int(self.not_met[i]), short)
 
 
 @dataclass(eq=False)
@@ -116,7 +146,7 @@ class RankedRows(Sequence[ReserveRow]):
     """A ranked list whose rows are explained only when read: a page slices it
     (the paginator asks for its length and one slice), a download iterates it."""
 
-    ranked: list[Ranked]
+    ranked: Sequence[Ranked]
     day: dt.date
     key: str
     setup: EngineSetup | None
@@ -147,7 +177,7 @@ class RankedRows(Sequence[ReserveRow]):
         for start in range(0, len(self.ranked), EXPLAIN_CHUNK):
             yield from self._rows(self.ranked[start : start + EXPLAIN_CHUNK])
 
-    def _rows(self, wanted: list[Ranked]) -> list[ReserveRow]:
+    def _rows(self, wanted: Sequence[Ranked]) -> list[ReserveRow]:
         todo = [r.pk for r in wanted if r.pk not in self._done]
         if todo and self.setup is not None:
             self._done.update(
@@ -214,14 +244,14 @@ def reserve_list(
     if areas is not None:
         enterprises = enterprises.filter(area_id__in=areas)
     mark = pass_mark(programme, setup.params, day)
-    scope = list(enterprises.values_list("pk", "name"))
+    by_name = list(enterprises.order_by("name", "id").values_list("pk", flat=True))
     table = programme_columns(key, programme.kind, day, setup, mark)
+    eligible: Sequence[Ranked]
+    reserve: Sequence[Ranked]
     if table is None:
-        eligible, reserve = _ranked_one_by_one(scope, programme, day, setup, mark)
+        eligible, reserve = _ranked_one_by_one(by_name, programme, day, setup, mark)
     else:
-        eligible, reserve = _ranked_from(table, scope)
-    eligible.sort(key=lambda r: (r.name, r.pk))
-    reserve.sort(key=Ranked.sort_key)
+        eligible, reserve = _ranked_from(table, by_name)
     return ReserveList(
         programme,
         day,
@@ -231,26 +261,36 @@ def reserve_list(
 
 
 def _ranked_from(
-    table: ProgrammeColumns, scope: list[tuple[int, str]]
-) -> tuple[list[Ranked], list[Ranked]]:
-    """Split the enterprises in scope by the columnar figures (no title held)."""
-    at = table.positions([pk for pk, _ in scope])
-    holds, outcome = table.holds[at].tolist(), table.outcome[at].tolist()
-    not_met, short = table.not_met[at].tolist(), table.short[at].tolist()
-    known = table.short_known[at].tolist()
-    eligible: list[Ranked] = []
-    reserve: list[Ranked] = []
-    top = OUTCOME_CODE[Outcome.ELIGIBLE]
-    for i, (pk, name) in enumerate(scope):
-        if holds[i]:
-            continue
-        row = Ranked(pk, name, not_met[i], short[i] if known[i] else None)
-        (eligible if outcome[i] == top else reserve).append(row)
-    return eligible, reserve
+    table: ProgrammeColumns, by_name: list[int]
+) -> tuple[RankedColumns, RankedColumns]:
+    """Split the enterprises in scope (in name order) by the columnar figures,
+    leaving out title holders: the eligible by name, the reserve by closeness
+    (numpy's stable sort keeps name order within equal figures)."""
+    pks = np.asarray(by_name, dtype=np.int64)
+    at = table.positions(by_name)
+    keep = ~table.holds[at]
+    pks, at = pks[keep], at[keep]
+    top = table.outcome[at] == OUTCOME_CODE[Outcome.ELIGIBLE]
+    eligible = _columns(table, pks[top], at[top], None)
+    rest, spot = pks[~top], at[~top]
+    gap = np.where(table.short_known[spot], table.short[spot], _NO_SCORE)
+    order = np.lexsort((np.arange(len(rest)), gap, table.not_met[spot]))
+    return eligible, _columns(table, rest, spot, order)
+
+
+def _columns(
+    table: ProgrammeColumns,
+    pks: npt.NDArray[np.int64],
+    at: npt.NDArray[np.intp],
+    order: npt.NDArray[np.intp] | None,
+) -> RankedColumns:
+    if order is not None:
+        pks, at = pks[order], at[order]
+    return RankedColumns(pks, table.not_met[at], table.short[at], table.short_known[at])
 
 
 def _ranked_one_by_one(
-    scope: list[tuple[int, str]],
+    by_name: list[int],
     programme: ReserveProgramme,
     day: dt.date,
     setup: EngineSetup,
@@ -259,8 +299,8 @@ def _ranked_one_by_one(
     """For a programme without a columnar path: the scalar engine on every row."""
     eligible: list[Ranked] = []
     reserve: list[Ranked] = []
-    names = dict(scope)
-    rows = list(Enterprise.objects.filter(pk__in=list(names)).order_by("pk"))
+    place = {pk: i for i, pk in enumerate(by_name)}
+    rows = list(Enterprise.objects.filter(pk__in=by_name).order_by("pk"))
     for enterprise, facts in zip(rows, iter_facts(rows), strict=True):
         pk = enterprise.pk
         if holds_title(facts, programme.kind, day):
@@ -275,8 +315,10 @@ def _ranked_one_by_one(
         verdict = result.programmes.get(programme.key)
         if verdict is None:
             continue
-        row = Ranked(pk, names[pk], len(blocking(verdict)), shortfall(verdict, mark))
+        row = Ranked(pk, place[pk], len(blocking(verdict)), shortfall(verdict, mark))
         (eligible if verdict.outcome is Outcome.ELIGIBLE else reserve).append(row)
+    eligible.sort(key=lambda r: r.order)
+    reserve.sort(key=Ranked.sort_key)
     return eligible, reserve
 
 

@@ -125,7 +125,7 @@ def test_ranking_figures_from_the_batch_engine_match_each_rows_verdict(
     firms, hq
 ) -> None:
     found = reserve_list(hq, "tech_sme", ON)
-    ranked = [(r.pk, r.not_met, r.shortfall) for r in found.reserve.ranked]  # type: ignore[attr-defined]
+    ranked = [(r.pk, r.not_met, r.shortfall) for r in found.reserve.ranked[:]]  # type: ignore[attr-defined]
     shown = [(r.enterprise.pk, r.not_met, r.shortfall) for r in found.reserve]
     assert ranked == shown and len(shown) == 3
 
