@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from keqi.core.exports import ListExport
@@ -37,7 +38,7 @@ MEMBER_COLUMNS = (
 
 
 def library_export(
-    library: Library, day: dt.date, rows: list[MemberRow], area: Any
+    library: Library, day: dt.date, rows: Sequence[MemberRow], area: Any
 ) -> ListExport:
     """The members of one library on a day."""
     return ListExport(
@@ -80,7 +81,7 @@ def changes_export(report: Any, area: Any) -> ListExport:
 
 
 def tiers_export(
-    day: dt.date, rows: list[TierRow], mark: str | None, chosen: str, area: Any
+    day: dt.date, rows: Sequence[TierRow], mark: str | None, chosen: str, area: Any
 ) -> ListExport:
     """Enterprises with their tier (and the national mark) on a day."""
     columns = [

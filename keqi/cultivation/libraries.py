@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 from django.db.models import Q
 from django.http import Http404
@@ -165,14 +167,53 @@ class MemberRow:
     area_after: Area | None = None
 
 
+@dataclass(frozen=True, eq=False)
+class MemberRows(Sequence[MemberRow]):
+    """Members by name; a row's enterprise and qualifications are read only when
+    the row is (a page slices the list, a download iterates it)."""
+
+    pks: list[int]
+    library: Library
+    day: dt.date
+    area_then: dict[int, int | None]
+
+    def __len__(self) -> int:
+        return len(self.pks)
+
+    @overload
+    def __getitem__(self, index: int) -> MemberRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[MemberRow]: ...
+    def __getitem__(self, index: int | slice) -> MemberRow | list[MemberRow]:
+        if isinstance(index, slice):
+            return self._rows(self.pks[index])
+        return self._rows([self.pks[index]])[0]
+
+    def __iter__(self) -> Iterator[MemberRow]:
+        for start in range(0, len(self.pks), 1000):
+            yield from self._rows(self.pks[start : start + 1000])
+
+    def _rows(self, pks: list[int]) -> list[MemberRow]:
+        found = {
+            row.enterprise.pk: row
+            for row in member_rows(set(pks), self.library, self.day, self.area_then)
+        }
+        return [found[pk] for pk in pks if pk in found]
+
+
 def library_members(
     user: object, library: Library, day: dt.date, area_id: int | None = None
-) -> list[MemberRow]:
-    """The list behind a count: members on `day` in the area (or user's scope)."""
+) -> MemberRows:
+    """The list behind a count: members on `day` in the area (or user's scope),
+    by name. Ordering reads only names; rows are built when read."""
     areas = scope_area_ids(user, area_id)
     snap = snapshot(day, (library,))
     pks = snap.in_areas(library.key, areas)
-    return member_rows(pks, library, day, snap.area_of)
+    by_name = Enterprise.objects.order_by("name", "id").values_list("pk", flat=True)
+    if len(pks) <= 500:  # else naming them all costs more than reading every id
+        by_name = by_name.filter(pk__in=pks)
+    ordered = [pk for pk in by_name if pk in pks]
+    return MemberRows(ordered, library, day, snap.area_of)
 
 
 def member_rows(

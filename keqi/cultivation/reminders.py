@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
+from keqi.accounts.models import Area
 from keqi.accounts.scopes import enterprise_q
 from keqi.cultivation.models import (
     Audience,
@@ -32,11 +33,37 @@ from keqi.registry.models import Enterprise, Qualification
 
 
 @dataclass(frozen=True)
+class EnterpriseRef:
+    """What a reminder shows of its enterprise (read as plain values: a district's
+    calendar has an item for nearly every enterprise)."""
+
+    pk: int
+    name: str
+    uscc: str
+    area: Area | None
+    above_scale: bool | None
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class QualRef:
+    """A qualification as the reminder rules read it."""
+
+    kind: str
+    number: str
+    granted_on: dt.date | None
+    valid_until: dt.date | None
+    revoked_on: dt.date | None
+
+
+@dataclass(frozen=True)
 class Item:
     """One reminder for one enterprise and year."""
 
     reminder_type: ReminderType
-    enterprise: Enterprise
+    enterprise: EnterpriseRef
     year: int
     opens_on: dt.date | None
     due_on: dt.date
@@ -82,12 +109,12 @@ def window(
 class _Facts:
     """What the rules read: enterprises in scope and their qualifications."""
 
-    enterprises: dict[int, Enterprise]
-    quals: dict[int, list[Qualification]]
+    enterprises: dict[int, EnterpriseRef]
+    quals: dict[int, list[QualRef]]
     dates: dict[tuple[int, int], ReminderDate]
 
 
-def _held_between(q: Qualification, start: dt.date, end: dt.date) -> bool:
+def _held_between(q: QualRef, start: dt.date, end: dt.date) -> bool:
     h = Holding(q.kind, q.granted_on, q.valid_until, q.revoked_on)
     if h.granted_on is None or h.granted_on > end:
         return False
@@ -95,14 +122,14 @@ def _held_between(q: Qualification, start: dt.date, end: dt.date) -> bool:
     return h.held_on(first)
 
 
-def _ends_in(q: Qualification, year: int) -> bool:
+def _ends_in(q: QualRef, year: int) -> bool:
     """Expires in `year` without having been revoked first."""
     if q.valid_until is None or q.valid_until.year != year:
         return False
     return q.revoked_on is None or q.revoked_on > q.valid_until
 
 
-def _renewal(q: Qualification, quals: list[Qualification]) -> str:
+def _renewal(q: QualRef, quals: list[QualRef]) -> str:
     later = [
         r
         for r in quals
@@ -140,11 +167,27 @@ def _fixed_items(rt: ReminderType, years: range, facts: _Facts) -> Iterator[Item
         if due is None:
             continue
         start = opens or dt.date(year, 1, 1)
-        for pk, e in facts.enterprises.items():
+        for pk in _candidates(rt, facts):
+            e = facts.enterprises[pk]
             found = _concerns(rt, year, start, due, e, facts.quals.get(pk, []))
             if found is not None:
                 detail, done = found
                 yield Item(rt, e, year, opens, due, detail, done_by_registry=done)
+
+
+def _candidates(rt: ReminderType, facts: _Facts) -> list[int]:
+    """Enterprises a reminder can concern: everyone for 全部企业; otherwise those
+    holding one of its kinds (in any year), and above-scale ones when it names
+    them. The rest would all be turned down by `_concerns`."""
+    if rt.audience == Audience.ALL:
+        return list(facts.enterprises)
+    kinds = set(rt.kinds)
+    found = {
+        pk for pk, quals in facts.quals.items() if any(q.kind in kinds for q in quals)
+    }
+    if rt.include_above_scale:
+        found |= {pk for pk, e in facts.enterprises.items() if e.above_scale}
+    return [pk for pk in found if pk in facts.enterprises]
 
 
 def _concerns(
@@ -152,13 +195,13 @@ def _concerns(
     year: int,
     start: dt.date,
     due: dt.date,
-    e: Enterprise,
-    quals: list[Qualification],
+    e: EnterpriseRef,
+    quals: list[QualRef],
 ) -> tuple[str, str] | None:
     """(detail, done-by-registry) when the reminder concerns `e` that year, else None."""
-    mine = [q for q in quals if q.kind in rt.kinds]
     if rt.audience == Audience.ALL:
         return "", ""
+    mine = [q for q in quals if q.kind in rt.kinds]
     if rt.audience == Audience.EXPIRING:
         ending = [q for q in mine if _ends_in(q, year)]
         if not ending:
@@ -187,19 +230,29 @@ def _facts(
     area_id: int | None,
     enterprise_id: int | None,
 ) -> _Facts:
-    enterprises = Enterprise.objects.filter(enterprise_q(user)).select_related("area")
+    enterprises = Enterprise.objects.filter(enterprise_q(user))
     if area_id is not None:
         enterprises = enterprises.filter(area_id=area_id)
     if enterprise_id is not None:
         enterprises = enterprises.filter(pk=enterprise_id)
-    by_pk = {e.pk: e for e in enterprises}
+    areas = {a.pk: a for a in Area.objects.all()}
+    by_pk = {
+        pk: EnterpriseRef(pk, name, uscc, areas.get(area), above)
+        for pk, name, uscc, area, above in enterprises.values_list(
+            "pk", "name", "uscc", "area_id", "above_scale"
+        )
+    }
     kinds = {k for rt in types for k in rt.kinds}
-    quals: dict[int, list[Qualification]] = defaultdict(list)
-    rows = Qualification.objects.filter(
-        kind__in=kinds, enterprise__in=enterprises
-    ).order_by("granted_on", "id")
-    for q in rows:
-        quals[q.enterprise_id].append(q)
+    quals: dict[int, list[QualRef]] = defaultdict(list)
+    rows = (
+        Qualification.objects.filter(kind__in=kinds, enterprise__in=enterprises)
+        .order_by("granted_on", "id")
+        .values_list(
+            "enterprise_id", "kind", "number", "granted_on", "valid_until", "revoked_on"
+        )
+    )
+    for pk, kind, number, granted, until, revoked in rows:
+        quals[pk].append(QualRef(kind, number, granted, until, revoked))
     dates = {(d.reminder_type_id, d.year): d for d in ReminderDate.objects.all()}
     return _Facts(by_pk, dict(quals), dates)
 

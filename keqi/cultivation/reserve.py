@@ -6,34 +6,46 @@ Those the data already shows as eligible form the "免申即享" list; the other
 ranked by how close they are: fewest conditions not met first
 (alternative direct routes aside), then the smallest
 score shortfall (pass mark minus the best possible score), then by name.
+
+The outcome, blocking conditions and shortfall of every enterprise come from the
+columnar engine (keqi.cultivation.columns); the full verdict with its explanation
+is computed only for the rows someone looks at (a page, or the download), by
+the scalar engine, which a property test proves gives the same figures. A
+programme without a columnar path (one HQ composed) is evaluated row by row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, overload
 
+import numpy as np
+import numpy.typing as npt
 from django.http import Http404
 
 from keqi.criteria.composable import COMPOSABLE, composed_notice
-from keqi.criteria.engine import engine_setup
+from keqi.criteria.engine import EngineSetup, engine_setup
+from keqi.cultivation.columns import (
+    ProgrammeColumns,
+    holds_title,
+    programme_columns,
+)
 from keqi.cultivation.libraries import scope_area_ids
 from keqi.registry.facts import iter_facts
 from keqi.registry.models import Enterprise
 from keqi.registry.models import QualificationKind as K
 from keqi.registry.selectors import enterprise_list_for
 from keqi.rules import (
-    ConditionResult,
     Outcome,
     ParamSet,
     ProgrammeResult,
     evaluate,
     programme_table,
 )
-from keqi.rules.facts import EnterpriseFacts
-from keqi.rules.ladder import title_held
-from keqi.rules.numbers import Tri
+from keqi.rules.batch import OUTCOME_CODE
+from keqi.rules.closeness import blocking, shortfall
 
 
 @dataclass(frozen=True)
@@ -85,10 +97,98 @@ class ReserveRow:
     shortfall: int | None
     missing: tuple[str, ...]
 
-    def sort_key(self) -> tuple[int, int, str]:
+
+@dataclass(frozen=True)
+class Ranked:
+    """One enterprise's place on a list, before its explanation is computed;
+    `order` is its place among the enterprises in scope sorted by name."""
+
+    pk: int
+    order: int
+    not_met: int
+    shortfall: int | None
+
+    def sort_key(self) -> tuple[int, int, int]:
         """Closeness: conditions not met, then score shortfall, then name."""
         gap = _NO_SCORE if self.shortfall is None else self.shortfall
-        return (self.not_met, gap, self.enterprise.name)
+        return (self.not_met, gap, self.order)
+
+
+@dataclass(frozen=True, eq=False)
+class RankedColumns(Sequence[Ranked]):
+    """A ranked list kept as arrays (a city's reserve has 100 000 rows); the
+    row objects are made only for the slice read."""
+
+    pks: npt.NDArray[np.int64]
+    not_met: npt.NDArray[np.int64]
+    short: npt.NDArray[np.int64]
+    known: npt.NDArray[np.bool_]
+
+    def __len__(self) -> int:
+        return len(self.pks)
+
+    @overload
+    def __getitem__(self, index: int) -> Ranked: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Ranked]: ...
+    def __getitem__(self, index: int | slice) -> Ranked | list[Ranked]:
+        if isinstance(index, slice):
+            return [self._one(i) for i in range(*index.indices(len(self)))]
+        return self._one(range(len(self))[index])
+
+    def _one(self, i: int) -> Ranked:
+        short = int(self.short[i]) if self.known[i] else None
+        return Ranked(int(self.pks[i]), i, int(self.not_met[i]), short)
+
+
+@dataclass(eq=False)
+class RankedRows(Sequence[ReserveRow]):
+    """A ranked list whose rows are explained only when read: a page slices it
+    (the paginator asks for its length and one slice), a download iterates it."""
+
+    ranked: Sequence[Ranked]
+    day: dt.date
+    key: str
+    setup: EngineSetup | None
+    mark: int | None
+    _done: dict[int, ReserveRow] = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.ranked)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to a list or another ranked list with the same rows."""
+        if isinstance(other, RankedRows | list | tuple):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @overload
+    def __getitem__(self, index: int) -> ReserveRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[ReserveRow]: ...
+    def __getitem__(self, index: int | slice) -> ReserveRow | list[ReserveRow]:
+        if isinstance(index, slice):
+            return self._rows(self.ranked[index])
+        return self._rows([self.ranked[index]])[0]
+
+    def __iter__(self) -> Iterator[ReserveRow]:
+        for start in range(0, len(self.ranked), EXPLAIN_CHUNK):
+            yield from self._rows(self.ranked[start : start + EXPLAIN_CHUNK])
+
+    def _rows(self, wanted: Sequence[Ranked]) -> list[ReserveRow]:
+        todo = [r.pk for r in wanted if r.pk not in self._done]
+        if todo and self.setup is not None:
+            self._done.update(
+                _explained(todo, self.day, self.key, self.setup, self.mark)
+            )
+        # An enterprise deleted since the ranking is left out.
+        return [self._done[r.pk] for r in wanted if r.pk in self._done]
+
+
+#: Rows explained per query batch when a whole list is read (the download).
+EXPLAIN_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -97,23 +197,11 @@ class ReserveList:
 
     programme: ReserveProgramme
     day: dt.date
-    eligible: list[ReserveRow]
-    reserve: list[ReserveRow]
+    eligible: Sequence[ReserveRow]
+    reserve: Sequence[ReserveRow]
     in_force: bool = True
     #: Why a composed programme has no list ("" otherwise).
     notice: str = ""
-
-
-def blocking(result: ProgrammeResult) -> list[ConditionResult]:
-    """Conditions not met, leaving out alternative routes ("任一项" and its parts):
-    an enterprise need not take a direct route when it can pass the main way."""
-    routes = [c.id for c in result.conditions if c.threshold == "任一项"]
-    return [
-        c
-        for c in result.conditions
-        if c.status is Tri.NOT_MET
-        and not any(c.id == r or c.id.startswith(f"{r}.") for r in routes)
-    ]
 
 
 def missing_texts(result: ProgrammeResult) -> tuple[str, ...]:
@@ -139,25 +227,12 @@ def pass_mark(
     return int(getattr(value, "value", value))
 
 
-def shortfall(result: ProgrammeResult, mark: int | None) -> int | None:
-    """Points still needed (pass mark minus best possible score), 0 if none."""
-    if mark is None:
-        return 0
-    if result.score_high is None:
-        return None
-    return max(mark - result.score_high, 0)
-
-
-def holds_title(facts: EnterpriseFacts, kind: str, day: dt.date) -> bool:
-    """Whether the enterprise holds a valid title of `kind` on `day`."""
-    return any(q.kind == kind and title_held(q, day) for q in facts.qualifications)
-
-
 def reserve_list(
     user: object, key: str, day: dt.date, area_id: int | None = None
 ) -> ReserveList:
     """The reserve list of one programme for the user's scope (404 outside it),
-    under the rules in force (HQ's edits and composed programmes included)."""
+    under the rules in force (HQ's edits and composed programmes included).
+    Ranking reads every enterprise in scope; rows are explained when read."""
     programme = reserve_programme_get(key)
     areas = scope_area_ids(user, area_id)
     setup = engine_setup()
@@ -165,35 +240,106 @@ def reserve_list(
     if found is None or found.version_for(day) is None:
         notice = composed_notice(setup, key, day)
         return ReserveList(programme, day, [], [], in_force=False, notice=notice)
-    enterprises = enterprise_list_for(user).select_related("area").order_by("pk")
+    enterprises = enterprise_list_for(user).order_by("pk")
     if areas is not None:
         enterprises = enterprises.filter(area_id__in=areas)
-    params = setup.params
-    mark = pass_mark(programme, params, day)
-    rows = list(enterprises)
-    by_uscc = {e.uscc: e for e in rows}
-    eligible: list[ReserveRow] = []
-    reserve: list[ReserveRow] = []
-    for facts in iter_facts(rows):
+    mark = pass_mark(programme, setup.params, day)
+    by_name = list(enterprises.order_by("name", "id").values_list("pk", flat=True))
+    table = programme_columns(key, programme.kind, day, setup, mark)
+    eligible: Sequence[Ranked]
+    reserve: Sequence[Ranked]
+    if table is None:
+        eligible, reserve = _ranked_one_by_one(by_name, programme, day, setup, mark)
+    else:
+        eligible, reserve = _ranked_from(table, by_name)
+    return ReserveList(
+        programme,
+        day,
+        RankedRows(eligible, day, key, setup, mark),
+        RankedRows(reserve, day, key, setup, mark),
+    )
+
+
+def _ranked_from(
+    table: ProgrammeColumns, by_name: list[int]
+) -> tuple[RankedColumns, RankedColumns]:
+    """Split the enterprises in scope (in name order) by the columnar figures,
+    leaving out title holders: the eligible by name, the reserve by closeness
+    (numpy's stable sort keeps name order within equal figures)."""
+    pks = np.asarray(by_name, dtype=np.int64)
+    at = table.positions(by_name)
+    keep = ~table.holds[at]
+    pks, at = pks[keep], at[keep]
+    top = table.outcome[at] == OUTCOME_CODE[Outcome.ELIGIBLE]
+    eligible = _columns(table, pks[top], at[top], None)
+    rest, spot = pks[~top], at[~top]
+    gap = np.where(table.short_known[spot], table.short[spot], _NO_SCORE)
+    order = np.lexsort((np.arange(len(rest)), gap, table.not_met[spot]))
+    return eligible, _columns(table, rest, spot, order)
+
+
+def _columns(
+    table: ProgrammeColumns,
+    pks: npt.NDArray[np.int64],
+    at: npt.NDArray[np.intp],
+    order: npt.NDArray[np.intp] | None,
+) -> RankedColumns:
+    if order is not None:
+        pks, at = pks[order], at[order]
+    return RankedColumns(pks, table.not_met[at], table.short[at], table.short_known[at])
+
+
+def _ranked_one_by_one(
+    by_name: list[int],
+    programme: ReserveProgramme,
+    day: dt.date,
+    setup: EngineSetup,
+    mark: int | None,
+) -> tuple[list[Ranked], list[Ranked]]:
+    """For a programme without a columnar path: the scalar engine on every row."""
+    eligible: list[Ranked] = []
+    reserve: list[Ranked] = []
+    place = {pk: i for i, pk in enumerate(by_name)}
+    rows = list(Enterprise.objects.filter(pk__in=by_name).order_by("pk"))
+    for enterprise, facts in zip(rows, iter_facts(rows), strict=True):
+        pk = enterprise.pk
         if holds_title(facts, programme.kind, day):
             continue
         result = evaluate(
-            facts, as_of=day, params=params, programmes=[key], extra=setup.extra
+            facts,
+            as_of=day,
+            params=setup.params,
+            programmes=[programme.key],
+            extra=setup.extra,
         )
-        verdict = result.programmes.get(key)
+        verdict = result.programmes.get(programme.key)
         if verdict is None:
             continue
-        row = _row(by_uscc[facts.uscc], verdict, mark)
+        row = Ranked(pk, place[pk], len(blocking(verdict)), shortfall(verdict, mark))
         (eligible if verdict.outcome is Outcome.ELIGIBLE else reserve).append(row)
-    eligible.sort(key=lambda r: r.enterprise.name)
-    reserve.sort(key=ReserveRow.sort_key)
-    return ReserveList(programme, day, eligible, reserve)
+    eligible.sort(key=lambda r: r.order)
+    reserve.sort(key=Ranked.sort_key)
+    return eligible, reserve
 
 
-def _row(
-    enterprise: Enterprise, verdict: ProgrammeResult, mark: int | None
-) -> ReserveRow:
-    not_met = len(blocking(verdict))
-    return ReserveRow(
-        enterprise, verdict, not_met, shortfall(verdict, mark), missing_texts(verdict)
+def _explained(
+    pks: list[int], day: dt.date, key: str, setup: EngineSetup, mark: int | None
+) -> dict[int, ReserveRow]:
+    """Full verdicts, with what is missing, for the given enterprises only."""
+    rows = list(
+        Enterprise.objects.filter(pk__in=pks).select_related("area").order_by("pk")
     )
+    found: dict[int, ReserveRow] = {}
+    for enterprise, facts in zip(rows, iter_facts(rows), strict=True):
+        result = evaluate(
+            facts, as_of=day, params=setup.params, programmes=[key], extra=setup.extra
+        )
+        verdict = result.programmes[key]
+        found[enterprise.pk] = ReserveRow(
+            enterprise,
+            verdict,
+            len(blocking(verdict)),
+            shortfall(verdict, mark),
+            missing_texts(verdict),
+        )
+    return found

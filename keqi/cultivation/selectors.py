@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import overload
+
+from django.db.models import Case, IntegerField, Max, Value, When
 
 from keqi.accounts.scopes import enterprise_q
+from keqi.cultivation.libraries import held_q
 from keqi.cultivation.models import RungRole, TierRung
 from keqi.cultivation.tiers import (
     DEFAULT_LADDER,
     DEFAULT_MARK,
     Holding,
     TierSpan,
-    marked_on,
     tier_history,
-    tier_on,
 )
 from keqi.registry.models import Enterprise, Qualification
 from keqi.registry.selectors import enterprise_get_for
@@ -55,25 +58,89 @@ class TierRow:
     marked: bool
 
 
-def tier_rows_for(
-    user: object, day: dt.date, area_id: int | None = None
-) -> list[TierRow]:
-    """Enterprises in scope (current area) holding a rung or the mark on `day`."""
+@dataclass(frozen=True)
+class TierEntry:
+    """An enterprise's tier and mark, before its row is loaded."""
+
+    pk: int
+    name: str
+    tier: str | None
+    marked: bool
+
+
+@dataclass(frozen=True, eq=False)
+class TierRows(Sequence[TierRow]):
+    """Enterprises by name with their tier; a row's enterprise is loaded only
+    when the row is read (a page slices it, a download iterates it)."""
+
+    entries: list[TierEntry]
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    @overload
+    def __getitem__(self, index: int) -> TierRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[TierRow]: ...
+    def __getitem__(self, index: int | slice) -> TierRow | list[TierRow]:
+        if isinstance(index, slice):
+            return _tier_rows(self.entries[index])
+        return _tier_rows([self.entries[index]])[0]
+
+    def __iter__(self) -> Iterator[TierRow]:
+        for start in range(0, len(self.entries), 1000):
+            yield from _tier_rows(self.entries[start : start + 1000])
+
+    def only(self, chosen: str, mark: str | None) -> TierRows:
+        """Those on tier `chosen`, or holding the mark when `chosen` is the mark."""
+        return TierRows(
+            [
+                e
+                for e in self.entries
+                if e.tier == chosen or (chosen == mark and e.marked)
+            ]
+        )
+
+
+def _tier_rows(entries: list[TierEntry]) -> list[TierRow]:
+    found = Enterprise.objects.select_related("area").in_bulk([e.pk for e in entries])
+    return [TierRow(found[e.pk], e.tier, e.marked) for e in entries if e.pk in found]
+
+
+def tier_rows_for(user: object, day: dt.date, area_id: int | None = None) -> TierRows:
+    """Enterprises in scope (current area) holding a rung or the mark on `day`,
+    by name: the highest rung held is found by the database (one GROUP BY over
+    the qualifications in force, the same test as the libraries), so the cost
+    does not grow with each enterprise's Python objects."""
     tiers, mark = ladder_load()
-    kinds = {*tiers, *([mark] if mark else [])}
-    enterprises = Enterprise.objects.filter(enterprise_q(user)).select_related("area")
+    rung = Case(
+        *[When(kind=kind, then=Value(i)) for i, kind in enumerate(tiers)],
+        output_field=IntegerField(),
+    )
+    has_mark = Case(
+        When(kind=mark or "", then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    held = Qualification.objects.filter(
+        held_q(day),
+        enterprise_q(user, "enterprise__"),
+        kind__in=[*tiers, *([mark] if mark else [])],
+    )
     if area_id is not None:
-        enterprises = enterprises.filter(area_id=area_id)
-    enterprises = enterprises.filter(qualifications__kind__in=kinds).distinct()
-    holdings = holdings_by_enterprise(enterprises.values("pk"), kinds)
-    rows = []
-    for e in enterprises.order_by("name", "id"):
-        held = holdings.get(e.pk, [])
-        tier = tier_on(held, tiers, day)
-        marked = bool(mark) and marked_on(held, mark or "", day)
-        if tier or marked:
-            rows.append(TierRow(e, tier, marked))
-    return rows
+        held = held.filter(enterprise__area_id=area_id)
+    rows = (
+        held.order_by()
+        .values("enterprise_id", "enterprise__name")
+        .annotate(top=Max(rung), marked=Max(has_mark))
+        .values_list("enterprise_id", "enterprise__name", "top", "marked")
+    )
+    entries = [
+        TierEntry(pk, name, None if top is None else tiers[top], bool(marked))
+        for pk, name, top, marked in rows
+    ]
+    entries.sort(key=lambda e: (e.name, e.pk))
+    return TierRows(entries)
 
 
 def tier_history_for(user: object, pk: int) -> tuple[Enterprise, list[TierSpan]]:

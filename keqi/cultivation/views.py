@@ -25,6 +25,7 @@ from keqi.cultivation.libraries import (
     library_members,
     scope_area_ids,
 )
+from keqi.cultivation.paging import paged
 from keqi.cultivation.selectors import ladder_load, tier_history_for, tier_rows_for
 from keqi.cultivation.services import tier_ladder_set
 from keqi.registry.models import QualificationKind
@@ -84,7 +85,8 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def library_list(request: HttpRequest, key: str) -> HttpResponse:
-    """The enterprises in one library on a date, optionally in one area."""
+    """The enterprises in one library on a date, optionally in one area; a page
+    at a time, every row in the download."""
     library = library_get(key)
     f = Filters(request.GET)
     day = f.day("on", "统计日期")
@@ -97,7 +99,7 @@ def library_list(request: HttpRequest, key: str) -> HttpResponse:
     context = {
         "library": library,
         "day": day,
-        "rows": rows,
+        "pager": paged(rows, request.GET),
         "areas": areas,
         "area": area_picked(areas, area_id),
         "errors": f.errors,
@@ -134,7 +136,8 @@ def library_changes(request: HttpRequest, key: str) -> HttpResponse:
 
 @login_required
 def tiers(request: HttpRequest) -> HttpResponse:
-    """Each enterprise's tier and national mark on a date, counted by tier."""
+    """Each enterprise's tier and national mark on a date, counted by tier; a
+    page at a time, every row in the download."""
     f = Filters(request.GET)
     day = f.day("on", "统计日期")
     area_id = f.pk("area")
@@ -142,10 +145,12 @@ def tiers(request: HttpRequest) -> HttpResponse:
     ladder, mark = ladder_load()
     rows = tier_rows_for(request.user, day, area_id)
     chosen = f.choice("tier", [*ladder, *([mark] if mark else [])])
-    counts = [(kind, sum(r.tier == kind for r in rows)) for kind in reversed(ladder)]
-    marked = sum(r.marked for r in rows)
+    counts = [
+        (kind, sum(e.tier == kind for e in rows.entries)) for kind in reversed(ladder)
+    ]
+    marked = sum(e.marked for e in rows.entries)
     if chosen:
-        rows = [r for r in rows if r.tier == chosen or (chosen == mark and r.marked)]
+        rows = rows.only(chosen, mark)
     areas = areas_for(request.user)
     if export_requested(request):
         area = area_picked(areas, area_id)
@@ -153,7 +158,7 @@ def tiers(request: HttpRequest) -> HttpResponse:
         return xlsx_list_response(found, request)
     context = {
         "day": day,
-        "rows": rows,
+        "pager": paged(rows, request.GET),
         "counts": counts,
         "mark": mark,
         "marked": marked,

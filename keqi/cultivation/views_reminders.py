@@ -17,7 +17,8 @@ from keqi.cultivation.exports import reminders_export
 from keqi.cultivation.filters import Filters
 from keqi.cultivation.libraries import scope_area_ids
 from keqi.cultivation.models import ReminderType
-from keqi.cultivation.reminders import reminder_calendar
+from keqi.cultivation.paging import paged
+from keqi.cultivation.reminders import Calendar, reminder_calendar
 from keqi.cultivation.services import (
     reminder_complete,
     reminder_date_set,
@@ -31,7 +32,9 @@ HOME = "/cultivation/reminders/"
 
 @login_required
 def reminders(request: HttpRequest) -> HttpResponse:
-    """Overdue, due-soon, open and done reminders for an enterprise, area or district."""
+    """Overdue, due-soon, open and done reminders for an enterprise, area or
+    district: the counts of each list, and one list a page at a time (the
+    download has all four in full)."""
     f = Filters(request.GET)
     today = f.day("on", "查看日期")
     ahead = _days(f, "ahead", 30)
@@ -51,8 +54,13 @@ def reminders(request: HttpRequest) -> HttpResponse:
     if export_requested(request):
         area = area_picked(areas, area_id)
         return xlsx_list_response(reminders_export(cal, area, enterprise), request)
+    shown = _section(f, cal)
     context = {
         "cal": cal,
+        "sections": [(key, title, len(getattr(cal, key))) for key, title in SECTIONS],
+        "shown": shown,
+        "shown_title": dict(SECTIONS)[shown],
+        "pager": paged(getattr(cal, shown), request.GET),
         "areas": areas,
         "area": area_picked(areas, area_id),
         "enterprise": enterprise,
@@ -60,6 +68,23 @@ def reminders(request: HttpRequest) -> HttpResponse:
         "errors": f.errors,
     }
     return render(request, "cultivation/reminders.html", context)
+
+
+#: The lists of the calendar, in the order staff work through them.
+SECTIONS = (
+    ("overdue", "已逾期（近一年内）"),
+    ("upcoming", "即将到期"),
+    ("open_now", "办理期内"),
+    ("done", "已完成"),
+)
+
+
+def _section(f: Filters, cal: Calendar) -> str:
+    """The list asked for, else the first one with items (else 已逾期)."""
+    asked = f.choice("list", [key for key, _ in SECTIONS])
+    if asked:
+        return asked
+    return next((key for key, _ in SECTIONS if getattr(cal, key)), SECTIONS[0][0])
 
 
 def _days(f: Filters, name: str, default: int) -> int:

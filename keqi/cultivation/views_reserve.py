@@ -9,6 +9,7 @@ from django.shortcuts import render
 from keqi.core.exports import export_requested, xlsx_list_response
 from keqi.cultivation.exports import reserve_export
 from keqi.cultivation.filters import Filters
+from keqi.cultivation.paging import paged
 from keqi.cultivation.portrait import (
     WHATIF_FIELDS,
     portrait_for,
@@ -22,7 +23,8 @@ from keqi.registry.selectors import enterprise_get_for
 
 @login_required
 def reserve(request: HttpRequest, key: str) -> HttpResponse:
-    """One programme's 免申即享 list and reserve ranked by closeness."""
+    """One programme's 免申即享 list and reserve ranked by closeness, a page of each
+    (the download has every row)."""
     f = Filters(request.GET)
     day = f.day("on", "评价日期")
     area_id = f.pk("area")
@@ -34,6 +36,8 @@ def reserve(request: HttpRequest, key: str) -> HttpResponse:
     context = {
         "programmes": RESERVE_PROGRAMMES,
         "found": found,
+        "eligible": paged(found.eligible, request.GET, "epage"),
+        "reserve": paged(found.reserve, request.GET, "page"),
         "day": day,
         "areas": areas,
         "area": area_picked(areas, area_id),

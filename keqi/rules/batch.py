@@ -73,6 +73,9 @@ class BatchResult:
     score_high: I64
     statuses: Mapping[str, I8] = field(default_factory=dict)
     flags: tuple[str, ...] = ()
+    #: False for a programme (version) without a score: the scalar path gives
+    #: ``score_low = score_high = None`` and the score columns are meaningless.
+    scored: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "statuses", MappingProxyType(dict(self.statuses)))
@@ -439,3 +442,29 @@ def growth_index_three_fast(v1: I64, v2: I64, v3: I64, table: BandTable) -> I64:
         )
     result: I64 = out.astype(np.int8)
     return result
+
+
+def closeness_codes(
+    result: BatchResult, routes: Sequence[str], mark: int | None
+) -> tuple[I64, Column]:
+    """Per row: how many conditions block it and the points it still lacks.
+
+    The columnar form of :func:`keqi.rules.closeness.blocking` (counted) and
+    :func:`keqi.rules.closeness.shortfall`: a condition blocks when it is not met
+    and is neither one of ``routes`` (alternative direct routes) nor part of one;
+    the shortfall is ``max(mark − score_high, 0)``, 0 without a pass mark, and
+    unknown (``known`` False) for a programme without a score.
+    """
+    rows = len(result.outcome)
+    blocked: I64 = np.zeros(rows, dtype=np.int64)
+    for cid, codes in result.statuses.items():
+        if any(cid == r or cid.startswith(f"{r}.") for r in routes):
+            continue
+        blocked += codes == NOT_MET
+    zero = np.zeros(rows, dtype=np.int64)
+    if mark is None:
+        return blocked, Column(zero, np.ones(rows, dtype=np.bool_))
+    if not result.scored:
+        return blocked, Column(zero, np.zeros(rows, dtype=np.bool_))
+    short: I64 = np.maximum(mark - result.score_high.astype(np.int64), 0)
+    return blocked, Column(short, np.ones(rows, dtype=np.bool_))

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from keqi.accounts.models import Area
 from keqi.core.testing import add_figures, make_enterprise
+from keqi.cultivation import paging
+from keqi.cultivation.exports import reserve_export
 from keqi.cultivation.reserve import reserve_list
 from keqi.cultivation.tests.helpers import D, grant
 from keqi.cultivation.tests.test_library_views import client_for
@@ -96,7 +100,7 @@ def test_unknown_programme_is_404(hq) -> None:
 
 def test_programme_not_yet_in_force_says_so_and_lists_nobody(firms, hq) -> None:
     found = reserve_list(hq, "innovative_sme", ON)
-    assert not found.in_force and found.reserve == [] and found.eligible == []
+    assert not found.in_force and len(found.reserve) == len(found.eligible) == 0
     text = client_for(hq).get("/cultivation/reserve/innovative_sme/?on=2019-09-30")
     assert "评价办法尚未施行" in text.content.decode()
 
@@ -106,3 +110,85 @@ def test_direct_routes_are_not_counted_as_missing(firms, hq) -> None:
     near = next(r for r in found.reserve if r.enterprise.name == "接近企业")
     assert near.not_met == 1
     assert not any("直接确认途径" in t for t in near.missing)
+
+
+# ------------------------------------------------------------ pages and figures
+
+
+def _query_count(client, url: str) -> int:  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_ranking_figures_from_the_batch_engine_match_each_rows_verdict(
+    firms, hq
+) -> None:
+    found = reserve_list(hq, "tech_sme", ON)
+    ranked = [(r.pk, r.not_met, r.shortfall) for r in found.reserve.ranked[:]]  # type: ignore[attr-defined]
+    shown = [(r.enterprise.pk, r.not_met, r.shortfall) for r in found.reserve]
+    assert ranked == shown and len(shown) == 3
+
+
+def test_reserve_list_is_paged_with_totals_and_filters_kept(
+    firms, hq, monkeypatch
+) -> None:
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    url = "/cultivation/reserve/tech_sme/?on=2019-09-30&area=" + str(
+        Area.objects.get(code="dakoutun").pk
+    )
+    first = client_for(hq).get(url).content.decode()
+    assert "后备企业：按接近程度排序（2 家）" in first
+    hq_all = client_for(hq).get("/cultivation/reserve/tech_sme/?on=2019-09-30")
+    text = hq_all.content.decode()
+    assert "（3 家）" in text and "第 1 / 2 页，共 3 条" in text
+    assert "on=2019-09-30&amp;page=2" in text
+    second = client_for(hq).get("/cultivation/reserve/tech_sme/?on=2019-09-30&page=2")
+    rows = reserve_list(hq, "tech_sme", ON).reserve
+    last = rows[2].enterprise.name
+    assert last in second.content.decode() and rows[0].enterprise.name not in (
+        second.content.decode()
+    )
+
+
+def test_town_user_pages_only_through_their_own_enterprises(
+    firms, town_a, monkeypatch
+) -> None:
+    monkeypatch.setattr(paging, "PAGE_SIZE", 1)
+    client = client_for(town_a)
+    seen = ""
+    for n in (1, 2, 3):
+        page = client.get(f"/cultivation/reserve/tech_sme/?on=2019-09-30&page={n}")
+        seen += page.content.decode()
+    assert "接近企业" in seen and "远离企业" in seen
+    assert "口东接近企业" not in seen and "共 2 条" in seen
+
+
+def test_download_has_every_row_beyond_the_page(firms, hq, monkeypatch) -> None:
+    monkeypatch.setattr(paging, "PAGE_SIZE", 1)
+    found = reserve_list(hq, "tech_sme", ON)
+    exported = reserve_export(found, None)
+    names = [row[2].enterprise.name for row in exported.rows]
+    assert sorted(names) == sorted(["达标企业", "接近企业", "远离企业", "口东接近企业"])
+
+
+def test_an_edit_in_the_registry_reaches_the_next_ranking(firms, hq) -> None:
+    assert names(reserve_list(hq, "tech_sme", ON).eligible) == ["达标企业"]
+    near = Enterprise.objects.get(name="接近企业")
+    add_figures(near, 2018, tech_staff=30, rd_expense=60)
+    found = reserve_list(hq, "tech_sme", ON)
+    assert names(found.eligible) == ["接近企业", "达标企业"]
+
+
+def test_reserve_page_queries_do_not_grow_with_the_registry(
+    firms, hq, monkeypatch
+) -> None:
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    client = client_for(hq)
+    url = "/cultivation/reserve/tech_sme/?on=2019-09-30"
+    client.get(url)
+    few = _query_count(client, url)
+    for n in range(6):
+        firm("dakoutun", f"新增企业{n}", tech=5, rd=5)
+    client.get(url)
+    assert _query_count(client, url) == few <= 40

@@ -12,6 +12,7 @@ from keqi.cultivation.tiers import (
     DEFAULT_LADDER,
     Holding,
     TierSpan,
+    marked_on,
     tier_history,
     tier_on,
 )
@@ -106,3 +107,36 @@ def test_tier_history_of_another_towns_enterprise_is_404(town_a) -> None:
     e = make_enterprise("koudong")
     with pytest.raises(Http404):
         tier_history_for(town_a, e.pk)
+
+
+@pytest.mark.django_db
+def test_tiers_found_by_the_database_equal_the_engines_tier_of_each_holding(
+    hq,
+) -> None:
+    cases = [
+        [(K.CHUYING, D(2019, 6, 1), D(2021, 5, 31), None)],
+        [(K.CHUYING, D(2016, 6, 1), D(2019, 5, 31), None)],  # lapsed
+        [(K.DENGLING, D(2019, 1, 1), None, D(2019, 11, 1))],  # revoked
+        [(K.DENGLING, D(2019, 12, 31), None, None)],  # granted on the day
+        [(K.DENGLING, D(2020, 1, 1), None, None)],  # not yet
+        [(K.HIGH_TECH, D(2018, 1, 1), None, None)],  # the mark only
+        [
+            (K.CHUYING, D(2018, 1, 1), None, None),
+            (K.LINGJUN, D(2019, 3, 1), None, D(2019, 12, 31)),  # revoked on the day
+            (K.HIGH_TECH, D(2017, 1, 1), None, D(2018, 1, 1)),
+        ],
+        [(K.TECH_SME, D(2019, 5, 1), D(2019, 12, 31), None)],
+    ]
+    tiers, mark = ladder_load()
+    for n, holdings in enumerate(cases):
+        e = make_enterprise("dakoutun", name=f"层级企业{n}")
+        for kind, granted, until, revoked in holdings:
+            grant(e, kind, granted, until=until, revoked=revoked)
+    for day in (D(2019, 12, 31), D(2019, 6, 30), D(2020, 6, 1)):
+        found = {r.enterprise.name: (r.tier, r.marked) for r in tier_rows_for(hq, day)}
+        for n, holdings in enumerate(cases):
+            held = [Holding(k, g, u, r) for k, g, u, r in holdings]
+            tier = tier_on(held, tiers, day)
+            marked = marked_on(held, mark or "", day)
+            expected = (tier, marked) if tier or marked else None
+            assert found.get(f"层级企业{n}") == expected, (n, day)

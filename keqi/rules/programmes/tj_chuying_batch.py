@@ -126,6 +126,7 @@ def evaluate_columns(
         zero,
         coded,
         ctx.flags(),
+        scored=False,
     )
 
 

@@ -279,13 +279,22 @@ def evaluate_columns(
     n = len(cols["niche_years"].values)
     if _version(as_of) == "2022":
         statuses, low, high = _evaluate_2022(cols, ctx)
+        scored = True
     else:
         ctx.use("zjtx_sme.2026.base_titles")
         statuses = _evaluate_2026(cols, ctx)
         low = high = np.zeros(n, dtype=np.int64)
+        scored = False
     overall = tri_and(*statuses.values())
     return BatchResult(
-        zjtx_sme.KEY, overall, np.zeros(n, np.int8), low, high, statuses, ctx.flags()
+        zjtx_sme.KEY,
+        overall,
+        np.zeros(n, np.int8),
+        low,
+        high,
+        statuses,
+        ctx.flags(),
+        scored=scored,
     )
 
 
