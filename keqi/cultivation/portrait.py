@@ -11,17 +11,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from keqi.core.numbers import parse_decimal, parse_integer
+from keqi.core.numbers import parse_date, parse_decimal, parse_integer
 from keqi.core.query import whole_number
 from keqi.criteria.composable import composed_notices
 from keqi.criteria.engine import engine_setup
 from keqi.cultivation.selectors import ladder_load
 from keqi.registry.facts import facts_for
-from keqi.registry.models import Enterprise
+from keqi.registry.models import Enterprise, IPCategory, QualificationKind
 from keqi.rules import (
     EnterpriseResult,
+    IPItem,
     ParamSet,
     ProgrammeResult,
+    QualificationFact,
     Tier,
     evaluate,
     evaluate_what_if,
@@ -62,8 +64,21 @@ class Portrait:
     notices: tuple[str, ...] = ()
 
 
-def what_if_input(data: Mapping[str, str], default_year: int) -> WhatIfInput:
-    """Read the what-if form; blank fields are left unchanged. Errors in Chinese."""
+#: Beyond the figures: new IP, a new qualification, no credit records.
+IP_CATEGORIES = tuple(value for value, _ in IPCategory.choices)
+QUALIFICATION_KINDS = tuple(value for value, _ in QualificationKind.choices)
+MAX_NEW_IP = 100
+
+
+def what_if_input(
+    data: Mapping[str, str], default_year: int, day: dt.date | None = None
+) -> WhatIfInput:
+    """Read the what-if form; blank fields are left unchanged. Errors in Chinese.
+
+    Besides one year's figures it may add IP (a category and a count, developed
+    in-house for the main products and granted on the evaluation day), add a
+    qualification (a kind and its grant date) and drop
+    every credit record."""
     errors: list[str] = []
     raw_year = (data.get("year") or "").strip()
     year = default_year
@@ -87,7 +102,70 @@ def what_if_input(data: Mapping[str, str], default_year: int) -> WhatIfInput:
             errors.append(f"{label}：不能为负数")
         elif number is not None:
             changes[f"{year}.{name}"] = number
+    day = day or dt.date(default_year + 1, 12, 31)
+    _ip_input(data, day, values, changes, errors)
+    _qualification_input(data, day, values, changes, errors)
+    if data.get("clear_credit"):
+        values["clear_credit"] = "1"
+        changes["remove_credit"] = "全部"
     return WhatIfInput(year, values, changes, errors)
+
+
+def _ip_input(
+    data: Mapping[str, str],
+    day: dt.date,
+    values: dict[str, str],
+    changes: dict[str, Any],
+    errors: list[str],
+) -> None:
+    category = (data.get("ip_category") or "").strip()
+    raw = (data.get("ip_count") or "").strip()
+    values.update(ip_category=category, ip_count=raw)
+    if not raw:
+        return
+    try:
+        count = parse_integer(raw)
+    except ValueError as exc:
+        errors.append(f"新增知识产权数量：{exc}")
+        return
+    if category not in IP_CATEGORIES:
+        errors.append("新增知识产权：请选择类别")
+    elif count is None or not 1 <= count <= MAX_NEW_IP:
+        errors.append(f"新增知识产权数量：应为 1 至 {MAX_NEW_IP} 项")
+    else:
+        changes["add_ip"] = [
+            IPItem(
+                number=f"假设{category}{n}",
+                category=category,
+                granted_on=day,
+                acquisition="自主研发",
+                related_to_main=True,
+            )
+            for n in range(1, count + 1)
+        ]
+
+
+def _qualification_input(
+    data: Mapping[str, str],
+    day: dt.date,
+    values: dict[str, str],
+    changes: dict[str, Any],
+    errors: list[str],
+) -> None:
+    kind = (data.get("qualification_kind") or "").strip()
+    raw = (data.get("qualification_on") or "").strip()
+    values.update(qualification_kind=kind, qualification_on=raw)
+    if not kind:
+        return
+    if kind not in QUALIFICATION_KINDS:
+        errors.append(f"新增资质荣誉：“{kind}”不是可选的类型")
+        return
+    try:
+        granted = parse_date(raw) or day
+    except ValueError as exc:
+        errors.append(f"新增资质荣誉的取得日期：{exc}")
+        return
+    changes["add_qualifications"] = [QualificationFact(kind=kind, granted_on=granted)]
 
 
 def flag_texts(

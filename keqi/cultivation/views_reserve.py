@@ -11,6 +11,8 @@ from keqi.cultivation.exports import reserve_export
 from keqi.cultivation.filters import Filters
 from keqi.cultivation.paging import paged
 from keqi.cultivation.portrait import (
+    IP_CATEGORIES,
+    QUALIFICATION_KINDS,
     WHATIF_FIELDS,
     portrait_for,
     verdict_rows,
@@ -52,7 +54,9 @@ def portrait(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = enterprise_get_for(request.user, pk)
     f = Filters(request.GET)
     day = f.day("on", "评价日期")
-    form = what_if_input(request.POST if request.method == "POST" else {}, day.year - 1)
+    form = what_if_input(
+        request.POST if request.method == "POST" else {}, day.year - 1, day
+    )
     changes = form.changes if request.method == "POST" and not form.errors else None
     found = portrait_for(enterprise, day, changes)
     context = {
@@ -65,6 +69,8 @@ def portrait(request: HttpRequest, pk: int) -> HttpResponse:
             (name, label, form.values.get(name, "")) for name, label, _ in WHATIF_FIELDS
         ],
         "form": form,
+        "ip_categories": IP_CATEGORIES,
+        "qualification_kinds": QUALIFICATION_KINDS,
         "what_if": bool(changes),
         "errors": f.errors + form.errors,
     }

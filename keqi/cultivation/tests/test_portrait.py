@@ -64,3 +64,47 @@ def test_what_if_input_reads_exact_numbers_and_skips_blanks() -> None:
 def test_enterprise_page_links_to_the_portrait(near, hq) -> None:
     text = client_for(hq).get(f"/enterprises/{near.pk}/").content.decode()
     assert f'href="/cultivation/portrait/{near.pk}/"' in text
+
+
+def test_what_if_may_add_intellectual_property_and_saves_nothing(near, hq) -> None:
+    ip_before = list(near.ip_items.values())
+    data = {"ip_category": "发明专利", "ip_count": "1"}
+    text = client_for(hq).post(URL.format(near.pk), data).content.decode()
+    assert "假设测算结果，未保存" in text
+    assert "实际数据下：不符合条件（52） → 假设后：符合条件" in text
+    assert list(near.ip_items.values()) == ip_before
+
+
+def test_what_if_input_reads_ip_qualifications_and_credit() -> None:
+    day = D(2019, 9, 30)
+    form = what_if_input(
+        {
+            "ip_category": "软件著作权",
+            "ip_count": "３",
+            "qualification_kind": "高新技术企业",
+            "qualification_on": "2019/6/1",
+            "clear_credit": "1",
+        },
+        2018,
+        day,
+    )
+    assert not form.errors
+    ip = form.changes["add_ip"]
+    assert len(ip) == 3 and {i.category for i in ip} == {"软件著作权"}
+    assert all(i.granted_on == day for i in ip)
+    (granted,) = form.changes["add_qualifications"]
+    assert (granted.kind, granted.granted_on) == ("高新技术企业", D(2019, 6, 1))
+    assert form.changes["remove_credit"] == "全部"
+
+
+def test_what_if_refuses_unknown_ip_kinds_and_counts_in_chinese() -> None:
+    form = what_if_input(
+        {"ip_category": "", "ip_count": "2", "qualification_kind": "诺贝尔奖"},
+        2018,
+        D(2019, 9, 30),
+    )
+    assert "新增知识产权：请选择类别" in form.errors
+    assert any("不是可选的类型" in e for e in form.errors)
+    assert not form.changes
+    many = what_if_input({"ip_category": "发明专利", "ip_count": "1000"}, 2018)
+    assert any("1 至 100 项" in e for e in many.errors)
