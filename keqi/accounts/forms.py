@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 
 from keqi.accounts.models import ADMIN_ROLES, Role, Unit
+from keqi.core.forms import ChineseEmptyChoice
 from keqi.core.text_safety import control_character_error
 
 BUSINESS_ROLES = [(v, label) for v, label in Role.choices if v not in ADMIN_ROLES]
@@ -43,7 +44,7 @@ class PasswordChangeForm(forms.Form):
         return data
 
 
-class UserCreateForm(forms.Form):
+class UserCreateForm(ChineseEmptyChoice, forms.Form):
     username = forms.CharField(
         label="用户名",
         max_length=150,

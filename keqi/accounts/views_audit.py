@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 from django import forms
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -80,17 +82,30 @@ def _changes(event: AuditEvent) -> str:
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
     return "—" if value is None or value == "" else str(value)
 
 
+def _field_name(target_type: str, key: str) -> str:
+    """A changed field by its Chinese name (the model field's verbose name); a key
+    that is not a field of the target's model stays as recorded."""
+    try:
+        field = apps.get_model(target_type)._meta.get_field(key)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return key
+    return str(getattr(field, "verbose_name", key))
+
+
 def _change_lines(event: AuditEvent) -> list[tuple[str, str]]:
-    """Each changed field as “old → new” (a missing value shows as —)."""
+    """Each changed field by name as “old → new” (a missing value shows as —)."""
     lines = []
     for key, pair in (event.changes or {}).items():
+        name = _field_name(event.target_type, key)
         if isinstance(pair, list) and len(pair) == 2:
-            lines.append((key, f"{_shown(pair[0])} → {_shown(pair[1])}"))
+            lines.append((name, f"{_shown(pair[0])} → {_shown(pair[1])}"))
         else:
-            lines.append((key, _shown(pair)))
+            lines.append((name, _shown(pair)))
     return lines
 
 
