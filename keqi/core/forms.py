@@ -9,7 +9,7 @@ service through a form.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -56,13 +56,13 @@ class ChineseEmptyChoice:
     fields: dict[str, forms.Field]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.ModelChoiceField):
                 if field.empty_label == DJANGO_BLANK:
                     field.empty_label = CHOOSE
             elif isinstance(field, forms.ChoiceField):
-                choices = list(field.choices)
+                choices: list[tuple[Any, Any]] = list(cast(Any, field.choices))
                 if any(label == DJANGO_BLANK for _, label in choices):
                     field.choices = [
                         (value, CHOOSE if label == DJANGO_BLANK else label)
