@@ -18,6 +18,7 @@ from keqi.accounts.models import Role
 from keqi.accounts.views_admin import role_required
 from keqi.core.audit import ACTION_LABELS
 from keqi.core.exports import ListExport, export_requested, xlsx_list_response
+from keqi.core.forms import SafeForm
 from keqi.core.models import AuditEvent
 from keqi.core.text_safety import control_character_error
 
@@ -31,7 +32,7 @@ def _action_choices() -> list[tuple[str, str]]:
     )
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(SafeForm):
     who = forms.CharField(label="操作人", required=False, max_length=50)
     action = forms.ChoiceField(label="操作", required=False, choices=())
     date_from = forms.DateField(
