@@ -70,7 +70,7 @@ class EnterpriseField(forms.CharField):
         super().__init__(max_length=200, **kwargs)
 
 
-class _UserForm(SafeModelForm):  # type: ignore[type-arg]
+class _UserForm(SafeModelForm):
     """A model form that knows who fills it (for scope checks)."""
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -136,7 +136,7 @@ class AttendanceForm(SafeForm):
         return find_enterprise(self.user, self.cleaned_data["enterprise"])
 
 
-class RoundForm(SafeModelForm):  # type: ignore[type-arg]
+class RoundForm(SafeModelForm):
     held_on = LooseDateField(label="比赛日期")
 
     class Meta:

@@ -200,7 +200,7 @@ def _reason_field() -> forms.CharField:
     )
 
 
-class EditForm(SafeModelForm):  # type: ignore[type-arg]
+class EditForm(SafeModelForm):
     """Base of every edit form: a copy of the row, its version and the reason."""
 
     version = _version_field()
