@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 
 from keqi.accounts.models import ADMIN_ROLES, Role, Unit
+from keqi.core.forms import SafeForm
 from keqi.core.text_safety import control_character_error
 
 BUSINESS_ROLES = [(v, label) for v, label in Role.choices if v not in ADMIN_ROLES]
@@ -20,7 +21,7 @@ def _clean_text(value: str, label: str) -> str:
     return value.strip()
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(SafeForm):
     old_password = forms.CharField(
         label="原密码",
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
@@ -43,7 +44,7 @@ class PasswordChangeForm(forms.Form):
         return data
 
 
-class UserCreateForm(forms.Form):
+class UserCreateForm(SafeForm):
     username = forms.CharField(
         label="用户名",
         max_length=150,
@@ -95,7 +96,7 @@ def _unit_label(unit: Unit) -> str:
     return f"{unit.name}{area}"
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(SafeForm):
     reason = forms.CharField(label="原因", max_length=500)
 
     def clean_reason(self) -> str:

@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 from django import forms
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,6 +18,7 @@ from keqi.accounts.models import Role
 from keqi.accounts.views_admin import role_required
 from keqi.core.audit import ACTION_LABELS
 from keqi.core.exports import ListExport, export_requested, xlsx_list_response
+from keqi.core.forms import SafeForm
 from keqi.core.models import AuditEvent
 from keqi.core.text_safety import control_character_error
 
@@ -29,7 +32,7 @@ def _action_choices() -> list[tuple[str, str]]:
     )
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(SafeForm):
     who = forms.CharField(label="操作人", required=False, max_length=50)
     action = forms.ChoiceField(label="操作", required=False, choices=())
     date_from = forms.DateField(
@@ -80,17 +83,30 @@ def _changes(event: AuditEvent) -> str:
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
     return "—" if value is None or value == "" else str(value)
 
 
+def _field_name(target_type: str, key: str) -> str:
+    """A changed field by its Chinese name (the model field's verbose name); a key
+    that is not a field of the target's model stays as recorded."""
+    try:
+        field = apps.get_model(target_type)._meta.get_field(key)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return key
+    return str(getattr(field, "verbose_name", key))
+
+
 def _change_lines(event: AuditEvent) -> list[tuple[str, str]]:
-    """Each changed field as “old → new” (a missing value shows as —)."""
+    """Each changed field by name as “old → new” (a missing value shows as —)."""
     lines = []
     for key, pair in (event.changes or {}).items():
+        name = _field_name(event.target_type, key)
         if isinstance(pair, list) and len(pair) == 2:
-            lines.append((key, f"{_shown(pair[0])} → {_shown(pair[1])}"))
+            lines.append((name, f"{_shown(pair[0])} → {_shown(pair[1])}"))
         else:
-            lines.append((key, _shown(pair)))
+            lines.append((name, _shown(pair)))
     return lines
 
 

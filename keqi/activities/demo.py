@@ -39,7 +39,7 @@ from keqi.activities.services import (
 from keqi.activities.talent import talent_introduction_save, trainee_report_file
 from keqi.registry.models import Enterprise, Qualification, QualificationKind
 
-REASON = "演示数据（keqi demo）"
+REASON = "演示数据（系统自带的示例，仅供演示）"
 D = dt.date
 TECH_SME = QualificationKind.TECH_SME
 # (code, kind, title, day, organiser, extra fields)

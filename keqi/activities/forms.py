@@ -184,7 +184,7 @@ class TraineeForm(SafeForm):
     """A unit's cumulative trainee count for a month."""
 
     unit = forms.ModelChoiceField(label="填报单位", queryset=Unit.objects.none())
-    month = forms.CharField(label="月份", help_text="YYYY-MM，如 2019-09")
+    month = forms.CharField(label="月份", help_text="如 2019-09")
     cumulative = forms.IntegerField(
         label="年初至本月末累计培训人数", min_value=0, help_text="已按上月累计预填"
     )
@@ -205,7 +205,9 @@ class TraineeForm(SafeForm):
         try:
             return dt.date.fromisoformat(f"{text}-01")
         except ValueError as exc:
-            raise ValidationError(f"月份格式应为 YYYY-MM（实际为 {text}）") from exc
+            raise ValidationError(
+                f"月份应写作 2019-09 这样的格式（实际为 {text}）"
+            ) from exc
 
 
 class IntroductionForm(_UserForm):

@@ -105,7 +105,7 @@ def _initial_trainee(request: HttpRequest) -> dict[str, object]:
     try:
         month = dt.date.fromisoformat(f"{text}-01") if text else month
     except ValueError:
-        messages.error(request, f"月份格式应为 YYYY-MM（实际为 {text}）")
+        messages.error(request, f"月份应写作 2019-09 这样的格式（实际为 {text}）")
     initial: dict[str, object] = {"unit": unit, "month": f"{month:%Y-%m}"}
     if unit is not None:
         filed = TraineeReport.objects.filter(unit=unit, month=month).first()

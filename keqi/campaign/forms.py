@@ -22,7 +22,9 @@ def parse_month(text: str | None, default: dt.date) -> dt.date:
     try:
         month = dt.date.fromisoformat(f"{text.strip()}-01")
     except ValueError as exc:
-        raise ValidationError(f"月份格式应为 YYYY-MM（实际为 {text}）") from exc
+        raise ValidationError(
+            f"月份应写作 2019-09 这样的格式（实际为 {text}）"
+        ) from exc
     return _within_years(month, text)
 
 
@@ -33,7 +35,9 @@ def parse_day(text: str | None, default: dt.date) -> dt.date:
     try:
         day = dt.date.fromisoformat(text.strip())
     except ValueError as exc:
-        raise ValidationError(f"日期格式应为 YYYY-MM-DD（实际为 {text}）") from exc
+        raise ValidationError(
+            f"日期应写作 2019-09-30 这样的格式（实际为 {text}）"
+        ) from exc
     return _within_years(day, text)
 
 
@@ -84,4 +88,4 @@ class ReportTextForm(SafeForm):
 class DecisionForm(SafeForm):
     text = forms.CharField(label="议定事项", widget=forms.Textarea)
     owner = forms.ModelChoiceField(label="责任单位", queryset=Unit.objects.all())
-    due_on = forms.DateField(label="办结时限", help_text="YYYY-MM-DD")
+    due_on = forms.DateField(label="办结时限", help_text="如 2019-10-31")

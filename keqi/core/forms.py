@@ -1,4 +1,5 @@
-"""What every keqi form shares: text fields refuse control characters.
+"""What every keqi form shares: text fields refuse control characters, and a
+choice left open reads "请选择…" instead of Django's "---------".
 
 The middleware (``keqi.core.middleware``) already answers 400 to a web request
 holding one; this makes the form itself say so as a field error, for every
@@ -8,7 +9,7 @@ service through a form.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -41,9 +42,37 @@ class RefuseControlCharacters:
         super().full_clean()  # type: ignore[misc]
 
 
-class SafeForm(RefuseControlCharacters, forms.Form):
+DJANGO_BLANK = "---------"
+CHOOSE = "请选择…"
+
+
+class ChineseEmptyChoice:
+    """Form mixin: Django's "---------" empty option of a select becomes "请选择…".
+
+    A form that means "no filter" by the empty option names it itself (e.g.
+    ``empty_label="全部"``); only Django's own dashes are replaced.
+    """
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                if field.empty_label == DJANGO_BLANK:
+                    field.empty_label = CHOOSE
+            elif isinstance(field, forms.ChoiceField):
+                choices: list[tuple[Any, Any]] = list(cast(Any, field.choices))
+                if any(label == DJANGO_BLANK for _, label in choices):
+                    field.choices = [
+                        (value, CHOOSE if label == DJANGO_BLANK else label)
+                        for value, label in choices
+                    ]
+
+
+class SafeForm(RefuseControlCharacters, ChineseEmptyChoice, forms.Form):
     """keqi's plain form."""
 
 
-class SafeModelForm(RefuseControlCharacters, forms.ModelForm):  # type: ignore[type-arg]
+class SafeModelForm(RefuseControlCharacters, ChineseEmptyChoice, forms.ModelForm):  # type: ignore[type-arg]
     """keqi's model form."""

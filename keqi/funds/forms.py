@@ -54,7 +54,7 @@ class PercentField(forms.CharField):
 class DayField(forms.CharField):
     """A date typed as 2019-12-20, 2019/12/20 or 2019年12月20日."""
 
-    widget = forms.TextInput(attrs={"class": "date", "placeholder": "YYYY-MM-DD"})
+    widget = forms.TextInput(attrs={"class": "date", "placeholder": "如 2019-12-20"})
 
     def to_python(self, value: Any) -> dt.date | None:  # type: ignore[override]
         try:

@@ -138,7 +138,13 @@ def ledger(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"page": page, "balances": ledger_balances(rows), "chosen": chosen}
+    years = {d.year for d in entry_list_for(user).dates("entry_date", "year")} | {
+        business_today().year
+    }
+    if chosen["year"] is not None:
+        years.add(chosen["year"])
     context |= {
+        "years": sorted(years, reverse=True),
         "funds": Fund.objects.all(),
         "areas": Area.objects.filter(area_q(user, "pk")),
         "reversed_ids": reversed_ids,

@@ -14,6 +14,7 @@ import secrets
 import shutil
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from keqi.registry.workbook import (
     registry_tables,
     write_template,
 )
+from keqi.registry.workbook.schema import SHEETS_BY_NAME
 from keqi.registry.workbook.writer import write_xlsx
 
 ACCEPTED = (".xlsx", ".xls", ".zip", ".csv")
@@ -147,6 +149,24 @@ def _errors(request: HttpRequest, result: ImportResult) -> HttpResponse:
     return render(request, "registry/workbook_import.html", context, status=400)
 
 
+def _shown(sheet: str, header: str, old: Any, new: Any) -> tuple[str, Any, Any]:
+    """One changed value as a reader wants it: 是/否 for a yes/no column and a
+    choice's Chinese name rather than its stored code."""
+    spec = SHEETS_BY_NAME.get(sheet)
+    column = (
+        next((c for c in spec.columns if c.header == header), None) if spec else None
+    )
+
+    def shown(value: Any) -> Any:
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        if column is not None and column.choices is not None:
+            return dict(column.choices.choices).get(value, value)
+        return value
+
+    return header, shown(old), shown(new)
+
+
 def _preview(
     request: HttpRequest, result: ImportResult, token: str, applied: bool = False
 ) -> HttpResponse:
@@ -155,7 +175,10 @@ def _preview(
         "result": result,
         "token": token,
         "applied": applied,
-        "changed": changed[:PREVIEW_LIMIT],
+        "changed": [
+            replace(c, fields=tuple(_shown(c.sheet, *f) for f in c.fields))
+            for c in changed[:PREVIEW_LIMIT]
+        ],
         "more": max(0, len(changed) - PREVIEW_LIMIT),
     }
     return render(request, "registry/workbook_preview.html", context)

@@ -169,6 +169,14 @@ def test_the_audit_log_shows_who_what_target_and_why(
         assert text in page, text
 
 
+def test_the_audit_log_names_changed_fields_in_chinese_and_says_yes_or_no(
+    auditadmin: User, trail: dict[str, User]
+) -> None:
+    rows = table(client_for(auditadmin).get(AUDIT))
+    assert "所属单位：— → 区工信局" in rows and "姓名：— → 钱九" in rows
+    assert "full_name" not in rows and "True" not in rows and "False" not in rows
+
+
 @pytest.mark.parametrize(
     ("query", "shown", "hidden"),
     [

@@ -129,6 +129,8 @@ def print_accounts(accounts: list[Any]) -> None:
     print(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
     for account, created in accounts:
         unit = Unit.objects.get(code=account.unit_code)
-        role = Role(account.role).label
+        # The role's word only: `sees` already says what it may read or change, so
+        # "领导（只读），只读全区" would say 只读 twice (README shows the same words).
+        role = Role(account.role).label.split("（")[0]
         note = "" if created else "（已存在，未改动）"
         print(f"  {account.username:<10}{unit}  {role}，{account.sees}{note}")

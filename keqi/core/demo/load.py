@@ -26,7 +26,7 @@ from keqi.registry.services import (
     qualification_upsert,
 )
 
-REASON = "演示数据（keqi demo）"
+REASON = "演示数据（系统自带的示例，仅供演示）"
 SYSTEM: dict[str, Any] = {"actor": None, "reason": REASON}  # the system writes it
 # The registry stores six decimal places; handing values over at that scale makes
 # a re-run compare equal to what the database returns (same number either way).

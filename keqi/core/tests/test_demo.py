@@ -77,6 +77,8 @@ def test_demo_command_creates_accounts_that_log_in_with_the_printed_password(
         assert account.username in printed
         assert client.login(username=account.username, password=DEMO_PASSWORD)
         client.logout()
+    assert "领导，只读全区" in printed and "审计，只读全区" in printed
+    assert "只读），只读" not in printed
 
 
 def test_demo_load_spreads_enterprises_over_twenty_areas_each_with_its_years(

@@ -109,6 +109,21 @@ def test_town_user_gets_404_on_another_towns_award_notice_and_statement(
     assert response.status_code == 404
 
 
+def test_the_ledger_year_is_picked_from_a_list_that_offers_all_years(hq) -> None:  # type: ignore[no-untyped-def]
+    rule()
+    award = published(candidate_for(high_tech_firm("dakoutun", "GR1", name="去年企业")))
+    ledger_pay(award=award, amount=M("100"), entry_date=dt.date(2020, 1, 6), actor=hq)
+    c = client_for(hq)
+    page = c.get("/funds/ledger/?year=2020").content.decode()
+    assert '<option value="all">全部年度</option>' in page
+    assert '<option value="2020" selected>2020年</option>' in page
+    assert f'<option value="{business_today().year}">' in page
+    assert "填 all" not in page
+    everything = c.get("/funds/ledger/?year=all").content.decode()
+    assert '<option value="all" selected>全部年度</option>' in everything
+    assert "去年企业" in everything
+
+
 def test_an_area_user_sees_only_their_areas_money_on_the_ledger(hq, town_a) -> None:
     rule()
     mine = published(candidate_for(high_tech_firm("dakoutun", "GR1", name="本镇企业")))

@@ -72,6 +72,14 @@ def test_the_preview_shows_old_and_new_values_of_an_update(tmp_path: Path) -> No
     assert "主营业务收入（万元）：" in page and "5100</span> → <strong>5150" in page
 
 
+def test_the_preview_shows_yes_no_and_chinese_names_not_python_values() -> None:
+    page = upload(client_for("hq"), GOOD_XLSX).content.decode()
+    assert "产品属于限制或淘汰类：<strong>否</strong>" in page
+    assert "是否规上企业：<strong>是</strong>" in page
+    assert ">False<" not in page and ">True<" not in page
+    assert ">tech_sme<" not in page and ">high_tech<" not in page
+
+
 def test_confirm_applies_nothing_when_the_registry_changed_since_the_preview() -> None:
     client = client_for("hq")
     token = upload(client, GOOD_XLSX).context["token"]
