@@ -62,16 +62,12 @@ def _sqlite_flush_lifts_append_only_triggers():  # type: ignore[no-untyped-def]
     original = operations.sql_flush
 
     def sql_flush(self, style, tables, **kwargs):  # type: ignore[no-untyped-def]
+        from keqi.core.db_guards import lift_sqlite_triggers
+
         statements = original(self, style, tables, **kwargs)
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'"
-            )
-            triggers = [(n, s) for n, t, s in cursor.fetchall() if t in set(tables)]
-        if not statements or not triggers:
+        if not statements:
             return statements
-        drops = [f'DROP TRIGGER "{name}"' for name, _ in triggers]
-        return [*drops, *statements, *(sql for _, sql in triggers)]
+        return lift_sqlite_triggers(self.connection, list(tables), list(statements))
 
     operations.sql_flush = sql_flush  # type: ignore[method-assign]
     yield

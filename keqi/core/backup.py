@@ -49,6 +49,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from keqi.core.db_guards import flush_lifting_triggers
+
 FORMAT = "keqi-backup"
 FORMAT_VERSION = 1
 SQLITE_FILE = "sqlite-file"
@@ -480,10 +482,9 @@ def _restore_logical(folder: Path) -> None:
     models_by_label = {m._meta.label: m for m in dumped_models()}
     tables = [m._meta.db_table for m in models_by_label.values()]
     with transaction.atomic():
-        flush = connection.ops.sql_flush(
-            no_style(), tables, reset_sequences=False, allow_cascade=True
-        )
-        connection.ops.execute_sql_flush(flush)
+        # Emptying the target is no edit of its history: the append-only
+        # triggers are lifted for the flush alone (SQLite), in this transaction.
+        connection.ops.execute_sql_flush(flush_lifting_triggers(connection, tables))
         for label, model in models_by_label.items():
             file = folder / f"{label}.jsonl"
             if file.exists():

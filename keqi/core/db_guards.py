@@ -95,3 +95,40 @@ def insert_once(row: Model, message: str) -> None:
             row.save(force_insert=True)
     except IntegrityError as exc:
         raise ValidationError(message) from exc
+
+
+def flush_lifting_triggers(connection: Any, tables: list[str]) -> list[str]:
+    """The statements that empty ``tables`` even where they are append-only.
+
+    Emptying a whole database (a restore into it, a test flush) is not an edit
+    of its history. PostgreSQL empties with TRUNCATE, which the triggers leave
+    alone; SQLite uses DELETE FROM, which they refuse, so there the flushed
+    tables' triggers are dropped, the rows deleted and the triggers re-created,
+    all meant to run in one transaction so nothing else ever sees them lifted.
+    """
+    from django.core.management.color import no_style
+
+    statements = list(
+        connection.ops.sql_flush(
+            no_style(), tables, reset_sequences=False, allow_cascade=True
+        )
+    )
+    if connection.vendor != "sqlite" or not statements:
+        return statements
+    return lift_sqlite_triggers(connection, tables, statements)
+
+
+def lift_sqlite_triggers(
+    connection: Any, tables: list[str], statements: list[str]
+) -> list[str]:
+    """``statements`` between dropping and re-creating the SQLite triggers of
+    ``tables`` (see :func:`flush_lifting_triggers`)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'"
+        )
+        triggers = [(n, sql) for n, t, sql in cursor.fetchall() if t in set(tables)]
+    if not triggers:
+        return statements
+    drops = [f'DROP TRIGGER "{name}"' for name, _ in triggers]
+    return [*drops, *statements, *(sql for _, sql in triggers)]
