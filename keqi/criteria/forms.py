@@ -220,3 +220,53 @@ def _row_of(cond: Mapping[str, Any]) -> ConditionRow:
     values["years"] = str(cond.get("years") or "")
     values["at"] = str(cond.get("at") or "")
     return ConditionRow(values, [str(v) for v in cond.get("levels", ())])
+
+
+DEFINITION_TEXT_LIMIT = 64 * 1024
+
+
+class DefinitionTextForm(SafeForm):
+    """A whole definition as text (YAML, as in docs/adding-a-programme.md): the way
+    to save what the row table cannot hold, such as an "any k of these" group."""
+
+    definition = forms.CharField(
+        label="定义文本",
+        max_length=DEFINITION_TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "false"}),
+    )
+    reason = forms.CharField(label="修改理由", max_length=500)
+
+    def clean_definition(self) -> dict[str, Any]:
+        import yaml
+
+        text = self.cleaned_data["definition"]
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = (
+                f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark else "文本中"
+            )
+            raise forms.ValidationError(
+                f"定义文本{where}的格式有误，请核对缩进和冒号"
+            ) from None
+        if not isinstance(data, Mapping) or not isinstance(
+            data.get("conditions"), list
+        ):
+            raise forms.ValidationError(
+                "定义文本应含有 version、effective_from 和 conditions（条件列表）"
+            )
+        return {str(k): _plain(v) for k, v in data.items()}
+
+
+def _plain(value: Any) -> Any:
+    """YAML's dates as ISO text, as the composer's rows store them."""
+    import datetime as dt
+
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value

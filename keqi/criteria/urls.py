@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("params/<str:pid>/withdraw/", views.param_withdraw, name="param_withdraw"),
     path("programmes/<str:key>/", views.programme, name="programme"),
     path("programmes/<str:key>/compose/", views.compose, name="compose"),
+    path("programmes/<str:key>/compose/text/", views.compose_text, name="compose_text"),
     path(
         "programmes/<str:key>/withdraw/",
         views.programme_withdraw,

@@ -29,6 +29,7 @@ from keqi.criteria.forms import (
     STATUSES,
     YEARS,
     ComposerInput,
+    DefinitionTextForm,
     ParamEditForm,
     WithdrawForm,
     composer_from_definition,
@@ -310,6 +311,44 @@ def _compose_save(
         return None
     messages.success(request, f"已保存版本“{row.version}”，并记入操作记录。")
     return redirect("criteria:programme", key=key)
+
+
+@login_required
+@require_POST
+def compose_text(request: HttpRequest, key: str) -> HttpResponse:
+    """Save a version written as definition text (HQ only): any block the engine
+    knows, "any k of these" groups included."""
+    _hq_only(request)
+    if key not in COMPOSABLE_BY_KEY:
+        raise Http404("这个评价项目不能组合定义")
+    form = DefinitionTextForm(request.POST)
+    problems: list[str] = []
+    if form.is_valid():
+        try:
+            row = services.programme_definition_save(
+                key=key,
+                definition=form.cleaned_data["definition"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            problems = exc.messages
+        else:
+            messages.success(request, f"已保存版本“{row.version}”，并记入操作记录。")
+            return redirect("criteria:programme", key=key)
+    else:
+        problems = [str(e) for errors in form.errors.values() for e in errors]
+    found = composer_from_definition(_stored(key, None))
+    context = {
+        "spec": COMPOSABLE_BY_KEY[key],
+        "found": found,
+        "counts": None,
+        "count_day": None,
+        "text_form": form,
+        "text_errors": problems,
+        **CHOICES,
+    }
+    return render(request, "criteria/compose.html", context, status=400)
 
 
 @login_required
