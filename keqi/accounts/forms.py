@@ -108,3 +108,11 @@ class PasswordResetForm(ReasonForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="告知本人后，本人下次登录时须修改。",
     )
+
+
+class PolicyForm(ReasonForm):
+    """A new value for one security policy (the service checks its bounds)."""
+
+    value = forms.CharField(label="新值", max_length=20)
+
+    field_order = ["value", "reason"]
