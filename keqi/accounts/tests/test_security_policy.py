@@ -200,6 +200,20 @@ def test_the_bounds_themselves_are_accepted(db: None, bounds: tuple[int, str]) -
     assert getattr(security_policy(), key) == value
 
 
+def test_a_stored_change_cannot_be_edited_or_deleted(db: None) -> None:
+    from django.db import DatabaseError, transaction
+
+    set_policy("password_history", 8)
+    row = SecurityPolicy.objects.get()
+    for change in (
+        lambda: SecurityPolicy.objects.filter(pk=row.pk).update(value=1),
+        lambda: SecurityPolicy.objects.filter(pk=row.pk).delete(),
+    ):
+        with pytest.raises(DatabaseError, match="只能追加"), transaction.atomic():
+            change()
+    assert SecurityPolicy.objects.get().value == 8
+
+
 def test_a_change_needs_a_reason(db: None) -> None:
     with pytest.raises(ValidationError, match="请填写原因"):
         set_policy("password_min_length", 12, reason="  ")
