@@ -131,6 +131,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # A control character anywhere in the request is a Chinese 400 (keqi.core).
     "keqi.core.middleware.ControlCharacterMiddleware",
+    # The security policy is read from the database at most once per request.
+    "keqi.accounts.policy.policy_per_request",
     "keqi.accounts.middleware.idle_timeout",
     "keqi.accounts.middleware.password_change_first",
     "keqi.accounts.middleware.admin_roles_confined",
@@ -162,6 +164,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # Password policy (等保 2.0): at least 10 characters (more if set), three of four
 # character classes, none of the last KEQI_PASSWORD_HISTORY passwords again.
+# These five KEQI_ values (length, history, failures, lock, idle) are defaults:
+# the security administrator's page overrides them (keqi.accounts.policy).
 KEQI_PASSWORD_MIN_LENGTH = max(10, env_int("KEQI_PASSWORD_MIN_LENGTH", 10))
 KEQI_PASSWORD_HISTORY = max(1, env_int("KEQI_PASSWORD_HISTORY", 5))
 AUTH_PASSWORD_VALIDATORS = [

@@ -6,7 +6,7 @@ from keqi.core.audit import AuditAction
 
 
 class AccountAction:
-    """grep for these to find every place an account or a login lock changes."""
+    """grep for these to find every place an account, a login lock or the security policy changes."""
 
     USER_CREATE = "user.create"
     USER_DISABLE = "user.disable"
@@ -15,6 +15,7 @@ class AccountAction:
     USER_PASSWORD_CHANGE = "user.password_change"
     LOGIN_LOCKED = AuditAction.LOGIN_LOCKED
     LOGIN_UNLOCKED = "login.unlocked"
+    POLICY_CHANGE = "policy.change"
 
 
 ACCOUNT_ACTION_LABELS = {
@@ -25,4 +26,5 @@ ACCOUNT_ACTION_LABELS = {
     AccountAction.USER_PASSWORD_CHANGE: "修改本人密码",
     AccountAction.LOGIN_LOCKED: "登录锁定",
     AccountAction.LOGIN_UNLOCKED: "登录解锁",
+    AccountAction.POLICY_CHANGE: "修改安全策略",
 }

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 
 from keqi.accounts.models import ADMIN_ROLES, Role, Unit
+from keqi.accounts.policy import security_policy
 from keqi.core.forms import SafeForm
 from keqi.core.text_safety import control_character_error
 
@@ -29,13 +30,19 @@ class PasswordChangeForm(SafeForm):
     new_password = forms.CharField(
         label="新密码",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="至少 10 位，包含大写字母、小写字母、数字、符号中的至少三类，"
-        "不能与最近 5 次用过的密码相同。",
     )
     new_password_again = forms.CharField(
         label="再次输入新密码",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        policy = security_policy()
+        self.fields["new_password"].help_text = (
+            f"至少 {policy.password_min_length} 位，包含大写字母、小写字母、数字、"
+            f"符号中的至少三类，不能与最近 {policy.password_history} 次用过的密码相同。"
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -60,8 +67,6 @@ class UserCreateForm(SafeForm):
     password = forms.CharField(
         label="初始密码",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="至少 10 位，包含大写字母、小写字母、数字、符号中的至少三类；"
-        "本人首次登录时须修改。",
     )
     reason = forms.CharField(
         label="原因",
@@ -74,6 +79,10 @@ class UserCreateForm(SafeForm):
         unit_field = self.fields["unit"]
         assert isinstance(unit_field, forms.ModelChoiceField)
         unit_field.label_from_instance = _unit_label  # type: ignore[assignment]
+        self.fields["password"].help_text = (
+            f"至少 {security_policy().password_min_length} 位，包含大写字母、小写字母、"
+            "数字、符号中的至少三类；本人首次登录时须修改。"
+        )
 
     def clean_username(self) -> str:
         return _clean_text(self.cleaned_data["username"], "用户名")
@@ -109,3 +118,11 @@ class PasswordResetForm(ReasonForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="告知本人后，本人下次登录时须修改。",
     )
+
+
+class PolicyForm(ReasonForm):
+    """A new value for one security policy (the service checks its bounds)."""
+
+    value = forms.CharField(label="新值", max_length=20)
+
+    field_order = ["value", "reason"]

@@ -18,19 +18,20 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from keqi.accounts.models import ADMIN_ROLES
+from keqi.accounts.policy import security_policy
 
 SEEN_COOKIE = "keqi_seen"
 _SALT = "keqi.accounts.idle"
 
 
-def _idle_too_long(request: HttpRequest) -> bool:
+def _idle_too_long(request: HttpRequest, minutes: int) -> bool:
     """Whether the signed last-seen time is older than the idle limit.
 
     The time lives in a signed cookie, not the session, so a page view writes
     nothing to the database (SQLite has one writer). No cookie (the first request
     of a session) only starts the clock.
     """
-    idle = settings.KEQI_SESSION_IDLE_MINUTES * 60
+    idle = minutes * 60
     try:
         request.get_signed_cookie(SEEN_COOKIE, salt=_SALT, max_age=idle)
     except KeyError:
@@ -41,15 +42,17 @@ def _idle_too_long(request: HttpRequest) -> bool:
 
 
 def idle_timeout(get_response: Callable[[HttpRequest], HttpResponse]) -> Any:
-    """Log out a session unused for KEQI_SESSION_IDLE_MINUTES."""
+    """Log out a session unused for the policy's idle minutes."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated and _idle_too_long(request):
+        idle = 0
+        if request.user.is_authenticated and SEEN_COOKIE in request.COOKIES:
+            idle = security_policy().session_idle_minutes
+        if idle and _idle_too_long(request, idle):
             logout(request)
             messages.info(
                 request,
-                f"超过 {settings.KEQI_SESSION_IDLE_MINUTES} 分钟未操作，"
-                "已自动退出，请重新登录。",
+                f"超过 {idle} 分钟未操作，已自动退出，请重新登录。",
             )
         response = get_response(request)
         user = getattr(request, "user", None)

@@ -195,3 +195,40 @@ class LoginLock(models.Model):
     def __str__(self) -> str:
         at = timezone.localtime(self.locked_at)
         return f"{self.username}（{at:%Y-%m-%d %H:%M} 锁定）"
+
+
+class PolicyKey(models.TextChoices):
+    PASSWORD_MIN_LENGTH = "password_min_length", "密码最短长度"
+    PASSWORD_HISTORY = "password_history", "不得重复使用的历史密码个数"
+    LOGIN_MAX_FAILURES = "login_max_failures", "登录失败锁定次数"
+    LOGIN_LOCK_SECONDS = "login_lock_seconds", "锁定时长（秒）"
+    SESSION_IDLE_MINUTES = "session_idle_minutes", "会话空闲超时（分钟）"
+
+
+class SecurityPolicy(models.Model):
+    """One change of one security policy value by the security administrator.
+
+    Append-only: the newest row per key is the value in force; a key with no row
+    takes the server's environment variable (or its default)."""
+
+    key = models.CharField("策略", max_length=40, choices=PolicyKey.choices)
+    value = models.PositiveIntegerField("值")
+    reason = models.CharField("原因", max_length=500)
+    changed_by = models.ForeignKey(
+        User,
+        verbose_name="修改人",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField("修改时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "安全策略修改"
+        verbose_name_plural = "安全策略修改"
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["key", "-id"], name="securitypolicy_key_newest")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_key_display()} = {self.value}"

@@ -10,9 +10,10 @@ import secrets
 import string
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
+
+from keqi.accounts.policy import security_policy
 
 CLASSES = (
     ("小写字母", string.ascii_lowercase),
@@ -33,12 +34,12 @@ def class_count(password: str) -> int:
 
 
 class LengthValidator:
-    """At least KEQI_PASSWORD_MIN_LENGTH characters (never fewer than 10).
+    """At least the policy's minimum length (never fewer than 10).
 
     Django's own length validator has no Chinese translation of its message."""
 
     def validate(self, password: str, user: Any = None) -> None:
-        minimum = settings.KEQI_PASSWORD_MIN_LENGTH
+        minimum = security_policy().password_min_length
         if len(password) < minimum:
             raise ValidationError(
                 f"密码太短：至少 {minimum} 位，现在只有 {len(password)} 位。",
@@ -46,7 +47,7 @@ class LengthValidator:
             )
 
     def get_help_text(self) -> str:
-        return f"至少 {settings.KEQI_PASSWORD_MIN_LENGTH} 位。"
+        return f"至少 {security_policy().password_min_length} 位。"
 
 
 class CharacterClassValidator:
@@ -64,29 +65,29 @@ class CharacterClassValidator:
 
 
 class HistoryValidator:
-    """Not the current password nor any of the last few (KEQI_PASSWORD_HISTORY)."""
+    """Not the current password nor any of the last few (the policy's password history)."""
 
     def validate(self, password: str, user: Any = None) -> None:
         if user is None or not getattr(user, "pk", None):
             return
         if password_was_used(user, password):
             raise ValidationError(
-                f"不能使用最近 {settings.KEQI_PASSWORD_HISTORY} 次用过的密码。",
+                f"不能使用最近 {security_policy().password_history} 次用过的密码。",
                 code="password_reused",
             )
 
     def get_help_text(self) -> str:
-        return f"不能与最近 {settings.KEQI_PASSWORD_HISTORY} 次用过的密码相同。"
+        return f"不能与最近 {security_policy().password_history} 次用过的密码相同。"
 
 
 def password_was_used(user: Any, password: str) -> bool:
-    """Whether the password is one of the user's last KEQI_PASSWORD_HISTORY ones."""
+    """Whether the password is one of the user's last few (the policy's password history)."""
     from keqi.accounts.models import PasswordHistory, User
 
     current = User.objects.filter(pk=user.pk).values_list("password", flat=True)
     recent = PasswordHistory.objects.filter(user_id=user.pk).values_list(
         "password", flat=True
-    )[: settings.KEQI_PASSWORD_HISTORY]
+    )[: security_policy().password_history]
     hashes = [*current, *recent]
     return any(check_password(password, encoded) for encoded in hashes if encoded)
 
@@ -94,7 +95,7 @@ def password_was_used(user: Any, password: str) -> bool:
 def password_generate() -> str:
     """A random password that meets the policy (for a reset from the command line)."""
     alphabet = string.ascii_letters + string.digits + "-_.@#%"
-    length = max(14, settings.KEQI_PASSWORD_MIN_LENGTH)
+    length = max(14, security_policy().password_min_length)
     while True:
         candidate = "".join(secrets.choice(alphabet) for _ in range(length))
         if class_count(candidate) == 4:

@@ -13,7 +13,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from keqi.accounts.models import ADMIN_ROLES, LoginLock, Role, User
+from keqi.accounts.models import ADMIN_ROLES, LoginLock, Role, SecurityPolicy, User
+from keqi.accounts.policy import RULES, PolicyRule, environment_default
 from keqi.core.models import AuditEvent
 
 
@@ -46,6 +47,35 @@ def user_list_for(
     if active in ("1", "0"):
         rows = rows.filter(is_active=active == "1")
     return rows
+
+
+@dataclass(frozen=True)
+class PolicyLine:
+    """One policy value on the security administrator's page."""
+
+    rule: PolicyRule
+    value: int
+    default: int
+    latest: SecurityPolicy | None  # None: the environment's default is in force
+    history: list[SecurityPolicy]
+
+
+def security_policy_lines_for(user: Any, *, history: int = 20) -> list[PolicyLine]:
+    """Each policy value in force, where it comes from and its recent changes."""
+    if not has_role(user, Role.SEC_ADMIN):
+        return []
+    lines = []
+    for key, rule in RULES.items():
+        default = environment_default(key)
+        changes = list(
+            SecurityPolicy.objects.filter(key=key)
+            .select_related("changed_by")
+            .order_by("-id")[:history]
+        )
+        latest = changes[0] if changes else None
+        value = latest.value if latest else default
+        lines.append(PolicyLine(rule, value, default, latest, changes))
+    return lines
 
 
 def lock_list_for(user: Any, *, current_only: bool = False) -> QuerySet[LoginLock]:

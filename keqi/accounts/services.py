@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,10 +19,12 @@ from keqi.accounts.models import (
     AreaKind,
     PasswordHistory,
     Role,
+    SecurityPolicy,
     Unit,
     UnitKind,
     User,
 )
+from keqi.accounts.policy import RULES, forget, security_policy
 from keqi.accounts.throttle import username_key
 from keqi.core import audit
 from keqi.core.audit import AuditAction
@@ -139,9 +140,9 @@ def _password_set(user: User, password: str) -> None:
 
 
 def _password_remember(user: User) -> None:
-    """Keep the new hash; only the last KEQI_PASSWORD_HISTORY are kept."""
+    """Keep the new hash; only the last few (the policy's history) are kept."""
     PasswordHistory.objects.create(user=user, password=user.password)
-    keep = settings.KEQI_PASSWORD_HISTORY
+    keep = security_policy().password_history
     old = user.password_history.values_list("pk", flat=True)[keep:]
     PasswordHistory.objects.filter(pk__in=list(old)).delete()
 
@@ -293,3 +294,59 @@ def password_change(*, user: User, old_password: str, new_password: str) -> User
         subject=f"user:{user.pk}",
     )
     return user
+
+
+def _policy_value(key: str, value: Any) -> int:
+    """The value as a whole number inside the key's bounds, else a Chinese error."""
+    rule = RULES[key]
+    text = str(value).strip()
+    bounds = f"{rule.minimum} 到 {rule.maximum} {rule.unit}"
+    if not (text.isascii() and text.isdigit()):
+        raise ValidationError(
+            {"value": f"{rule.label}须为 {bounds}之间的整数，收到“{text[:20]}”。"}
+        )
+    number = int(text)
+    if not rule.minimum <= number <= rule.maximum:
+        raise ValidationError(
+            {"value": f"{rule.label}须在 {bounds}之间，收到 {number}。"}
+        )
+    return number
+
+
+@transaction.atomic
+def security_policy_set(
+    *, key: str, value: Any, reason: str, actor: Any
+) -> SecurityPolicy:
+    """The security administrator changes one policy value, with a reason.
+
+    The change is a new row (the newest per key is in force) and an audited
+    `policy.change` event. Raises PermissionDenied for anyone but an active
+    security administrator, ValidationError naming the field for a bad value."""
+    if (
+        getattr(actor, "role", None) != Role.SEC_ADMIN
+        or not getattr(actor, "is_active", False)
+        or not getattr(actor, "pk", None)
+    ):
+        raise PermissionDenied("只有安全管理员可以修改安全策略。")
+    if key not in RULES:
+        raise ValidationError({"key": f"没有这项安全策略：{str(key)[:40]}"})
+    number = _policy_value(key, value)
+    cleaned = _reason_required(str(reason))
+    old = int(getattr(security_policy(), key))
+    if number == old:
+        raise ValidationError(
+            {"value": f"{RULES[key].label}现行值已是 {number}，无需修改。"}
+        )
+    row = SecurityPolicy.objects.create(
+        key=key, value=number, reason=cleaned, changed_by=actor
+    )
+    audit.record(
+        actor=actor,
+        action=AccountAction.POLICY_CHANGE,
+        target=row,
+        changes={key: [old, number]},
+        reason=cleaned,
+        subject=f"policy:{key}",
+    )
+    forget()
+    return row

@@ -13,12 +13,12 @@ import datetime as dt
 import unicodedata
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from keqi.accounts.actions import AccountAction
 from keqi.accounts.models import LoginFailure, LoginLock
+from keqi.accounts.policy import security_policy
 from keqi.core import audit
 
 
@@ -29,7 +29,7 @@ def username_key(username: str) -> str:
 
 def lock_minutes() -> int:
     """How long a lock lasts, in whole minutes (for messages)."""
-    return max(1, settings.KEQI_LOGIN_LOCK_SECONDS // 60)
+    return max(1, security_policy().login_lock_seconds // 60)
 
 
 def _active_locks(key: str) -> Any:
@@ -53,10 +53,13 @@ def is_locked(username: str) -> bool:
 def failure_record(username: str, address: str) -> LoginLock | None:
     """Remember one failed attempt; the one that reaches the limit locks the name."""
     key = username_key(username)
+    policy = security_policy()
+    lock_for = dt.timedelta(seconds=policy.login_lock_seconds)
     LoginFailure.objects.create(username=key, address=address[:64])
-    since = timezone.now() - dt.timedelta(seconds=settings.KEQI_LOGIN_LOCK_SECONDS)
-    failures = LoginFailure.objects.filter(username=key, at__gte=since).count()
-    if failures < settings.KEQI_LOGIN_MAX_FAILURES:
+    failures = LoginFailure.objects.filter(
+        username=key, at__gte=timezone.now() - lock_for
+    ).count()
+    if failures < policy.login_max_failures:
         return None
     # The failures are now part of the lock; counting starts afresh after it.
     LoginFailure.objects.filter(username=key).delete()
@@ -64,7 +67,7 @@ def failure_record(username: str, address: str) -> LoginLock | None:
         username=key,
         address=address[:64],
         failures=failures,
-        until=timezone.now() + dt.timedelta(seconds=settings.KEQI_LOGIN_LOCK_SECONDS),
+        until=timezone.now() + lock_for,
     )
     audit.record(
         actor=None,

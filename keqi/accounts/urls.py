@@ -18,5 +18,7 @@ urlpatterns = [
     ),
     path("locks/", views_admin.lock_list, name="lock_list"),
     path("locks/<int:pk>/unlock/", views_admin.lock_unlock, name="lock_unlock"),
+    path("policy/", views_admin.policy_page, name="policy_page"),
+    path("policy/<str:key>/", views_admin.policy_set, name="policy_set"),
     path("audit/", views_audit.audit_log, name="audit_log"),
 ]

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,10 +19,12 @@ from keqi.accounts import selectors, services, throttle
 from keqi.accounts.forms import (
     BUSINESS_ROLES,
     PasswordResetForm,
+    PolicyForm,
     ReasonForm,
     UserCreateForm,
 )
 from keqi.accounts.models import Role
+from keqi.accounts.policy import RULES, security_policy
 from keqi.accounts.views import _errors_to_form
 from keqi.core.audit import ACTION_LABELS
 from keqi.core.models import AuditEvent
@@ -161,17 +162,18 @@ def lock_list(request: HttpRequest) -> HttpResponse:
     current_only = request.GET.get("all") != "1"
     rows = selectors.lock_list_for(request.user, current_only=current_only)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    now = security_policy()
     policy = [
-        ("密码最短长度", f"{settings.KEQI_PASSWORD_MIN_LENGTH} 位"),
+        ("密码最短长度", f"{now.password_min_length} 位"),
         ("字符类别", "大写字母、小写字母、数字、符号四类中至少三类"),
-        ("不得重复使用", f"最近 {settings.KEQI_PASSWORD_HISTORY} 次的密码"),
+        ("不得重复使用", f"最近 {now.password_history} 次的密码"),
         ("首次登录/重置后", "须修改密码"),
         (
             "登录失败锁定",
-            f"{settings.KEQI_LOGIN_MAX_FAILURES} 次失败后锁定 "
+            f"{now.login_max_failures} 次失败后锁定 "
             f"{throttle.lock_minutes()} 分钟（按用户名，不分大小写和全角半角）",
         ),
-        ("会话空闲超时", f"{settings.KEQI_SESSION_IDLE_MINUTES} 分钟"),
+        ("会话空闲超时", f"{now.session_idle_minutes} 分钟"),
     ]
     context = {"page": page, "current_only": current_only, "policy": policy}
     return render(request, "accounts/lock_list.html", context)
@@ -195,3 +197,47 @@ def lock_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"已解除 {lock.username} 的登录锁定。")
     return redirect("lock_list")
+
+
+@role_required(Role.SEC_ADMIN)
+def policy_page(request: HttpRequest) -> HttpResponse:
+    """The security policy in force, where each value comes from, its changes."""
+    return _policy_render(request, {})
+
+
+def _policy_render(
+    request: HttpRequest, forms: dict[str, PolicyForm], status: int = 200
+) -> HttpResponse:
+    lines = selectors.security_policy_lines_for(request.user)
+    rows = [
+        (line, forms.get(line.rule.key) or PolicyForm(prefix=line.rule.key))
+        for line in lines
+    ]
+    return render(request, "accounts/policy.html", {"rows": rows}, status=status)
+
+
+@require_POST
+@role_required(Role.SEC_ADMIN)
+def policy_set(request: HttpRequest, key: str) -> HttpResponse:
+    """Change one policy value, with a reason; a bad value is refused with the
+    reason on the form and nothing stored."""
+    if key not in RULES:
+        raise Http404("没有这项安全策略")
+    form = PolicyForm(request.POST, prefix=key)
+    if form.is_valid():
+        try:
+            row = services.security_policy_set(
+                key=key,
+                value=form.cleaned_data["value"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            rule = RULES[key]
+            messages.success(
+                request, f"已将{rule.label}改为 {row.value} {rule.unit}，即时生效。"
+            )
+            return redirect("policy_page")
+    return _policy_render(request, {key: form}, status=400)

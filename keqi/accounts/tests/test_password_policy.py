@@ -204,7 +204,7 @@ def test_demo_logins_keep_their_public_password_and_are_not_asked_to_change_it(
         ("abcdefghijkl", "至少三类"),
     ],
 )
-def test_every_policy_message_is_in_chinese(password: str, says: str) -> None:
+def test_every_policy_message_is_in_chinese(db: None, password: str, says: str) -> None:
     from django.contrib.auth.password_validation import validate_password
 
     with pytest.raises(ValidationError) as info:
@@ -214,7 +214,7 @@ def test_every_policy_message_is_in_chinese(password: str, says: str) -> None:
 
 
 @override_settings(KEQI_PASSWORD_MIN_LENGTH=14)
-def test_a_longer_minimum_can_be_set() -> None:
+def test_a_longer_minimum_can_be_set(db: None) -> None:
     from django.contrib.auth.password_validation import validate_password
 
     with pytest.raises(ValidationError, match="至少 14 位"):

@@ -23,6 +23,10 @@ pytestmark = pytest.mark.django_db
 # Every trigger keqi relies on, per table, as named on each database.
 GUARDS = {
     "sqlite": {
+        "accounts_securitypolicy": {
+            "accounts_securitypolicy_no_update",
+            "accounts_securitypolicy_no_delete",
+        },
         "core_auditevent": {"core_auditevent_no_update", "core_auditevent_no_delete"},
         "funds_award": {
             "funds_award_frozen",
@@ -46,6 +50,7 @@ GUARDS = {
         "funds_yearclose": {"funds_close_no_update", "funds_close_no_delete"},
     },
     "postgresql": {
+        "accounts_securitypolicy": {"accounts_securitypolicy_no_change"},
         "core_auditevent": {"core_auditevent_no_change"},
         "funds_award": {"funds_award_guard", "funds_award_no_delete"},
         "funds_budgetoverrun": {"funds_budgetoverrun_no_change"},
