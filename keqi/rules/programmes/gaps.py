@@ -178,6 +178,28 @@ def band_levers(
 Requirement = Callable[[Mapping[str, int]], bool]
 
 
+#: The IP levels of the 创新型 and 专精特新 IP item, and what reaching each takes.
+IP_LEVEL_STEPS = (
+    (1, "再需1项与主导产品相关的Ⅱ类知识产权"),
+    (2, "再需1项与主导产品相关的Ⅰ类知识产权"),
+    (3, "再需1项自主研发、与主导产品相关的Ⅰ类知识产权"),
+    (4, "再需1项高价值、与主导产品相关的Ⅰ类知识产权"),
+)
+
+
+def ip_level_levers(table: BandTable, item: ScoreItem, condition: str) -> list[Lever]:
+    """One lever per IP level whose points beat the item's present low score:
+    the next item of that level, with the points it would give."""
+    out = []
+    for level, text in IP_LEVEL_STEPS:
+        pts = table.find(Fraction(level)).value
+        assert isinstance(pts, int)
+        if pts > item.low:
+            gap = Gap(condition, f"{text}（知识产权得{pts}分）", "ip", "1", "项")
+            out.append(Lever(item.id, pts, gap))
+    return out
+
+
 def score_paths(
     items: Sequence[ScoreItem],
     levers: Sequence[Lever],

@@ -107,7 +107,9 @@ def _levers(
                 "万元",
             ),
         )
-    out += _ip_levers(facts, ctx, items["innovative_sme.ip"])
+    out += gaps.ip_level_levers(
+        ctx.bands("innovative_sme.ip_points"), items["innovative_sme.ip"], "score"
+    )
     if facts.strategic_emerging is False:
         table = ctx.bands("innovative_sme.field_points")
         top = table.find(Fraction(1)).value
@@ -130,23 +132,6 @@ def _band(ctx: Ctx, item: str, x: Fraction) -> str:
     """The interval of the band ``x`` falls in, e.g. ``(5%, +∞)``."""
     table = ctx.bands(f"innovative_sme.{item}_points")
     return table.find(x).text(percent=True)
-
-
-def _ip_levers(facts: EnterpriseFacts, ctx: Ctx, item: ScoreItem) -> list[gaps.Lever]:
-    table = ctx.bands("innovative_sme.ip_points")
-    out = []
-    for level, text in (
-        (1, "再需1项与主导产品相关的Ⅱ类知识产权"),
-        (2, "再需1项与主导产品相关的Ⅰ类知识产权"),
-        (3, "再需1项自主研发、与主导产品相关的Ⅰ类知识产权"),
-        (4, "再需1项高价值、与主导产品相关的Ⅰ类知识产权"),
-    ):
-        pts = table.find(Fraction(level)).value
-        assert isinstance(pts, int)
-        if pts > item.low:
-            gap = Gap("score", f"{text}（知识产权得{pts}分）", "ip", "1", "项")
-            out.append(gaps.Lever(item.id, pts, gap))
-    return out
 
 
 def score_route_gaps(

@@ -207,25 +207,10 @@ def score_levers(
                 "年",
             )
             out.append(gaps.Lever(item.id, pts, gap))
-    out += _ip_levers(ctx, items["zjtx_sme.ip"])
+    out += gaps.ip_level_levers(
+        ctx.bands("zjtx_sme.2022.ip_points"), items["zjtx_sme.ip"], "2022.4"
+    )
     out += _institution_levers(items["zjtx_sme.institution"])
-    return out
-
-
-def _ip_levers(ctx: Ctx, item: ScoreItem) -> list[gaps.Lever]:
-    table = ctx.bands("zjtx_sme.2022.ip_points")
-    out = []
-    for level, text in (
-        (1, "再需1项与主导产品相关的Ⅱ类知识产权"),
-        (2, "再需1项与主导产品相关的Ⅰ类知识产权"),
-        (3, "再需1项自主研发、与主导产品相关的Ⅰ类知识产权"),
-        (4, "再需1项高价值、与主导产品相关的Ⅰ类知识产权"),
-    ):
-        pts = table.find(Fraction(level)).value
-        assert isinstance(pts, int)
-        if pts > item.low:
-            gap = Gap("2022.4", f"{text}（知识产权得{pts}分）", "ip", "1", "项")
-            out.append(gaps.Lever(item.id, pts, gap))
     return out
 
 
