@@ -7,13 +7,14 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import Http404
 
 from keqi.criteria.composable import COMPOSABLE, COMPOSABLE_BY_KEY, composed_notice
 from keqi.criteria.engine import EngineSetup
 from keqi.criteria.models import ParamEdit, ProgrammeDefinition
-from keqi.criteria.values import text_of
+from keqi.criteria.values import display_of, text_of
 from keqi.registry.facts import iter_facts
 from keqi.registry.models import Enterprise
 from keqi.registry.selectors import enterprise_list_for
@@ -38,6 +39,7 @@ class VersionRow:
     version: ParamVersion
     text: str
     status: str
+    display: str = ""
 
     @property
     def status_label(self) -> str:
@@ -69,12 +71,27 @@ def param_row(setup: EngineSetup, pid: str, day: dt.date) -> ParamRow:
     except ParamError:
         raise Http404("没有这个参数") from None
     versions = tuple(
-        VersionRow(v, text_of(param.type, v.raw), v.status or param.status)
+        VersionRow(
+            v,
+            text_of(param.type, v.raw),
+            v.status or param.status,
+            display_of(param.type, v.raw, _title_in(setup)),
+        )
         for v in param.versions
     )
     version = param.version_or_none(day)
     current = next((r for r in versions if r.version is version), None)
     return ParamRow(param, current, versions, _group_of(setup, pid))
+
+
+def _title_in(setup: EngineSetup) -> Any:
+    def title(pid: str) -> str | None:
+        try:
+            return setup.params.parameter(pid).title
+        except ParamError:
+            return None
+
+    return title
 
 
 def _group_of(setup: EngineSetup, pid: str) -> str:

@@ -14,8 +14,8 @@ engine then checks the raw value exactly as it checks its files.
 | texts     | 每行一项（或以“、”分隔）                          |
 | bool      | 是 / 否                                          |
 | threshold | ≥ 5、> 70、≤ 1000、< 10%（≥ 可写作 >=）           |
-| bands     | 每行一档：档名 区间 分值，如 A [30%, +inf) 20      |
-|           | 分值可为区间 A [1, +inf) 7-8，或比例 5%            |
+| bands     | 每行一档：档名 区间 分值，如 A [30%, +∞) 20        |
+|           | 分值可为区间 A [1, +∞) 7-8，或比例 5%              |
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ FORMATS = {
     "texts": "每行一项",
     "bool": "是 或 否",
     "threshold": "运算符和数值，如 ≥ 5、> 70、≤ 1000、< 10%",
-    "bands": "每行一档：档名 区间 分值，如 A [30%, +inf) 20；分值可写成 7-8",
+    "bands": "每行一档：档名 区间 分值，如 A [30%, +∞) 20；分值可写成 7-8",
 }
 _THRESHOLD = re.compile(r"^\s*(>=|<=|≥|≤|>|<|＞|＜)\s*(\S+)\s*$")
 _BAND = re.compile(r"^\s*(.+?)\s+([\[(][^\])]*[\])])\s*(\S+)\s*$")
@@ -75,7 +75,8 @@ def _band_text(band: Any) -> str:
     value = band.get("value")
     if isinstance(value, list):
         value = f"{value[0]}-{value[1]}"
-    return f"{band.get('label')} {band.get('range')} {value}"
+    shown = str(band.get("range")).replace("inf", "∞")  # people write ∞
+    return f"{band.get('label')} {shown} {value}"
 
 
 def raw_of(kind: str, text: str) -> Any:
@@ -141,10 +142,11 @@ def _bands(text: str) -> list[dict[str, Any]]:
         match = _BAND.match(line)
         if match is None:
             raise ValueTextError(
-                f"第{number}行“{line.strip()}”应写成：档名 区间 分值，"
-                "如 A [30%, +inf) 20"
+                f"第{number}行“{line.strip()}”应写成：档名 区间 分值，如 A [30%, +∞) 20"
             )
         label, rng, points = match.groups()
+        # The engine's notation is inf; the page shows ∞ and either is accepted.
+        rng = rng.replace("∞", "inf")
         bands.append({"label": label, "range": rng, "value": _points(points, number)})
     return bands
 
@@ -174,3 +176,50 @@ _READERS = {
     "threshold": _threshold,
     "bands": _bands,
 }
+
+
+_RANGE = re.compile(r"^\s*([\[(])\s*([^,]*?)\s*,\s*([^\])]*?)\s*([\])])\s*$")
+_INFINITE = {"", "inf", "+inf", "-inf", "∞", "+∞", "-∞"}
+
+
+def range_words(text: str) -> str:
+    """An interval as people say it: ``[5%, +inf)`` → ``5%及以上``, ``(0, 3]`` →
+    ``高于0、不超过3``; text that is not an interval comes back unchanged."""
+    found = _RANGE.match(text)
+    if found is None:
+        return text
+    left, low, high, right = found.groups()
+    low = "" if low in _INFINITE else low
+    high = "" if high in _INFINITE else high
+    if not low and not high:
+        return "不限"
+    if not high:
+        return f"{low}及以上" if left == "[" else f"高于{low}"
+    if not low:
+        return f"{high}及以下" if right == "]" else f"低于{high}"
+    if left == "[":
+        return f"{low}（含）至{high}（{'含' if right == ']' else '不含'}）"
+    return f"高于{low}、{'不超过' if right == ']' else '低于'}{high}"
+
+
+def display_of(kind: str, raw: Any, title_of: Any = None) -> str:
+    """The value in words for the pages (the edit form keeps :func:`text_of`'s
+    syntax): bands as "A档：5%及以上，得20分", a reference by the other
+    parameter's title."""
+    if isinstance(raw, dict) and set(raw) == {"ref"}:
+        name = title_of(raw["ref"]) if title_of else None
+        return f"同“{name}”" if name else "同另一参数的取值"
+    if kind == "bands" and isinstance(raw, list):
+        return "\n".join(_band_words(b) for b in raw)
+    return text_of(kind, raw)
+
+
+def _band_words(band: Any) -> str:
+    value = band.get("value")
+    if isinstance(value, list):
+        points = f"得{value[0]}–{value[1]}分"
+    elif isinstance(value, int):
+        points = f"得{value}分"
+    else:
+        points = f"取{value}"
+    return f"{band.get('label')}档：{range_words(str(band.get('range')))}，{points}"

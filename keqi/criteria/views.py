@@ -51,6 +51,7 @@ from keqi.criteria.stored import latest_definitions
 from keqi.criteria.values import FORMATS
 from keqi.registry.models import QualificationKind
 from keqi.rules import Programme
+from keqi.rules.params import ParamError
 from keqi.rules.programmes.composed import LEVELS
 
 
@@ -97,15 +98,27 @@ def programme(request: HttpRequest, key: str) -> HttpResponse:
     return render(request, "criteria/programme.html", context)
 
 
+def _titled(params: Any, ids: Any) -> list[tuple[str, str]]:
+    """(id, Chinese title) of the parameters a condition uses, for its links."""
+    out = []
+    for pid in ids:
+        try:
+            out.append((pid, params.parameter(pid).title))
+        except ParamError:
+            out.append((pid, "（参数）"))
+    return out
+
+
 def version_views(programme: Programme, key: str) -> list[dict[str, Any]]:
     """Each version with its conditions; a composed one's building blocks in words."""
+    params = engine_setup().params
     stored = {d.version: d.definition for d in latest_definitions() if d.key == key}
     out = []
     for v in programme.versions:
         data = stored.get(v.version, {})
         blocks = [describe(c) for c in data.get("conditions", ())]
         lines = [
-            (c, blocks[i] if i < len(blocks) else "")
+            (c, blocks[i] if i < len(blocks) else "", _titled(params, c.params))
             for i, c in enumerate(v.conditions)
         ]
         require = {"all": "须满足全部条件", "any": "满足任一条件即可"}.get(

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from keqi.criteria.values import ValueTextError, raw_of, text_of
+from keqi.criteria.values import (
+    ValueTextError,
+    display_of,
+    range_words,
+    raw_of,
+    text_of,
+)
 from keqi.rules import default_params
 from keqi.rules.params import parse_value
 
@@ -65,3 +71,29 @@ def test_staff_can_type_values_the_way_the_documents_write_them(
 def test_unreadable_text_gets_a_chinese_message(kind, text, message) -> None:
     with pytest.raises(ValueTextError, match=message):
         raw_of(kind, text)
+
+
+@pytest.mark.parametrize(
+    ("interval", "words"),
+    [
+        ("[5%, +inf)", "5%及以上"),
+        ("(5%, +inf)", "高于5%"),
+        ("(-inf, 10]", "10及以下"),
+        ("(-inf, 2%)", "低于2%"),
+        ("[1, 3)", "1（含）至3（不含）"),
+        ("(0, 3]", "高于0、不超过3"),
+        ("(-inf, +inf)", "不限"),
+    ],
+)
+def test_intervals_are_shown_in_words(interval: str, words: str) -> None:
+    assert range_words(interval) == words
+
+
+def test_bands_read_as_sentences_and_the_form_accepts_the_infinity_sign() -> None:
+    raw = [
+        {"label": "A", "range": "[6%, +inf)", "value": 50},
+        {"label": "F", "range": "(-inf, 2%)", "value": 0},
+    ]
+    assert display_of("bands", raw) == "A档：6%及以上，得50分\nF档：低于2%，得0分"
+    assert text_of("bands", raw) == "A [6%, +∞) 50\nF (-∞, 2%) 0"
+    assert raw_of("bands", text_of("bands", raw)) == raw
