@@ -61,7 +61,7 @@ def test_a_run_stores_one_verdict_per_enterprise_and_programme_with_its_inputs()
                 verdict.score_low,
                 verdict.score_high,
             )
-            assert row.flags == list(verdict.flags)
+            assert row.flag_ids == list(verdict.flags)
             assert json.loads(row.result)["outcome"] == row.outcome
 
 
