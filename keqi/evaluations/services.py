@@ -43,7 +43,7 @@ from keqi.evaluations.models import (
     text_digest,
     text_pack,
 )
-from keqi.registry.facts import iter_facts
+from keqi.evaluations.reading import facts_of as read_facts
 from keqi.registry.models import Enterprise
 from keqi.rules import (
     BATCH_PROGRAMMES,
@@ -246,9 +246,7 @@ def _evaluate_chunk(
     run: EvaluationRun, ids: Sequence[int], plan: _Plan, sink: Sink | None
 ) -> _Chunk:
     """Read and evaluate one chunk (reads only, no transaction held)."""
-    enterprises = list(Enterprise.objects.filter(pk__in=ids).order_by("uscc"))
-    facts_of = list(iter_facts(enterprises, chunk=len(enterprises)))
-    pks = [e.pk for e in enterprises]
+    pks, facts_of = read_facts(ids)
     out = _Chunk()
     for pk, facts in zip(pks, facts_of, strict=True):
         text = facts_to_json(facts)
