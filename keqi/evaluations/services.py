@@ -26,6 +26,7 @@ import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
 from django.db.models import F
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from keqi.core import audit
@@ -441,15 +442,13 @@ def _texts_prepare(
     for start in range(0, len(digests), TEXT_LOOKUP):
         part = digests[start : start + TEXT_LOOKUP]
         found |= dict(model.objects.filter(digest__in=part).values_list("digest", "pk"))
-    rows: list[_Text] = []
+    rows: list[tuple[str, str, bytes]] = []
     for digest in digests:
         if digest in found:
             continue
         text, kind = texts[digest]
         sample, body = samples.get(kind, text)
-        rows.append(
-            model(digest=digest, dictionary_id=sample, body=text_pack(text, body))
-        )
+        rows.append((digest, sample, text_pack(text, body)))
     return _Texts(found, rows)
 
 
@@ -457,12 +456,9 @@ def _text_ids(model: type[_Text], texts: _Texts) -> dict[str, int]:
     """The row id of every text, adding those not stored yet (once per digest)."""
     found = dict(texts.found)
     if texts.rows:
-        model.objects.bulk_create(
-            texts.rows,
-            batch_size=500,
-            ignore_conflicts=True,  # another run may store the same text meanwhile
-        )
-        missing = [row.digest for row in texts.rows]
+        # another run may store the same text meanwhile: that row serves
+        _insert(model, ("digest", "dictionary", "body"), texts.rows, ignore=True)
+        missing = [row[0] for row in texts.rows]
         for start in range(0, len(missing), TEXT_LOOKUP):
             part = missing[start : start + TEXT_LOOKUP]
             found |= dict(
@@ -541,19 +537,28 @@ def _column(found: Any) -> str:
     return column
 
 
-def _insert(model: type[models.Model], names: Sequence[str], rows: list[Any]) -> None:
+def _insert(
+    model: type[models.Model],
+    names: Sequence[str],
+    rows: list[Any],
+    ignore: bool = False,
+) -> None:
     """Insert plain rows in one ``executemany`` (no model instance per row: at
-    a registry's size the ORM's per-row work costs more than the database's)."""
+    a registry's size the ORM's per-row work costs more than the database's).
+    ``ignore``: a row that would break a unique constraint is left out."""
     if not rows:
         return
     meta = model._meta
-    columns = ", ".join(
-        connection.ops.quote_name(_column(meta.get_field(n))) for n in names
-    )
+    fields = [meta.get_field(n) for n in names]
+    columns = ", ".join(connection.ops.quote_name(_column(f)) for f in fields)
     marks = ", ".join(["%s"] * len(names))
     table = connection.ops.quote_name(meta.db_table)
+    conflict = OnConflict.IGNORE if ignore else None
+    head = connection.ops.insert_statement(on_conflict=conflict)
+    tail = connection.ops.on_conflict_suffix_sql(fields, conflict, [], [])
+    sql = f"{head} {table} ({columns}) VALUES ({marks}) {tail}".rstrip()
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+        cursor.executemany(sql, rows)
 
 
 @transaction.atomic
