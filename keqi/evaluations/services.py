@@ -45,6 +45,7 @@ from keqi.evaluations.models import (
     text_pack,
 )
 from keqi.evaluations.reading import facts_of as read_facts
+from keqi.evaluations.texts import result_codes
 from keqi.registry.models import Enterprise
 from keqi.rules import (
     BATCH_PROGRAMMES,
@@ -59,7 +60,7 @@ from keqi.rules import (
     evaluate_programme,
     programme_table,
 )
-from keqi.rules.batch import OUTCOME_CODE, ROUTE_CODE, TRI_CODE
+from keqi.rules.batch import OUTCOME_CODE, ROUTE_CODE
 from keqi.rules.stored import FACTS_FORMAT, facts_to_json, verdict_json
 
 #: Enterprises evaluated and written per transaction; progress moves this often.
@@ -374,13 +375,11 @@ def _sink_checked(
 
 def _row_matches(row: Row, verdict: ProgrammeResult, ids: list[str]) -> bool:
     scores = (verdict.score_low, verdict.score_high)
-    by_id = {c.id: TRI_CODE[c.status] for c in verdict.conditions}
-    codes = "".join(str(by_id.get(c, "-")) for c in ids)
     return (
         row[4] == verdict.outcome.value
         and (row[5], row[6]) == scores
         and row[8] == ROUTE_CODE[verdict.route]
-        and row[9] == codes
+        and row[9] == result_codes(verdict, ids)
         and (row[7] is None or row[7] == list(verdict.flags))
     )
 
