@@ -167,10 +167,11 @@ def evaluation_run_execute(
         for start in range(0, len(ids), CHUNK):
             chunk = _evaluate_chunk(run, ids[start : start + CHUNK], plan, sink)
             _store_chunk(run, chunk, samples)
+            if plan.conditions != run.conditions:  # readable while the run goes on
+                _conditions_save(run, plan)
             run.refresh_from_db(fields=["done", "verdicts", "progressed_at"])
             if progress is not None:
                 progress(run)
-        _conditions_save(run, plan)
     except Exception as exc:
         _run_fail(run, exc)
         raise
@@ -385,8 +386,9 @@ def _row_matches(row: Row, verdict: ProgrammeResult, ids: list[str]) -> bool:
 
 
 def _conditions_save(run: EvaluationRun, plan: _Plan) -> None:
+    """The order of the codes, saved once the first chunk fixed it."""
     EvaluationRun.objects.filter(pk=run.pk).update(conditions=plan.conditions)
-    run.conditions = plan.conditions
+    run.conditions = {k: list(v) for k, v in plan.conditions.items()}
 
 
 class _Samples:
