@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -20,6 +20,7 @@ from keqi.core import audit
 from keqi.core.audit import AuditAction
 from keqi.core.models import AuditEvent
 from keqi.core.uscc import UNUSABLE, check_uscc, unusable
+from keqi.registry import bulk
 from keqi.registry.models import (
     AnnualFigures,
     CreditRecord,
@@ -454,7 +455,11 @@ _BULK_KEYS = {Enterprise: ("uscc",), CreditRecord: ("kind", "occurred_on")}
 
 @transaction.atomic
 def registry_rows_create(
-    *, items: list[tuple[M, dict[str, Any]]], actor: Any, reason: str = ""
+    *,
+    items: list[tuple[M, dict[str, Any]]],
+    actor: Any,
+    reason: str = "",
+    checked: bool = False,
 ) -> list[Upserted[M]]:
     """Create many new rows of one registry model in a few queries (the workbook
     import's fast path for thousands of rows).
@@ -463,16 +468,96 @@ def registry_rows_create(
     year, number, kind…) and the values to set. Every row is validated, filled and
     audited exactly as the matching `*_upsert` does when it creates one; the caller
     guarantees the keys are new (a clash raises IntegrityError and undoes them all).
+
+    With `checked`, the caller has cleaned every value against the model's limits
+    (the workbook import's cell cleaning) and audits the rows itself
+    (`import_changes_record`, one event per enterprise): the rows are written in
+    plain SQL without model validation or an event per row.
     """
     if not items:
         return []
     model = type(items[0][0])
     action, fields = _BULK_CREATE[model]
-    done = [(row, _bulk_prepare(row, values, fields)) for row, values in items]
+    if checked:
+        done = [(row, _bulk_set(row, values, fields)) for row, values in items]
+    else:
+        done = [(row, _bulk_prepare(row, values, fields)) for row, values in items]
     _ensure_may_touch(actor, [row for row, _ in done], before=True)
-    model._default_manager.bulk_create([row for row, _ in done], batch_size=500)
-    _bulk_audit(actor, action, done, reason)
-    return [Upserted(row, "created", changes) for row, changes in done]
+    if not checked:
+        model._default_manager.bulk_create([row for row, _ in done], batch_size=500)
+        _bulk_audit(actor, action, done, reason)
+        return [Upserted(row, "created", changes) for row, changes in done]
+    bulk.insert_rows(model, [row for row, _ in done])
+    if model is Enterprise:
+        _fetch_ids(cast(list[Enterprise], [row for row, _ in done]))
+    return [Upserted(row, "created", {}) for row, _ in done]
+
+
+def _bulk_set(
+    row: M, values: dict[str, Any], fields: tuple[str, ...]
+) -> dict[str, Any]:
+    """Set a checked row's values (and a qualification's 有效期至) without diffing."""
+    if isinstance(row, Qualification):
+        values = dict(values)
+        entered = values.get("valid_until_entered", row.valid_until_entered)
+        granted = values.get("granted_on", row.granted_on)
+        values["valid_until"] = effective_valid_until(row.kind, granted, entered)
+    for name in fields:
+        if name in values:
+            setattr(row, name, values[name])
+    return {}
+
+
+def _fetch_ids(rows: list[Enterprise]) -> None:
+    """The new enterprises' ids, read back by their codes (500 at a time)."""
+    by_code = {row.uscc: row for row in rows}
+    codes = list(by_code)
+    for start in range(0, len(codes), 500):
+        part = codes[start : start + 500]
+        for code, pk in Enterprise.objects.filter(uscc__in=part).values_list(
+            "uscc", "pk"
+        ):
+            by_code[code].pk = pk
+
+
+def import_changes_record(
+    *,
+    changes: list[tuple[Enterprise, bool, dict[str, list[Any]]]],
+    actor: Any,
+    reason: str,
+) -> tuple[int, int]:
+    """The audit trail of a workbook import: one event per enterprise it created
+    (新建企业) or changed (导入工作簿), holding every value the import set on the
+    enterprise and its figures, IP, qualifications and credit records as
+    {what: [old, new]}, filed under the enterprise so its history page shows it.
+
+    Returns the first and last event id (the import's result page lists them).
+    Call inside the import's transaction.
+    """
+    actor_obj = actor if getattr(actor, "pk", None) else None
+    events = [
+        AuditEvent(
+            actor=actor_obj,
+            action=(
+                AuditAction.ENTERPRISE_CREATE
+                if created
+                else AuditAction.WORKBOOK_IMPORT
+            ),
+            target_type="registry.enterprise",
+            target_id=str(enterprise.pk),
+            target_repr=str(enterprise)[:200],
+            subject=enterprise.subject,
+            changes=values,
+            reason=reason[:500],
+        )
+        for enterprise, created, values in changes
+    ]
+    if not events:
+        return (0, 0)
+    before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    bulk.insert_rows(AuditEvent, events)
+    last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return ((before or 0) + 1, last or 0)
 
 
 def _bulk_audit(
@@ -533,7 +618,11 @@ _BULK_UPDATE: dict[type[models.Model], str] = {
 
 @transaction.atomic
 def registry_rows_update(
-    *, items: list[tuple[M, dict[str, Any]]], actor: Any, reason: str = ""
+    *,
+    items: list[tuple[M, dict[str, Any]]],
+    actor: Any,
+    reason: str = "",
+    checked: bool = False,
 ) -> list[Upserted[M]]:
     """Update many existing rows of one registry model in a few queries.
 
@@ -542,12 +631,18 @@ def registry_rows_update(
     between reading and writing. Each row is checked and audited as the matching
     `*_upsert` does when it updates one; rows whose values are the same are left
     alone and reported unchanged.
+
+    With `checked` (the workbook import), the values are already cleaned and
+    diffed and the caller audits per enterprise: each row's changed fields are
+    written in plain SQL, nothing is validated again and no event is written here.
     """
     if not items:
         return []
     model = type(items[0][0])
     _ensure_may_touch(actor, [row for row, _ in items], before=True)
     fields = _BULK_CREATE[model][1]
+    if checked:
+        return _update_checked(actor, model, items, fields)
     done = [
         (row, _bulk_prepare(row, values, fields, keys=False)) for row, values in items
     ]
@@ -569,6 +664,25 @@ def registry_rows_update(
     ]
 
 
+def _update_checked(
+    actor: Any,
+    model: type[models.Model],
+    items: list[tuple[M, dict[str, Any]]],
+    fields: tuple[str, ...],
+) -> list[Upserted[M]]:
+    written: list[tuple[models.Model, list[str]]] = []
+    for row, values in items:
+        before = {n: getattr(row, n) for n in fields if n in values}
+        _bulk_set(row, values, fields)
+        names = [n for n in before if getattr(row, n) != before[n]]
+        if isinstance(row, Qualification) and "valid_until" in values:
+            names.append("valid_until")
+        written.append((row, names or [n for n in fields if n in values]))
+    _ensure_may_touch(actor, [row for row, _ in items], before=False)
+    bulk.update_rows(model, written)
+    return [Upserted(row, "updated", {}) for row, _ in items]
+
+
 def _ensure_may_touch(actor: Any, rows: list[Any], *, before: bool) -> None:
     """Area staff may only change rows of their own area, and not move them out."""
     if before:
@@ -577,9 +691,11 @@ def _ensure_may_touch(actor: Any, rows: list[Any], *, before: bool) -> None:
     if scope is None:
         return
     areas = {r.area_id for r in rows if isinstance(r, Enterprise)}
-    ids = {r.enterprise_id for r in rows if not isinstance(r, Enterprise)}
-    outside = Enterprise.objects.filter(pk__in=ids).exclude(area_id__in=scope)
+    ids = sorted({r.enterprise_id for r in rows if not isinstance(r, Enterprise)})
     if not areas <= set(scope):
         raise PermissionDenied("只能修改本街镇/园区的企业")
-    if outside.exists():
-        raise PermissionDenied(UNUSABLE)
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        outside = Enterprise.objects.filter(pk__in=part).exclude(area_id__in=scope)
+        if outside.exists():
+            raise PermissionDenied(UNUSABLE)

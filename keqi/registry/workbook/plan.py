@@ -54,7 +54,6 @@ class Planned:
     values: dict[str, Any]
     outcome: str
     changes: dict[str, list[Any]]
-    label: str
     current: Any = None  # the registry row it updates (None when it creates one)
 
 
@@ -83,12 +82,9 @@ def row_key(spec: SheetSpec, values: dict[str, Any]) -> tuple[Any, ...] | None:
 class Planner:
     """Checks references, duplicates and scope, then diffs each row with the registry."""
 
-    def __init__(
-        self, sheets: dict[str, ParsedSheet], actor: Any, lock: bool = False
-    ) -> None:
+    def __init__(self, sheets: dict[str, ParsedSheet], actor: Any) -> None:
         self.sheets = sheets
         self.actor = actor
-        self.lock = lock  # lock the rows read (inside the applying transaction)
         scope = area_ids_in_scope(actor) if actor is not None else None
         self.scope_area = None if scope is None else (scope[0] if scope else -1)
         self.errors: list[CellError] = []
@@ -112,8 +108,6 @@ class Planner:
         found: dict[str, Enterprise] = {}
         for part in chunks(codes):
             rows = Enterprise.objects.filter(uscc__in=part).select_related("area")
-            if self.lock:
-                rows = rows.select_for_update(of=("self",))
             for e in rows:
                 found[e.uscc] = e
         return found
@@ -219,8 +213,6 @@ class Planner:
         found: dict[tuple[Any, ...], models.Model] = {}
         for part in chunks(sorted(by_id)):
             rows = spec.model._default_manager.filter(enterprise_id__in=part)
-            if self.lock:
-                rows = rows.select_for_update()
             ordering = list(spec.model._meta.ordering or [])
             for item in rows.order_by(*ordering, "pk"):
                 values = {f: getattr(item, f) for f in spec.key if f != "uscc"}
@@ -234,27 +226,42 @@ class Planner:
         self, spec: SheetSpec, row: ParsedRow, key: tuple[Any, ...], current: Any
     ) -> Planned:
         values = self._values(spec, row, current)
-        fields = [f for f in SERVICE_FIELDS[spec.name] if f in values]
-        before = audit.snapshot(
-            current if current is not None else self._blank(spec), fields
-        )
-        changes = audit.diff(before, {f: values[f] for f in fields})
-        outcome = (
-            "created" if current is None else ("updated" if changes else "unchanged")
-        )
+        changes: dict[str, list[Any]] = {}
+        if current is None:
+            blank = self._blank(spec)
+            for name in SERVICE_FIELDS[spec.name]:
+                if name in values:
+                    new = jsonable(values[name])
+                    if new != blank[name]:
+                        changes[name] = [blank[name], new]
+            outcome = "created"
+        else:
+            for name in SERVICE_FIELDS[spec.name]:
+                if name in values:
+                    old, new = jsonable(getattr(current, name)), jsonable(values[name])
+                    if old != new:
+                        changes[name] = [old, new]
+            outcome = "updated" if changes else "unchanged"
         uscc = row.values["uscc"]
-        label = self._label(spec, row)
-        return Planned(
-            spec, row.row, uscc, key, values, outcome, changes, label, current
-        )
+        return Planned(spec, row.row, uscc, key, values, outcome, changes, current)
 
-    def _blank(self, spec: SheetSpec) -> models.Model:
-        """A new, unsaved row of the sheet's model: what a created row changes from
-        (one per sheet; making a model instance per row is slow)."""
-        blanks: dict[str, models.Model] = self.__dict__.setdefault("_blanks", {})
+    def _blank(self, spec: SheetSpec) -> dict[str, Any]:
+        """What a created row changes from: a new row's values as the trail keeps
+        them (made once per sheet; a model instance per row is slow)."""
+        blanks: dict[str, dict[str, Any]] = self.__dict__.setdefault("_blanks", {})
         if spec.name not in blanks:
-            blanks[spec.name] = spec.model()
+            fields = SERVICE_FIELDS[spec.name]
+            before = audit.snapshot(spec.model(), fields)
+            blanks[spec.name] = {k: jsonable(v) for k, v in before.items()}
         return blanks[spec.name]
+
+    def name_of(self, uscc: str) -> str:
+        """The enterprise's name as the workbook or the registry gives it."""
+        listed = self.listed.get(uscc)
+        name = (listed.values.get("name") if listed else None) or getattr(
+            self.enterprises.get(uscc), "name", uscc
+        )
+        return str(name)
 
     def _values(self, spec: SheetSpec, row: ParsedRow, current: Any) -> dict[str, Any]:
         keys = set(spec.key) - (
@@ -275,17 +282,24 @@ class Planner:
             )
         return values
 
-    def _label(self, spec: SheetSpec, row: ParsedRow) -> str:
-        uscc = row.values["uscc"]
-        listed = self.listed.get(uscc)
-        name = (listed.values.get("name") if listed else None) or getattr(
-            self.enterprises.get(uscc), "name", uscc
-        )
-        parts = _label_parts(spec, row.values)
-        return " ".join([str(name), *[p for p in parts if p]])
+
+def jsonable(value: Any) -> Any:
+    """`audit.to_jsonable`, with the plain kinds (most cells) answered first."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    return audit.to_jsonable(value)
 
 
-def _label_parts(spec: SheetSpec, v: dict[str, Any]) -> list[str]:
+def row_label(planner: Planner, item: Planned) -> str:
+    """A planned row as people name it: 天津宏远电子科技有限公司 2016年度."""
+    parts = label_parts(
+        item.spec, {**item.values, **dict(zip(item.spec.key, item.key, strict=False))}
+    )
+    return " ".join([planner.name_of(item.uscc), *[p for p in parts if p]])
+
+
+def label_parts(spec: SheetSpec, v: dict[str, Any]) -> list[str]:
     """What names a row besides its enterprise: the year, IP number, kind…"""
     if spec is ENTERPRISE:
         return [v["uscc"]]
