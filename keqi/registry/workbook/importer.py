@@ -187,8 +187,9 @@ def _areas() -> dict[str, Area]:
 def _describe(planner: Planner, planned: list[Planned], result: ImportResult) -> None:
     """Counts per sheet and per enterprise, the fingerprint of every change and the
     first changed rows with their labels."""
+    present = {p.spec.name for p in planned}
     for spec in SHEETS:
-        if any(p.spec is spec for p in planned):
+        if spec.name in present:
             result.counts[spec.name] = SheetCounts()
     touched: dict[str, str] = {}
     for item in planned:
@@ -196,7 +197,8 @@ def _describe(planner: Planner, planned: list[Planned], result: ImportResult) ->
         if item.spec is ENTERPRISE and item.outcome == "created":
             touched[item.uscc] = "created"
         elif item.outcome != "unchanged":
-            touched.setdefault(item.uscc, "updated")
+            if touched.get(item.uscc) != "created":
+                touched[item.uscc] = "updated"
         else:
             touched.setdefault(item.uscc, "unchanged")
         if item.outcome == "unchanged":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -192,6 +193,8 @@ def _extra_column(
 
 _MEMO_KINDS = {"choice", "area", "bool", "year", "uscc"}
 _MONEY_FAST = 10**14
+# an amount written as text that needs no cleaning: at most 10 digits, 4 places
+_PLAIN_AMOUNT = re.compile(r"-?[0-9]{1,10}(\.[0-9]{1,4})?")
 
 
 def column_cleaner(
@@ -223,6 +226,11 @@ def column_cleaner(
         def money(raw: Any) -> Any:
             if type(raw) is int and -_MONEY_FAST < raw < _MONEY_FAST:
                 return (Decimal(raw) / factor).quantize(cells.MONEY_PLACES)
+            if type(raw) is str and _PLAIN_AMOUNT.fullmatch(raw):
+                value = Decimal(raw) / factor
+                exact = value.quantize(cells.MONEY_PLACES)
+                if exact == value and abs(exact) < _MONEY_FAST:
+                    return exact
             if raw is None and not needs:
                 return None
             return full(raw)
