@@ -10,6 +10,7 @@ scope already; these functions only write.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -28,6 +29,11 @@ def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
     """How one field's Python value becomes a query parameter on this database."""
     ops = connection.ops
     if isinstance(field, models.JSONField):
+        if connection.vendor == "sqlite" and field.encoder is None:
+            # what the field writes on SQLite, without its per-value overhead
+            return lambda value: (
+                "{}" if value == {} else None if value is None else json.dumps(value)
+            )
         return lambda value: field.get_db_prep_save(value, connection)
     if isinstance(field, models.DateTimeField):
         return ops.adapt_datetimefield_value

@@ -113,7 +113,9 @@ def test_the_result_shows_old_and_new_values_and_filters_by_outcome(
     job = job_of(upload(client, tmp_path / "changed.xlsx"))
     result = confirm(client, job).content.decode()
     assert "5100</span> → <strong>5150" in result
-    assert "有修改 <strong>1</strong> 家" in result, re.findall("企业：.{0,120}", result)
+    assert "有修改 <strong>1</strong> 家" in result, re.findall(
+        "企业：.{0,120}", result
+    )
     url = reverse("registry:workbook_job", args=[job.pk])
     assert "天津宏远" not in client.get(url, {"outcome": "created"}).content.decode()
     download = client.get(url, {"outcome": "updated", "format": "xlsx"})

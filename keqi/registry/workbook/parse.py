@@ -109,7 +109,10 @@ def parse_sheet(
 
 
 def _has_value(row_cells: list[Any]) -> bool:
-    return any(not cells.is_blank(c) for c in row_cells)
+    for cell in row_cells:
+        if cell is not None and (type(cell) is not str or cell.strip()):
+            return True
+    return False
 
 
 def _bind_headers(

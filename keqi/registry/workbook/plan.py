@@ -74,9 +74,10 @@ def row_key(spec: SheetSpec, values: dict[str, Any]) -> tuple[Any, ...] | None:
             values["uscc"],
             *services.qualification_key(values["kind"], number, granted),
         )
-    if any(part not in values for part in spec.key):
+    try:
+        return tuple([values[part] for part in spec.key])
+    except KeyError:
         return None
-    return tuple(values[part] for part in spec.key)
 
 
 class Planner:
