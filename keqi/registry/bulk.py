@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, models
 from django.utils import timezone
@@ -90,12 +90,13 @@ def update_rows(
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for names, group in groups.items():
-            fields = [meta.get_field(n) for n in names]
-            convert = [(f.attname, _converter(f)) for f in fields]  # type: ignore[union-attr]
-            sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)  # type: ignore[union-attr]
+            fields = [cast(models.Field[Any, Any], meta.get_field(n)) for n in names]
+            convert = [(f.attname, _converter(f)) for f in fields]
+            sets = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
+            key = meta.pk
             sql = (
                 f"UPDATE {quote(meta.db_table)} SET {sets} "
-                f"WHERE {quote(meta.pk.column)} = %s"  # type: ignore[union-attr]
+                f"WHERE {quote(str(key.column))} = %s"
             )
             for batch in _batches(group):
                 cursor.executemany(

@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -249,14 +250,14 @@ def workbook_template(request: HttpRequest) -> FileResponse:
 
 
 @login_required
-def workbook_export(request: HttpRequest) -> HttpResponse:
+def workbook_export(request: HttpRequest) -> HttpResponseBase:
     """The user's enterprises (narrowed by the list's filters) in the workbook format.
 
     Up to KEQI_EXPORT_INLINE_MAX enterprises are written at once; a larger export
     goes to the background worker and the user follows it on the job's page.
     `?area=` naming an area outside the user's scope is a 404.
     """
-    params = {k: v for k, v in request.GET.items() if k != "page"}
+    params = {k: str(v) for k, v in request.GET.items() if k != "page"}
     enterprises, area = jobs.export_selection(request.user, params)
     limit = int(getattr(settings, "KEQI_EXPORT_INLINE_MAX", EXPORT_INLINE_MAX))
     label = area.name if area is not None else "企业库"

@@ -212,7 +212,7 @@ def _describe(planner: Planner, planned: list[Planned], result: ImportResult) ->
             item.row,
             item.outcome,
             fields,
-            lambda item=item: row_label(planner, item),  # type: ignore[misc]
+            lambda item=item: row_label(planner, item),
         )
     for outcome in OUTCOMES:
         result.enterprises[outcome] = 0

@@ -93,7 +93,7 @@ class ImportResult:
 
     def fingerprint(self) -> str:
         """A digest of every planned change, so a confirmation applies what was shown."""
-        return self._digest.hexdigest()
+        return str(self._digest.hexdigest())
 
     def summary_lines(self) -> list[str]:
         """One Chinese line per sheet: 新增 n 条，更新 n 条，无变化 n 条."""
