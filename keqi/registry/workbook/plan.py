@@ -53,8 +53,25 @@ class Planned:
     key: tuple[Any, ...]
     values: dict[str, Any]
     outcome: str
-    changes: dict[str, list[Any]]
+    updates: dict[str, list[Any]] | None  # None for a created row: see `changes`
     current: Any = None  # the registry row it updates (None when it creates one)
+
+    @property
+    def changes(self) -> dict[str, list[Any]]:
+        """{field: [old, new]} for every value the row sets or changes. A created
+        row's are worked out when asked (every value not blank), so a plan of
+        400 000 new rows does not hold them all at once."""
+        if self.updates is not None:
+            return self.updates
+        blank = blank_values(self.spec)
+        changes: dict[str, list[Any]] = {}
+        values = self.values
+        for name in SERVICE_FIELDS[self.spec.name]:
+            if name in values:
+                new = jsonable(values[name])
+                if new != blank[name]:
+                    changes[name] = [blank[name], new]
+        return changes
 
 
 def chunks(items: list[Any]) -> Iterator[list[Any]]:
@@ -95,6 +112,9 @@ class Planner:
             r.values["uscc"]: r
             for r in (listed.rows if listed else [])
             if "uscc" in r.values
+        }
+        self.names = {
+            code: str(r.values.get("name") or "") for code, r in self.listed.items()
         }
 
     def _load_enterprises(self) -> dict[str, Enterprise]:
@@ -205,6 +225,8 @@ class Planner:
                 key = row_key(spec, row.values)
                 assert key is not None  # rows with unreadable keys carry errors
                 planned.append(self._plan_row(spec, row, key, existing.get(key)))
+            sheet.rows = []  # the plan holds the values now: free the parsed rows
+        self.listed = {}
         return planned
 
     def _existing(self, spec: SheetSpec) -> dict[tuple[Any, ...], models.Model]:
@@ -227,41 +249,21 @@ class Planner:
         self, spec: SheetSpec, row: ParsedRow, key: tuple[Any, ...], current: Any
     ) -> Planned:
         values = self._values(spec, row, current)
-        changes: dict[str, list[Any]] = {}
-        if current is None:
-            blank = self._blank(spec)
-            for name in SERVICE_FIELDS[spec.name]:
-                if name in values:
-                    new = jsonable(values[name])
-                    if new != blank[name]:
-                        changes[name] = [blank[name], new]
-            outcome = "created"
-        else:
-            for name in SERVICE_FIELDS[spec.name]:
-                if name in values:
-                    old, new = jsonable(getattr(current, name)), jsonable(values[name])
-                    if old != new:
-                        changes[name] = [old, new]
-            outcome = "updated" if changes else "unchanged"
         uscc = row.values["uscc"]
+        if current is None:
+            return Planned(spec, row.row, uscc, key, values, "created", None)
+        changes: dict[str, list[Any]] = {}
+        for name in SERVICE_FIELDS[spec.name]:
+            if name in values:
+                old, new = jsonable(getattr(current, name)), jsonable(values[name])
+                if old != new:
+                    changes[name] = [old, new]
+        outcome = "updated" if changes else "unchanged"
         return Planned(spec, row.row, uscc, key, values, outcome, changes, current)
-
-    def _blank(self, spec: SheetSpec) -> dict[str, Any]:
-        """What a created row changes from: a new row's values as the trail keeps
-        them (made once per sheet; a model instance per row is slow)."""
-        blanks: dict[str, dict[str, Any]] = self.__dict__.setdefault("_blanks", {})
-        if spec.name not in blanks:
-            fields = SERVICE_FIELDS[spec.name]
-            before = audit.snapshot(spec.model(), fields)
-            blanks[spec.name] = {k: jsonable(v) for k, v in before.items()}
-        return blanks[spec.name]
 
     def name_of(self, uscc: str) -> str:
         """The enterprise's name as the workbook or the registry gives it."""
-        listed = self.listed.get(uscc)
-        name = (listed.values.get("name") if listed else None) or getattr(
-            self.enterprises.get(uscc), "name", uscc
-        )
+        name = self.names.get(uscc) or getattr(self.enterprises.get(uscc), "name", uscc)
         return str(name)
 
     def _values(self, spec: SheetSpec, row: ParsedRow, current: Any) -> dict[str, Any]:
@@ -282,6 +284,18 @@ class Planner:
                 row.values["kind"], granted, entered
             )
         return values
+
+
+_BLANKS: dict[str, dict[str, Any]] = {}
+
+
+def blank_values(spec: SheetSpec) -> dict[str, Any]:
+    """What a created row changes from: a new row's values as the trail keeps
+    them (made once per sheet; a model instance per row is slow)."""
+    if spec.name not in _BLANKS:
+        before = audit.snapshot(spec.model(), SERVICE_FIELDS[spec.name])
+        _BLANKS[spec.name] = {k: jsonable(v) for k, v in before.items()}
+    return _BLANKS[spec.name]
 
 
 def jsonable(value: Any) -> Any:
