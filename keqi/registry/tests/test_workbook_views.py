@@ -308,3 +308,20 @@ def test_a_town_users_background_export_holds_only_their_town(
     job = job_of(client.get(reverse("registry:export"), follow=True))
     download = client.get(reverse("registry:workbook_job_download", args=[job.pk]))
     assert [r[0] for r in export_sheet(download)] == [mine.uscc]
+
+
+def test_the_enterprise_history_shows_who_changed_what_by_which_import(
+    tmp_path: Path,
+) -> None:
+    client = client_for("hq")
+    confirm(client, job_of(upload(client, GOOD_XLSX)))
+    book = load_workbook(GOOD_XLSX)
+    book["年度数据"]["H3"] = 5150
+    book.save(tmp_path / "changed.xlsx")
+    confirm(client, job_of(upload(client, tmp_path / "changed.xlsx")))
+    e1 = Enterprise.objects.get(uscc=E1)
+    page = client.get(reverse("registry:enterprise_detail", args=[e1.pk]))
+    text = page.content.decode()
+    assert "导入工作簿“changed.xlsx”" in text
+    assert "年度数据 2016年度 主营业务收入（万元）" in text and "5150" in text
+    assert str(persona("hq")) in text
