@@ -74,6 +74,43 @@ def insert_rows(model: type[models.Model], rows: Sequence[models.Model]) -> None
             )
 
 
+def insert_dicts(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
+    """INSERT rows given as {field name: value}; a field left out gets its
+    default, `auto_now`/`auto_now_add` fields the current time, and a foreign
+    key may be given as its object or its id."""
+    if not rows:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    now = timezone.now()
+    plan = []
+    for field in fields:
+        convert = _converter(field)
+        if field.is_relation:
+            convert = _key_of
+        default = now if _stamped(field) else field.get_default()
+        plan.append((field.name, convert, default, _stamped(field)))
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
+    with connection.cursor() as cursor:
+        for batch in _batches(rows):
+            cursor.executemany(
+                sql,
+                [
+                    [
+                        convert(default if stamped else r.get(name, default))
+                        for name, convert, default, stamped in plan
+                    ]
+                    for r in batch
+                ],
+            )
+
+
+def _key_of(value: Any) -> Any:
+    return value.pk if isinstance(value, models.Model) else value
+
+
 def update_rows(
     model: type[models.Model], rows: Sequence[tuple[models.Model, Sequence[str]]]
 ) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -455,42 +455,26 @@ _BULK_KEYS = {Enterprise: ("uscc",), CreditRecord: ("kind", "occurred_on")}
 
 @transaction.atomic
 def registry_rows_create(
-    *,
-    items: list[tuple[M, dict[str, Any]]],
-    actor: Any,
-    reason: str = "",
-    checked: bool = False,
+    *, items: list[tuple[M, dict[str, Any]]], actor: Any, reason: str = ""
 ) -> list[Upserted[M]]:
-    """Create many new rows of one registry model in a few queries (the workbook
-    import's fast path for thousands of rows).
+    """Create many new rows of one registry model in a few queries.
 
     Each item is a new, unsaved row holding its key fields (uscc; enterprise and
     year, number, kind…) and the values to set. Every row is validated, filled and
     audited exactly as the matching `*_upsert` does when it creates one; the caller
     guarantees the keys are new (a clash raises IntegrityError and undoes them all).
-
-    With `checked`, the caller has cleaned every value against the model's limits
-    (the workbook import's cell cleaning) and audits the rows itself
-    (`import_changes_record`, one event per enterprise): the rows are written in
-    plain SQL without model validation or an event per row.
+    The workbook import uses `registry_rows_insert` instead (its values are
+    checked already and it audits per enterprise).
     """
     if not items:
         return []
     model = type(items[0][0])
     action, fields = _BULK_CREATE[model]
-    if checked:
-        done = [(row, _bulk_set(row, values, fields)) for row, values in items]
-    else:
-        done = [(row, _bulk_prepare(row, values, fields)) for row, values in items]
+    done = [(row, _bulk_prepare(row, values, fields)) for row, values in items]
     _ensure_may_touch(actor, [row for row, _ in done], before=True)
-    if not checked:
-        model._default_manager.bulk_create([row for row, _ in done], batch_size=500)
-        _bulk_audit(actor, action, done, reason)
-        return [Upserted(row, "created", changes) for row, changes in done]
-    bulk.insert_rows(model, [row for row, _ in done])
-    if model is Enterprise:
-        _fetch_ids(cast(list[Enterprise], [row for row, _ in done]))
-    return [Upserted(row, "created", {}) for row, _ in done]
+    model._default_manager.bulk_create([row for row, _ in done], batch_size=500)
+    _bulk_audit(actor, action, done, reason)
+    return [Upserted(row, "created", changes) for row, changes in done]
 
 
 def _bulk_set(
@@ -508,25 +492,13 @@ def _bulk_set(
     return {}
 
 
-def _fetch_ids(rows: list[Enterprise]) -> None:
-    """The new enterprises' ids, read back by their codes (500 at a time)."""
-    by_code = {row.uscc: row for row in rows}
-    codes = list(by_code)
-    for start in range(0, len(codes), 500):
-        part = codes[start : start + 500]
-        for code, pk in Enterprise.objects.filter(uscc__in=part).values_list(
-            "uscc", "pk"
-        ):
-            by_code[code].pk = pk
-
-
 def import_changes_record(
     *,
-    changes: list[tuple[Enterprise, bool, dict[str, list[Any]]]],
+    changes: list[tuple[tuple[int, str], bool, dict[str, list[Any]]]],
     actor: Any,
     reason: str,
 ) -> tuple[int, int]:
-    """The audit trail of a workbook import: one event per enterprise it created
+    """The audit trail of a workbook import: one event per enterprise (id, name) it created
     (新建企业) or changed (导入工作簿), holding every value the import set on the
     enterprise and its figures, IP, qualifications and credit records as
     {what: [old, new]}, filed under the enterprise so its history page shows it.
@@ -544,13 +516,13 @@ def import_changes_record(
                 else AuditAction.WORKBOOK_IMPORT
             ),
             target_type="registry.enterprise",
-            target_id=str(enterprise.pk),
-            target_repr=str(enterprise)[:200],
-            subject=enterprise.subject,
+            target_id=str(pk),
+            target_repr=name[:200],
+            subject=f"enterprise:{pk}",
             changes=values,
             reason=reason[:500],
         )
-        for enterprise, created, values in changes
+        for (pk, name), created, values in changes
     ]
     if not events:
         return (0, 0)
@@ -687,15 +659,48 @@ def _ensure_may_touch(actor: Any, rows: list[Any], *, before: bool) -> None:
     """Area staff may only change rows of their own area, and not move them out."""
     if before:
         _ensure_may_edit(actor)
+    areas = {r.area_id for r in rows if isinstance(r, Enterprise)}
+    ids = {r.enterprise_id for r in rows if not isinstance(r, Enterprise)}
+    _ensure_in_scope(actor, areas, ids)
+
+
+def _ensure_in_scope(actor: Any, areas: set[int], ids: set[int]) -> None:
+    """PermissionDenied unless every area and every enterprise (by id) is the
+    actor's (area staff); anyone else may touch any."""
     scope = None if actor is None else area_ids_in_scope(actor)
     if scope is None:
         return
-    areas = {r.area_id for r in rows if isinstance(r, Enterprise)}
-    ids = sorted({r.enterprise_id for r in rows if not isinstance(r, Enterprise)})
     if not areas <= set(scope):
         raise PermissionDenied("只能修改本街镇/园区的企业")
-    for start in range(0, len(ids), 500):
-        part = ids[start : start + 500]
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 500):
+        part = ordered[start : start + 500]
         outside = Enterprise.objects.filter(pk__in=part).exclude(area_id__in=scope)
         if outside.exists():
             raise PermissionDenied(UNUSABLE)
+
+
+@transaction.atomic
+def registry_rows_insert(
+    *, model: type[models.Model], rows: list[dict[str, Any]], actor: Any
+) -> list[int]:
+    """Insert checked new rows given as {field name: value} (a foreign key as its
+    object or id), without building model instances: the workbook import's path,
+    which has cleaned every value against the model's limits and audits each
+    enterprise itself (`import_changes_record`). Area staff may only add rows of
+    their own area's enterprises. Returns the new enterprises' ids (in order);
+    for other models, nothing."""
+    _ensure_may_edit(actor)
+    if model is Enterprise:
+        _ensure_in_scope(actor, {r["area"].pk for r in rows}, set())
+    else:
+        _ensure_in_scope(actor, set(), {r["enterprise"] for r in rows})
+    bulk.insert_dicts(model, rows)
+    if model is not Enterprise:
+        return []
+    found: dict[str, int] = {}
+    codes = [r["uscc"] for r in rows]
+    for start in range(0, len(codes), 500):
+        part = codes[start : start + 500]
+        found.update(Enterprise.objects.filter(uscc__in=part).values_list("uscc", "pk"))
+    return [found[code] for code in codes]

@@ -22,11 +22,7 @@ from keqi.core.audit import AuditAction
 from keqi.core.models import AuditEvent
 from keqi.registry import services
 from keqi.registry.models import (
-    AnnualFigures,
-    CreditRecord,
     Enterprise,
-    IntellectualProperty,
-    Qualification,
 )
 from keqi.registry.workbook import cells
 from keqi.registry.workbook.parse import ParsedSheet, parse_sheet
@@ -40,9 +36,6 @@ from keqi.registry.workbook.result import (
 )
 from keqi.registry.workbook.schema import (
     ENTERPRISE,
-    FIGURES,
-    IP,
-    QUALIFICATIONS,
     SHEETS,
     SheetSpec,
 )
@@ -250,12 +243,12 @@ def _apply_all(
         with transaction.atomic():
             if registry_changed_since(mark):
                 raise PlanDrift("核对之后企业库已有变化，请重新导入")
-            enterprises = dict(planner.enterprises)
+            refs = {c: (e.pk, e.name) for c, e in planner.enterprises.items()}
             for spec in SHEETS:
                 sheet = spec.name
-                _write_sheet(spec, planned, enterprises, actor)
+                _write_sheet(spec, planned, refs, actor)
             sheet = ""
-            changes = _enterprise_changes(planned, enterprises)
+            changes = _enterprise_changes(planned, refs)
             result.events = services.import_changes_record(
                 changes=changes, actor=actor, reason=reason
             )
@@ -272,24 +265,39 @@ def _apply_all(
 def _write_sheet(
     spec: SheetSpec,
     planned: list[Planned],
-    enterprises: dict[str, Enterprise],
+    refs: dict[str, tuple[int, str]],
     actor: Any,
 ) -> None:
-    """Create the sheet's new rows together, then update its changed rows together."""
+    """Insert the sheet's new rows together, then update its changed rows together.
+    `refs` maps each code to the enterprise's id and name (new ones are added)."""
     rows = [p for p in planned if p.spec is spec]
-    new = [(_new_row(p, enterprises), p.values) for p in rows if p.outcome == "created"]
-    created = services.registry_rows_create(items=new, actor=actor, checked=True)
+    new = [p for p in rows if p.outcome == "created"]
     if spec is ENTERPRISE:
-        for upserted in created:
-            enterprise = cast(Enterprise, upserted.row)
-            enterprises[enterprise.uscc] = enterprise
+        given = [{**p.values, "uscc": p.uscc} for p in new]
+        ids = services.registry_rows_insert(model=Enterprise, rows=given, actor=actor)
+        for item, pk in zip(new, ids, strict=True):
+            refs[item.uscc] = (pk, str(item.values.get("name", "")))
+    else:
+        given = [_child_row(spec, p, refs) for p in new]
+        services.registry_rows_insert(model=spec.model, rows=given, actor=actor)
     items = [(p.current, p.values) for p in rows if p.outcome == "updated"]
     services.registry_rows_update(items=items, actor=actor, checked=True)
 
 
+def _child_row(
+    spec: SheetSpec, item: Planned, refs: dict[str, tuple[int, str]]
+) -> dict[str, Any]:
+    """A new figures/IP/qualification/credit row: its key fields and values."""
+    row = {"enterprise": refs[item.uscc][0], **item.values}
+    for name, value in zip(spec.key, item.key, strict=False):
+        if name != "uscc" and name not in row:
+            row[name] = value
+    return row
+
+
 def _enterprise_changes(
-    planned: list[Planned], enterprises: dict[str, Enterprise]
-) -> list[tuple[Enterprise, bool, dict[str, list[Any]]]]:
+    planned: list[Planned], refs: dict[str, tuple[int, str]]
+) -> list[tuple[tuple[int, str], bool, dict[str, list[Any]]]]:
     """Every changed row's values gathered under its enterprise, for the trail:
     the enterprise's own fields by name, the other sheets' as 年度数据 2016年度
     职工总数（人）."""
@@ -311,8 +319,7 @@ def _enterprise_changes(
         for name, pair in item.changes.items():
             entry[1][f"{where} {_field_label(item.spec, name)}"] = pair
     return [
-        (enterprises[uscc], created, values)
-        for uscc, (created, values) in gathered.items()
+        (refs[uscc], created, values) for uscc, (created, values) in gathered.items()
     ]
 
 
@@ -320,21 +327,6 @@ def _message(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return "；".join(exc.messages)
     return str(exc)
-
-
-def _new_row(item: Planned, enterprises: dict[str, Enterprise]) -> models.Model:
-    """An unsaved row holding only the key of a planned new record."""
-    if item.spec is ENTERPRISE:
-        return Enterprise(uscc=item.uscc)
-    enterprise = enterprises[item.uscc]
-    key = item.key
-    if item.spec is FIGURES:
-        return AnnualFigures(enterprise=enterprise, year=key[1])
-    if item.spec is IP:
-        return IntellectualProperty(enterprise=enterprise, number=key[1])
-    if item.spec is QUALIFICATIONS:
-        return Qualification(enterprise=enterprise, kind=key[1])
-    return CreditRecord(enterprise=enterprise, kind=key[1], occurred_on=key[2])
 
 
 class _Workbook:
