@@ -272,3 +272,32 @@ def _one_enterprise(tmp_path: Path, uscc: str) -> Path:
     path = tmp_path / f"{uscc}.xlsx"
     book.save(path)
     return path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_file_is_read_and_planned_outside_any_transaction(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On SQLite a transaction holds the database's write lock: reading, cleaning
+    and planning a large file must not, only the final write may."""
+    from django.db import connection
+
+    from keqi.registry.workbook import importer
+
+    load_baodi()
+    seen: list[tuple[str, bool]] = []
+    parse, plan = importer.parse_sheet, importer.Planner.plan
+
+    def parse_spy(*args: object, **kwargs: object) -> object:
+        seen.append(("parse", connection.in_atomic_block))
+        return parse(*args, **kwargs)  # type: ignore[arg-type]
+
+    def plan_spy(self: importer.Planner) -> object:
+        seen.append(("plan", connection.in_atomic_block))
+        return plan(self)
+
+    monkeypatch.setattr(importer, "parse_sheet", parse_spy)
+    monkeypatch.setattr(importer.Planner, "plan", plan_spy)
+    assert import_workbook(GOOD_XLSX, actor=None).applied
+    assert {what for what, _ in seen} == {"parse", "plan"}
+    assert not any(inside for _, inside in seen)
