@@ -229,6 +229,11 @@ def column_cleaner(
         def money(raw: Any) -> Any:
             if type(raw) is int and -_MONEY_FAST < raw < _MONEY_FAST:
                 return (Decimal(raw) / factor).quantize(cells.MONEY_PLACES)
+            if type(raw) is float and -1e9 < raw < 1e9:
+                value = Decimal(repr(raw)) / factor
+                exact = value.quantize(cells.MONEY_PLACES)
+                if exact == value and len(exact.normalize().as_tuple().digits) <= 15:
+                    return exact
             if type(raw) is str and _PLAIN_AMOUNT.fullmatch(raw):
                 value = Decimal(raw) / factor
                 exact = value.quantize(cells.MONEY_PLACES)
