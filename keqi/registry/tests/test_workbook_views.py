@@ -325,3 +325,28 @@ def test_the_enterprise_history_shows_who_changed_what_by_which_import(
     assert "导入工作簿“changed.xlsx”" in text
     assert "年度数据 2016年度 主营业务收入（万元）" in text and "5150" in text
     assert str(persona("hq")) in text
+
+
+def test_the_result_page_reads_the_same_number_of_queries_for_1_or_50_rows(
+    tmp_path: Path,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("hq")
+    counts = []
+    for size in (1, 50):
+        book = Workbook()
+        ws = book.active
+        ws.title = "企业基本信息"
+        ws.append(["统一社会信用代码", "企业名称", "成立日期", "所属街镇/园区"])
+        for n in range(size):
+            ws.append([next_uscc(), f"计数企业{size}-{n}", "2015-06-01", "大口屯镇"])
+        book.save(tmp_path / f"n{size}.xlsx")
+        job = job_of(upload(client, tmp_path / f"n{size}.xlsx"))
+        confirm(client, job)
+        url = reverse("registry:workbook_job", args=[job.pk])
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
