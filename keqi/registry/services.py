@@ -8,6 +8,7 @@ workbook import can report exactly what it did and a re-import changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -494,40 +495,45 @@ def _bulk_set(
 
 def import_changes_record(
     *,
-    changes: list[tuple[tuple[int, str], bool, dict[str, list[Any]]]],
+    changes: Iterable[tuple[tuple[int, str], bool, dict[str, list[Any]]]],
     actor: Any,
     reason: str,
 ) -> tuple[int, int]:
-    """The audit trail of a workbook import: one event per enterprise (id, name) it created
-    (新建企业) or changed (导入工作簿), holding every value the import set on the
-    enterprise and its figures, IP, qualifications and credit records as
-    {what: [old, new]}, filed under the enterprise so its history page shows it.
+    """The audit trail of a workbook import: one event per enterprise (id, name)
+    it created (新建企业) or changed (导入工作簿), holding every value the import
+    set on the enterprise and its figures, IP, qualifications and credit records
+    as {what: [old, new]}, filed under the enterprise so its history page shows it.
 
-    Returns the first and last event id (the import's result page lists them).
-    Call inside the import's transaction.
+    `changes` may be a generator: the events are written 2 000 at a time, so a
+    city's first import never holds them all. Returns the first and last event
+    id (the import's result page lists them). Call inside the import's transaction.
     """
     actor_obj = actor if getattr(actor, "pk", None) else None
-    events = [
-        AuditEvent(
-            actor=actor_obj,
-            action=(
-                AuditAction.ENTERPRISE_CREATE
-                if created
-                else AuditAction.WORKBOOK_IMPORT
-            ),
-            target_type="registry.enterprise",
-            target_id=str(pk),
-            target_repr=name[:200],
-            subject=f"enterprise:{pk}",
-            changes=values,
-            reason=reason[:500],
-        )
-        for (pk, name), created, values in changes
-    ]
-    if not events:
-        return (0, 0)
     before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
-    bulk.insert_rows(AuditEvent, events)
+    batch: list[AuditEvent] = []
+    written = 0
+    for (pk, name), created, values in changes:
+        action = (
+            AuditAction.ENTERPRISE_CREATE if created else AuditAction.WORKBOOK_IMPORT
+        )
+        batch.append(
+            AuditEvent(
+                actor=actor_obj,
+                action=action,
+                target_type="registry.enterprise",
+                target_id=str(pk),
+                target_repr=name[:200],
+                subject=f"enterprise:{pk}",
+                changes=values,
+                reason=reason[:500],
+            )
+        )
+        if len(batch) == bulk.BATCH:
+            bulk.insert_rows(AuditEvent, batch)
+            written, batch = written + len(batch), []
+    bulk.insert_rows(AuditEvent, batch)
+    if not written + len(batch):
+        return (0, 0)
     last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
     return ((before or 0) + 1, last or 0)
 

@@ -8,7 +8,7 @@ applies the planned rows through the audited registry services in one transactio
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -297,30 +297,30 @@ def _child_row(
 
 def _enterprise_changes(
     planned: list[Planned], refs: dict[str, tuple[int, str]]
-) -> list[tuple[tuple[int, str], bool, dict[str, list[Any]]]]:
+) -> Iterator[tuple[tuple[int, str], bool, dict[str, list[Any]]]]:
     """Every changed row's values gathered under its enterprise, for the trail:
     the enterprise's own fields by name, the other sheets' as 年度数据 2016年度
-    职工总数（人）."""
-    gathered: dict[str, tuple[bool, dict[str, list[Any]]]] = {}
+    职工总数（人）. One enterprise at a time, so they are never all held at once."""
+    rows: dict[str, list[Planned]] = {}
     for item in planned:
-        if item.outcome == "unchanged":
-            continue
-        created = item.spec is ENTERPRISE and item.outcome == "created"
-        entry = gathered.setdefault(item.uscc, (created, {}))
-        if item.spec is ENTERPRISE:
-            entry[1].update(item.changes)
-            continue
-        key = dict(zip(item.spec.key, item.key, strict=False))
-        where = " ".join(
-            [item.spec.name, *[p for p in label_parts(item.spec, key) if p]]
-        )
-        if item.outcome == "created":
-            where += "（新增）"
-        for name, pair in item.changes.items():
-            entry[1][f"{where} {_field_label(item.spec, name)}"] = pair
-    return [
-        (refs[uscc], created, values) for uscc, (created, values) in gathered.items()
-    ]
+        if item.outcome != "unchanged":
+            rows.setdefault(item.uscc, []).append(item)
+    for uscc, items in rows.items():
+        created = any(i.spec is ENTERPRISE and i.outcome == "created" for i in items)
+        values: dict[str, list[Any]] = {}
+        for item in items:
+            if item.spec is ENTERPRISE:
+                values.update(item.changes)
+                continue
+            key = dict(zip(item.spec.key, item.key, strict=False))
+            where = " ".join(
+                [item.spec.name, *[p for p in label_parts(item.spec, key) if p]]
+            )
+            if item.outcome == "created":
+                where += "（新增）"
+            for name, pair in item.changes.items():
+                values[f"{where} {_field_label(item.spec, name)}"] = pair
+        yield refs[uscc], created, values
 
 
 def _message(exc: Exception) -> str:
