@@ -104,7 +104,7 @@ def result_body(result: ImportResult, dry_run: bool) -> dict[str, Any]:
             }
             for c in changed[:CHANGES_SHOWN]
         ],
-        "changes_more": max(0, len(changed) - CHANGES_SHOWN),
+        "changes_more": max(0, result.changed_total - len(changed[:CHANGES_SHOWN])),
         "warnings": result.warnings,
     }
 

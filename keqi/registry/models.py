@@ -370,3 +370,73 @@ class CreditRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.occurred_on}"
+
+
+class JobKind(models.TextChoices):
+    IMPORT = "import", "导入工作簿"
+    EXPORT = "export", "导出企业库"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    CHECKING = "checking", "检查中"
+    CHECKED = "checked", "待确认"
+    APPLYING = "applying", "导入中"
+    EXPORTING = "exporting", "导出中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "未完成"
+
+
+class WorkbookJob(models.Model):
+    """A workbook import or registry export run by the background worker.
+
+    An import is checked first (status 待确认 with the preview), then applied when
+    its owner confirms; an export ends with a file to download. Only the user who
+    started a job sees it. The imported enterprises and what changed are the
+    import's audit events (ids ``event_first``–``event_last``).
+    """
+
+    kind = models.CharField("类型", max_length=10, choices=JobKind.choices)
+    status = models.CharField(
+        "状态", max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    user = models.ForeignKey(
+        "accounts.User",
+        verbose_name="发起人",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    source_name = models.CharField("文件名", max_length=255, blank=True)
+    path = models.CharField("文件位置", max_length=500, blank=True)
+    stage = models.CharField("进行到", max_length=100, blank=True)
+    params = models.JSONField("导出条件", default=dict, blank=True)
+    fingerprint = models.CharField("预览指纹", max_length=64, blank=True)
+    counts = models.JSONField("各表条数", default=dict, blank=True)
+    enterprises = models.JSONField("企业条数", default=dict, blank=True)
+    changed_total = models.PositiveIntegerField("修改条数", default=0)
+    preview = models.JSONField("修改明细（前若干条）", default=list, blank=True)
+    errors = models.JSONField("错误", default=list, blank=True)
+    warnings = models.JSONField("提示", default=list, blank=True)
+    event_first = models.BigIntegerField("首条操作记录", default=0)
+    event_last = models.BigIntegerField("末条操作记录", default=0)
+    created_at = models.DateTimeField("发起时间", auto_now_add=True)
+    updated_at = models.DateTimeField("最近进展", auto_now=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "工作簿任务"
+        verbose_name_plural = "工作簿任务"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.source_name}"
+
+    @property
+    def in_progress(self) -> bool:
+        """Waiting for or inside the worker (the page refreshes itself)."""
+        return self.status in (
+            JobStatus.QUEUED,
+            JobStatus.CHECKING,
+            JobStatus.APPLYING,
+            JobStatus.EXPORTING,
+        )

@@ -8,6 +8,7 @@ workbook import can report exactly what it did and a re-import changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -20,6 +21,7 @@ from keqi.core import audit
 from keqi.core.audit import AuditAction
 from keqi.core.models import AuditEvent
 from keqi.core.uscc import UNUSABLE, check_uscc, unusable
+from keqi.registry import bulk
 from keqi.registry.models import (
     AnnualFigures,
     CreditRecord,
@@ -456,13 +458,14 @@ _BULK_KEYS = {Enterprise: ("uscc",), CreditRecord: ("kind", "occurred_on")}
 def registry_rows_create(
     *, items: list[tuple[M, dict[str, Any]]], actor: Any, reason: str = ""
 ) -> list[Upserted[M]]:
-    """Create many new rows of one registry model in a few queries (the workbook
-    import's fast path for thousands of rows).
+    """Create many new rows of one registry model in a few queries.
 
     Each item is a new, unsaved row holding its key fields (uscc; enterprise and
     year, number, kind…) and the values to set. Every row is validated, filled and
     audited exactly as the matching `*_upsert` does when it creates one; the caller
     guarantees the keys are new (a clash raises IntegrityError and undoes them all).
+    The workbook import uses `registry_rows_insert` instead (its values are
+    checked already and it audits per enterprise).
     """
     if not items:
         return []
@@ -473,6 +476,66 @@ def registry_rows_create(
     model._default_manager.bulk_create([row for row, _ in done], batch_size=500)
     _bulk_audit(actor, action, done, reason)
     return [Upserted(row, "created", changes) for row, changes in done]
+
+
+def _bulk_set(
+    row: M, values: dict[str, Any], fields: tuple[str, ...]
+) -> dict[str, Any]:
+    """Set a checked row's values (and a qualification's 有效期至) without diffing."""
+    if isinstance(row, Qualification):
+        values = dict(values)
+        entered = values.get("valid_until_entered", row.valid_until_entered)
+        granted = values.get("granted_on", row.granted_on)
+        values["valid_until"] = effective_valid_until(row.kind, granted, entered)
+    for name in fields:
+        if name in values:
+            setattr(row, name, values[name])
+    return {}
+
+
+def import_changes_record(
+    *,
+    changes: Iterable[tuple[tuple[int, str], bool, dict[str, list[Any]]]],
+    actor: Any,
+    reason: str,
+) -> tuple[int, int]:
+    """The audit trail of a workbook import: one event per enterprise (id, name)
+    it created (新建企业) or changed (导入工作簿), holding every value the import
+    set on the enterprise and its figures, IP, qualifications and credit records
+    as {what: [old, new]}, filed under the enterprise so its history page shows it.
+
+    `changes` may be a generator: the events are written 2 000 at a time, so a
+    city's first import never holds them all. Returns the first and last event
+    id (the import's result page lists them). Call inside the import's transaction.
+    """
+    actor_obj = actor if getattr(actor, "pk", None) else None
+    before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    batch: list[AuditEvent] = []
+    written = 0
+    for (pk, name), created, values in changes:
+        action = (
+            AuditAction.ENTERPRISE_CREATE if created else AuditAction.WORKBOOK_IMPORT
+        )
+        batch.append(
+            AuditEvent(
+                actor=actor_obj,
+                action=action,
+                target_type="registry.enterprise",
+                target_id=str(pk),
+                target_repr=name[:200],
+                subject=f"enterprise:{pk}",
+                changes=values,
+                reason=reason[:500],
+            )
+        )
+        if len(batch) == bulk.BATCH:
+            bulk.insert_rows(AuditEvent, batch)
+            written, batch = written + len(batch), []
+    bulk.insert_rows(AuditEvent, batch)
+    if not written + len(batch):
+        return (0, 0)
+    last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return ((before or 0) + 1, last or 0)
 
 
 def _bulk_audit(
@@ -533,7 +596,11 @@ _BULK_UPDATE: dict[type[models.Model], str] = {
 
 @transaction.atomic
 def registry_rows_update(
-    *, items: list[tuple[M, dict[str, Any]]], actor: Any, reason: str = ""
+    *,
+    items: list[tuple[M, dict[str, Any]]],
+    actor: Any,
+    reason: str = "",
+    checked: bool = False,
 ) -> list[Upserted[M]]:
     """Update many existing rows of one registry model in a few queries.
 
@@ -542,12 +609,18 @@ def registry_rows_update(
     between reading and writing. Each row is checked and audited as the matching
     `*_upsert` does when it updates one; rows whose values are the same are left
     alone and reported unchanged.
+
+    With `checked` (the workbook import), the values are already cleaned and
+    diffed and the caller audits per enterprise: each row's changed fields are
+    written in plain SQL, nothing is validated again and no event is written here.
     """
     if not items:
         return []
     model = type(items[0][0])
     _ensure_may_touch(actor, [row for row, _ in items], before=True)
     fields = _BULK_CREATE[model][1]
+    if checked:
+        return _update_checked(actor, model, items, fields)
     done = [
         (row, _bulk_prepare(row, values, fields, keys=False)) for row, values in items
     ]
@@ -569,17 +642,71 @@ def registry_rows_update(
     ]
 
 
+def _update_checked(
+    actor: Any,
+    model: type[models.Model],
+    items: list[tuple[M, dict[str, Any]]],
+    fields: tuple[str, ...],
+) -> list[Upserted[M]]:
+    written: list[tuple[models.Model, list[str]]] = []
+    for row, values in items:
+        before = {n: getattr(row, n) for n in fields if n in values}
+        _bulk_set(row, values, fields)
+        names = [n for n in before if getattr(row, n) != before[n]]
+        if isinstance(row, Qualification) and "valid_until" in values:
+            names.append("valid_until")
+        written.append((row, names or [n for n in fields if n in values]))
+    _ensure_may_touch(actor, [row for row, _ in items], before=False)
+    bulk.update_rows(model, written)
+    return [Upserted(row, "updated", {}) for row, _ in items]
+
+
 def _ensure_may_touch(actor: Any, rows: list[Any], *, before: bool) -> None:
     """Area staff may only change rows of their own area, and not move them out."""
     if before:
         _ensure_may_edit(actor)
+    areas = {r.area_id for r in rows if isinstance(r, Enterprise)}
+    ids = {r.enterprise_id for r in rows if not isinstance(r, Enterprise)}
+    _ensure_in_scope(actor, areas, ids)
+
+
+def _ensure_in_scope(actor: Any, areas: set[int], ids: set[int]) -> None:
+    """PermissionDenied unless every area and every enterprise (by id) is the
+    actor's (area staff); anyone else may touch any."""
     scope = None if actor is None else area_ids_in_scope(actor)
     if scope is None:
         return
-    areas = {r.area_id for r in rows if isinstance(r, Enterprise)}
-    ids = {r.enterprise_id for r in rows if not isinstance(r, Enterprise)}
-    outside = Enterprise.objects.filter(pk__in=ids).exclude(area_id__in=scope)
     if not areas <= set(scope):
         raise PermissionDenied("只能修改本街镇/园区的企业")
-    if outside.exists():
-        raise PermissionDenied(UNUSABLE)
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 500):
+        part = ordered[start : start + 500]
+        outside = Enterprise.objects.filter(pk__in=part).exclude(area_id__in=scope)
+        if outside.exists():
+            raise PermissionDenied(UNUSABLE)
+
+
+@transaction.atomic
+def registry_rows_insert(
+    *, model: type[models.Model], rows: list[dict[str, Any]], actor: Any
+) -> list[int]:
+    """Insert checked new rows given as {field name: value} (a foreign key as its
+    object or id), without building model instances: the workbook import's path,
+    which has cleaned every value against the model's limits and audits each
+    enterprise itself (`import_changes_record`). Area staff may only add rows of
+    their own area's enterprises. Returns the new enterprises' ids (in order);
+    for other models, nothing."""
+    _ensure_may_edit(actor)
+    if model is Enterprise:
+        _ensure_in_scope(actor, {r["area"].pk for r in rows}, set())
+    else:
+        _ensure_in_scope(actor, set(), {r["enterprise"] for r in rows})
+    bulk.insert_dicts(model, rows)
+    if model is not Enterprise:
+        return []
+    found: dict[str, int] = {}
+    codes = [r["uscc"] for r in rows]
+    for start in range(0, len(codes), 500):
+        part = codes[start : start + 500]
+        found.update(Enterprise.objects.filter(uscc__in=part).values_list("uscc", "pk"))
+    return [found[code] for code in codes]

@@ -1,53 +1,55 @@
-"""Workbook pages: upload with a preview before anything changes, confirm, error
-list, blank template and registry export (scoped to the user).
+"""Workbook pages: upload, then a background job checks the file and shows a
+preview before anything changes, confirm, the import's result; the error list,
+blank template and registry export (scoped to the user).
 
 The uploaded file is kept under MEDIA_ROOT/imports/<user>/<token>/ between the
-preview and the confirmation; the confirmation re-reads and re-checks it and
-applies it only if the planned changes are exactly the ones previewed.
+check and the confirmation; the worker re-reads it on confirmation and applies it
+only if the planned changes are exactly the ones previewed. Nothing long runs in
+the request: checking, applying and a large export are `keqi worker`'s work.
 """
 
 from __future__ import annotations
 
 import io
-import re
 import secrets
 import shutil
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from keqi.accounts.models import Area
-from keqi.accounts.scopes import area_ids_in_scope, can_edit_enterprises
-from keqi.core.query import whole_number
+from keqi.accounts.scopes import can_edit_enterprises
+from keqi.core.dates import business_today
+from keqi.core.exports import ListExport, export_requested, xlsx_list_response
+from keqi.core.models import AuditEvent
 from keqi.core.uploads import request_too_large, upload_too_large
-from keqi.registry.forms import enterprise_search
-from keqi.registry.models import Enterprise
-from keqi.registry.workbook import (
-    ImportResult,
-    import_workbook,
-    registry_tables,
-    write_template,
+from keqi.registry.models import JobKind, JobStatus, WorkbookJob
+from keqi.registry.selectors import (
+    enterprise_list_for,
+    workbook_job_get_for,
+    workbook_job_list_for,
 )
+from keqi.registry.workbook import jobs, registry_tables, write_template
+from keqi.registry.workbook import outcome as outcomes
+from keqi.registry.workbook.result import CellError, RowChange
 from keqi.registry.workbook.schema import SHEETS_BY_NAME
 from keqi.registry.workbook.writer import write_xlsx
 
 ACCEPTED = (".xlsx", ".xls", ".zip", ".csv")
-SESSION_KEY = "workbook_imports"
-TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 KEEP_SECONDS = 24 * 3600
-PREVIEW_LIMIT = 500
+RESULT_PAGE = 50
+EXPORT_INLINE_MAX = 2000  # enterprises written in the request; more go to the worker
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -62,10 +64,11 @@ def _user_dir(user: Any) -> Path:
 
 @login_required
 def workbook_import(request: HttpRequest) -> HttpResponse:
-    """The upload form; a posted file is checked and its changes previewed."""
+    """The upload form; a posted file is stored and checked by the background
+    worker, and the user is taken to the job's page (progress, then preview)."""
     _require_editor(request.user)
     if request.method != "POST":
-        return render(request, "registry/workbook_import.html", {})
+        return _import_form(request, {})
     too_large = request_too_large(request)
     if too_large is not None:
         return _form_error(request, too_large)
@@ -80,54 +83,116 @@ def workbook_import(request: HttpRequest) -> HttpResponse:
     too_large = upload_too_large(upload)
     if too_large is not None:
         return _form_error(request, too_large)
-    token, path = _store(request.user, name, upload.chunks())
-    result = import_workbook(path, actor=request.user, dry_run=True, source_name=name)
-    if result.errors:
-        shutil.rmtree(path.parent, ignore_errors=True)
-        return _errors(request, result)
-    pending = request.session.get(SESSION_KEY, {})
-    pending[token] = {"name": name, "fingerprint": result.fingerprint()}
-    request.session[SESSION_KEY] = pending
-    return _preview(request, result, token)
+    relative = _store(request.user, name, upload.chunks())
+    job = jobs.workbook_import_request(user=request.user, name=name, relative=relative)
+    return redirect("registry:workbook_job", job.pk)
+
+
+def _job_for(request: HttpRequest, pk: int) -> WorkbookJob:
+    return workbook_job_get_for(request.user, pk)
+
+
+@login_required
+def workbook_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """A job's page: progress while the worker has it, then the preview to
+    confirm, the errors, the import's result or the export's download."""
+    job = _job_for(request, pk)
+    if job.kind == JobKind.IMPORT and job.status == JobStatus.DONE:
+        return _result(request, job)
+    context = {
+        "job": job,
+        "errors": [CellError(*e) for e in job.errors],
+        "changed": _shown_preview(job.preview),
+        "more": max(0, job.changed_total - len(job.preview)),
+    }
+    status = 400 if job.status == JobStatus.FAILED else 200
+    return render(request, "registry/workbook_job.html", context, status=status)
 
 
 @login_required
 @require_POST
-def workbook_import_confirm(request: HttpRequest, token: str) -> HttpResponse:
-    """Apply exactly what was previewed (re-checked against the registry now)."""
+def workbook_job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Apply exactly what was previewed, in the background."""
     _require_editor(request.user)
-    meta = request.session.get(SESSION_KEY, {}).get(token)
-    folder = _user_dir(request.user) / token
-    if not TOKEN.fullmatch(token) or meta is None or not folder.is_dir():
-        raise Http404("导入任务不存在或已过期，请重新上传")
-    path = next(folder.iterdir())
-    result = import_workbook(
-        path,
-        actor=request.user,
-        source_name=meta["name"],
-        expected_fingerprint=meta["fingerprint"],
+    job = _job_for(request, pk)
+    if job.kind != JobKind.IMPORT or job.status != JobStatus.CHECKED:
+        raise Http404("该导入不在待确认状态")
+    jobs.workbook_import_confirm(job=job, user=request.user)
+    return redirect("registry:workbook_job", job.pk)
+
+
+@login_required
+def workbook_job_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The finished export's file."""
+    job = _job_for(request, pk)
+    if job.kind != JobKind.EXPORT or job.status != JobStatus.DONE or not job.path:
+        raise Http404("导出文件不存在")
+    path = jobs.media_path(job.path)
+    if not path.is_file():
+        raise Http404("导出文件不存在")
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=job.source_name, content_type=XLSX
     )
-    shutil.rmtree(folder, ignore_errors=True)
-    request.session[SESSION_KEY] = {
-        k: v for k, v in request.session[SESSION_KEY].items() if k != token
+
+
+def _result(request: HttpRequest, job: WorkbookJob) -> HttpResponse:
+    """The imported enterprises with what changed and their verdicts now."""
+    outcome = request.GET.get("outcome", "")
+    outcome = outcome if outcome in outcomes.OUTCOMES else ""
+    q = request.GET.get("q", "").strip()[:100]
+    events = outcomes.import_events(job, outcome, q)
+    if export_requested(request):
+        return xlsx_list_response(_result_export(job, events, outcome, q), request)
+    page = Paginator(events, RESULT_PAGE).get_page(request.GET.get("page"))
+    day = business_today()
+    rows = outcomes.imported_rows(
+        list(page.object_list), enterprise_list_for(request.user), day
+    )
+    context = {
+        "job": job,
+        "page": page,
+        "rows": rows,
+        "outcome": outcome,
+        "q": q,
+        "outcomes": outcomes.OUTCOMES,
+        "day": day,
     }
-    if result.errors:
-        return _errors(request, result)
-    messages.success(request, f"已导入“{meta['name']}”。")
-    return _preview(request, result, token, applied=True)
+    return render(request, "registry/workbook_result.html", context)
 
 
-def _store(user: Any, name: str, chunks: Any) -> tuple[str, Path]:
-    """Keep the upload under imports/<user>/<token>/; old abandoned ones are removed."""
+def _result_export(
+    job: WorkbookJob, events: QuerySet[AuditEvent], outcome: str, q: str
+) -> ListExport:
+    def changes(event: AuditEvent) -> str:
+        lines = outcomes.change_lines(event.changes or {})
+        return "；".join(f"{what}：{old} → {new}" for what, old, new in lines)
+
+    return ListExport(
+        title=f"导入结果_{Path(job.source_name).stem}",
+        columns=[
+            ("企业名称", lambda e: e.target_repr),
+            ("导入结果", outcomes.outcome_label),
+            ("修改内容（原值 → 新值）", changes),
+        ],
+        rows=events.iterator(chunk_size=2000),
+        filters=[
+            ("结果", outcomes.OUTCOMES.get(outcome, "")),
+            ("企业名称包含", q),
+        ],
+    )
+
+
+def _store(user: Any, name: str, chunks: Any) -> str:
+    """Keep the upload under imports/<user>/<token>/ (the path relative to
+    MEDIA_ROOT is returned); old abandoned ones are removed."""
     _sweep(_user_dir(user))
     token = secrets.token_urlsafe(18)
     folder = _user_dir(user) / token
     folder.mkdir(parents=True)
-    path = folder / name
-    with path.open("wb") as out:
+    with (folder / name).open("wb") as out:
         for chunk in chunks:
             out.write(chunk)
-    return token, path
+    return f"imports/{user.pk}/{token}/{name}"
 
 
 def _sweep(folder: Path) -> None:
@@ -139,49 +204,39 @@ def _sweep(folder: Path) -> None:
             shutil.rmtree(item, ignore_errors=True)
 
 
+def _import_form(
+    request: HttpRequest, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    recent = workbook_job_list_for(request.user)[:10]
+    context = context | {"jobs": recent}
+    return render(request, "registry/workbook_import.html", context, status=status)
+
+
 def _form_error(request: HttpRequest, message: str) -> HttpResponse:
-    context = {"form_error": message}
-    return render(request, "registry/workbook_import.html", context, status=400)
-
-
-def _errors(request: HttpRequest, result: ImportResult) -> HttpResponse:
-    context = {"result": result}
-    return render(request, "registry/workbook_import.html", context, status=400)
+    return _import_form(request, {"form_error": message}, status=400)
 
 
 def _shown(sheet: str, header: str, old: Any, new: Any) -> tuple[str, Any, Any]:
-    """One changed value as a reader wants it: 是/否 for a yes/no column and a
-    choice's Chinese name rather than its stored code."""
+    """One changed value as a reader wants it: 是/否 for a yes/no column, a
+    choice's Chinese name rather than its stored code, （空） for blank."""
     spec = SHEETS_BY_NAME.get(sheet)
     column = (
         next((c for c in spec.columns if c.header == header), None) if spec else None
     )
 
     def shown(value: Any) -> Any:
-        if isinstance(value, bool):
-            return "是" if value else "否"
         if column is not None and column.choices is not None:
-            return dict(column.choices.choices).get(value, value)
-        return value
+            value = dict(column.choices.choices).get(value, value)
+        return outcomes.shown(value)
 
     return header, shown(old), shown(new)
 
 
-def _preview(
-    request: HttpRequest, result: ImportResult, token: str, applied: bool = False
-) -> HttpResponse:
-    changed = [c for c in result.changes if c.outcome != "unchanged"]
-    context = {
-        "result": result,
-        "token": token,
-        "applied": applied,
-        "changed": [
-            replace(c, fields=tuple(_shown(c.sheet, *f) for f in c.fields))
-            for c in changed[:PREVIEW_LIMIT]
-        ],
-        "more": max(0, len(changed) - PREVIEW_LIMIT),
-    }
-    return render(request, "registry/workbook_preview.html", context)
+def _shown_preview(preview: list[list[Any]]) -> list[RowChange]:
+    return [
+        RowChange(sheet, row, label, outcome, tuple(_shown(sheet, *f) for f in fields))
+        for sheet, row, label, outcome, fields in preview
+    ]
 
 
 @login_required
@@ -195,41 +250,26 @@ def workbook_template(request: HttpRequest) -> FileResponse:
 
 
 @login_required
-def workbook_export(request: HttpRequest) -> FileResponse:
+def workbook_export(request: HttpRequest) -> HttpResponseBase:
     """The user's enterprises (narrowed by the list's filters) in the workbook format.
 
-    `?area=` naming an area outside the user's scope, or no area at all, is a 404.
+    Up to KEQI_EXPORT_INLINE_MAX enterprises are written at once; a larger export
+    goes to the background worker and the user follows it on the job's page.
+    `?area=` naming an area outside the user's scope is a 404.
     """
-    params = request.GET.copy()
-    area = _area_param(request.user, params.get("area", ""))
-    if area is not None:
-        params["area"] = str(area.pk)
-    enterprises: QuerySet[Enterprise] = enterprise_search(
-        request.user, params
-    ).enterprises
-    if area is not None:
-        enterprises = enterprises.filter(area=area)
-    # written to a temporary file row by row and streamed from there, so a
-    # city's registry never sits in memory; the file goes when it is sent
+    params = {k: str(v) for k, v in request.GET.items() if k != "page"}
+    enterprises, area = jobs.export_selection(request.user, params)
+    limit = int(getattr(settings, "KEQI_EXPORT_INLINE_MAX", EXPORT_INLINE_MAX))
+    label = area.name if area is not None else "企业库"
+    if enterprises.count() > limit:
+        job = jobs.workbook_export_request(
+            user=request.user, params=params, label=label
+        )
+        return redirect("registry:workbook_job", job.pk)
+    # written to a temporary file row by row and streamed from there; the file
+    # goes when it is sent
     out = tempfile.TemporaryFile(prefix="keqi-export-")  # noqa: SIM115 - FileResponse closes it
     write_xlsx(out, registry_tables(enterprises))
     out.seek(0)
-    label = area.name if area is not None else "企业库"
     name = f"{label}导出_{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX)
-
-
-def _area_param(user: Any, raw: str) -> Area | None:
-    """The area named by ?area= (id, code or name); 404 outside the user's scope."""
-    raw = raw.strip()
-    if not raw:
-        return None
-    found = (
-        Area.objects.filter(code=raw).first() or Area.objects.filter(name=raw).first()
-    )
-    if found is None and (pk := whole_number(raw)) is not None:
-        found = Area.objects.filter(pk=pk).first()
-    scope = area_ids_in_scope(user)
-    if found is None or (scope is not None and found.pk not in scope):
-        raise Http404("街镇/园区不存在或不在您的管辖范围内")
-    return found

@@ -73,13 +73,18 @@ def test_town_user_gets_the_404_page_on_another_towns_enterprise(page, two_towns
 
 def test_hq_imports_a_workbook_and_sees_verdicts_on_the_portrait(page, settings):  # type: ignore[no-untyped-def]
     settings.KEQI_BUSINESS_DATE = dt.date(2019, 9, 30)
+    settings.TASKS = {  # the worker's tasks run as they are queued
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
     log_in(page, person("hq"))
     page.goto("/enterprises/import/")
     page.get_by_label("选择文件").set_input_files(FIXTURES / "workbook_good.xlsx")
     page.get_by_role("button", name="上传并核对").click()
-    page.get_by_role("heading", name=re.compile("核对导入内容")).wait_for()
+    page.get_by_role("heading", name=re.compile("检查通过")).wait_for()
     page.get_by_role("button", name="确认导入").click()
     page.get_by_role("heading", name=re.compile("导入完成")).wait_for()
+    # the result lists the imported enterprises with their verdicts now
+    assert "科技型中小企业：" in page.inner_text("#imported")
 
     page.goto("/enterprises/")
     page.get_by_role("link", name="天津宏远电子科技有限公司").click()

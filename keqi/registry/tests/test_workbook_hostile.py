@@ -17,7 +17,9 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
 
+from keqi.core.models import AuditEvent
 from keqi.core.testing import load_baodi, persona
+from keqi.registry.models import Enterprise
 from keqi.registry.tests.workbook_helpers import E1, dump
 from keqi.registry.workbook import import_workbook
 
@@ -325,23 +327,28 @@ def test_rows_are_counted_however_the_row_tag_is_spelt(
 def test_a_registry_changed_between_check_and_apply_writes_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from keqi.core.testing import make_enterprise
+    from keqi.registry import services
     from keqi.registry.tests.workbook_helpers import GOOD_XLSX
     from keqi.registry.workbook.plan import Planner
 
+    other = make_enterprise()
     plan = Planner.plan
 
-    def drifted(self: Planner) -> Any:
+    def edited_meanwhile(self: Planner) -> Any:
         found = plan(self)
-        if self.lock:  # the plan made again inside the transaction
-            found[0].changes = {"name": ["甲", "乙"]}
+        # somebody edits an enterprise after the registry was read for the plan
+        services.enterprise_upsert(
+            uscc=other.uscc, values={"industry": "软件"}, actor=None
+        )
         return found
 
-    monkeypatch.setattr(Planner, "plan", drifted)
-    before = dump()
+    monkeypatch.setattr(Planner, "plan", edited_meanwhile)
     result = import_workbook(GOOD_XLSX, actor=None)
     assert not result.applied
     assert "核对之后企业库已有变化" in result.errors[-1].message
-    assert dump() == before
+    assert list(Enterprise.objects.values_list("uscc", flat=True)) == [other.uscc]
+    assert not AuditEvent.objects.filter(reason__contains="workbook_good")
 
 
 def test_an_entity_declared_in_a_workbook_is_never_expanded(tmp_path: Path) -> None:

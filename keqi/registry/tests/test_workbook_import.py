@@ -163,14 +163,17 @@ def test_one_changed_figure_is_an_update_with_old_and_new_in_the_history(
     [change] = [c for c in result.changes if c.outcome == "updated"]
     assert change.fields == (("主营业务收入（万元）", "5100", "5150"),)
     event = enterprise_history(Enterprise.objects.get(uscc=E1)).first()
-    assert event is not None and event.action == AuditAction.FIGURES_UPDATE
-    assert event.changes == {"main_revenue": ["5100", "5150"]}
+    # one event per enterprise the import changed, filed under the enterprise
+    assert event is not None and event.action == AuditAction.WORKBOOK_IMPORT
+    assert event.changes == {"年度数据 2016年度 主营业务收入（万元）": ["5100", "5150"]}
     assert "changed.xlsx" in event.reason
 
 
 def test_an_import_that_changes_something_records_one_summary_event() -> None:
     import_workbook(GOOD_XLSX, actor=None)
-    [event] = AuditEvent.objects.filter(action=AuditAction.WORKBOOK_IMPORT)
+    [event] = AuditEvent.objects.filter(
+        action=AuditAction.WORKBOOK_IMPORT, target_type="registry.workbook"
+    )
     assert event.changes["sheets"]["企业基本信息"]["created"] == 3
     assert event.target_repr == "workbook_good.xlsx"
 
@@ -269,3 +272,32 @@ def _one_enterprise(tmp_path: Path, uscc: str) -> Path:
     path = tmp_path / f"{uscc}.xlsx"
     book.save(path)
     return path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_file_is_read_and_planned_outside_any_transaction(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On SQLite a transaction holds the database's write lock: reading, cleaning
+    and planning a large file must not, only the final write may."""
+    from django.db import connection
+
+    from keqi.registry.workbook import importer
+
+    load_baodi()
+    seen: list[tuple[str, bool]] = []
+    parse, plan = importer.parse_sheet, importer.Planner.plan
+
+    def parse_spy(*args: object, **kwargs: object) -> object:
+        seen.append(("parse", connection.in_atomic_block))
+        return parse(*args, **kwargs)  # type: ignore[arg-type]
+
+    def plan_spy(self: importer.Planner) -> object:
+        seen.append(("plan", connection.in_atomic_block))
+        return plan(self)
+
+    monkeypatch.setattr(importer, "parse_sheet", parse_spy)
+    monkeypatch.setattr(importer.Planner, "plan", plan_spy)
+    assert import_workbook(GOOD_XLSX, actor=None).applied
+    assert {what for what, _ in seen} == {"parse", "plan"}
+    assert not any(inside for _, inside in seen)

@@ -8,7 +8,7 @@ applies the planned rows through the audited registry services in one transactio
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -19,29 +19,23 @@ from keqi.accounts.models import Area
 from keqi.accounts.scopes import can_edit_enterprises
 from keqi.core import audit
 from keqi.core.audit import AuditAction
+from keqi.core.models import AuditEvent
 from keqi.registry import services
 from keqi.registry.models import (
-    AnnualFigures,
-    CreditRecord,
     Enterprise,
-    IntellectualProperty,
-    Qualification,
 )
 from keqi.registry.workbook import cells
 from keqi.registry.workbook.parse import ParsedSheet, parse_sheet
-from keqi.registry.workbook.plan import Planned, Planner
+from keqi.registry.workbook.plan import Planned, Planner, label_parts, row_label
 from keqi.registry.workbook.reader import RawSheet, WorkbookUnreadable, read_workbook
 from keqi.registry.workbook.result import (
+    OUTCOMES,
     CellError,
     ImportResult,
-    RowChange,
     SheetCounts,
 )
 from keqi.registry.workbook.schema import (
     ENTERPRISE,
-    FIGURES,
-    IP,
-    QUALIFICATIONS,
     SHEETS,
     SheetSpec,
 )
@@ -58,6 +52,9 @@ class PlanDrift(Exception):
     """A service did something other than what was planned; the import is undone."""
 
 
+Progress = Callable[[str, int, int], None]  # (stage in Chinese, done, total)
+
+
 def import_workbook(
     path: Path,
     *,
@@ -66,34 +63,67 @@ def import_workbook(
     source_name: str = "",
     expected_fingerprint: str = "",
     on_applied: Callable[[], None] | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Import the workbook at `path` as `actor` (None = the operator at the console).
 
     With dry_run, only report what would change. With expected_fingerprint (from a
     preview), refuse to apply anything other than exactly what was previewed.
     `on_applied` runs inside the applying transaction (e.g. to record the API call
-    with the change it made).
+    with the change it made); `progress` is told each stage (the background job's
+    progress page).
 
-    Call it outside any transaction: reading and checking the file takes no lock,
-    and only the final apply opens one (on SQLite a transaction holds the whole
+    Call it outside any transaction: reading, checking and planning take no lock;
+    only the final write opens one (on SQLite a transaction holds the whole
     database's write lock, so a caller's transaction would hold it while parsing).
+    The registry is read once, keyed by USCC; inside the write transaction a
+    registry change made since that read is found by the audit trail (every
+    registry service writes an event in the same transaction as its change), so
+    the rows are not diffed a second time.
     """
+    step = progress or (lambda stage, done, total: None)
     result = ImportResult(source=source_name or path.name)
     if actor is not None and not can_edit_enterprises(actor):
         result.errors.append(CellError("", 0, "", "当前账号无权导入企业数据"))
         return result
+    step("读取并检查文件", 0, 0)
+    mark = registry_mark()
     planner = _check(path, actor, result)
     if planner is None or result.errors:
         return result
+    step("与企业库比对", 0, 0)
     planned = planner.plan()
-    _describe(planned, result)
+    _describe(planner, planned, result)
     if expected_fingerprint and expected_fingerprint != result.fingerprint():
         message = "预览之后企业库或文件已有变化，请重新上传并核对后再确认"
         result.errors.append(CellError("", 0, "", message))
         return result
     if not dry_run and result.changed:
-        _apply_all(planner, planned, actor, result, _digest(path), on_applied)
+        step("写入企业库", 0, result.changed_total)
+        _apply_all(planner, planned, actor, result, _digest(path), mark, on_applied)
     return result
+
+
+_REGISTRY_TYPES = (
+    "registry.enterprise",
+    "registry.annualfigures",
+    "registry.intellectualproperty",
+    "registry.qualification",
+    "registry.creditrecord",
+    "registry.workbook",
+)
+
+
+def registry_mark() -> int:
+    """The newest audit event's id: the registry as read after this point."""
+    last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return int(last or 0)
+
+
+def registry_changed_since(mark: int) -> bool:
+    """Whether any registry row changed after `mark` (one indexed range read)."""
+    newer = AuditEvent.objects.filter(pk__gt=mark, target_type__in=_REGISTRY_TYPES)
+    return newer.exists()
 
 
 def _check(path: Path, actor: Any, result: ImportResult) -> Planner | None:
@@ -147,18 +177,40 @@ def _areas() -> dict[str, Area]:
     return found
 
 
-def _describe(planned: list[Planned], result: ImportResult) -> None:
+def _describe(planner: Planner, planned: list[Planned], result: ImportResult) -> None:
+    """Counts per sheet and per enterprise, the fingerprint of every change and the
+    first changed rows with their labels."""
+    present = {p.spec.name for p in planned}
     for spec in SHEETS:
-        if any(p.spec is spec for p in planned):
+        if spec.name in present:
             result.counts[spec.name] = SheetCounts()
+    touched: dict[str, str] = {}
     for item in planned:
         result.counts[item.spec.name].add(item.outcome)
+        if item.spec is ENTERPRISE and item.outcome == "created":
+            touched[item.uscc] = "created"
+        elif item.outcome != "unchanged":
+            if touched.get(item.uscc) != "created":
+                touched[item.uscc] = "updated"
+        else:
+            touched.setdefault(item.uscc, "unchanged")
+        if item.outcome == "unchanged":
+            continue
         fields = tuple(
             (_field_label(item.spec, name), old, new)
             for name, (old, new) in item.changes.items()
         )
-        change = RowChange(item.spec.name, item.row, item.label, item.outcome, fields)
-        result.changes.append(change)
+        result.add_change(
+            item.spec.name,
+            item.row,
+            item.outcome,
+            fields,
+            lambda item=item: row_label(planner, item),
+        )
+    for outcome in OUTCOMES:
+        result.enterprises[outcome] = 0
+    for outcome in touched.values():
+        result.enterprises[outcome] += 1
 
 
 def _field_label(spec: SheetSpec, name: str) -> str:
@@ -177,26 +229,29 @@ def _apply_all(
     actor: Any,
     result: ImportResult,
     digest: str,
+    mark: int,
     on_applied: Callable[[], None] | None = None,
 ) -> None:
-    """Apply the plan in one transaction; any surprise undoes all of it.
+    """Write the plan in one transaction; any surprise undoes all of it.
 
-    Inside the transaction the registry rows are read again (locked where the
-    database can) and the plan is made again; if it differs from the one checked,
-    somebody changed the registry meanwhile and nothing is written.
+    If the audit trail shows a registry change since the registry was read for
+    the plan, somebody changed it meanwhile and nothing is written.
     """
     reason = f"导入工作簿“{result.source}”"
     sheet = ""
     try:
         with transaction.atomic():
-            fresh = Planner(planner.sheets, actor, lock=True)
-            again = [] if fresh.check() else fresh.plan()
-            if not _same_plan(again, planned):
+            if registry_changed_since(mark):
                 raise PlanDrift("核对之后企业库已有变化，请重新导入")
-            enterprises = dict(fresh.enterprises)
+            refs = {c: (e.pk, e.name) for c, e in planner.enterprises.items()}
             for spec in SHEETS:
                 sheet = spec.name
-                _write_sheet(spec, again, enterprises, actor, reason)
+                _write_sheet(spec, planned, refs, actor)
+            sheet = ""
+            changes = _enterprise_changes(planned, refs)
+            result.events = services.import_changes_record(
+                changes=changes, actor=actor, reason=reason
+            )
             _record_import(actor, result, digest, reason)
             if on_applied is not None:
                 on_applied()
@@ -207,58 +262,71 @@ def _apply_all(
     result.applied = True
 
 
-def _same_plan(again: list[Planned], planned: list[Planned]) -> bool:
-    """Whether two plans do the same (compared row by row, without copying them:
-    at 100 000 enterprises each plan is hundreds of MB)."""
-    return len(again) == len(planned) and all(
-        (a.spec.name, a.row, a.outcome, a.changes)
-        == (p.spec.name, p.row, p.outcome, p.changes)
-        for a, p in zip(again, planned, strict=True)
-    )
-
-
 def _write_sheet(
     spec: SheetSpec,
     planned: list[Planned],
-    enterprises: dict[str, Enterprise],
+    refs: dict[str, tuple[int, str]],
     actor: Any,
-    reason: str,
 ) -> None:
-    """Create the sheet's new rows together, then update its changed rows together."""
+    """Insert the sheet's new rows together, then update its changed rows together.
+    `refs` maps each code to the enterprise's id and name (new ones are added)."""
     rows = [p for p in planned if p.spec is spec]
-    new = [(_new_row(p, enterprises), p.values) for p in rows if p.outcome == "created"]
-    created = services.registry_rows_create(items=new, actor=actor, reason=reason)
+    new = [p for p in rows if p.outcome == "created"]
     if spec is ENTERPRISE:
-        for upserted in created:
-            enterprise = cast(Enterprise, upserted.row)
-            enterprises[enterprise.uscc] = enterprise
-    changed = [p for p in rows if p.outcome == "updated"]
-    items = [(p.current, p.values) for p in changed]
-    updated = services.registry_rows_update(items=items, actor=actor, reason=reason)
-    for item, done in zip(changed, updated, strict=True):
-        if done.changes != item.changes:
-            raise PlanDrift(f"{item.label}：实际修改与核对结果不一致")
+        given = [{**p.values, "uscc": p.uscc} for p in new]
+        ids = services.registry_rows_insert(model=Enterprise, rows=given, actor=actor)
+        for item, pk in zip(new, ids, strict=True):
+            refs[item.uscc] = (pk, str(item.values.get("name", "")))
+    else:
+        given = [_child_row(spec, p, refs) for p in new]
+        services.registry_rows_insert(model=spec.model, rows=given, actor=actor)
+    items = [(p.current, p.values) for p in rows if p.outcome == "updated"]
+    services.registry_rows_update(items=items, actor=actor, checked=True)
+
+
+def _child_row(
+    spec: SheetSpec, item: Planned, refs: dict[str, tuple[int, str]]
+) -> dict[str, Any]:
+    """A new figures/IP/qualification/credit row: its key fields and values."""
+    row = {"enterprise": refs[item.uscc][0], **item.values}
+    for name, value in zip(spec.key, item.key, strict=False):
+        if name != "uscc" and name not in row:
+            row[name] = value
+    return row
+
+
+def _enterprise_changes(
+    planned: list[Planned], refs: dict[str, tuple[int, str]]
+) -> Iterator[tuple[tuple[int, str], bool, dict[str, list[Any]]]]:
+    """Every changed row's values gathered under its enterprise, for the trail:
+    the enterprise's own fields by name, the other sheets' as 年度数据 2016年度
+    职工总数（人）. One enterprise at a time, so they are never all held at once."""
+    rows: dict[str, list[Planned]] = {}
+    for item in planned:
+        if item.outcome != "unchanged":
+            rows.setdefault(item.uscc, []).append(item)
+    for uscc, items in rows.items():
+        created = any(i.spec is ENTERPRISE and i.outcome == "created" for i in items)
+        values: dict[str, list[Any]] = {}
+        for item in items:
+            if item.spec is ENTERPRISE:
+                values.update(item.changes)
+                continue
+            key = dict(zip(item.spec.key, item.key, strict=False))
+            where = " ".join(
+                [item.spec.name, *[p for p in label_parts(item.spec, key) if p]]
+            )
+            if item.outcome == "created":
+                where += "（新增）"
+            for name, pair in item.changes.items():
+                values[f"{where} {_field_label(item.spec, name)}"] = pair
+        yield refs[uscc], created, values
 
 
 def _message(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return "；".join(exc.messages)
     return str(exc)
-
-
-def _new_row(item: Planned, enterprises: dict[str, Enterprise]) -> models.Model:
-    """An unsaved row holding only the key of a planned new record."""
-    if item.spec is ENTERPRISE:
-        return Enterprise(uscc=item.uscc)
-    enterprise = enterprises[item.uscc]
-    key = item.key
-    if item.spec is FIGURES:
-        return AnnualFigures(enterprise=enterprise, year=key[1])
-    if item.spec is IP:
-        return IntellectualProperty(enterprise=enterprise, number=key[1])
-    if item.spec is QUALIFICATIONS:
-        return Qualification(enterprise=enterprise, kind=key[1])
-    return CreditRecord(enterprise=enterprise, kind=key[1], occurred_on=key[2])
 
 
 class _Workbook:

@@ -53,9 +53,25 @@ class Planned:
     key: tuple[Any, ...]
     values: dict[str, Any]
     outcome: str
-    changes: dict[str, list[Any]]
-    label: str
+    updates: dict[str, list[Any]] | None  # None for a created row: see `changes`
     current: Any = None  # the registry row it updates (None when it creates one)
+
+    @property
+    def changes(self) -> dict[str, list[Any]]:
+        """{field: [old, new]} for every value the row sets or changes. A created
+        row's are worked out when asked (every value not blank), so a plan of
+        400 000 new rows does not hold them all at once."""
+        if self.updates is not None:
+            return self.updates
+        blank = blank_values(self.spec)
+        changes: dict[str, list[Any]] = {}
+        values = self.values
+        for name in SERVICE_FIELDS[self.spec.name]:
+            if name in values:
+                new = jsonable(values[name])
+                if new != blank[name]:
+                    changes[name] = [blank[name], new]
+        return changes
 
 
 def chunks(items: list[Any]) -> Iterator[list[Any]]:
@@ -75,20 +91,18 @@ def row_key(spec: SheetSpec, values: dict[str, Any]) -> tuple[Any, ...] | None:
             values["uscc"],
             *services.qualification_key(values["kind"], number, granted),
         )
-    if any(part not in values for part in spec.key):
+    try:
+        return tuple([values[part] for part in spec.key])
+    except KeyError:
         return None
-    return tuple(values[part] for part in spec.key)
 
 
 class Planner:
     """Checks references, duplicates and scope, then diffs each row with the registry."""
 
-    def __init__(
-        self, sheets: dict[str, ParsedSheet], actor: Any, lock: bool = False
-    ) -> None:
+    def __init__(self, sheets: dict[str, ParsedSheet], actor: Any) -> None:
         self.sheets = sheets
         self.actor = actor
-        self.lock = lock  # lock the rows read (inside the applying transaction)
         scope = area_ids_in_scope(actor) if actor is not None else None
         self.scope_area = None if scope is None else (scope[0] if scope else -1)
         self.errors: list[CellError] = []
@@ -98,6 +112,9 @@ class Planner:
             r.values["uscc"]: r
             for r in (listed.rows if listed else [])
             if "uscc" in r.values
+        }
+        self.names = {
+            code: str(r.values.get("name") or "") for code, r in self.listed.items()
         }
 
     def _load_enterprises(self) -> dict[str, Enterprise]:
@@ -112,8 +129,6 @@ class Planner:
         found: dict[str, Enterprise] = {}
         for part in chunks(codes):
             rows = Enterprise.objects.filter(uscc__in=part).select_related("area")
-            if self.lock:
-                rows = rows.select_for_update(of=("self",))
             for e in rows:
                 found[e.uscc] = e
         return found
@@ -210,6 +225,8 @@ class Planner:
                 key = row_key(spec, row.values)
                 assert key is not None  # rows with unreadable keys carry errors
                 planned.append(self._plan_row(spec, row, key, existing.get(key)))
+            sheet.rows = []  # the plan holds the values now: free the parsed rows
+        self.listed = {}
         return planned
 
     def _existing(self, spec: SheetSpec) -> dict[tuple[Any, ...], models.Model]:
@@ -219,8 +236,6 @@ class Planner:
         found: dict[tuple[Any, ...], models.Model] = {}
         for part in chunks(sorted(by_id)):
             rows = spec.model._default_manager.filter(enterprise_id__in=part)
-            if self.lock:
-                rows = rows.select_for_update()
             ordering = list(spec.model._meta.ordering or [])
             for item in rows.order_by(*ordering, "pk"):
                 values = {f: getattr(item, f) for f in spec.key if f != "uscc"}
@@ -234,27 +249,22 @@ class Planner:
         self, spec: SheetSpec, row: ParsedRow, key: tuple[Any, ...], current: Any
     ) -> Planned:
         values = self._values(spec, row, current)
-        fields = [f for f in SERVICE_FIELDS[spec.name] if f in values]
-        before = audit.snapshot(
-            current if current is not None else self._blank(spec), fields
-        )
-        changes = audit.diff(before, {f: values[f] for f in fields})
-        outcome = (
-            "created" if current is None else ("updated" if changes else "unchanged")
-        )
         uscc = row.values["uscc"]
-        label = self._label(spec, row)
-        return Planned(
-            spec, row.row, uscc, key, values, outcome, changes, label, current
-        )
+        if current is None:
+            return Planned(spec, row.row, uscc, key, values, "created", None)
+        changes: dict[str, list[Any]] = {}
+        for name in SERVICE_FIELDS[spec.name]:
+            if name in values:
+                old, new = jsonable(getattr(current, name)), jsonable(values[name])
+                if old != new:
+                    changes[name] = [old, new]
+        outcome = "updated" if changes else "unchanged"
+        return Planned(spec, row.row, uscc, key, values, outcome, changes, current)
 
-    def _blank(self, spec: SheetSpec) -> models.Model:
-        """A new, unsaved row of the sheet's model: what a created row changes from
-        (one per sheet; making a model instance per row is slow)."""
-        blanks: dict[str, models.Model] = self.__dict__.setdefault("_blanks", {})
-        if spec.name not in blanks:
-            blanks[spec.name] = spec.model()
-        return blanks[spec.name]
+    def name_of(self, uscc: str) -> str:
+        """The enterprise's name as the workbook or the registry gives it."""
+        name = self.names.get(uscc) or getattr(self.enterprises.get(uscc), "name", uscc)
+        return str(name)
 
     def _values(self, spec: SheetSpec, row: ParsedRow, current: Any) -> dict[str, Any]:
         keys = set(spec.key) - (
@@ -275,17 +285,36 @@ class Planner:
             )
         return values
 
-    def _label(self, spec: SheetSpec, row: ParsedRow) -> str:
-        uscc = row.values["uscc"]
-        listed = self.listed.get(uscc)
-        name = (listed.values.get("name") if listed else None) or getattr(
-            self.enterprises.get(uscc), "name", uscc
-        )
-        parts = _label_parts(spec, row.values)
-        return " ".join([str(name), *[p for p in parts if p]])
+
+_BLANKS: dict[str, dict[str, Any]] = {}
 
 
-def _label_parts(spec: SheetSpec, v: dict[str, Any]) -> list[str]:
+def blank_values(spec: SheetSpec) -> dict[str, Any]:
+    """What a created row changes from: a new row's values as the trail keeps
+    them (made once per sheet; a model instance per row is slow)."""
+    if spec.name not in _BLANKS:
+        before = audit.snapshot(spec.model(), SERVICE_FIELDS[spec.name])
+        _BLANKS[spec.name] = {k: jsonable(v) for k, v in before.items()}
+    return _BLANKS[spec.name]
+
+
+def jsonable(value: Any) -> Any:
+    """`audit.to_jsonable`, with the plain kinds (most cells) answered first."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    return audit.to_jsonable(value)
+
+
+def row_label(planner: Planner, item: Planned) -> str:
+    """A planned row as people name it: 天津宏远电子科技有限公司 2016年度."""
+    parts = label_parts(
+        item.spec, {**item.values, **dict(zip(item.spec.key, item.key, strict=False))}
+    )
+    return " ".join([planner.name_of(item.uscc), *[p for p in parts if p]])
+
+
+def label_parts(spec: SheetSpec, v: dict[str, Any]) -> list[str]:
     """What names a row besides its enterprise: the year, IP number, kind…"""
     if spec is ENTERPRISE:
         return [v["uscc"]]

@@ -21,7 +21,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, cast
 
 import python_calamine
 import xlrd  # type: ignore[import-untyped]
@@ -256,9 +256,9 @@ def _read_xlsx(path: Path) -> list[RawSheet]:
             sheet = book.get_sheet_by_name(name)
             # calamine numbers rows from A1 but starts each row at the first
             # used column: put the blank columns back so B stays B
-            pad = [""] * (sheet.start[1] if sheet.start else 0)
-            rows = ([*pad, *row] for row in sheet.iter_rows())
-            sheets.append(RawSheet(name, _number(name, rows, _xlsx_cell)))
+            pad = [None] * (sheet.start[1] if sheet.start else 0)
+            rows = ([*pad, *_xlsx_row(row)] for row in sheet.iter_rows())
+            sheets.append(RawSheet(name, _number(name, rows, _AS_IS)))
     except WorkbookUnreadable:
         raise
     except Exception as exc:  # a damaged part or cell
@@ -268,6 +268,22 @@ def _read_xlsx(path: Path) -> list[RawSheet]:
     finally:
         book.close()
     return sheets
+
+
+def _xlsx_row(row: list[Any]) -> list[Any]:
+    """`_xlsx_cell` over a row, with the common cells (numbers that are not whole,
+    text without keqi's quote, dates) passed through without a call each."""
+    return [
+        v
+        if (type(v) is str and v[:1] != "'" and v)
+        or (type(v) is float and not v.is_integer())
+        else _xlsx_cell(v)
+        for v in row
+    ]
+
+
+def _AS_IS(value: Any) -> Any:  # noqa: N802 - a constant-like identity for _number
+    return value
 
 
 def _xlsx_cell(value: Any) -> Any:
@@ -326,7 +342,14 @@ def _number(
     for index, cells in enumerate(rows, start=1):
         if index > limit:
             raise WorkbookUnreadable(_too_many_rows(sheet, index))
-        numbered.append((index, [convert(c) for c in cells]))
+        numbered.append(
+            (
+                index,
+                cast(list[Any], cells)
+                if convert is _AS_IS
+                else [convert(c) for c in cells],
+            )
+        )
     return numbered
 
 

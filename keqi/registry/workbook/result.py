@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 OUTCOMES = ("created", "updated", "unchanged")
+# How many changed rows a result keeps to show (the CLI, the preview, the API);
+# the count and the fingerprint cover every row.
+CHANGES_KEPT = 1000
 OUTCOME_LABELS = {"created": "新增", "updated": "更新", "unchanged": "无变化"}
 
 
@@ -61,10 +63,14 @@ class ImportResult:
 
     source: str
     counts: dict[str, SheetCounts] = field(default_factory=dict)
-    changes: list[RowChange] = field(default_factory=list)
+    changes: list[RowChange] = field(default_factory=list)  # the first CHANGES_KEPT
     errors: list[CellError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     applied: bool = False
+    changed_total: int = 0
+    enterprises: dict[str, int] = field(default_factory=dict)  # outcome → count
+    events: tuple[int, int] = (0, 0)  # the ids of its per-enterprise audit events
+    _digest: Any = field(default_factory=hashlib.sha256, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -73,17 +79,21 @@ class ImportResult:
     @property
     def changed(self) -> bool:
         """Whether applying it changes anything."""
-        return any(c.outcome != "unchanged" for c in self.changes)
+        return self.changed_total > 0
+
+    def add_change(
+        self, sheet: str, row: int, outcome: str, fields: tuple[Any, ...], label: Any
+    ) -> None:
+        """Count one changed row into the fingerprint; keep it to show while fewer
+        than CHANGES_KEPT are kept (`label` is called only then)."""
+        self.changed_total += 1
+        self._digest.update(repr((sheet, row, outcome, fields)).encode("utf-8"))
+        if len(self.changes) < CHANGES_KEPT:
+            self.changes.append(RowChange(sheet, row, label(), outcome, fields))
 
     def fingerprint(self) -> str:
-        """A digest of the planned changes, so a confirmation applies what was shown."""
-        planned = [
-            [c.sheet, c.row, c.outcome, [list(map(str, f)) for f in c.fields]]
-            for c in self.changes
-            if c.outcome != "unchanged"
-        ]
-        text = json.dumps(planned, ensure_ascii=False, sort_keys=True)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        """A digest of every planned change, so a confirmation applies what was shown."""
+        return str(self._digest.hexdigest())
 
     def summary_lines(self) -> list[str]:
         """One Chinese line per sheet: 新增 n 条，更新 n 条，无变化 n 条."""
