@@ -139,6 +139,38 @@ def _moves(rng: random.Random, pks: list[int]) -> int:
     return len(moved)
 
 
+def loans(rng: random.Random) -> int:
+    """Bank loans in 2019 (科技金融台账) for about a third of the enterprises holding
+    a 雏鹰企业 title, and for as many others: the 雏鹰 bank-loan award's trigger."""
+    from keqi.accounts.models import Unit
+    from keqi.partners.models import FinanceKind, FinanceRecord
+    from keqi.registry.models import Enterprise, Qualification
+    from keqi.registry.models import QualificationKind as K
+
+    unit = Unit.objects.order_by("pk").first()
+    assert unit is not None
+    eagles = set(
+        Qualification.objects.filter(kind=K.CHUYING).values_list(
+            "enterprise_id", flat=True
+        )
+    )
+    others = Enterprise.objects.exclude(pk__in=eagles).values_list("pk", flat=True)
+    chosen = [pk for pk in sorted(eagles) if rng.randrange(3) == 0]
+    chosen += [pk for pk in others[: len(chosen)]]
+    rows = [
+        FinanceRecord(
+            enterprise_id=pk,
+            kind=FinanceKind.LOAN,
+            provider="农业银行宝坻支行",
+            amount=100 + rng.randrange(900),
+            on=dt.date(2019, 1 + rng.randrange(8), 1 + rng.randrange(28)),
+            unit=unit,
+        )
+        for pk in chosen
+    ]
+    return len(FinanceRecord.objects.bulk_create(rows, batch_size=BATCH))
+
+
 def build_all(count: int) -> None:
     """bench/dashboard.py's registry and plan, then IP, credit, moves and awards."""
     from dashboard import build  # type: ignore[import-not-found]
@@ -159,8 +191,10 @@ def build_all(count: int) -> None:
             _credit_rows(rng, pks), batch_size=BATCH
         )
         moved = _moves(rng, pks)
+        lent = loans(rng)
     print(
-        f"added {len(ip)} IP items, {len(credit)} credit records, {moved} area moves: "
+        f"added {len(ip)} IP items, {len(credit)} credit records, {moved} area moves, "
+        f"{lent} bank loans: "
         f"{time.perf_counter() - started:.1f} s",
         flush=True,
     )
@@ -265,10 +299,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--only", default="", help="time only paths containing this")
+    parser.add_argument(
+        "--build-only", action="store_true", help="build the database, time nothing"
+    )
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="another database (PostgreSQL) instead of the SQLite file; "
+        "built when it has no enterprise",
+    )
     args = parser.parse_args()
     path = args.db or Path(tempfile.mkdtemp(prefix="keqi-bench-")) / "pages.sqlite3"
     fresh = not path.exists()
-    os.environ["KEQI_DATABASE_URL"] = f"sqlite:///{path}"
+    os.environ["KEQI_DATABASE_URL"] = args.database_url or f"sqlite:///{path}"
     os.environ.setdefault("KEQI_VAR_DIR", str(path.parent))
     os.environ.setdefault("KEQI_BUSINESS_DATE", AS_OF)
     os.environ.setdefault("KEQI_API_RATE_USER", "1000000/min")
@@ -281,9 +324,12 @@ def main() -> None:
     from keqi.registry.models import Enterprise
 
     call_command("migrate", verbosity=0)
-    if fresh:
+    if (fresh and not args.database_url) or not Enterprise.objects.exists():
         build_all(args.enterprises)
-    print(f"database: {path} ({Enterprise.objects.count()} enterprises)")
+    where = args.database_url.rsplit("/", 1)[-1] if args.database_url else path
+    print(f"database: {where} ({Enterprise.objects.count()} enterprises)")
+    if args.build_only:
+        return
     print(f"{'user':7} {'wall s':>7} {'CPU s':>7} {'KB':>8} {'first s':>7}  page")
     worst = 0.0
     for who, (client, key) in clients().items():
