@@ -9,6 +9,11 @@ registry already shows the follow-up (a renewed certificate, this year's 科小
 number); otherwise it is overdue, due soon, or open (window started, due later).
 
 Scope follows the enterprise's current area: an area's staff see their area only.
+
+Only the enterprises a reminder can concern are read (holders of its kinds, the
+above-scale ones it names). A 全部企业 reminder concerns every enterprise in scope,
+a city's registry at a time: it stays a query (its count, and the rows of the page
+asked for), so the lists are sequences of segments, one per due day and reminder.
 """
 
 from __future__ import annotations
@@ -16,8 +21,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any, overload
+
+from django.db.models import Q, QuerySet
 
 from keqi.accounts.models import Area
 from keqi.accounts.scopes import enterprise_q
@@ -76,16 +84,137 @@ class Item:
         return self.done is not None or bool(self.done_by_registry)
 
 
+class Segment:
+    """Items of one list that share a due day and a reminder, in name order."""
+
+    due_on: dt.date
+    sort: tuple[Any, ...]
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def rows(self, start: int, stop: int) -> list[Item]:
+        raise NotImplementedError
+
+
+class ItemSegment(Segment):
+    """Items already made (a reminder concerning some enterprises)."""
+
+    def __init__(self, items: list[Item]) -> None:
+        self.items = items
+        self.due_on = items[0].due_on
+        self.sort = (self.due_on, 0, items[0].reminder_type.sort)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def rows(self, start: int, stop: int) -> list[Item]:
+        return self.items[start:stop]
+
+
+class EveryoneSegment(Segment):
+    """A 全部企业 reminder for one year: every enterprise of a query, made into
+    items only for the rows read."""
+
+    def __init__(
+        self,
+        rt: ReminderType,
+        year: int,
+        opens: dt.date | None,
+        due: dt.date,
+        enterprises: QuerySet[Enterprise],
+        done: bool,
+    ) -> None:
+        self.rt, self.year, self.opens, self.due_on = rt, year, opens, due
+        marked = ReminderDone.objects.filter(reminder_type=rt, year=year)
+        ids = marked.values("enterprise_id")
+        picked = (
+            enterprises.filter(pk__in=ids) if done else enterprises.exclude(pk__in=ids)
+        )
+        self.query = picked.order_by("name", "pk")
+        self.sort = (due, 1, rt.sort)
+        self._count: int | None = None
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self.query.count()
+        return self._count
+
+    def rows(self, start: int, stop: int) -> list[Item]:
+        areas = {a.pk: a for a in Area.objects.all()}
+        refs = [
+            EnterpriseRef(pk, name, uscc, areas.get(area), above)
+            for pk, name, uscc, area, above in self.query[start:stop].values_list(
+                "pk", "name", "uscc", "area_id", "above_scale"
+            )
+        ]
+        marks = {
+            d.enterprise_id: d
+            for d in ReminderDone.objects.filter(
+                reminder_type=self.rt,
+                year=self.year,
+                enterprise_id__in=[r.pk for r in refs],
+            )
+        }
+        return [
+            Item(self.rt, r, self.year, self.opens, self.due_on, done=marks.get(r.pk))
+            for r in refs
+        ]
+
+
+class Segments(Sequence[Item]):
+    """One list of the calendar: segments by due day, read a slice at a time (a
+    page asks for its length and one slice; the download iterates)."""
+
+    def __init__(self, segments: list[Segment]) -> None:
+        self.segments = sorted(segments, key=lambda s: s.sort)
+
+    def __len__(self) -> int:
+        return sum(len(s) for s in self.segments)
+
+    def __bool__(self) -> bool:
+        return any(len(s) for s in self.segments)
+
+    @overload
+    def __getitem__(self, index: int) -> Item: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Item]: ...
+    def __getitem__(self, index: int | slice) -> Item | list[Item]:
+        if isinstance(index, int):
+            at = range(len(self))[index]
+            return self._slice(at, at + 1)[0]
+        start, stop, step = index.indices(len(self))
+        found = self._slice(start, stop)
+        return found[::step] if step != 1 else found
+
+    def _slice(self, start: int, stop: int) -> list[Item]:
+        found: list[Item] = []
+        offset = 0
+        for segment in self.segments:
+            size = len(segment)
+            if stop <= offset:
+                break
+            if start < offset + size:
+                found += segment.rows(max(start - offset, 0), min(stop - offset, size))
+            offset += size
+        return found
+
+    def __iter__(self) -> Iterator[Item]:
+        for segment in self.segments:
+            for start in range(0, len(segment), 1000):
+                yield from segment.rows(start, start + 1000)
+
+
 @dataclass
 class Calendar:
     """Items sorted into the lists staff work from, for one day and horizon."""
 
     today: dt.date
     ahead_days: int
-    overdue: list[Item] = field(default_factory=list)
-    upcoming: list[Item] = field(default_factory=list)
-    open_now: list[Item] = field(default_factory=list)
-    done: list[Item] = field(default_factory=list)
+    overdue: Segments = field(default_factory=lambda: Segments([]))
+    upcoming: Segments = field(default_factory=lambda: Segments([]))
+    open_now: Segments = field(default_factory=lambda: Segments([]))
+    done: Segments = field(default_factory=lambda: Segments([]))
 
 
 def _on(year: int, month: int | None, day: int | None) -> dt.date | None:
@@ -224,24 +353,9 @@ def _concerns(
     return None
 
 
-def _facts(
-    user: object,
-    types: list[ReminderType],
-    area_id: int | None,
-    enterprise_id: int | None,
-) -> _Facts:
-    enterprises = Enterprise.objects.filter(enterprise_q(user))
-    if area_id is not None:
-        enterprises = enterprises.filter(area_id=area_id)
-    if enterprise_id is not None:
-        enterprises = enterprises.filter(pk=enterprise_id)
-    areas = {a.pk: a for a in Area.objects.all()}
-    by_pk = {
-        pk: EnterpriseRef(pk, name, uscc, areas.get(area), above)
-        for pk, name, uscc, area, above in enterprises.values_list(
-            "pk", "name", "uscc", "area_id", "above_scale"
-        )
-    }
+def _facts(enterprises: QuerySet[Enterprise], types: list[ReminderType]) -> _Facts:
+    """The enterprises the reminders can concern (holders of their kinds, the
+    above-scale ones when named), not the whole scope, and their qualifications."""
     kinds = {k for rt in types for k in rt.kinds}
     quals: dict[int, list[QualRef]] = defaultdict(list)
     rows = (
@@ -253,8 +367,36 @@ def _facts(
     )
     for pk, kind, number, granted, until, revoked in rows:
         quals[pk].append(QualRef(kind, number, granted, until, revoked))
+    holders = Qualification.objects.filter(kind__in=kinds).values("enterprise_id")
+    concerned = Q(pk__in=holders)
+    if any(rt.include_above_scale for rt in types):
+        concerned |= Q(above_scale=True)
+    wanted = enterprises.filter(concerned)
+    areas = {a.pk: a for a in Area.objects.all()}
+    by_pk = {
+        pk: EnterpriseRef(pk, name, uscc, areas.get(area), above)
+        for pk, name, uscc, area, above in wanted.values_list(
+            "pk", "name", "uscc", "area_id", "above_scale"
+        )
+    }
     dates = {(d.reminder_type_id, d.year): d for d in ReminderDate.objects.all()}
     return _Facts(by_pk, dict(quals), dates)
+
+
+def _in_scope(
+    user: object, area_id: int | None, enterprise_id: int | None
+) -> QuerySet[Enterprise]:
+    enterprises = Enterprise.objects.filter(enterprise_q(user))
+    if area_id is not None:
+        enterprises = enterprises.filter(area_id=area_id)
+    if enterprise_id is not None:
+        enterprises = enterprises.filter(pk=enterprise_id)
+    return enterprises
+
+
+def _everyone(rt: ReminderType) -> bool:
+    """A fixed-date reminder for every enterprise (kept as a query)."""
+    return rt.audience == Audience.ALL and rt.due_rule == DueRule.FIXED
 
 
 def reminder_calendar(
@@ -268,46 +410,89 @@ def reminder_calendar(
 ) -> Calendar:
     """Overdue, due-soon, open and done reminders in the user's scope around `today`."""
     types = list(ReminderType.objects.filter(enabled=True))
-    facts = _facts(user, types, area_id, enterprise_id)
+    enterprises = _in_scope(user, area_id, enterprise_id)
+    facts = _facts(enterprises, [rt for rt in types if not _everyone(rt)])
     first = today - dt.timedelta(days=behind_days)
     last = today + dt.timedelta(days=ahead_days)
     years = range(first.year, last.year + 1)
     items: list[Item] = []
     for rt in types:
+        if _everyone(rt):
+            continue
         make = _expiry_items if rt.due_rule == DueRule.VALID_UNTIL else _fixed_items
         items.extend(make(rt, years, facts))
-    return _sort(items, _done_rows(facts), today, ahead_days, first, last)
+    lists: dict[str, list[Segment]] = defaultdict(list)
+    _sort(lists, items, _done_rows(facts, years), today, first, last)
+    for rt in filter(_everyone, types):
+        for year in years:
+            _everyone_segments(lists, rt, year, facts, enterprises, today, first, last)
+    return Calendar(today, ahead_days, **{k: Segments(v) for k, v in lists.items()})
 
 
-def _done_rows(facts: _Facts) -> dict[tuple[int, int, int], ReminderDone]:
-    rows = ReminderDone.objects.filter(enterprise_id__in=list(facts.enterprises))
-    return {(d.reminder_type_id, d.enterprise_id, d.year): d for d in rows}
+def _section(item: Item, today: dt.date, first: dt.date, last: dt.date) -> str:
+    """The list an item belongs to on `today`, or "" when outside the window."""
+    opened = item.opens_on is not None and item.opens_on <= today
+    if not (first <= item.due_on <= last or (opened and item.due_on > last)):
+        return ""
+    if item.is_done:
+        return "done"
+    if item.due_on < today:
+        return "overdue"
+    return "upcoming" if item.due_on <= last else "open_now"
+
+
+def _everyone_segments(
+    lists: dict[str, list[Segment]],
+    rt: ReminderType,
+    year: int,
+    facts: _Facts,
+    enterprises: QuerySet[Enterprise],
+    today: dt.date,
+    first: dt.date,
+    last: dt.date,
+) -> None:
+    opens, due = window(rt, year, facts.dates)
+    if due is None:
+        return
+    probe = Item(rt, EnterpriseRef(0, "", "", None, None), year, opens, due)
+    section = _section(probe, today, first, last)
+    if not section:
+        return
+    for done, name in ((False, section), (True, "done")):
+        segment = EveryoneSegment(rt, year, opens, due, enterprises, done)
+        if len(segment):
+            lists[name].append(segment)
+
+
+def _done_rows(
+    facts: _Facts, years: range
+) -> dict[tuple[int, int, int], ReminderDone]:
+    """Done marks of the enterprises read (the marks are few; the enterprises may
+    be a city's, too many for one IN list)."""
+    return {
+        (d.reminder_type_id, d.enterprise_id, d.year): d
+        for d in ReminderDone.objects.filter(year__in=years)
+        if d.enterprise_id in facts.enterprises
+    }
 
 
 def _sort(
+    lists: dict[str, list[Segment]],
     items: list[Item],
     done: dict[tuple[int, int, int], ReminderDone],
     today: dt.date,
-    ahead_days: int,
     first: dt.date,
     last: dt.date,
-) -> Calendar:
-    cal = Calendar(today, ahead_days)
-    for item in sorted(
-        items, key=lambda i: (i.due_on, i.enterprise.name, i.enterprise.pk)
-    ):
+) -> None:
+    """Each item into its list, as segments of one due day and reminder."""
+    grouped: dict[tuple[str, dt.date, int], list[Item]] = defaultdict(list)
+    for item in items:
         mark = done.get((item.reminder_type.pk, item.enterprise.pk, item.year))
         if mark is not None:
             item = replace(item, done=mark)
-        opened = item.opens_on is not None and item.opens_on <= today
-        if not (first <= item.due_on <= last or (opened and item.due_on > last)):
-            continue
-        if item.is_done:
-            cal.done.append(item)
-        elif item.due_on < today:
-            cal.overdue.append(item)
-        elif item.due_on <= last:
-            cal.upcoming.append(item)
-        else:
-            cal.open_now.append(item)
-    return cal
+        section = _section(item, today, first, last)
+        if section:
+            grouped[(section, item.due_on, item.reminder_type.pk)].append(item)
+    for (section, _, _), found in grouped.items():
+        found.sort(key=lambda i: (i.enterprise.name, i.enterprise.pk))
+        lists[section].append(ItemSegment(found))
