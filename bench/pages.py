@@ -130,10 +130,14 @@ def _moves(rng: random.Random, pks: list[int]) -> int:
                 at=timezone.make_aware(day),
             )
         )
-    created = AuditEvent.objects.bulk_create(events, batch_size=BATCH)
-    # auto_now_add overrides `at` on insert: set the move days afterwards.
-    for event, wanted in zip(created, events, strict=True):
-        AuditEvent.objects.filter(pk=event.pk).update(at=wanted.at)
+    # The trail is append-only: insert the move days as they are (auto_now_add
+    # would stamp them with today), never update them afterwards.
+    stamp = AuditEvent._meta.get_field("at")
+    stamp.auto_now_add = False  # type: ignore[attr-defined]
+    try:
+        AuditEvent.objects.bulk_create(events, batch_size=BATCH)
+    finally:
+        stamp.auto_now_add = True  # type: ignore[attr-defined]
     for pk, area_id in targets.items():
         Enterprise.objects.filter(pk=pk).update(area_id=area_id)
     return len(moved)

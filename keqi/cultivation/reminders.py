@@ -464,9 +464,7 @@ def _everyone_segments(
             lists[name].append(segment)
 
 
-def _done_rows(
-    facts: _Facts, years: range
-) -> dict[tuple[int, int, int], ReminderDone]:
+def _done_rows(facts: _Facts, years: range) -> dict[tuple[int, int, int], ReminderDone]:
     """Done marks of the enterprises read (the marks are few; the enterprises may
     be a city's, too many for one IN list)."""
     return {

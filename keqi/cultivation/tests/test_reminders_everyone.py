@@ -67,7 +67,9 @@ def test_paged_with_totals_equal_to_the_download_and_filters_kept(
     second = client.get(PAGE + "&page=2").content.decode()
     assert "本镇企业1" in second and "他镇企业0" not in second
     sheet = load_workbook(BytesIO(client.get(PAGE + "&format=xlsx").content)).active
-    rows = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[3] == census.name]
+    rows = [
+        r for r in sheet.iter_rows(min_row=2, values_only=True) if r[3] == census.name
+    ]
     assert len([r for r in rows if r[0] == "即将到期"]) == total == 7
 
 
