@@ -219,6 +219,7 @@ def _load(pk: int) -> ProgrammeColumns:
             _CACHE.move_to_end(pk)
             return found
     data = ReserveTable.objects.values_list("data", flat=True).get(pk=pk)
+    assert data is not None  # a finished table always has its data
     found = ProgrammeColumns.from_bytes(bytes(data))
     with _LOCK:
         _CACHE[pk] = found

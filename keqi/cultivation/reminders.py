@@ -23,6 +23,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, overload
 
 from django.db.models import Q, QuerySet
@@ -38,6 +39,8 @@ from keqi.cultivation.models import (
 )
 from keqi.cultivation.tiers import Holding
 from keqi.registry.models import Enterprise, Qualification
+from keqi.rules import QualificationFact
+from keqi.rules.ladder import title_held
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ class EnterpriseRef:
         return self.name
 
 
-@dataclass(frozen=True)
+@dataclass
 class QualRef:
     """A qualification as the reminder rules read it."""
 
@@ -64,6 +67,13 @@ class QualRef:
     granted_on: dt.date | None
     valid_until: dt.date | None
     revoked_on: dt.date | None
+
+    @cached_property
+    def fact(self) -> QualificationFact:
+        """The engine's view of it (made once: a city's calendar asks often)."""
+        return Holding(
+            self.kind, self.granted_on, self.valid_until, self.revoked_on
+        ).fact()
 
 
 @dataclass(frozen=True)
@@ -242,13 +252,21 @@ class _Facts:
     quals: dict[int, list[QualRef]]
     dates: dict[tuple[int, int], ReminderDate]
 
+    @cached_property
+    def holders(self) -> dict[str, set[int]]:
+        """Per kind, the enterprises with a qualification of it (in any year)."""
+        found: dict[str, set[int]] = defaultdict(set)
+        for pk, quals in self.quals.items():
+            for q in quals:
+                found[q.kind].add(pk)
+        return found
+
 
 def _held_between(q: QualRef, start: dt.date, end: dt.date) -> bool:
-    h = Holding(q.kind, q.granted_on, q.valid_until, q.revoked_on)
-    if h.granted_on is None or h.granted_on > end:
+    """Held on some day of start..end (Holding.held_on's rule, on its first day)."""
+    if q.granted_on is None or q.granted_on > end:
         return False
-    first = max(start, h.granted_on)
-    return h.held_on(first)
+    return title_held(q.fact, max(start, q.granted_on))
 
 
 def _ends_in(q: QualRef, year: int) -> bool:
@@ -291,12 +309,13 @@ def _expiry_items(rt: ReminderType, years: range, facts: _Facts) -> Iterator[Ite
 
 
 def _fixed_items(rt: ReminderType, years: range, facts: _Facts) -> Iterator[Item]:
+    candidates = _candidates(rt, facts)
     for year in years:
         opens, due = window(rt, year, facts.dates)
         if due is None:
             continue
         start = opens or dt.date(year, 1, 1)
-        for pk in _candidates(rt, facts):
+        for pk in candidates:
             e = facts.enterprises[pk]
             found = _concerns(rt, year, start, due, e, facts.quals.get(pk, []))
             if found is not None:
@@ -310,10 +329,7 @@ def _candidates(rt: ReminderType, facts: _Facts) -> list[int]:
     them. The rest would all be turned down by `_concerns`."""
     if rt.audience == Audience.ALL:
         return list(facts.enterprises)
-    kinds = set(rt.kinds)
-    found = {
-        pk for pk, quals in facts.quals.items() if any(q.kind in kinds for q in quals)
-    }
+    found: set[int] = set().union(*(facts.holders.get(k, set()) for k in rt.kinds))
     if rt.include_above_scale:
         found |= {pk for pk, e in facts.enterprises.items() if e.above_scale}
     return [pk for pk in found if pk in facts.enterprises]
