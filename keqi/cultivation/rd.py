@@ -16,11 +16,11 @@ Scope follows the enterprise's current area.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, overload
+from typing import Any
 
 from django.db.models import (
     BigIntegerField,
@@ -36,6 +36,7 @@ from django.db.models.functions import Cast, Round
 
 from keqi.accounts.models import Area
 from keqi.accounts.scopes import enterprise_q
+from keqi.cultivation.paging import SlicedRows
 from keqi.registry.models import Enterprise, KeyIndustry
 
 ZERO = Decimal(0)
@@ -313,7 +314,7 @@ def rd_report(
     )
 
 
-class RdRows(Sequence[EnterpriseRd]):
+class RdRows(SlicedRows[EnterpriseRd]):
     """The enterprises behind one number, by name: counted in the database, made
     into rows only for the slice read (a page) or in chunks (the download)."""
 
@@ -327,23 +328,7 @@ class RdRows(Sequence[EnterpriseRd]):
             self._count = self.query.count()
         return self._count
 
-    @overload
-    def __getitem__(self, index: int) -> EnterpriseRd: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[EnterpriseRd]: ...
-    def __getitem__(self, index: int | slice) -> EnterpriseRd | list[EnterpriseRd]:
-        if isinstance(index, int):
-            at = range(len(self))[index]
-            return self._rows(at, at + 1)[0]
-        start, stop, step = index.indices(len(self))
-        found = self._rows(start, stop)
-        return found[::step] if step != 1 else found
-
-    def __iter__(self) -> Iterator[EnterpriseRd]:
-        for start in range(0, len(self), 2000):
-            yield from self._rows(start, start + 2000)
-
-    def _rows(self, start: int, stop: int) -> list[EnterpriseRd]:
+    def rows(self, start: int, stop: int) -> list[EnterpriseRd]:
         fields = ("this__rd_expense", "this__sales_revenue", "last__rd_expense")
         values = {f: f.replace("__", "_") for f in (*fields, "this__rd_domestic")}
         found = self.query.annotate(**{v: F(f) for f, v in values.items()})

@@ -21,10 +21,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any, overload
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -37,6 +37,7 @@ from keqi.cultivation.models import (
     ReminderDone,
     ReminderType,
 )
+from keqi.cultivation.paging import SlicedRows
 from keqi.cultivation.tiers import Holding
 from keqi.registry.models import Enterprise, Qualification
 from keqi.rules import QualificationFact
@@ -172,7 +173,7 @@ class EveryoneSegment(Segment):
         ]
 
 
-class Segments(Sequence[Item]):
+class Segments(SlicedRows[Item]):
     """One list of the calendar: segments by due day, read a slice at a time (a
     page asks for its length and one slice; the download iterates)."""
 
@@ -185,19 +186,7 @@ class Segments(Sequence[Item]):
     def __bool__(self) -> bool:
         return any(len(s) for s in self.segments)
 
-    @overload
-    def __getitem__(self, index: int) -> Item: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Item]: ...
-    def __getitem__(self, index: int | slice) -> Item | list[Item]:
-        if isinstance(index, int):
-            at = range(len(self))[index]
-            return self._slice(at, at + 1)[0]
-        start, stop, step = index.indices(len(self))
-        found = self._slice(start, stop)
-        return found[::step] if step != 1 else found
-
-    def _slice(self, start: int, stop: int) -> list[Item]:
+    def rows(self, start: int, stop: int) -> list[Item]:
         found: list[Item] = []
         offset = 0
         for segment in self.segments:
@@ -208,11 +197,6 @@ class Segments(Sequence[Item]):
                 found += segment.rows(max(start - offset, 0), min(stop - offset, size))
             offset += size
         return found
-
-    def __iter__(self) -> Iterator[Item]:
-        for segment in self.segments:
-            for start in range(0, len(segment), 1000):
-                yield from segment.rows(start, start + 1000)
 
 
 @dataclass
