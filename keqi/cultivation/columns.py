@@ -22,6 +22,7 @@ applied afterwards, on the ids the user may see, so one table serves every user.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -34,7 +35,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -250,7 +251,9 @@ def reserve_table_compute(table_id: int) -> int:
     table.save(update_fields=["rules", "fingerprint", "total", "state", "started_at"])
 
     def progress(done: int) -> None:
-        ReserveTable.objects.filter(pk=table_id).update(done=done)
+        # SQLite busy with another writer: this progress mark is skipped, not fatal.
+        with contextlib.suppress(OperationalError):
+            ReserveTable.objects.filter(pk=table_id).update(done=done)
 
     try:
         found = _compute(table.programme, table.kind, table.day, setup, mark, progress)
