@@ -126,3 +126,33 @@ def test_loan_awards_are_listed_for_hq_and_the_enterprises_town_only(
     assert "大口屯雏鹰" not in client_for(town_b).get(url).content.decode()
     award = Award.objects.get()
     assert client_for(town_b).get(f"/funds/awards/{award.pk}/").status_code == 404
+
+
+def test_hq_enters_the_loan_rule_on_the_form_and_it_is_audited(hq) -> None:
+    from keqi.funds.models import AwardRule
+    from keqi.funds.tests.helpers import fund
+
+    data = {
+        "name": "雏鹰企业取得银行贷款奖励",
+        "award_type": "growth",
+        "fund": fund().pk,
+        "trigger_event": "chuying_loan",
+        "amount": "50,000",
+        "amount_source": "document",
+        "effective_from": "2019-06-04",
+        "basis_document": "津政发〔2019〕17号",
+        "basis_article": "支持政策",
+        "basis_text": "雏鹰企业获得银行贷款的，市财政给予一次性奖励。",
+    }
+    c = client_for(hq)
+    assert c.post("/funds/rules/new/", data).status_code == 302
+    saved = AwardRule.objects.get(name="雏鹰企业取得银行贷款奖励")
+    assert saved.trigger_event == TriggerEvent.CHUYING_LOAN and saved.trigger_kind == ""
+    assert AuditEvent.objects.filter(
+        target_id=str(saved.pk), target_type="funds.awardrule"
+    ).exists()
+    assert "雏鹰企业取得银行贷款" in c.get("/funds/rules/").content.decode()
+    both = c.post(
+        "/funds/rules/new/", data | {"name": "二", "trigger_kind": "雏鹰企业"}
+    )
+    assert "只能选一项" in both.content.decode()
