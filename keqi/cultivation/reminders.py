@@ -353,13 +353,22 @@ def _concerns(
     return None
 
 
-def _facts(enterprises: QuerySet[Enterprise], types: list[ReminderType]) -> _Facts:
+def _facts(
+    enterprises: QuerySet[Enterprise], types: list[ReminderType], first_year: int
+) -> _Facts:
     """The enterprises the reminders can concern (holders of their kinds, the
-    above-scale ones when named), not the whole scope, and their qualifications."""
+    above-scale ones when named), not the whole scope, and their qualifications.
+
+    A qualification that ran out before the year before `first_year` can neither
+    fall due, nor be held, nor have been held the year before in the years shown,
+    and its renewals run out later: it is not read (a registry keeps decades)."""
     kinds = {k for rt in types for k in rt.kinds}
+    recent = Q(valid_until__isnull=True) | Q(
+        valid_until__gte=dt.date(first_year - 1, 1, 1)
+    )
     quals: dict[int, list[QualRef]] = defaultdict(list)
     rows = (
-        Qualification.objects.filter(kind__in=kinds, enterprise__in=enterprises)
+        Qualification.objects.filter(recent, kind__in=kinds, enterprise__in=enterprises)
         .order_by("granted_on", "id")
         .values_list(
             "enterprise_id", "kind", "number", "granted_on", "valid_until", "revoked_on"
@@ -367,7 +376,9 @@ def _facts(enterprises: QuerySet[Enterprise], types: list[ReminderType]) -> _Fac
     )
     for pk, kind, number, granted, until, revoked in rows:
         quals[pk].append(QualRef(kind, number, granted, until, revoked))
-    holders = Qualification.objects.filter(kind__in=kinds).values("enterprise_id")
+    holders = Qualification.objects.filter(recent, kind__in=kinds).values(
+        "enterprise_id"
+    )
     concerned = Q(pk__in=holders)
     if any(rt.include_above_scale for rt in types):
         concerned |= Q(above_scale=True)
@@ -411,8 +422,8 @@ def reminder_calendar(
     """Overdue, due-soon, open and done reminders in the user's scope around `today`."""
     types = list(ReminderType.objects.filter(enabled=True))
     enterprises = _in_scope(user, area_id, enterprise_id)
-    facts = _facts(enterprises, [rt for rt in types if not _everyone(rt)])
     first = today - dt.timedelta(days=behind_days)
+    facts = _facts(enterprises, [rt for rt in types if not _everyone(rt)], first.year)
     last = today + dt.timedelta(days=ahead_days)
     years = range(first.year, last.year + 1)
     items: list[Item] = []
