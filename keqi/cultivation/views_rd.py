@@ -16,11 +16,12 @@ from keqi.core.exports import export_requested, xlsx_list_response
 from keqi.cultivation.exports import rd_rows_export
 from keqi.cultivation.filters import Filters
 from keqi.cultivation.libraries import scope_area_ids
+from keqi.cultivation.paging import paged
 from keqi.cultivation.rd import (
     FLAG_RULES,
     NO_INDUSTRY,
-    RdGroup,
     default_year,
+    rd_enterprises,
     rd_report,
 )
 from keqi.cultivation.rd_export import rd_workbook
@@ -28,16 +29,13 @@ from keqi.cultivation.views import area_picked, areas_for
 from keqi.registry.models import KeyIndustry
 
 INDUSTRIES = [*KeyIndustry.values, NO_INDUSTRY]
-SHOWS: dict[str, tuple[str, str]] = {  # list name → (title, RdGroup attribute)
-    "reporting": ("已填报研发费用的企业", "reporting"),
-    "with_rd": ("有研发投入的企业", "with_rd"),
-    "intensity": (
-        "计入研发投入强度的企业（研发费用、销售收入均已填报）",
-        "intensity_basis",
-    ),
-    "both": ("两年均填报研发费用的企业（同比口径）", "both_years"),
-    "fell": ("研发费用下降的企业", "fell"),
-    "flagged": ("有异常提示的企业", "flagged"),
+SHOWS: dict[str, str] = {  # list name (a key of rd.LISTS) → title
+    "reporting": "已填报研发费用的企业",
+    "with_rd": "有研发投入的企业",
+    "intensity": "计入研发投入强度的企业（研发费用、销售收入均已填报）",
+    "both": "两年均填报研发费用的企业（同比口径）",
+    "fell": "研发费用下降的企业",
+    "flagged": "有异常提示的企业",
 }
 
 
@@ -85,21 +83,21 @@ def rd_monitor(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def rd_list(request: HttpRequest) -> HttpResponse:
-    """The enterprises behind one number of the monitor."""
+    """The enterprises behind one number of the monitor, a page at a time (the
+    download has them all)."""
     f, year, area_id, industry = _filters(request)
     show = f.choice("show", list(SHOWS)) or "reporting"
-    title, attribute = SHOWS[show]
-    group: RdGroup = rd_report(request.user, year, area_id, industry).total
+    title = SHOWS[show]
+    rows = rd_enterprises(request.user, year, area_id, industry, show)
     areas = areas_for(request.user)
     if export_requested(request):
         area = area_picked(areas, area_id)
-        rows = getattr(group, attribute)
         found = rd_rows_export(title, year, rows, area, industry or "")
         return xlsx_list_response(found, request)
     context = {
         "year": year,
         "title": title,
-        "rows": getattr(group, attribute),
+        "pager": paged(rows, request.GET),
         "area": area_picked(areas, area_id),
         "industry": industry,
         "errors": f.errors,
@@ -112,8 +110,12 @@ def rd_export(request: HttpRequest) -> HttpResponse:
     """The monitor as an Excel workbook, with the same filters and scope."""
     _, year, area_id, industry = _filters(request)
     report = rd_report(request.user, year, area_id, industry)
+    lists = {
+        show: rd_enterprises(request.user, year, area_id, industry, show)
+        for show in ("all", "fell", "flagged")
+    }
     buffer = BytesIO()
-    rd_workbook(report).save(buffer)
+    rd_workbook(report, lists).save(buffer)
     response = HttpResponse(
         buffer.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -12,7 +12,7 @@ from keqi.core import audit
 from keqi.core.db_guards import insert_once
 from keqi.funds.access import ensure_manager
 from keqi.funds.actions import FundsAction, jsonable
-from keqi.funds.models import AmountSource, AwardRule, AwardType, Fund
+from keqi.funds.models import AmountSource, AwardRule, AwardType, Fund, TriggerEvent
 from keqi.funds.money import checked_yuan
 from keqi.registry.models import QualificationKind, QualificationLevel
 
@@ -22,6 +22,7 @@ RULE_FIELDS = [
     "fund",
     "trigger_kind",
     "trigger_level",
+    "trigger_event",
     "first_time_only",
     "amount",
     "amount_source",
@@ -65,6 +66,11 @@ def _rule_errors(values: dict[str, Any]) -> list[str]:
         errors.append(f"资质级别“{level}”无效")
     if values.get("first_time_only") and not kind:
         errors.append("“仅限首次取得”须同时选择触发资质类型")
+    event = values.get("trigger_event", "")
+    if event and event not in TriggerEvent.values:
+        errors.append(f"触发事项“{event}”无效")
+    elif event and kind:
+        errors.append("触发资质类型与触发事项只能选一项")
     start, end = values.get("effective_from"), values.get("effective_to")
     if start is None:
         errors.append("请填写生效日期")
@@ -82,12 +88,17 @@ def _rule_errors(values: dict[str, Any]) -> list[str]:
 
 
 def _overlapping(values: dict[str, Any], exclude_pk: int | None) -> AwardRule | None:
-    """Another rule the same qualification would trigger on an overlapping date."""
-    kind = values.get("trigger_kind")
-    if not kind:
+    """Another rule the same qualification (or event) would trigger on an
+    overlapping date."""
+    kind, event = values.get("trigger_kind"), values.get("trigger_event")
+    if not kind and not event:
         return None
     start, end = values["effective_from"], values.get("effective_to")
-    others = AwardRule.objects.filter(trigger_kind=kind)
+    others = (
+        AwardRule.objects.filter(trigger_kind=kind)
+        if kind
+        else AwardRule.objects.filter(trigger_event=event)
+    )
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
     level = values.get("trigger_level", "")
@@ -108,7 +119,7 @@ def _rule_check(values: dict[str, Any], exclude_pk: int | None = None) -> None:
         other = _overlapping(values, exclude_pk)
         if other is not None:
             errors.append(
-                f"与规则“{other.name}”（{other.effective_from}起）的触发资质和有效期重叠，"
+                f"与规则“{other.name}”（{other.effective_from}起）的触发资质（事项）和有效期重叠，"
                 "同一资质会被重复奖励；请先给旧规则填写失效日期"
             )
     if errors:
