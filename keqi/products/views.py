@@ -5,9 +5,9 @@ keqi.products.selectors, writes go through keqi.products.services."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -178,7 +178,7 @@ def _list(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "kind": kind,
         "flt": flt,
-        "pager": paged(rows, request.GET),
+        "pager": paged(cast("Sequence[Any]", rows), request.GET),  # counts, slices
         "totals": totals_by_kind(rows, kind.choices),
         "kinds": kind.choices.choices,
         "areas": areas,
