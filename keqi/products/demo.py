@@ -3,7 +3,7 @@
 Written through the services as the system, after the enterprises are loaded and
 before the campaign's demo (so its monthly reports pre-fill the live counts).
 Enterprises are picked by code, so every run picks the same ones and a second run
-changes nothing. By the demo's 30 September: 5 enterprises hold a “专精特新”
+changes nothing. By the demo's 30 September: 6 enterprises hold a “专精特新”
 product recognised in 2019 (target 10), 28 enterprises have completed a
 transformation (target 100), plus a few 重点新产品、“杀手锏”产品 and brands.
 """
@@ -29,7 +29,7 @@ PRODUCTS: tuple[tuple[str, str, dt.date, str, str, str], ...] = (
     (ProductKind.ZJTX, "植保无人机飞控系统", D(2019, 7, 18), CITY, GXJ, "津工信中小〔2019〕19号"),
     (ProductKind.ZJTX, "新能源汽车线束总成", D(2019, 7, 18), CITY, GXJ, "津工信中小〔2019〕19号"),
     (ProductKind.ZJTX, "医用敷料", D(2019, 8, 22), CITY, GXJ, "津工信中小〔2019〕23号"),
-    (ProductKind.ZJTX, "智能仓储分拣线", D(2019, 10, 24), CITY, GXJ, "津工信中小〔2019〕30号"),
+    (ProductKind.ZJTX, "智能仓储分拣线", D(2019, 9, 26), CITY, GXJ, "津工信中小〔2019〕27号"),
     (ProductKind.KEY_NEW, "轻量化铝合金轮毂", D(2019, 6, 28), CITY, "天津市科学技术局", "津科高〔2019〕88号"),
     (ProductKind.KEY_NEW, "节能型变频空压机", D(2019, 8, 30), CITY, "天津市科学技术局", "津科高〔2019〕120号"),
     (ProductKind.KILLER, "特高压绝缘子", D(2019, 9, 12), CITY, GXJ, "天津市“杀手锏”产品名单（2019年第一批）"),

@@ -117,8 +117,7 @@ def _products_metric(
     return Metric(
         key,
         label,
-        f"“产品与转型”中类型为“{ProductKind(kind).label}”、认定日期在本年度内"
-        f"（截至统计日）的{unit_words}",
+        f"“产品与转型”中类型为“{kind}”、认定日期在本年度内（截至统计日）的{unit_words}",
         per_enterprise,
         recognised(kind),
         _recognised_tally(kind, per_enterprise),

@@ -5,6 +5,7 @@ keqi.products.selectors, writes go through keqi.products.services."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -19,7 +20,7 @@ from django.urls import reverse
 
 from keqi.activities.selectors import plan_target_value
 from keqi.activities.views import year_and_day
-from keqi.campaign.metrics import METRICS
+from keqi.campaign.metrics import METRICS, Metric
 from keqi.core.dates import business_today
 from keqi.core.exports import ListExport, export_requested, xlsx_list_response
 from keqi.cultivation.filters import Filters
@@ -98,8 +99,13 @@ def index(request: HttpRequest) -> HttpResponse:
     user = request.user
     flt = RecordFilter(year=year, until=as_of)
     targets = [
-        (METRICS[key], METRICS[key].count(year, as_of), plan_target_value(key, year))
-        for key in (ZJTX_METRIC, TRANSFORMED_METRIC)
+        (
+            m,
+            m.count(year, as_of),
+            plan_target_value(m.key, year),
+            _records(m, year, as_of),
+        )
+        for m in (METRICS[ZJTX_METRIC], METRICS[TRANSFORMED_METRIC])
     ]
     context = {
         "year": year,
@@ -113,6 +119,11 @@ def index(request: HttpRequest) -> HttpResponse:
         "errors": f.errors,
     }
     return render(request, "products/index.html", context)
+
+
+def _records(metric: Metric, year: int, as_of: dt.date) -> str:
+    """The list behind a target's figure (the metric names it)."""
+    return metric.records_url(year, as_of) if metric.records_url else ""
 
 
 def _filter(request: HttpRequest, kind: Kind) -> tuple[RecordFilter, Filters]:

@@ -235,3 +235,15 @@ def test_the_query_count_does_not_grow_with_the_list(url: str) -> None:
         add_product(other, name=f"产品{n}")
         add_transformation(other, kind=T.MFG_SERVICE)
     assert _queries(reverse(url)) == few
+
+
+def test_the_overview_links_each_target_figure_to_its_records(two_towns) -> None:  # type: ignore[no-untyped-def]
+    page = client_for("hq").get(
+        reverse("products:index") + "?year=2019&as_of=2019-09-30"
+    )
+    text = page.content.decode()
+    zjtx = "/products/products/?year=2019&amp;until=2019-09-30&amp;kind="
+    assert f'<a href="{zjtx}' in text
+    assert (
+        '<a href="/products/transformations/?year=2019&amp;until=2019-09-30">' in text
+    )
