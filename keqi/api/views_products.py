@@ -26,6 +26,7 @@ from keqi.products.selectors import (
     product_list_for,
     transformation_list_for,
 )
+from keqi.products.services import PRODUCT_FIELDS, TRANSFORMATION_FIELDS
 
 USCC_HELP = "统一社会信用代码"
 
@@ -55,18 +56,8 @@ class ProductSerializer(serializers.ModelSerializer[Product]):
 
     class Meta:
         model = Product
-        fields = [
-            "id",
-            "uscc",
-            "enterprise_name",
-            "kind",
-            "name",
-            "recognised_by",
-            "level",
-            "recognised_on",
-            "evidence",
-            "note",
-        ]
+        # The recorded fields, as the services name them, after who holds them.
+        fields = ["id", "uscc", "enterprise_name", *PRODUCT_FIELDS[1:]]
         read_only_fields = fields
 
 
@@ -79,16 +70,7 @@ class TransformationSerializer(serializers.ModelSerializer[Transformation]):
 
     class Meta:
         model = Transformation
-        fields = [
-            "id",
-            "uscc",
-            "enterprise_name",
-            "kind",
-            "year",
-            "completed_on",
-            "amount",
-            "description",
-        ]
+        fields = ["id", "uscc", "enterprise_name", *TRANSFORMATION_FIELDS[1:]]
         read_only_fields = fields
 
 
