@@ -278,4 +278,4 @@ def record_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.success(request, f"已删除{kind.title}“{row}”。")
         return redirect(reverse(kind.list_name))
     context = {"row": row, "kind": kind, "back": reverse(kind.list_name)}
-    return render(request, "products/confirm_delete.html", context)
+    return render(request, "partners/confirm_delete.html", context)

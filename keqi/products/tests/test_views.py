@@ -182,6 +182,7 @@ def test_an_edit_and_a_delete_are_audited(two_towns) -> None:  # type: ignore[no
     event = AuditEvent.objects.get(action="product.update")
     assert event.changes == {"name": ["大口屯伺服电机", "大口屯伺服电机Ⅱ"]}
     delete = reverse("products:record_delete", args=["products", mine.pk])
+    assert "确认删除" in client.get(delete).content.decode()
     assert client.post(delete, {"reason": "误录"}).status_code == 302
     assert not Product.objects.filter(pk=mine.pk).exists()
     assert AuditEvent.objects.get(action="product.delete").reason == "误录"
