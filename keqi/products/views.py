@@ -191,6 +191,8 @@ def _list(request: HttpRequest, slug: str) -> HttpResponse:
         "flt": flt,
         "pager": paged(cast("Sequence[Any]", rows), request.GET),  # counts, slices
         "totals": totals_by_kind(rows, kind.choices),
+        # What a target counts: each enterprise once, whatever its records.
+        "enterprises": rows.order_by().values("enterprise_id").distinct().count(),
         "kinds": kind.choices.choices,
         "areas": areas,
         "area": area,

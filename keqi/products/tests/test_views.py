@@ -193,7 +193,7 @@ def test_filters_totals_and_the_download_keep_the_same_rows(two_towns) -> None: 
     add_transformation(ours, dt.date(2018, 5, 1), kind=T.AI_PLUS)
     url = reverse("products:transformation_list") + "?year=2019&kind=技改投入"
     page = client_for("hq").get(url).content.decode()
-    assert "共 <strong>1</strong> 条" in page
+    assert "共 <strong>1</strong> 条，涉及 <strong>1</strong> 家企业" in page
     assert "合计 350.25 万元" in page
     download = client_for("hq").get(url + "&format=xlsx")
     sheet = load_workbook(io.BytesIO(download.content)).worksheets[0]
