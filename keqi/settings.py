@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "keqi.funds",
     "keqi.activities",
     "keqi.partners",
+    "keqi.products",
     "keqi.dashboard",
     "keqi.api",
 ]

@@ -16,6 +16,7 @@ from keqi.api import (
     views_evaluations,
     views_import,
     views_pages,
+    views_products,
     views_progress,
     views_registry,
 )
@@ -73,6 +74,12 @@ v1: list[URLPattern | URLResolver] = [
         "targets/<slug:key>/records/",
         views_progress.target_records,
         name="target_records",
+    ),
+    path("products/", views_products.product_list, name="products"),
+    path(
+        "transformations/",
+        views_products.transformation_list,
+        name="transformations",
     ),
     path("imports/", views_import.workbook_import, name="import"),
     path("reports/", reports.report_list, name="reports"),

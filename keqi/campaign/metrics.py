@@ -14,7 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.http import urlencode
 
+from keqi.cultivation.libraries import LIBRARY_BY_KEY, held_q
 from keqi.registry.models import Enterprise, Qualification, QualificationKind
 
 PLATFORM_KINDS = (
@@ -62,16 +65,25 @@ class Metric:
     # The page listing the records, when the app that owns them has one (scoped
     # to the user there); else the campaign's own records page lists `evidence`.
     records_url: Callable[[int, dt.date], str] | None = None
+    # Words in a target's name that mean this count: a plan file that marks such a
+    # target `reported` (typed by a unit) is refused, since the registry counts it.
+    plan_words: tuple[str, ...] = ()
+    # A one-off deliverable (建立…库): 1 once there is any record on the day, else
+    # 0; the records are still listed (the library's members).
+    deliverable: bool = False
 
     def evidence(self, year: int, as_of: dt.date) -> list[Evidence]:
         """The records behind the figure on that day."""
         return self.find(year, as_of)
 
     def count(self, year: int, as_of: dt.date) -> int:
-        """The figure: distinct enterprises, records (platforms), or a sum (people)."""
+        """The figure: distinct enterprises, records (platforms), a sum (people), or
+        1/0 for a deliverable (a library established)."""
         if self.tally is not None:
             return self.tally(year, as_of)
         rows = self.find(year, as_of)
+        if self.deliverable:
+            return 1 if rows else 0
         if self.sums:
             return sum(row.amount for row in rows)
         if self.per_enterprise:
@@ -187,6 +199,69 @@ def _counted(key: str, label: str, rule: str, per_enterprise: bool, q: Q) -> Met
     )
 
 
+def _library_members(key: str) -> Callable[[int, dt.date], list[Evidence]]:
+    """The library's members on `as_of`: each qualification that puts one there."""
+    library = LIBRARY_BY_KEY[key]
+
+    def find(year: int, as_of: dt.date) -> list[Evidence]:
+        rows = (
+            Qualification.objects.filter(held_q(as_of), kind__in=library.kinds)
+            .select_related("enterprise__area")
+            .order_by("enterprise__name", "granted_on", "id")
+        )
+        return [
+            Evidence(
+                r.enterprise_id,
+                r.enterprise.name,
+                r.enterprise.area.name,
+                r.kind,
+                r.level,
+                r.number,
+                r.granted_on,
+            )
+            for r in rows
+        ]
+
+    return find
+
+
+def _library_tally(key: str) -> Callable[[int, dt.date], int]:
+    """1 when the library holds anyone on `as_of` (one EXISTS query), else 0."""
+    kinds = LIBRARY_BY_KEY[key].kinds
+
+    def tally(year: int, as_of: dt.date) -> int:
+        held = Qualification.objects.filter(held_q(as_of), kind__in=kinds)
+        return 1 if held.exists() else 0
+
+    return tally
+
+
+def _library_url(key: str) -> Callable[[int, dt.date], str]:
+    def url(year: int, as_of: dt.date) -> str:
+        path = reverse("cultivation:library_list", args=[key])
+        return f"{path}?{urlencode({'on': as_of.isoformat()})}"
+
+    return url
+
+
+def _library(key: str, words: str) -> Metric:
+    """建立…库: established (1) once the library holds an enterprise on the day."""
+    name = LIBRARY_BY_KEY[key].name
+    return Metric(
+        f"library_{key}",
+        f"建立{name}",
+        f"梯度培育“{name}”在统计日至少有1家在库企业即为已建立（计1个）；"
+        f"明细为统计日在库的企业及其资质（持有{'、'.join(LIBRARY_BY_KEY[key].kinds)}"
+        "且在有效期内、未撤销）",
+        True,
+        _library_members(key),
+        _library_tally(key),
+        records_url=_library_url(key),
+        plan_words=(words,),
+        deliverable=True,
+    )
+
+
 METRICS: dict[str, Metric] = {
     m.key: m
     for m in (
@@ -243,6 +318,10 @@ METRICS: dict[str, Metric] = {
             False,
             Q(kind=QualificationKind.TECH_CENTER, level="省级（市级）"),
         ),
+        _library("tech_sme", "科技型中小企业库"),
+        _library("lingjun", "领军（培育）企业库"),
+        _library("high_tech", "高新技术企业库"),
+        _library("tech_leading", "技术领先型企业库"),
     )
 }
 

@@ -406,6 +406,23 @@ def _unknown_keys(
         check.fail(f"{path}.{key}", "未知的字段（请检查拼写）")
 
 
+def _countable_typed(
+    check: _Checker, entry: dict[str, Any], p: str, metrics: Mapping[str, Any]
+) -> None:
+    """A target the registry can count is never typed by a unit: a `reported`
+    target whose name holds a metric's words (its `plan_words`) is refused."""
+    name = str(entry.get("name", ""))
+    for key, metric in sorted(metrics.items()):
+        words = [w for w in getattr(metric, "plan_words", ()) if w in name]
+        if words:
+            check.fail(
+                p + ".source",
+                f"“{words[0]}”由系统按记录统计，不能由单位填报；"
+                f"请写 source: auto 和 metric: {key}",
+            )
+            return
+
+
 def _source_metric(
     check: _Checker,
     entry: dict[str, Any],
@@ -420,6 +437,8 @@ def _source_metric(
     metric = check.text(entry, "metric", p + ".", required=source == "auto")
     if source == "reported" and metric:
         check.fail(p + ".metric", "填报类目标不应写 metric")
+    if source == "reported" and isinstance(known_metrics, Mapping):
+        _countable_typed(check, entry, p, known_metrics)
     if metric and known_metrics is not None and metric not in known_metrics:
         check.fail(
             p + ".metric",

@@ -441,6 +441,21 @@ def progress_report_save(
     return report
 
 
+def _refuse_typed_count(line: ReportLine, new: dict[str, Any]) -> None:
+    """A target the system counts from records is never typed: a different figure
+    for it is refused, saying where the records are kept (the same figure, as the
+    line shows it, is left alone)."""
+    typed = new.get("value")
+    if typed is None or typed == line.value or line.target is None:
+        return
+    metric = METRICS.get(line.target.metric)
+    how = f"（{metric.label}）" if metric is not None else ""
+    raise ValidationError(
+        f"“{line.target.name}”由系统按登记的记录统计{how}，不能填报；"
+        "数字不对请补充或更正相应记录"
+    )
+
+
 def _lines_save(
     report: ProgressReport, lines: dict[int, dict[str, Any]]
 ) -> dict[str, list[Any]]:
@@ -450,6 +465,7 @@ def _lines_save(
         if new is None:
             continue
         if line.target is not None and line.target.source == Source.AUTO:
+            _refuse_typed_count(line, new)
             new = {k: v for k, v in new.items() if k != "value"}
         value = new.get("value", line.value)
         if value is not None and value < 0:

@@ -11,7 +11,12 @@ from django.test import Client
 
 from keqi.campaign.models import ProgressReport, ReportStatus
 from keqi.campaign.services import progress_report_open
-from keqi.campaign.tests.helpers import baodi_plan, file_report, grant
+from keqi.campaign.tests.helpers import (
+    baodi_plan,
+    file_report,
+    grant,
+    plan_with_typed_target,
+)
 from keqi.core.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -59,19 +64,19 @@ def test_a_member_unit_gets_404_on_another_units_report(member, town_a) -> None:
     assert theirs.narrative == ""
 
 
-def test_a_member_unit_fills_in_and_submits_its_report(member) -> None:  # type: ignore[no-untyped-def]
-    baodi_plan()
+def test_a_member_unit_fills_in_and_submits_its_report(member, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    plan_with_typed_target(tmp_path)
     client = _client(member)
     response = client.post(
         "/campaign/reports/open/", {"plan": "baodi-2019", "month": "2019-06"}
     )
     report = ProgressReport.objects.get(unit=member.unit, month=JUNE)
     assert response.url == f"/campaign/reports/{report.pk}/"
-    line = report.lines.get(target__key="innovation-transformation")
+    line = report.lines.get(target__key="visits")
     data = {
         "action": "submit",
         "responsible_person": "李四",
-        "narrative": "完成创新转型企业12家。",
+        "narrative": "走访服务科技企业12家。",
         f"line-{line.pk}-value": "12",
         "file": SimpleUploadedFile("名单.xlsx", b"x"),
     }
@@ -82,10 +87,12 @@ def test_a_member_unit_fills_in_and_submits_its_report(member) -> None:  # type:
     assert line.value == 12 and report.responsible_person == "李四"
 
 
-def test_a_bad_number_is_refused_in_chinese_and_nothing_changes(member) -> None:  # type: ignore[no-untyped-def]
-    plan = baodi_plan()
+def test_a_bad_number_is_refused_in_chinese_and_nothing_changes(
+    member, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    plan = plan_with_typed_target(tmp_path)
     report = progress_report_open(plan=plan, unit=member.unit, month=JUNE, actor=member)
-    line = report.lines.get(target__key="innovation-transformation")
+    line = report.lines.get(target__key="visits")
     response = _client(member).post(
         f"/campaign/reports/{report.pk}/",
         {"action": "save", "narrative": "x", f"line-{line.pk}-value": "十二"},
