@@ -75,7 +75,14 @@ def test_a_member_unit_fills_in_and_submits_its_report(member) -> None:  # type:
         f"line-{line.pk}-value": "12",
         "file": SimpleUploadedFile("名单.xlsx", b"x"),
     }
-    client.post(f"/campaign/reports/{report.pk}/", data)
+    for other in report.lines.exclude(pk=line.pk):
+        if other.target is None:
+            data[f"line-{other.pk}-progress"] = "on_track"
+        else:
+            data[f"line-{other.pk}-note"] = "本月暂无新数据"
+    asked = client.post(f"/campaign/reports/{report.pk}/", data)
+    assert asked.url == f"/campaign/reports/{report.pk}/?confirm=1#confirm"
+    client.post(f"/campaign/reports/{report.pk}/", {"action": "confirm"})
     report.refresh_from_db()
     line.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
