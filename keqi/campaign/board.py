@@ -81,6 +81,7 @@ class MeasureStatus:
     reasons: list[str]
     targets: list[TargetStatus]
     latest: ReportLine | None
+    decisive: str = ""  # the reason behind the worst light: the line a reader needs
 
 
 @dataclass
@@ -293,7 +294,11 @@ def _measure_status(
         light, reason = _progress_light(latest, measure.deadline, as_of)
         lights.append(light)
         reasons.append(reason)
-    return MeasureStatus(measure, units, worst(lights), reasons, targets, latest)
+    overall = worst(lights)
+    decisive = next(
+        (r for li, r in zip(lights, reasons, strict=True) if li == overall), ""
+    )
+    return MeasureStatus(measure, units, overall, reasons, targets, latest, decisive)
 
 
 def target_statuses(

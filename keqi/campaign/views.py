@@ -278,7 +278,9 @@ def _ask_to_confirm(request: HttpRequest, report: ProgressReport) -> HttpRespons
     report.refresh_from_db()  # as just saved
     gaps = report_gaps(report)
     if gaps:
-        messages.error(request, "月报已保存为草稿，尚未报送：还有未填写的内容，见下方。")
+        messages.error(
+            request, "月报已保存为草稿，尚未报送：还有未填写的内容，见下方。"
+        )
         url = reverse("campaign:report_detail", args=[report.pk])
         return redirect(f"{url}?check=1#missing")
     url = reverse("campaign:report_detail", args=[report.pk])
