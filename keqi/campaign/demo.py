@@ -347,6 +347,8 @@ def _line_values(report: ProgressReport, month: dt.date) -> dict[int, dict[str, 
             value = _as_of_month(REPORTED.get(line.target.key, {}), month)
             if value is not None:
                 lines[line.pk] = {"value": Decimal(value)}
+            elif line.value is None:  # a complete report says why there is none
+                lines[line.pk] = {"note": "本月尚无统计数据，待统计后报送"}
         elif line.measure is not None:
             lines[line.pk] = _measure_line(line.measure.number, report, month)
         elif line.decision is not None:

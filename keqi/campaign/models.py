@@ -232,6 +232,8 @@ class ProgressReport(models.Model):
     narrative = models.TextField("工作进展", blank=True)
     problems = models.TextField("存在问题", blank=True)
     next_steps = models.TextField("下步打算", blank=True)
+    no_progress = models.BooleanField("本月无进展", default=False)
+    no_progress_reason = models.TextField("无进展原因", blank=True)
     first_submitted_at = models.DateTimeField("首次报送时间", null=True, blank=True)
     submitted_at = models.DateTimeField("最近报送时间", null=True, blank=True)
     return_reason = models.TextField("退回原因", blank=True)

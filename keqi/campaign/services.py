@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from keqi.accounts.models import Role, Unit, UnitKind
 from keqi.campaign.board import reporting_month_error
+from keqi.campaign.filing import report_gaps
 from keqi.campaign.metrics import METRICS
 from keqi.campaign.models import (
     Decision,
@@ -316,7 +317,8 @@ def _may_edit_report(actor: Any, report: ProgressReport) -> None:
     raise PermissionDenied("只能填报本单位的月报")
 
 
-def _month_closed(report: ProgressReport) -> bool:
+def month_is_closed(report: ProgressReport) -> bool:
+    """Whether HQ has closed the report's month (a change then needs a reason)."""
     return MonthClose.objects.filter(plan=report.plan, month=report.month).exists()
 
 
@@ -403,14 +405,30 @@ def progress_report_open(
     return report
 
 
-_REPORT_FIELDS = ["responsible_person", "narrative", "problems", "next_steps"]
+_REPORT_FIELDS = [
+    "responsible_person",
+    "narrative",
+    "problems",
+    "next_steps",
+    "no_progress_reason",
+]
+
+
+def _report_values(values: dict[str, Any]) -> dict[str, Any]:
+    """The report fields given, cleaned: texts stripped, 本月无进展 a yes/no."""
+    given: dict[str, Any] = {
+        k: str(v).strip() for k, v in values.items() if k in _REPORT_FIELDS
+    }
+    if "no_progress" in values:
+        given["no_progress"] = bool(values["no_progress"])
+    return given
 
 
 @transaction.atomic
 def progress_report_save(
     *,
     report: ProgressReport,
-    values: dict[str, str],
+    values: dict[str, Any],
     lines: dict[int, dict[str, Any]],
     actor: Any,
     reason: str = "",
@@ -422,10 +440,10 @@ def progress_report_save(
     locked = report.status == ReportStatus.SUBMITTED
     if locked and not (actor is None or actor.is_hq):
         raise ValidationError("月报已报送，如需修改请联系指挥部办公室退回")
-    closed = _month_closed(report)
+    closed = month_is_closed(report)
     if closed and not reason.strip():
         raise ValidationError("该月已关账，更正须填写更正原因")
-    given = {k: str(v).strip() for k, v in values.items() if k in _REPORT_FIELDS}
+    given = _report_values(values)
     changes = audit.diff(audit.snapshot(report, list(given)), given)
     changes.update(_lines_save(report, lines))
     for name, value in given.items():
@@ -487,11 +505,17 @@ def _lines_save(
 def progress_report_submit(
     *, report: ProgressReport, actor: Any, now: dt.datetime | None = None
 ) -> ProgressReport:
-    """Submit (or resubmit) a report; the first submission time decides lateness."""
+    """Submit (or resubmit) a report; the first submission time decides lateness.
+
+    Refused, naming each missing item, while the report is incomplete (see
+    keqi.campaign.filing): an untouched form is never counted as filed."""
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
     _may_edit_report(actor, report)
     if report.status == ReportStatus.SUBMITTED:
         raise ValidationError("月报已报送")
+    gaps = report_gaps(report)
+    if gaps:
+        raise ValidationError(gaps)
     moment = now or timezone.now()
     before = audit.snapshot(report, ["status"])
     report.status = ReportStatus.SUBMITTED

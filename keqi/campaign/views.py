@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -18,7 +19,12 @@ from keqi.accounts.scopes import enterprise_q
 from keqi.campaign import meetings as meeting_services
 from keqi.campaign import services
 from keqi.campaign.assessment import assess, escalations, formula_text
-from keqi.campaign.board import board_build, report_reminders, reporting_months
+from keqi.campaign.board import (
+    board_build,
+    current_reporting_month,
+    report_reminders,
+    reporting_months,
+)
 from keqi.campaign.documents import FontMissing, summary_docx, summary_pdf
 from keqi.campaign.exports import (
     assessment_export,
@@ -27,6 +33,7 @@ from keqi.campaign.exports import (
     reports_export,
     target_records_export,
 )
+from keqi.campaign.filing import filing_summary, report_gaps
 from keqi.campaign.forms import (
     DecisionForm,
     ReportTextForm,
@@ -38,9 +45,11 @@ from keqi.campaign.metrics import METRICS
 from keqi.campaign.models import (
     Decision,
     Meeting,
+    Plan,
     ProgressKind,
     ProgressReport,
     ReportAttachment,
+    ReportStatus,
 )
 from keqi.campaign.progress import RULE_TEXT
 from keqi.campaign.selectors import (
@@ -147,13 +156,20 @@ def report_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     may_file = user.role in (Role.MEMBER, Role.AREA_STAFF) or user.is_hq
     months = reporting_months(plan)
+    current = _reporting_month(plan)
     units = Unit.objects.all() if user.is_hq else Unit.objects.none()
     reminders = report_reminders(plan, business_today())
     if not reads_all_reports(user):
         reminders = [r for r in reminders if r.unit.pk == user.unit_id]
     context = {"plan": plan, "reports": reports, "may_file": may_file}
     context |= {"months": months, "units": units, "reminders": reminders}
+    context["current_month"] = current
     return render(request, "campaign/report_list.html", context)
+
+
+def _reporting_month(plan: Plan) -> dt.date:
+    """The month a unit files now, by the business date (see current_reporting_month)."""
+    return current_reporting_month(plan, business_today()) or business_today()
 
 
 @login_required
@@ -169,7 +185,7 @@ def report_open(request: HttpRequest) -> HttpResponse:
         messages.error(request, "您的账号未关联单位，无法填报月报")
         return redirect("campaign:report_list")
     try:
-        month = parse_month(request.POST.get("month"), timezone.localdate())
+        month = parse_month(request.POST.get("month"), _reporting_month(plan))
         report = services.progress_report_open(
             plan=plan, unit=unit, month=month, actor=user
         )
@@ -190,9 +206,15 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             f: getattr(report, f) for f in ReportTextForm.base_fields if f != "reason"
         }
     )
-    return render(
-        request, "campaign/report_detail.html", _report_context(request, report, form)
-    )
+    context = _report_context(request, report, form)
+    if context["may_edit"] and report.status != ReportStatus.SUBMITTED:
+        # 保存并报送 lands here: what is missing, or the one confirmation step.
+        gaps = report_gaps(report)
+        if request.GET.get("check"):
+            context["gaps"] = [m for found in gaps.values() for m in found]
+        if request.GET.get("confirm") and not gaps:
+            context["confirming"] = filing_summary(report)
+    return render(request, "campaign/report_detail.html", context)
 
 
 def _report_context(
@@ -212,6 +234,7 @@ def _report_context(
         "may_edit": may_edit and (report.status != "submitted" or user.is_hq),
         "is_hq": user.is_hq,
         "attachments": report.attachments.all(),
+        "month_closed": services.month_is_closed(report),
         "progress_choices": ProgressKind.choices,
     }
 
@@ -230,20 +253,38 @@ def _report_post(request: HttpRequest, report: ProgressReport) -> HttpResponse:
             services.report_attachment_add(
                 report=report, upload=request.FILES["file"], actor=user
             )
+        elif action == "confirm":
+            services.progress_report_submit(report=report, actor=user)
         else:
             _report_save(request, report)
             if action == "submit":
-                services.progress_report_submit(report=report, actor=user)
+                return _ask_to_confirm(request, report)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        for message in exc.messages:
+            messages.error(request, message)
         return redirect("campaign:report_detail", pk=report.pk)
     messages.success(
         request,
-        {"return": "已退回", "attach": "附件已上传", "submit": "已报送"}.get(
+        {"return": "已退回", "attach": "附件已上传", "confirm": "已报送"}.get(
             action, "已保存"
         ),
     )
     return redirect("campaign:report_detail", pk=report.pk)
+
+
+def _ask_to_confirm(request: HttpRequest, report: ProgressReport) -> HttpResponse:
+    """保存并报送 saves the draft, then either names what is missing (nothing is
+    submitted) or shows the confirmation step; only 确认报送 submits."""
+    report.refresh_from_db()  # as just saved
+    gaps = report_gaps(report)
+    if gaps:
+        messages.error(
+            request, "月报已保存为草稿，尚未报送：还有未填写的内容，见下方。"
+        )
+        url = reverse("campaign:report_detail", args=[report.pk])
+        return redirect(f"{url}?check=1#missing")
+    url = reverse("campaign:report_detail", args=[report.pk])
+    return redirect(f"{url}?confirm=1#confirm")
 
 
 def _report_save(request: HttpRequest, report: ProgressReport) -> None:
@@ -406,7 +447,7 @@ def month_close(request: HttpRequest) -> HttpResponse:
     """HQ closes a month after sending the summary; later corrections are flagged."""
     plan = plan_get(request.POST.get("plan"))
     try:
-        month = parse_month(request.POST.get("month"), timezone.localdate())
+        month = parse_month(request.POST.get("month"), _reporting_month(plan))
         services.month_close(plan=plan, month=month, actor=request.user)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from keqi.criteria.values import display_of
 from keqi.evaluations.models import StoredVerdict
 from keqi.evaluations.texts import (
     codes_match,
@@ -95,7 +96,7 @@ def params_used(
             ParamUsed(
                 pid,
                 param.title,
-                param_text(raw),
+                display_of(param.type, raw, _title_in(params)).replace("\n", "；"),
                 STATUS_LABELS.get(param.status, param.status),
                 param.overridden,
                 param.citation.short(),
@@ -104,20 +105,9 @@ def params_used(
     return rows
 
 
-def param_text(raw: object) -> str:
-    """A parameter value as staff read it: 阈值 ``≤ 500``, bands one per line."""
-    if isinstance(raw, dict) and "op" in raw:
-        return f"{raw['op']} {raw.get('value')}"
-    if isinstance(raw, list) and raw and isinstance(raw[0], dict):
-        return "；".join(
-            f"{b.get('label', '')} {b.get('range', '')} → {b.get('value', '')}".strip()
-            for b in raw
-        )
-    if isinstance(raw, list):
-        return "、".join(str(v) for v in raw)
-    if isinstance(raw, dict):
-        return json.dumps(raw, ensure_ascii=False)
-    return str(raw)
+def _title_in(params: ParamSet) -> Any:
+    """A referenced parameter's title, for values that say 同“…”."""
+    return lambda pid: params.parameter(pid).title if pid in params else None
 
 
 @dataclass(frozen=True)

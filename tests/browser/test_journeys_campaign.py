@@ -42,17 +42,22 @@ def test_member_unit_fills_in_and_submits_its_monthly_report(page, typed_plan): 
     page.get_by_role("button", name="填报 / 打开月报").click()
     page.get_by_role("heading", name=re.compile("2019年08月月报")).wait_for()
 
-    target_row = page.locator("tr", has_text="目标：走访服务科技企业")
-    target_row.locator("input").fill("28")
+    # every item the unit owns is answered, or the report is not filed (issue 16);
+    # targets the registry counts have no input at all (issue 17)
+    page.get_by_label(re.compile("^目标：走访服务科技企业")).fill("28")
     counted = page.locator("tr", has_text="目标：完成创新转型企业")
     assert counted.locator("input").count() == 0  # counted from records, not typed
-    page.locator("tr", has_text="措施13").locator("select").select_option("behind")
+    for number in (1, 7, 9):
+        page.get_by_label(re.compile(f"^措施{number}：")).select_option("on_track")
+    page.get_by_label(re.compile("^措施13：")).select_option("behind")
     page.get_by_label("责任人").fill("王立新")
     page.get_by_label("工作进展").fill(
         "完成第一批创新转型企业审核，推荐专精特新产品4项。"
     )
     page.get_by_label("存在问题").fill("第二批创新转型企业申报进度较慢。")
     page.get_by_role("button", name="保存并报送").click()
+    page.get_by_role("heading", name="确认报送").wait_for()  # asked once more
+    page.get_by_role("button", name="确认报送").click()
     page.locator(".page-head .badge", has_text="已报送").wait_for()
 
     report = ProgressReport.objects.get(unit=member.unit, month=dt.date(2019, 8, 1))

@@ -85,7 +85,8 @@ def test_a_submitted_report_is_locked_until_hq_returns_it() -> None:
     member, hq = api_as("member"), api_as("hq")
     report = _open(member).json()
     path = f"/api/v1/reports/{report['id']}/"
-    member.post(path + "submit/")
+    member.patch(path, _fill(report))
+    assert member.post(path + "submit/").status_code == 200
     locked = member.patch(path, {"narrative": "改一下"})
     assert locked.status_code == 400
     assert locked.json()["detail"] == "月报已报送，如需修改请联系指挥部办公室退回"
@@ -102,7 +103,8 @@ def test_after_the_month_is_closed_a_correction_needs_a_reason(plan: Any) -> Non
     member, hq = api_as("member"), api_as("hq")
     report = _open(member).json()
     path = f"/api/v1/reports/{report['id']}/"
-    member.post(path + "submit/")
+    member.patch(path, _fill(report))
+    assert member.post(path + "submit/").status_code == 200
     month_close(plan=plan, month=dt.date(2019, 8, 1), actor=None)
     hq.post(path + "return/", {"reason": "补充材料"})
     without = member.patch(path, {"narrative": "补充"})

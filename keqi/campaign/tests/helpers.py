@@ -79,6 +79,8 @@ def file_report(
     for line in report.lines.select_related("target"):
         if line.target is not None and figures and line.target.key in figures:
             lines[line.pk] = {"value": Decimal(figures[line.target.key])}
+        elif line.target is not None:  # a complete report says why there is none
+            lines[line.pk] = {"note": "本月暂无新数据"}
         elif line.target is None:
             lines[line.pk] = {"progress": progress, "note": "按计划推进"}
     progress_report_save(
