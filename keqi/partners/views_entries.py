@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,6 +39,7 @@ from keqi.partners.leads import lead_create, lead_update
 from keqi.partners.selectors import (
     entry_get,
     entry_get_to_edit,
+    service_visits_nearby,
     event_list_for,
     finance_list_for,
     institution_list,
@@ -169,6 +171,27 @@ def save_form(form: Any, save: Callable[[dict[str, Any]], Any]) -> Any:
     return None
 
 
+def revisits_unconfirmed(
+    request: HttpRequest, kind: str, form: Any, row: Any = None
+) -> list[Any]:
+    """Other units' recent visits to warn about before saving a visit (避免重复走访).
+
+    Empty when there are none, when the user confirmed (仍然保存) or the form is
+    invalid (its errors come first)."""
+    if kind != "services" or request.POST.get("confirm_revisit"):
+        return []
+    if not form.is_valid():
+        return []
+    data = form.cleaned_data
+    return service_visits_nearby(
+        enterprise=data["enterprise"],
+        unit_id=row.unit_id if row is not None else request.user.unit_id,
+        on=data["on"],
+        kind=data["kind"],
+        exclude_pk=row.pk if row is not None else None,
+    )
+
+
 def _initial(request: HttpRequest, slug: str) -> dict[str, Any]:
     """Prefill from the query string (?enterprise=<pk>, ?topic=) and the user."""
     today = business_today()
@@ -185,10 +208,17 @@ def _initial(request: HttpRequest, slug: str) -> dict[str, Any]:
 
 
 def _form_page(
-    request: HttpRequest, form: Any, kind: Kind, title: str, back: str
+    request: HttpRequest,
+    form: Any,
+    kind: Kind,
+    title: str,
+    back: str,
+    revisits: list[Any] | None = None,
 ) -> HttpResponse:
     context = {"form": form, "title": title, "kind": kind, "back": back}
     context["next"] = next_url(request, "")
+    context["revisits"] = revisits or []
+    context["revisit_days"] = settings.KEQI_SERVICE_REVISIT_DAYS
     return render(request, "partners/form.html", context)
 
 
@@ -201,12 +231,13 @@ def entry_new(request: HttpRequest, kind: str) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = spec.form(data, user=request.user, initial=_initial(request, kind))
     back = next_url(request, reverse(spec.back))
-    if data is not None:
+    revisits = revisits_unconfirmed(request, kind, form) if data else []
+    if data is not None and not revisits:
         row = save_form(form, lambda v: spec.create(values=v, actor=request.user))
         if row is not None:
             messages.success(request, f"已保存{spec.title}“{row}”。")
             return redirect(next_url(request, _after_save(kind, row)))
-    return _form_page(request, form, spec, f"新增{spec.title}", back)
+    return _form_page(request, form, spec, f"新增{spec.title}", back, revisits)
 
 
 def _after_save(kind: str, row: Model) -> str:
@@ -222,7 +253,8 @@ def entry_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     row = editable_get(request.user, kind, pk)
     data = request.POST if request.method == "POST" else None
     form = spec.form(data, user=request.user, instance=row)
-    if data is not None:
+    revisits = revisits_unconfirmed(request, kind, form, row) if data else []
+    if data is not None and not revisits:
         saved = save_form(
             form, lambda v: spec.update(row=row, values=v, actor=request.user)
         )
@@ -231,7 +263,7 @@ def entry_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             messages.success(request, f"{changed}：{row}。")
             return redirect(next_url(request, _after_save(kind, row)))
     back = next_url(request, _after_save(kind, row))
-    return _form_page(request, form, spec, f"修改{spec.title}", back)
+    return _form_page(request, form, spec, f"修改{spec.title}", back, revisits)
 
 
 @login_required
