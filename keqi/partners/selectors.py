@@ -128,7 +128,9 @@ def service_visits_nearby(
         kind__in=VISIT_KINDS,
         on__gte=on - window,
         on__lte=on + window,
-    ).exclude(unit_id=unit_id)
+    )
+    if unit_id is not None:
+        rows = rows.exclude(unit_id=unit_id)
     if exclude_pk is not None:
         rows = rows.exclude(pk=exclude_pk)
     return list(rows.select_related("unit").order_by("-on", "-id"))

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from keqi.accounts.models import User
 from keqi.accounts.scopes import enterprise_q
 from keqi.core.dates import business_today
 from keqi.core.query import whole_number
@@ -39,13 +40,13 @@ from keqi.partners.leads import lead_create, lead_update
 from keqi.partners.selectors import (
     entry_get,
     entry_get_to_edit,
-    service_visits_nearby,
     event_list_for,
     finance_list_for,
     institution_list,
     lead_list_for,
     project_list_for,
     service_list_for,
+    service_visits_nearby,
     trademark_list_for,
 )
 from keqi.partners.sheets import SHEETS
@@ -182,10 +183,10 @@ def revisits_unconfirmed(
         return []
     if not form.is_valid():
         return []
-    data = form.cleaned_data
+    data, user = form.cleaned_data, cast(User, request.user)
     return service_visits_nearby(
         enterprise=data["enterprise"],
-        unit_id=row.unit_id if row is not None else request.user.unit_id,
+        unit_id=row.unit_id if row is not None else user.unit_id,
         on=data["on"],
         kind=data["kind"],
         exclude_pk=row.pk if row is not None else None,

@@ -54,9 +54,7 @@ def test_after_confirming_the_visit_is_saved(member, town_a) -> None:
     assert ServiceEntry.objects.filter(unit=town_a.unit).count() == 1
 
 
-def test_no_warning_outside_the_window_or_for_the_same_unit(
-    member, settings
-) -> None:
+def test_no_warning_outside_the_window_or_for_the_same_unit(member, settings) -> None:
     settings.KEQI_SERVICE_REVISIT_DAYS = 10
     firm = make_enterprise("dakoutun")
     log_visit(firm, member, on=dt.date(2019, 9, 1))
