@@ -18,6 +18,7 @@ from keqi.api import (
     views_pages,
     views_progress,
     views_registry,
+    views_work,
 )
 from keqi.api import views_reports as reports
 from keqi.api.errors import not_found
@@ -80,6 +81,23 @@ v1: list[URLPattern | URLResolver] = [
     path("reports/<rowid:pk>/", reports.report_detail, name="report_detail"),
     path("reports/<rowid:pk>/submit/", reports.report_submit, name="report_submit"),
     path("reports/<rowid:pk>/return/", reports.report_return, name="report_return"),
+    # funds, activities, partners and the campaign's organisation
+    path("awards/", views_work.award_list, name="awards"),
+    path("awards/<rowid:pk>/", views_work.award_detail, name="award_detail"),
+    path("ledger/", views_work.ledger_list, name="ledger"),
+    path("activities/", views_work.activity_list, name="activities"),
+    path("activities/<rowid:pk>/", views_work.activity_detail, name="activity_detail"),
+    path("service-log/", views_work.service_list, name="service_log"),
+    path("finance/", views_work.finance_list, name="finance"),
+    path("projects/", views_work.project_list, name="projects"),
+    path("meetings/", views_work.meeting_list, name="meetings"),
+    path("meetings/<rowid:pk>/", views_work.meeting_detail, name="meeting_detail"),
+    path("hq-members/", views_work.hq_member_list, name="hq_members"),
+    path("work-tasks/", views_work.work_task_list, name="work_tasks"),
+    path("work-tasks/new/", views_work.work_task_create, name="work_task_create"),
+    path(
+        "work-tasks/<rowid:pk>/", views_work.work_task_update, name="work_task_update"
+    ),
 ]
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views_pages.api_docs, name="docs"),
