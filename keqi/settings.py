@@ -307,6 +307,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "VerdictOutcomeEnum": ["eligible", "ineligible", "undetermined"],
         "RowOutcomeEnum": ["created", "updated"],
+        "ActivityKindEnum": "keqi.activities.models.ActivityKind",
+        "ServiceKindEnum": "keqi.partners.models.ServiceKind",
+        "FinanceKindEnum": "keqi.partners.models.FinanceKind",
+        "LedgerEntryKindEnum": "keqi.funds.models.EntryKind",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }

@@ -15,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from keqi.activities.models import Activity, Attendance
+from keqi.api.report_shapes import UnitRefSerializer
 from keqi.api.serializers import AreaRefSerializer, ExactDecimalField
 from keqi.campaign.models import (
     Decision,
@@ -37,11 +38,6 @@ class YuanField(serializers.Field[Decimal, Any, str | None, Any]):
 
     def to_representation(self, value: Decimal) -> str | None:
         return None if value is None else f"{value:.2f}"
-
-
-class UnitRefSerializer(serializers.Serializer[Any]):
-    code = serializers.CharField(help_text="单位代码")
-    name = serializers.CharField(help_text="单位名称")
 
 
 class EnterpriseRefSerializer(serializers.Serializer[Any]):
