@@ -33,7 +33,10 @@ from keqi.core.dates import business_today
 from keqi.core.query import whole_number
 from keqi.core.uploads import request_too_large, upload_too_large
 from keqi.partners import forms as f
+from keqi.partners import forms_plan as fp
+from keqi.partners import selectors_plan as sp_sel
 from keqi.partners import services
+from keqi.partners import services_plan as sp
 from keqi.partners.access import can_record
 from keqi.partners.excel import import_file, xlsx_bytes
 from keqi.partners.leads import lead_create, lead_update
@@ -50,6 +53,7 @@ from keqi.partners.selectors import (
     trademark_list_for,
 )
 from keqi.partners.sheets import SHEETS
+from keqi.partners.sheets_plan import PLAN_SHEETS
 from keqi.registry.models import Enterprise
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -66,6 +70,13 @@ class Kind:
     create: Callable[..., Any]
     update: Callable[..., Any]
     back: str
+
+    @property
+    def url(self) -> str:
+        """The list's page: its own URL name, or the plan-item list of that kind."""
+        if self.back.startswith("partners:"):
+            return reverse(self.back)
+        return reverse("partners:plan_list", args=[self.back])
 
 
 KINDS: dict[str, Kind] = {
@@ -125,7 +136,57 @@ KINDS: dict[str, Kind] = {
         services.service_entry_update,
         "partners:services",
     ),
+    # Plan items (issue 17): their lists are partners:plan_list <kind>.
+    "alliances": Kind(
+        "产业技术创新战略联盟",
+        fp.AllianceForm,
+        sp_sel.alliance_list_for,
+        sp.alliance_create,
+        sp.alliance_update,
+        "alliances",
+    ),
+    "carriers": Kind(
+        "载体",
+        fp.CarrierForm,
+        sp_sel.carrier_list_for,
+        sp.carrier_create,
+        sp.carrier_update,
+        "carriers",
+    ),
+    "settlements": Kind(
+        "载体入驻记录",
+        fp.SettlementForm,
+        sp_sel.settlement_list_for,
+        sp.carrier_settlement_create,
+        sp.carrier_settlement_update,
+        "settlements",
+    ),
+    "stations": Kind(
+        "驻外招商工作站",
+        fp.StationForm,
+        sp_sel.station_list_for,
+        sp.overseas_station_create,
+        sp.overseas_station_update,
+        "stations",
+    ),
+    "standards": Kind(
+        "标准制定记录",
+        fp.StandardForm,
+        sp_sel.standard_list_for,
+        sp.standard_work_create,
+        sp.standard_work_update,
+        "standards",
+    ),
+    "civmil": Kind(
+        "军民融合项目",
+        fp.CivMilForm,
+        sp_sel.civmil_list_for,
+        sp.civmil_project_create,
+        sp.civmil_project_update,
+        "civmil",
+    ),
 }
+ALL_SHEETS = {**SHEETS, **PLAN_SHEETS}
 
 
 def _kind(slug: str) -> Kind:
@@ -231,7 +292,7 @@ def entry_new(request: HttpRequest, kind: str) -> HttpResponse:
         raise PermissionDenied("当前账号只能查看，不能录入")
     data = request.POST if request.method == "POST" else None
     form = spec.form(data, user=request.user, initial=_initial(request, kind))
-    back = next_url(request, reverse(spec.back))
+    back = next_url(request, spec.url)
     revisits = revisits_unconfirmed(request, kind, form) if data else []
     if data is not None and not revisits:
         row = save_form(form, lambda v: spec.create(values=v, actor=request.user))
@@ -244,7 +305,7 @@ def entry_new(request: HttpRequest, kind: str) -> HttpResponse:
 def _after_save(kind: str, row: Model) -> str:
     if kind in ("leads", "events"):
         return reverse(f"partners:{kind[:-1]}_detail", args=[row.pk])
-    return reverse(KINDS[kind].back)
+    return KINDS[kind].url
 
 
 @login_required
@@ -281,7 +342,7 @@ def entry_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             messages.error(request, "；".join(exc.messages))
             return redirect(_after_save(kind, row))
         messages.success(request, f"已删除{spec.title}“{row}”。")
-        return redirect(reverse(spec.back))
+        return redirect(spec.url)
     context = {"row": row, "kind": spec, "back": _after_save(kind, row)}
     return render(request, "partners/confirm_delete.html", context)
 
@@ -292,7 +353,7 @@ def entry_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @login_required
 def list_export(request: HttpRequest, kind: str) -> FileResponse:
     """The list as the user sees it, in its exchange format (?blank=1: headers only)."""
-    sheet = SHEETS.get(kind)
+    sheet = ALL_SHEETS.get(kind)
     if sheet is None:
         raise Http404("没有这个列表")
     rows = [] if request.GET.get("blank") else list(sheet.rows(request.user))
@@ -307,7 +368,7 @@ def list_export(request: HttpRequest, kind: str) -> FileResponse:
 @login_required
 def list_import(request: HttpRequest, kind: str) -> HttpResponse:
     """Upload a file for one list: every row applied, or nothing and every error."""
-    sheet = SHEETS.get(kind)
+    sheet = ALL_SHEETS.get(kind)
     if sheet is None:
         raise Http404("没有这个列表")
     if not can_record(request.user):
