@@ -192,6 +192,21 @@ def _attendance_lines(request: HttpRequest, units: list[Unit]) -> list[Any]:
     return lines
 
 
+def _attendance_shown(request: HttpRequest, unit: Unit, row: Any) -> dict[str, str]:
+    """What the form shows for a unit: what was typed (after an error), else saved."""
+    if request.method == "POST":
+        key = f"u{unit.pk}"
+        return {
+            "state": request.POST.get(f"{key}-state", ""),
+            "attendee": request.POST.get(f"{key}-attendee", ""),
+            "reason": request.POST.get(f"{key}-reason", ""),
+        }
+    if row is None:
+        return {"state": "", "attendee": "", "reason": ""}
+    state = "present" if row.present else "absent"
+    return {"state": state, "attendee": row.attendee, "reason": row.absence_reason}
+
+
 @login_required
 def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     """The HQ office records who came to a joint meeting and why others did not."""
@@ -212,6 +227,6 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("campaign:meeting_detail", pk=pk)
         except ValidationError as exc:
             errors = exc.messages
-    rows = [(u, recorded.get(u.pk)) for u in units]
-    context = {"meeting": meeting, "rows": rows, "errors": errors, "post": request.POST}
+    rows = [(u, _attendance_shown(request, u, recorded.get(u.pk))) for u in units]
+    context = {"meeting": meeting, "rows": rows, "errors": errors}
     return render(request, "campaign/meeting_attendance.html", context)

@@ -199,3 +199,16 @@ def test_only_hq_records_attendance(member) -> None:  # type: ignore[no-untyped-
     url = reverse("campaign:meeting_attendance", args=[meeting.pk])
     assert client_for("member").get(url).status_code == 403
     assert client_for("town_a").post(url, {}).status_code == 403
+
+
+def test_after_an_attendance_error_what_was_typed_is_still_there(hq) -> None:  # type: ignore[no-untyped-def]
+    plan = baodi_plan()
+    meeting = meeting_create(plan=plan, held_on=dt.date(2019, 9, 10), actor=hq)
+    gxj, kx = Unit.objects.get(code="gxj"), Unit.objects.get(code="kx")
+    url = reverse("campaign:meeting_attendance", args=[meeting.pk])
+    text = client_for("hq").post(url, {
+        f"u{gxj.pk}-state": "present", f"u{gxj.pk}-attendee": "王科长",
+        f"u{kx.pk}-state": "absent",
+    }).content.decode()  # fmt: skip
+    assert 'value="王科长"' in text
+    assert text.count("checked") == 2
