@@ -235,6 +235,17 @@ def activity_detail(request: Request, pk: int) -> Response:
 # ---------------------------------------------------------------- partners
 
 
+def _dated(request: Request, checker: Any, rows: Any, shape: Any) -> Response:
+    """A partners list of dated entries (`on`): common filters, kind and year."""
+    query = queries.cleaned(request, checker)
+    rows = _narrow(rows, request.user, query)
+    if "kind" in query:
+        rows = rows.filter(kind=query["kind"])
+    if "year" in query:
+        rows = rows.filter(on__year=query["year"])
+    return _listed(request, rows.order_by("-on", "-id"), query, shape)
+
+
 @extend_schema(
     summary="走访服务台账",
     description="各单位走访、电话、上门服务管辖范围内企业的记录。",
@@ -245,14 +256,8 @@ def activity_detail(request: Request, pk: int) -> Response:
 @api_view(["GET"])
 def service_list(request: Request) -> Response:
     """Service log entries about the caller's enterprises (every unit's)."""
-    query = queries.cleaned(request, ServiceQuery)
-    rows = _narrow(service_list_for(request.user), request.user, query)
-    if "kind" in query:
-        rows = rows.filter(kind=query["kind"])
-    if "year" in query:
-        rows = rows.filter(on__year=query["year"])
-    rows = rows.order_by("-on", "-id")
-    return _listed(request, rows, query, shapes_work.ServiceEntrySerializer)
+    rows = service_list_for(request.user)
+    return _dated(request, ServiceQuery, rows, shapes_work.ServiceEntrySerializer)
 
 
 @extend_schema(
@@ -265,14 +270,8 @@ def service_list(request: Request) -> Response:
 @api_view(["GET"])
 def finance_list(request: Request) -> Response:
     """Loans and investments of the caller's enterprises."""
-    query = queries.cleaned(request, FinanceQuery)
-    rows = _narrow(finance_list_for(request.user), request.user, query)
-    if "kind" in query:
-        rows = rows.filter(kind=query["kind"])
-    if "year" in query:
-        rows = rows.filter(on__year=query["year"])
-    rows = rows.order_by("-on", "-id")
-    return _listed(request, rows, query, shapes_work.FinanceSerializer)
+    rows = finance_list_for(request.user)
+    return _dated(request, FinanceQuery, rows, shapes_work.FinanceSerializer)
 
 
 @extend_schema(

@@ -19,20 +19,13 @@ from keqi.campaign.models import HqMember, Meeting, WorkTaskStatus
 from keqi.campaign.selectors import plan_get
 from keqi.core.dates import business_today
 from keqi.core.exports import export_requested, xlsx_list_response
+from keqi.core.forms import errors_onto_form
 from keqi.cultivation.paging import paged
 
 
 def _user(request: HttpRequest) -> User:
     """The signed-in user (every view here is login_required)."""
     return cast(User, request.user)
-
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.error_dict.items():
-            form.add_error(key if key in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _filtered(request: HttpRequest, rows: Any, form: WorkTaskFilter) -> Any:
@@ -100,7 +93,7 @@ def work_task_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"已添加任务“{task.title}”")
             return redirect("campaign:work_plans")
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_onto_form(form, exc)
     return _task_form_page(request, form, "新增工作方案任务")
 
 
@@ -118,7 +111,7 @@ def work_task_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("campaign:work_plans")
         except ValidationError as exc:
             task.refresh_from_db()
-            _form_errors(form, exc)
+            errors_onto_form(form, exc)
     return _task_form_page(request, form, "修改工作方案任务", task)
 
 
@@ -159,7 +152,7 @@ def hq_members(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "已保存指挥部成员")
                 return redirect("campaign:hq_members")
             except ValidationError as exc:
-                _form_errors(form, exc)
+                errors_onto_form(form, exc)
     context = {"plan": plan, "pager": paged(list(rows), request.GET), "form": form}
     context["editing"] = editing
     return render(request, "campaign/hq_members.html", context)

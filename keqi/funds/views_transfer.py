@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from keqi.core.dates import business_today
 from keqi.core.exports import ListExport, export_requested, xlsx_list_response
-from keqi.core.forms import SafeForm
+from keqi.core.forms import SafeForm, errors_onto_form
 from keqi.core.query import whole_number
 from keqi.funds.access import may_handle_money
 from keqi.funds.forms import YuanField
@@ -66,14 +66,6 @@ def _export(rows: Any, year: int | None) -> ListExport:
     return ListExport("上级转移支付收入", columns, rows, filters)
 
 
-def _error(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.error_dict.items():
-            form.add_error(key if key in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @login_required
 def transfer_list(request: HttpRequest) -> HttpResponse:
     """The district's 转移支付 income; 区财政局 or HQ record it here."""
@@ -99,7 +91,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "已登记上级转移支付收入")
                 return redirect(reverse("funds:transfer_list"))
             except ValidationError as exc:
-                _error(form, exc)
+                errors_onto_form(form, exc)
     context = {
         "page": Paginator(rows, 50).get_page(request.GET.get("page")),
         "total": sum((r.amount for r in rows), ZERO),

@@ -30,6 +30,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from keqi.accounts.models import User
 from keqi.accounts.scopes import enterprise_q
 from keqi.core.dates import business_today
+from keqi.core.forms import errors_onto_form
 from keqi.core.query import whole_number
 from keqi.core.uploads import request_too_large, upload_too_large
 from keqi.partners import forms as f
@@ -213,11 +214,7 @@ def next_url(request: HttpRequest, default: str) -> str:
 
 def attach_errors(form: Any, exc: ValidationError) -> None:
     """A service's errors onto the form fields they name (others on top)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for key, errors in exc.error_dict.items():
-        form.add_error(key if key in form.fields else None, errors)
+    errors_onto_form(form, exc)
 
 
 def save_form(form: Any, save: Callable[[dict[str, Any]], Any]) -> Any:
