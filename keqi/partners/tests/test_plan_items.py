@@ -208,3 +208,39 @@ def _upload(data: bytes, name: str):  # type: ignore[no-untyped-def]
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data)
+
+
+@pytest.mark.parametrize("kind", ["alliances", "settlements", "standards", "civmil"])
+def test_a_list_page_costs_the_same_queries_for_more_rows(hq, kind) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    city = sp.carrier_create(values={"name": "科技城", "kind": "科技城"}, actor=hq)
+    client = client_for("hq")
+    url = reverse("partners:plan_list", args=[kind])
+
+    def add(n: int) -> None:
+        firm = make_enterprise("dakoutun")
+        day = dt.date(2019, 1, 1) + dt.timedelta(days=n)
+        values = {"enterprises": [firm], "started_on": day}
+        {
+            "alliances": lambda: sp.alliance_create(values={"name": f"联盟{n}",
+                "level": "区级", "founded_on": day, "enterprises": [firm]}, actor=hq),
+            "settlements": lambda: sp.carrier_settlement_create(values={
+                "carrier": city, "enterprise": firm, "settled_on": day}, actor=hq),
+            "standards": lambda: sp.standard_work_create(values={**values,
+                "title": f"标准{n}", "level": "团体标准", "stage": "立项",
+                "lead_enterprise": firm}, actor=hq),
+            "civmil": lambda: sp.civmil_project_create(values={**values,
+                "title": f"项目{n}", "direction": "产业化"}, actor=hq),
+        }[kind]()  # fmt: skip
+
+    add(0)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(1, 6):
+        add(n)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
