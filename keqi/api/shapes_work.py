@@ -25,7 +25,14 @@ from keqi.campaign.models import (
     UnitWorkTask,
 )
 from keqi.funds.models import Award, LedgerEntry
-from keqi.partners.models import CooperationProject, FinanceRecord, ServiceEntry
+from keqi.partners.models import (
+    CooperationProject,
+    FinanceRecord,
+    Lead,
+    ServiceEntry,
+    Trademark,
+)
+from keqi.partners.models_plan import Alliance, CarrierSettlement, StandardWork
 
 
 @extend_schema_field({"type": "string", "format": "decimal", "nullable": True})
@@ -352,3 +359,129 @@ class WorkTaskWriteSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(
         required=False, allow_blank=True, max_length=500, help_text="进展说明"
     )
+
+
+# ---------------------------------------------------------------- partners: more lists
+
+
+class LeadSerializer(serializers.ModelSerializer[Lead]):
+    """A 招商 lead and how far it got; `enterprise` once it settled."""
+
+    unit = UnitRefSerializer(help_text="登记单位")
+    area = AreaRefSerializer(allow_null=True, help_text="拟落地街镇/园区")
+    enterprise = serializers.SerializerMethodField(
+        help_text="落地后的企业（管辖范围外的不列出）"
+    )
+
+    class Meta:
+        model = Lead
+        fields = [
+            "id",
+            "company",
+            "source",
+            "unit",
+            "area",
+            "tech_field",
+            "stage",
+            "contacted_on",
+            "visited_on",
+            "signed_on",
+            "registered_on",
+            "enterprise",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(EnterpriseRefSerializer(allow_null=True))
+    def get_enterprise(self, lead: Lead) -> dict[str, str] | None:
+        visible: set[int] = self.context.get("visible", set())
+        firm = lead.enterprise
+        if firm is None or firm.pk not in visible:
+            return None
+        return {"uscc": firm.uscc, "name": firm.name}
+
+
+class TrademarkSerializer(serializers.ModelSerializer[Trademark]):
+    """A registered trademark of an enterprise."""
+
+    enterprise = EnterpriseRefSerializer(help_text="企业")
+
+    class Meta:
+        model = Trademark
+        fields = [
+            "id",
+            "enterprise",
+            "number",
+            "name",
+            "nice_class",
+            "registered_on",
+            "well_known",
+            "well_known_on",
+        ]
+        read_only_fields = fields
+
+
+def _visible_refs(row: Any) -> list[dict[str, str]]:
+    # The view prefetches only the enterprises the caller may see.
+    return [{"uscc": e.uscc, "name": e.name} for e in row.enterprises.all()]
+
+
+ENTERPRISE_LIST = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {"uscc": {"type": "string"}, "name": {"type": "string"}},
+    },
+}
+
+
+@extend_schema_field(ENTERPRISE_LIST)
+class VisibleEnterprisesField(serializers.Field[Any, Any, Any, Any]):
+    """The record's enterprises the caller may see (uscc and name)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("source", "*")
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> Any:
+        return _visible_refs(value)
+
+
+class AllianceSerializer(serializers.ModelSerializer[Alliance]):
+    """An 产业技术创新战略联盟 with its member enterprises (within scope)."""
+
+    unit = UnitRefSerializer(help_text="登记单位")
+    enterprises = VisibleEnterprisesField(help_text="成员企业（只列管辖范围内的）")
+
+    class Meta:
+        model = Alliance
+        fields = ["id", "name", "level", "field", "founded_on", "lead", "unit"]
+        fields += ["enterprises"]
+        read_only_fields = fields
+
+
+class SettlementSerializer(serializers.ModelSerializer[CarrierSettlement]):
+    """An enterprise settled in a carrier (入驻承载)."""
+
+    carrier = serializers.CharField(source="carrier.name", help_text="载体")
+    carrier_kind = serializers.CharField(source="carrier.kind", help_text="载体类型")
+    enterprise = EnterpriseRefSerializer(help_text="企业")
+
+    class Meta:
+        model = CarrierSettlement
+        fields = ["id", "carrier", "carrier_kind", "enterprise", "settled_on"]
+        fields += ["left_on"]
+        read_only_fields = fields
+
+
+class StandardSerializer(serializers.ModelSerializer[StandardWork]):
+    """A standard enterprises draft, from 立项 to 发布."""
+
+    lead_enterprise = EnterpriseRefSerializer(allow_null=True, help_text="主导企业")
+    enterprises = VisibleEnterprisesField(help_text="参与起草企业（管辖范围内）")
+
+    class Meta:
+        model = StandardWork
+        fields = ["id", "title", "level", "number", "stage", "lead_enterprise"]
+        fields += ["enterprises", "started_on", "published_on"]
+        read_only_fields = fields

@@ -36,11 +36,19 @@ from keqi.core.dates import business_today
 from keqi.core.uscc import normalise
 from keqi.funds.models import AwardStatus
 from keqi.funds.selectors import award_get_for, award_list_for, entry_list_for
-from keqi.partners.models import FinanceKind, ServiceKind
+from keqi.partners.models import FinanceKind, LeadStage, ServiceKind
+from keqi.partners.models_plan import StandardLevel, StandardStage
 from keqi.partners.selectors import (
     finance_list_for,
+    lead_list_for,
     project_list_for,
     service_list_for,
+    trademark_list_for,
+)
+from keqi.partners.selectors_plan import (
+    alliance_list_for,
+    settlement_list_for,
+    standard_list_for,
 )
 from keqi.registry.models import Enterprise
 
@@ -90,6 +98,30 @@ class ServiceQuery(queries.AreaQuery):
 class FinanceQuery(queries.AreaQuery):
     uscc = serializers.CharField(required=False, max_length=40, help_text=USCC_HELP)
     kind = _choice(FinanceKind.choices, "类型")
+    year = _year()
+
+
+class LeadQuery(queries.AreaQuery):
+    stage = _choice(LeadStage.choices, "阶段")
+    year = _year()
+
+
+class TrademarkQuery(queries.AreaQuery):
+    uscc = serializers.CharField(required=False, max_length=40, help_text=USCC_HELP)
+    year = _year()
+
+
+class SettlementQuery(queries.AreaQuery):
+    uscc = serializers.CharField(required=False, max_length=40, help_text=USCC_HELP)
+    carrier = serializers.CharField(
+        required=False, max_length=200, help_text="载体名称"
+    )
+    year = _year()
+
+
+class StandardQuery(PageQuery):
+    stage = _choice(StandardStage.choices, "进展")
+    level = _choice(StandardLevel.choices, "标准类别")
     year = _year()
 
 
@@ -294,6 +326,111 @@ def project_list(request: Request) -> Response:
         rows = rows.filter(started_on__year=query["year"])
     rows = rows.order_by("-started_on", "pk")
     return _listed(request, rows, query, shapes_work.ProjectSerializer)
+
+
+@extend_schema(
+    summary="招商线索",
+    description="街镇/园区账号只见拟落地本街镇/园区或本单位登记的线索；"
+    "落地企业不在管辖范围内时不列出企业。",
+    parameters=[LeadQuery],
+    responses=paged(shapes_work.LeadSerializer),
+    tags=["合作服务"],
+)
+@api_view(["GET"])
+def lead_list(request: Request) -> Response:
+    """招商 leads the caller may see."""
+    query = queries.cleaned(request, LeadQuery)
+    rows = lead_list_for(request.user)
+    area = queries.area_in_scope(request.user, query.get("area"))
+    if area is not None:
+        rows = rows.filter(area=area)
+    if "stage" in query:
+        rows = rows.filter(stage=query["stage"])
+    if "year" in query:
+        rows = rows.filter(contacted_on__year=query["year"])
+    visible = set(
+        Enterprise.objects.filter(enterprise_q(request.user)).values_list(
+            "pk", flat=True
+        )
+    )
+    rows = rows.order_by("-contacted_on", "-id")
+    return _listed(request, rows, query, shapes_work.LeadSerializer, visible=visible)
+
+
+@extend_schema(
+    summary="商标",
+    parameters=[TrademarkQuery],
+    responses=paged(shapes_work.TrademarkSerializer),
+    tags=["合作服务"],
+)
+@api_view(["GET"])
+def trademark_list(request: Request) -> Response:
+    """Trademarks of the caller's enterprises."""
+    query = queries.cleaned(request, TrademarkQuery)
+    rows = _narrow(trademark_list_for(request.user), request.user, query)
+    if "year" in query:
+        rows = rows.filter(registered_on__year=query["year"])
+    rows = rows.order_by("-registered_on", "number")
+    return _listed(request, rows, query, shapes_work.TrademarkSerializer)
+
+
+@extend_schema(
+    summary="产业技术创新战略联盟",
+    description="成员企业只列管辖范围内的。",
+    parameters=[ProjectQuery],
+    responses=paged(shapes_work.AllianceSerializer),
+    tags=["合作服务"],
+)
+@api_view(["GET"])
+def alliance_list(request: Request) -> Response:
+    """Alliances the caller may see."""
+    query = queries.cleaned(request, ProjectQuery)
+    rows = alliance_list_for(request.user)
+    if "year" in query:
+        rows = rows.filter(founded_on__year=query["year"])
+    rows = rows.order_by("-founded_on", "pk")
+    return _listed(request, rows, query, shapes_work.AllianceSerializer)
+
+
+@extend_schema(
+    summary="载体入驻记录",
+    description="企业入驻京津中关村科技城、园区等载体的日期和迁出日期。",
+    parameters=[SettlementQuery],
+    responses=paged(shapes_work.SettlementSerializer),
+    tags=["合作服务"],
+)
+@api_view(["GET"])
+def settlement_list(request: Request) -> Response:
+    """Settlements of the caller's enterprises."""
+    query = queries.cleaned(request, SettlementQuery)
+    rows = _narrow(settlement_list_for(request.user), request.user, query)
+    if query.get("carrier"):
+        rows = rows.filter(carrier__name=query["carrier"])
+    if "year" in query:
+        rows = rows.filter(settled_on__year=query["year"])
+    rows = rows.order_by("-settled_on", "-id")
+    return _listed(request, rows, query, shapes_work.SettlementSerializer)
+
+
+@extend_schema(
+    summary="标准制定",
+    description="企业主导或参与起草的标准，从立项到发布。",
+    parameters=[StandardQuery],
+    responses=paged(shapes_work.StandardSerializer),
+    tags=["合作服务"],
+)
+@api_view(["GET"])
+def standard_list(request: Request) -> Response:
+    """Standards the caller may see."""
+    query = queries.cleaned(request, StandardQuery)
+    rows = standard_list_for(request.user)
+    for name in ("stage", "level"):
+        if name in query:
+            rows = rows.filter(**{name: query[name]})
+    if "year" in query:
+        rows = rows.filter(started_on__year=query["year"])
+    rows = rows.order_by("-started_on", "pk")
+    return _listed(request, rows, query, shapes_work.StandardSerializer)
 
 
 # ---------------------------------------------------------------- campaign

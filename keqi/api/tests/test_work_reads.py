@@ -184,3 +184,37 @@ def test_another_units_task_is_a_404_and_unread_by_a_town() -> None:
     assert town.get("/api/v1/work-tasks/").json()["count"] == 0
     hq = api_as("hq").get("/api/v1/work-tasks/", status="overdue").json()
     assert [r["title"] for r in hq["results"]] == ["工信局任务"]
+
+
+def test_plan_item_lists_name_only_enterprises_in_scope(hq) -> None:  # type: ignore[no-untyped-def]
+    from keqi.partners import services_plan as sp
+
+    own, other = make_enterprise("dakoutun"), make_enterprise("koudong")
+    sp.alliance_create(
+        values={"name": "无人机联盟", "level": "区级",
+                "founded_on": dt.date(2019, 6, 1), "enterprises": [own, other]},
+        actor=hq,
+    )  # fmt: skip
+    city = sp.carrier_create(
+        values={"name": "京津中关村科技城", "kind": "科技城"}, actor=hq
+    )
+    for firm in (own, other):
+        sp.carrier_settlement_create(
+            values={"carrier": city, "enterprise": firm,
+                    "settled_on": dt.date(2019, 4, 1)},
+            actor=hq,
+        )  # fmt: skip
+    sp.standard_work_create(
+        values={"title": "口东镇标准", "level": "团体标准", "stage": "立项",
+                "lead_enterprise": other, "started_on": dt.date(2019, 3, 1)},
+        actor=hq,
+    )  # fmt: skip
+    town = api_as("town_a")
+    alliance = town.get("/api/v1/alliances/").json()["results"][0]
+    assert [e["uscc"] for e in alliance["enterprises"]] == [own.uscc]
+    settled = town.get("/api/v1/settlements/", carrier="京津中关村科技城").json()
+    assert [r["enterprise"]["uscc"] for r in settled["results"]] == [own.uscc]
+    assert town.get("/api/v1/standards/").json()["count"] == 0
+    assert api_as("hq").get("/api/v1/standards/", stage="立项").json()["count"] == 1
+    assert town.get("/api/v1/leads/").json()["count"] == 0
+    assert town.get("/api/v1/trademarks/").json()["count"] == 0
