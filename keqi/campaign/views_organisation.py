@@ -20,6 +20,7 @@ from keqi.campaign.selectors import plan_get
 from keqi.core.dates import business_today
 from keqi.core.exports import export_requested, xlsx_list_response
 from keqi.core.forms import errors_onto_form
+from keqi.core.query import whole_number
 from keqi.cultivation.paging import paged
 
 
@@ -133,12 +134,9 @@ def hq_members(request: HttpRequest) -> HttpResponse:
     if export_requested(request):
         return xlsx_list_response(hq_members_export(plan, rows), request)
     editing = None
-    if request.GET.get("edit"):
-        editing = (
-            rows.filter(pk=request.GET["edit"]).first()
-            if _user(request).is_hq
-            else None
-        )
+    edit_pk = whole_number(request.GET.get("edit", ""))
+    if edit_pk is not None and _user(request).is_hq:
+        editing = rows.filter(pk=edit_pk).first()
     form = HqMemberForm(request.POST or None, instance=editing)
     if request.method == "POST":
         if not _user(request).is_hq:

@@ -22,7 +22,7 @@ from keqi.funds.access import ensure_money_handler, sees_whole_district
 from keqi.funds.ledger import ensure_year_open
 from keqi.funds.models import Fund
 from keqi.funds.models_transfer import TransferIncome, TransferLevel
-from keqi.funds.money import ZERO, checked_yuan
+from keqi.funds.money import ZERO, checked_yuan, yuan_text
 
 
 class TransferAction:
@@ -135,6 +135,13 @@ class TransferSummary:
     def district_net(self, district_share: Decimal) -> Decimal:
         """The district's share of the cost less the income received for it."""
         return district_share - self.total
+
+    def district_net_text(self, district_share: Decimal) -> str:
+        """The net in words: what the district still bears, or what is left over."""
+        net = self.district_net(district_share)
+        if net < 0:
+            return f"上级转移支付收入超出区级负担 {yuan_text(-net)} 元"
+        return f"扣除上级转移支付收入后，区级净负担 {yuan_text(net)} 元"
 
 
 def transfer_summary(year: int) -> TransferSummary:

@@ -265,7 +265,7 @@ def settlement(request: HttpRequest) -> HttpResponse:
     if totals is not None:  # the district's 转移支付 income (措施12), district view
         transfers = transfer_summary(year)
         context["transfers"] = transfers
-        context["district_net"] = transfers.district_net(totals["district_share"])
+        context["district_net"] = transfers.district_net_text(totals["district_share"])
     return render(request, "funds/settlement.html", context)
 
 

@@ -212,3 +212,9 @@ def test_after_an_attendance_error_what_was_typed_is_still_there(hq) -> None:  #
     }).content.decode()  # fmt: skip
     assert 'value="王科长"' in text
     assert text.count("checked") == 2
+
+
+def test_a_mangled_edit_parameter_is_ignored(hq) -> None:  # type: ignore[no-untyped-def]
+    baodi_plan()
+    page = reverse("campaign:hq_members")
+    assert client_for("hq").get(page, {"edit": "abc"}).status_code == 200

@@ -75,6 +75,7 @@ def test_summary_adds_exactly_by_level() -> None:
     assert summary.total == M("0.30")
     assert summary.by_level == [("中央", M("0.20")), ("市级", M("0.10"))]
     assert summary.district_net(M("1.00")) == M("0.70")
+    assert summary.district_net_text(M("1.00")).endswith("区级净负担 0.70 元")
 
 
 def test_the_received_day_must_fall_in_the_year_or_the_next() -> None:
@@ -107,7 +108,7 @@ def test_the_settlement_shows_the_income_beside_the_district_share() -> None:
     page = client_for(persona("hq")).get(reverse("funds:settlement"), {"year": "2019"})
     text = page.content.decode()
     assert "上级转移支付收入（2019年度）" in text and "300,000.00" in text
-    assert "区级净负担" in text
+    assert "上级转移支付收入超出区级负担 300,000.00 元" in text
     town = client_for(persona("town_a")).get(
         reverse("funds:settlement"), {"year": "2019"}
     )
