@@ -333,7 +333,9 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A meeting: agenda, minutes and agreed items (HQ edits)."""
-    meeting = get_object_or_404(Meeting.objects.select_related("plan"), pk=pk)
+    meetings = Meeting.objects.select_related("plan")
+    meetings = meetings.prefetch_related("attendance__unit")
+    meeting = get_object_or_404(meetings, pk=pk)
     form = DecisionForm()
     if request.method == "POST":
         _hq_only(request)

@@ -521,3 +521,6 @@ class YearClose(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年度已关账"
+
+
+from keqi.funds.models_transfer import TransferIncome  # noqa: E402,F401  (措施12)

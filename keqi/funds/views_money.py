@@ -43,6 +43,7 @@ from keqi.funds.settlement import (
     settlement_ratio_set,
     year_close,
 )
+from keqi.funds.transfers import transfer_summary
 from keqi.funds.views import XLSX, download, user_of, year_of
 from keqi.registry.views import history_entry
 
@@ -259,7 +260,12 @@ def settlement(request: HttpRequest) -> HttpResponse:
         "form": RatioForm(),
         "may_close": year < business_today().year and not year_closed(year),
     }
-    context["totals"] = _totals(statements) if sees_whole_district(user) else None
+    totals = _totals(statements) if sees_whole_district(user) else None
+    context["totals"] = totals
+    if totals is not None:  # the district's 转移支付 income (措施12), district view
+        transfers = transfer_summary(year)
+        context["transfers"] = transfers
+        context["district_net"] = transfers.district_net_text(totals["district_share"])
     return render(request, "funds/settlement.html", context)
 
 

@@ -20,5 +20,8 @@ class PartnersConfig(AppConfig):
         from keqi.registry.facts import facts_contributor_register
 
         register_action_labels(ACTION_LABELS)
+        from keqi.partners.services_plan import ACTION_LABELS as PLAN_ITEM_LABELS
+
+        register_action_labels(PLAN_ITEM_LABELS)
         metric_register(METRIC)
         facts_contributor_register("partners.venture", venture_facts)
