@@ -19,20 +19,18 @@ from django.db.models import Q
 
 from keqi.accounts.models import Role
 from keqi.accounts.scopes import area_ids_in_scope, enterprise_q
-
-# The plan names the finance bureau 区财政局; the Baodi district file gives it this
-# unit code (plans/baodi-2019.yaml `units: czj: 区财政局`).
-FINANCE_UNIT_CODE = "czj"
+from keqi.accounts.scopes import area_q as scoped_area_q
 
 
 def is_finance(user: Any) -> bool:
-    """A member-unit officer of the district finance bureau."""
+    """A member-unit officer of the district finance bureau: the unit its district
+    file names as `finance_unit` (`Unit.is_finance`)."""
     unit = getattr(user, "unit", None)
     return bool(
         user is not None
         and getattr(user, "role", None) == Role.MEMBER
         and unit is not None
-        and unit.code == FINANCE_UNIT_CODE
+        and unit.is_finance
     )
 
 
@@ -71,11 +69,9 @@ def award_q(user: Any) -> Q:
 
 
 def area_q(user: Any, field: str = "area_id") -> Q:
-    """Rows keyed by an area (ledger entries, statements) that the user may see."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return Q(pk__in=[])
-    ids = area_ids_in_scope(user)
-    return Q() if ids is None else Q(**{f"{field}__in": ids})
+    """Rows keyed by an area (ledger entries, statements) that the user may see:
+    their area for area staff, their district's areas for other district users."""
+    return scoped_area_q(user, field)
 
 
 def sees_whole_district(user: Any) -> bool:

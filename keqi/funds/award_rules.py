@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from keqi.core import audit
 from keqi.core.db_guards import insert_once
+from keqi.accounts.scopes import district_for
 from keqi.funds.access import ensure_manager
 from keqi.funds.actions import FundsAction, jsonable
 from keqi.funds.models import AmountSource, AwardRule, AwardType, Fund
@@ -35,13 +36,19 @@ RULE_FIELDS = [
 
 
 @transaction.atomic
-def fund_create(*, code: str, name: str, actor: Any, note: str = "") -> Fund:
-    """Create a fund (专项资金). HQ only; the code and name must be new."""
+def fund_create(
+    *, code: str, name: str, actor: Any, note: str = "", district: Any = None
+) -> Fund:
+    """Create a fund (专项资金) of the actor's district (the system names it, or
+    the only district). HQ only; the code and name must be new."""
     ensure_manager(actor)
     taken = f"专项资金“{name}”（{code}）已存在"
     if Fund.objects.filter(Q(code=code) | Q(name=name)).exists():
         raise ValidationError(taken)
-    fund = Fund(code=code, name=name, note=note)
+    district = district or district_for(actor)
+    if district is None:
+        raise ValidationError("请指定专项资金所属的区")
+    fund = Fund(code=code, name=name, note=note, district=district)
     insert_once(fund, taken)
     audit.record(
         actor=actor,
