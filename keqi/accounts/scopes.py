@@ -80,7 +80,9 @@ def area_q(user: Any, field: str = "pk") -> Q:
     district = district_id_of(user)
     if district is None or user.role not in DISTRICT_ROLES:
         return _NOTHING
-    lookup = "district_id" if field == "pk" else f"{field.removesuffix('_id')}__district_id"
+    lookup = (
+        "district_id" if field == "pk" else f"{field.removesuffix('_id')}__district_id"
+    )
     return Q(**{lookup: district})
 
 

@@ -16,8 +16,8 @@ from keqi.accounts.actions import AccountAction
 from keqi.accounts.models import (
     ADMIN_ROLES,
     Area,
-    District,
     AreaKind,
+    District,
     PasswordHistory,
     Role,
     SecurityPolicy,
@@ -129,7 +129,9 @@ def _areas_load(config: dict[str, Any], district: District | None) -> int:
                 f"第{sort + 1}个街镇/园区的类型无效：{entry.get('kind')}"
             )
         if district is None:
-            raise DistrictConfigError("配置文件没有 district（区名称），不能载入街镇/园区")
+            raise DistrictConfigError(
+                "配置文件没有 district（区名称），不能载入街镇/园区"
+            )
         area, created = Area.objects.get_or_create(
             code=entry["code"],
             defaults={

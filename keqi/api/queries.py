@@ -22,7 +22,6 @@ from keqi.core.query import whole_number
 from keqi.registry.models import (
     IPCategory,
     IPStatus,
-    KeyIndustry,
     QualificationKind,
     TechField,
 )
@@ -46,7 +45,9 @@ class EnterpriseQuery(AreaQuery):
         required=False, max_length=100, help_text="企业名称或信用代码（包含即可）"
     )
     tech_field = _choice(TechField.choices, "技术领域")
-    key_industry = _choice(KeyIndustry.choices, "重点产业")
+    key_industry = serializers.CharField(
+        required=False, max_length=20, help_text="重点产业（本区区配置文件所列之一）"
+    )
     qualification = _choice(
         QualificationKind.choices, "持有该资质（在 as_of 当日有效）"
     )

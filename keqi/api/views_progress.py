@@ -278,13 +278,15 @@ def target_records(request: Request, key: str) -> Response:
     if target is None or metric is None:
         raise Http404("没有这个系统统计的目标")
     day = queries.as_of(query)
-    found = metric.evidence(plan.year, day)
+    found = metric.evidence(plan.year, day, plan.office_unit.district_id)
     ids = {r.enterprise_id for r in found}
     visible = Enterprise.objects.filter(enterprise_q(request.user), pk__in=ids)
     uscc = dict(visible.values_list("pk", "uscc"))
     records = [
         _evidence(r, uscc[r.enterprise_id]) for r in found if r.enterprise_id in uscc
     ]
-    total = metric.count(plan.year, day)  # a sum for trainees, not a row count
+    total = metric.count(
+        plan.year, day, plan.office_unit.district_id
+    )  # a sum for trainees, not a row count
     body = {"key": target.key, "rule": metric.rule, "as_of": day, "total": total}
     return Response(body | {"shown": len(records), "records": records})

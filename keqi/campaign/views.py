@@ -103,7 +103,7 @@ def target_records(request: HttpRequest, key: str) -> HttpResponse:
     as_of = _as_of(request)
     if metric.records_url is not None:  # the owning app lists them, scoped
         return redirect(metric.records_url(plan.year, as_of))
-    rows = metric.evidence(plan.year, as_of)
+    rows = metric.evidence(plan.year, as_of, plan.office_unit.district_id)
     visible = set(
         Enterprise.objects.filter(enterprise_q(request.user)).values_list(
             "pk", flat=True
@@ -116,7 +116,7 @@ def target_records(request: HttpRequest, key: str) -> HttpResponse:
     context = {"plan": plan, "target": target, "metric": metric, "as_of": as_of}
     context |= {
         "rows": shown,
-        "total": metric.count(plan.year, as_of),
+        "total": metric.count(plan.year, as_of, plan.office_unit.district_id),
         "all": len(rows),
     }
     return render(request, "campaign/target_records.html", context)

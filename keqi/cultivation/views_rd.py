@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import BytesIO
+from typing import Any
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from keqi.accounts.industries import key_industries_for
 from keqi.core.dates import business_today
 from keqi.core.exports import export_requested, xlsx_list_response
 from keqi.cultivation.exports import rd_rows_export
@@ -25,9 +27,7 @@ from keqi.cultivation.rd import (
 )
 from keqi.cultivation.rd_export import rd_workbook
 from keqi.cultivation.views import area_picked, areas_for
-from keqi.registry.models import KeyIndustry
 
-INDUSTRIES = [*KeyIndustry.values, NO_INDUSTRY]
 SHOWS: dict[str, tuple[str, str]] = {  # list name → (title, RdGroup attribute)
     "reporting": ("已填报研发费用的企业", "reporting"),
     "with_rd": ("有研发投入的企业", "with_rd"),
@@ -46,7 +46,12 @@ def _filters(request: HttpRequest) -> tuple[Filters, int, int | None, str]:
     year = f.year("year", "年度", default_year(business_today()))
     area_id = f.pk("area")
     scope_area_ids(request.user, area_id)  # 404 for another area
-    return f, year, area_id, f.choice("industry", INDUSTRIES)
+    return f, year, area_id, f.choice("industry", industries_for(request.user))
+
+
+def industries_for(user: Any) -> list[str]:
+    """The 重点产业 of the user's district(s) (district file), then 未填."""
+    return [*key_industries_for(user), NO_INDUSTRY]
 
 
 def _links(year: int, area_id: int | None, industry: str) -> dict[str, str]:
@@ -73,7 +78,7 @@ def rd_monitor(request: HttpRequest) -> HttpResponse:
         "by_area": by_area,
         "by_industry": by_industry,
         "rules": FLAG_RULES,
-        "industries": INDUSTRIES,
+        "industries": industries_for(request.user),
         "industry": industry,
         "areas": areas,
         "area": area_picked(areas, area_id),

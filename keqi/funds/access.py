@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from keqi.accounts.models import Role
-from keqi.accounts.scopes import area_ids_in_scope, enterprise_q
+from keqi.accounts.scopes import area_ids_in_scope, district_q, enterprise_q
 from keqi.accounts.scopes import area_q as scoped_area_q
 
 
@@ -72,6 +72,12 @@ def area_q(user: Any, field: str = "area_id") -> Q:
     """Rows keyed by an area (ledger entries, statements) that the user may see:
     their area for area staff, their district's areas for other district users."""
     return scoped_area_q(user, field)
+
+
+def fund_q(user: Any, prefix: str = "") -> Q:
+    """Funds (and, with a prefix, rows of a fund) of the user's district; the
+    system (None) and city users see all."""
+    return Q() if user is None else district_q(user, f"{prefix}district_id")
 
 
 def sees_whole_district(user: Any) -> bool:

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from keqi.accounts.scopes import district_for
 from keqi.core import audit
 from keqi.core.db_guards import insert_once
-from keqi.accounts.scopes import district_for
 from keqi.funds.access import ensure_manager
 from keqi.funds.actions import FundsAction, jsonable
 from keqi.funds.models import AmountSource, AwardRule, AwardType, Fund

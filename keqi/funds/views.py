@@ -23,6 +23,7 @@ from keqi.core.dates import business_today
 from keqi.core.query import whole_number
 from keqi.funds import awards as flow
 from keqi.funds.access import (
+    fund_q,
     is_area_staff_of,
     may_handle_money,
     may_manage,
@@ -108,13 +109,14 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def rule_list(request: HttpRequest) -> HttpResponse:
     """Every award rule with its dates, amount (and where it comes from) and clause."""
-    rules = AwardRule.objects.select_related("fund")
+    user = user_of(request)
+    rules = AwardRule.objects.filter(fund_q(user, "fund__")).select_related("fund")
     return render(
         request,
         "funds/rules.html",
         {
             "rules": rules,
-            "funds": Fund.objects.all(),
+            "funds": Fund.objects.filter(fund_q(user)),
             "manager": may_manage(user_of(request)),
         },
     )

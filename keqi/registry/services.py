@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from keqi.accounts.industries import key_industry_error
 from keqi.accounts.scopes import area_ids_in_scope, can_edit_enterprises, enterprise_q
 from keqi.core import audit
 from keqi.core.audit import AuditAction
@@ -138,6 +139,17 @@ def _save_audited(
     return Upserted(row, "created" if created else "updated", changes)
 
 
+def _key_industry_check(row: Enterprise, changes: dict[str, list[Any]]) -> None:
+    """A changed 重点产业 must be on the list of the enterprise's district."""
+    if "key_industry" not in changes:
+        return
+    before = changes["key_industry"][0] or ""
+    area = row.area if row.area_id is not None else None
+    problem = key_industry_error(row.key_industry, area=area, current=before)
+    if problem:
+        raise ValidationError({"key_industry": problem})
+
+
 @transaction.atomic
 def enterprise_upsert(
     *, uscc: str, values: dict[str, Any], actor: Any, reason: str = ""
@@ -152,6 +164,7 @@ def enterprise_upsert(
         row = Enterprise(uscc=checked.code)
     _ensure_may_edit(actor, row)
     changes = _apply(row, values, ENTERPRISE_FIELDS)
+    _key_industry_check(row, changes)
     if created:
         changes = {"uscc": [None, checked.code], **changes}
     if created or changes:
