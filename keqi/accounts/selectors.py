@@ -13,9 +13,27 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from keqi.accounts.models import ADMIN_ROLES, LoginLock, Role, SecurityPolicy, User
+from keqi.accounts.models import (
+    ADMIN_ROLES,
+    Area,
+    LoginLock,
+    Role,
+    SecurityPolicy,
+    User,
+)
 from keqi.accounts.policy import RULES, PolicyRule, environment_default
+from keqi.accounts.scopes import area_q
 from keqi.core.models import AuditEvent
+
+
+def area_named_for(user: Any, raw: str) -> Area | None:
+    """The area a filter names (code, name or id) within the user's scope (their
+    area, their district), or None when unknown or outside it."""
+    areas = Area.objects.filter(area_q(user))
+    found = areas.filter(code=raw).first() or areas.filter(name=raw).first()
+    if found is None and raw.isascii() and raw.isdigit():
+        found = areas.filter(pk=int(raw)).first()
+    return found
 
 
 def has_role(user: Any, role: str) -> bool:

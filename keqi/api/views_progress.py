@@ -219,7 +219,7 @@ def _target(status: TargetStatus, request: Request, plan: str) -> dict[str, Any]
 def target_list(request: Request) -> Response:
     """Every target of the plan on as_of, as on the command board."""
     query = queries.cleaned(request, PlanQuery)
-    plan = plan_get(query.get("plan"))
+    plan = plan_get(query.get("plan"), user=request.user)
     board = board_build(plan, queries.as_of(query))
     rows = [_target(s, request, plan.name) for s in board.targets]
     return Response(
@@ -272,7 +272,7 @@ class RecordsSerializer(serializers.Serializer[Any]):
 def target_records(request: Request, key: str) -> Response:
     """The registry records behind an automatic target, limited to the caller's scope."""
     query = queries.cleaned(request, PlanQuery)
-    plan = plan_get(query.get("plan"))
+    plan = plan_get(query.get("plan"), user=request.user)
     target = plan.targets.filter(key=key).first()
     metric = METRICS.get(target.metric) if target is not None else None
     if target is None or metric is None:

@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from keqi.accounts.models import Area
-from keqi.accounts.scopes import area_ids_in_scope
+from keqi.accounts.scopes import area_ids_in_scope, area_q, sees_every_district
 from keqi.cultivation.area_history import area_moves, area_on
 from keqi.registry.models import Enterprise, Qualification
 from keqi.registry.models import QualificationKind as K
@@ -74,15 +74,21 @@ def held_q(day: dt.date, prefix: str = "") -> Q:
 
 
 def scope_area_ids(user: object, area_id: int | None) -> set[int] | None:
-    """The areas to count: the one asked for, the user's own, or None for all.
+    """The areas to count: the one asked for, the user's own area, their
+    district's areas, or None for all (the city).
 
-    Raises Http404 when an area's staff ask for another area or an unknown one.
+    Raises Http404 when a user asks for an area outside their scope (another
+    area, another district's) or an unknown one.
     """
     allowed = area_ids_in_scope(user)
     if area_id is None:
-        return None if allowed is None else set(allowed)
+        if allowed is not None:
+            return set(allowed)
+        if sees_every_district(user):
+            return None
+        return set(Area.objects.filter(area_q(user)).values_list("pk", flat=True))
     if (allowed is not None and area_id not in allowed) or not Area.objects.filter(
-        pk=area_id
+        area_q(user), pk=area_id
     ).exists():
         raise Http404("该街镇/园区不存在或不在您的管辖范围内")
     return {area_id}

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from keqi.accounts.models import Area
-from keqi.accounts.scopes import area_ids_in_scope
+from keqi.accounts.scopes import area_ids_in_scope, area_q
 from keqi.core.exports import export_requested, xlsx_list_response
 from keqi.cultivation.changes import change_report
 from keqi.cultivation.exports import changes_export, library_export, tiers_export
@@ -33,9 +33,7 @@ from keqi.registry.models import QualificationKind
 
 def areas_for(user: object) -> list[Area]:
     """The areas a user may pick in a filter."""
-    allowed = area_ids_in_scope(user)
-    areas = Area.objects.all()
-    return list(areas if allowed is None else areas.filter(pk__in=allowed))
+    return list(Area.objects.filter(area_q(user)))
 
 
 def area_picked(areas: list[Area], pk: int | None) -> Area | None:

@@ -40,7 +40,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def reports(request: HttpRequest) -> HttpResponse:
     """The due monthly reports behind a timeliness figure (a unit, a status)."""
-    plan = plan_or_none()
+    plan = plan_or_none(request.user)
     if plan is None:
         raise Http404("尚未载入实施方案")
     f = Filters(request.GET)

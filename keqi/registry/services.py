@@ -16,7 +16,14 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from keqi.accounts.industries import key_industry_error
-from keqi.accounts.scopes import area_ids_in_scope, can_edit_enterprises, enterprise_q
+from keqi.accounts.models import Area
+from keqi.accounts.scopes import (
+    area_ids_in_scope,
+    area_q,
+    can_edit_enterprises,
+    enterprise_q,
+    sees_every_district,
+)
 from keqi.core import audit
 from keqi.core.audit import AuditAction
 from keqi.core.models import AuditEvent
@@ -582,12 +589,27 @@ def registry_rows_update(
     ]
 
 
+def _ensure_in_district(actor: Any, rows: list[Any]) -> None:
+    """District users (not the city, not the system) change only their district's
+    enterprises and put none in another district's area."""
+    if actor is None or sees_every_district(actor):
+        return
+    areas = {r.area_id for r in rows if isinstance(r, Enterprise)}
+    ids = {r.enterprise_id for r in rows if not isinstance(r, Enterprise)}
+    mine = set(Area.objects.filter(area_q(actor)).values_list("pk", flat=True))
+    if not areas <= mine:
+        raise PermissionDenied("只能修改本区的企业")
+    if ids and Enterprise.objects.filter(pk__in=ids).exclude(area_id__in=mine).exists():
+        raise PermissionDenied(UNUSABLE)
+
+
 def _ensure_may_touch(actor: Any, rows: list[Any], *, before: bool) -> None:
     """Area staff may only change rows of their own area, and not move them out."""
     if before:
         _ensure_may_edit(actor)
     scope = None if actor is None else area_ids_in_scope(actor)
     if scope is None:
+        _ensure_in_district(actor, rows)
         return
     areas = {r.area_id for r in rows if isinstance(r, Enterprise)}
     ids = {r.enterprise_id for r in rows if not isinstance(r, Enterprise)}

@@ -29,8 +29,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from keqi.accounts.models import Area
-from keqi.accounts.scopes import area_ids_in_scope, can_edit_enterprises
-from keqi.core.query import whole_number
+from keqi.accounts.scopes import can_edit_enterprises
+from keqi.accounts.selectors import area_named_for
 from keqi.core.uploads import request_too_large, upload_too_large
 from keqi.registry.forms import enterprise_search
 from keqi.registry.models import Enterprise
@@ -224,12 +224,7 @@ def _area_param(user: Any, raw: str) -> Area | None:
     raw = raw.strip()
     if not raw:
         return None
-    found = (
-        Area.objects.filter(code=raw).first() or Area.objects.filter(name=raw).first()
-    )
-    if found is None and (pk := whole_number(raw)) is not None:
-        found = Area.objects.filter(pk=pk).first()
-    scope = area_ids_in_scope(user)
-    if found is None or (scope is not None and found.pk not in scope):
+    found = area_named_for(user, raw)
+    if found is None:
         raise Http404("街镇/园区不存在或不在您的管辖范围内")
     return found
