@@ -20,12 +20,17 @@ def key_industries_of(district: District | None) -> list[str]:
 def key_industries_for(user: Any) -> list[str]:
     """The lists of the districts the user sees, merged in order (a filter's
     choices): one district's list for a district user, every list for the city."""
-    merged: dict[str, None] = {}
-    for industries in District.objects.filter(district_q(user, "pk")).values_list(
-        "key_industries", flat=True
-    ):
-        merged.update(dict.fromkeys(industries))
-    return list(merged)
+    cached: list[str] | None = getattr(user, "_keqi_key_industries", None)
+    if cached is None:
+        merged: dict[str, None] = {}
+        for industries in District.objects.filter(district_q(user, "pk")).values_list(
+            "key_industries", flat=True
+        ):
+            merged.update(dict.fromkeys(industries))
+        cached = list(merged)
+        if user is not None:  # read once per request's user
+            user._keqi_key_industries = cached
+    return list(cached)
 
 
 def key_industry_error(value: str, *, area: Area | None, current: str = "") -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from keqi.accounts.models import District, Role
+from keqi.accounts.models import Area, District, Role
 
 _NOTHING = Q(pk__in=[])
 DISTRICT_ROLES = (Role.HQ_ADMIN, Role.LEADER, Role.AUDITOR, Role.MEMBER)
@@ -84,6 +84,17 @@ def area_q(user: Any, field: str = "pk") -> Q:
         "district_id" if field == "pk" else f"{field.removesuffix('_id')}__district_id"
     )
     return Q(**{lookup: district})
+
+
+def district_area_ids(user: Any) -> set[int]:
+    """The ids of the areas `area_q` lets the user see, read once per user object
+    (a request's user), as pages ask several times while they count."""
+    cached: set[int] | None = getattr(user, "_keqi_area_ids", None)
+    if cached is None:
+        cached = set(Area.objects.filter(area_q(user)).values_list("pk", flat=True))
+        if user is not None:
+            user._keqi_area_ids = cached
+    return set(cached)
 
 
 def can_edit_enterprises(user: Any) -> bool:

@@ -21,7 +21,12 @@ from django.db.models import Q
 from django.http import Http404
 
 from keqi.accounts.models import Area
-from keqi.accounts.scopes import area_ids_in_scope, area_q, sees_every_district
+from keqi.accounts.scopes import (
+    area_ids_in_scope,
+    area_q,
+    district_area_ids,
+    sees_every_district,
+)
 from keqi.cultivation.area_history import area_moves, area_on
 from keqi.registry.models import Enterprise, Qualification
 from keqi.registry.models import QualificationKind as K
@@ -86,12 +91,21 @@ def scope_area_ids(user: object, area_id: int | None) -> set[int] | None:
             return set(allowed)
         if sees_every_district(user):
             return None
-        return set(Area.objects.filter(area_q(user)).values_list("pk", flat=True))
+        return district_area_ids(user)
+    area_check(user, area_id)
+    return {area_id}
+
+
+def area_check(user: object, area_id: int | None) -> None:
+    """Http404 when the user asks for an area outside their scope (another area,
+    another district's) or an unknown one; nothing to check when none is asked."""
+    if area_id is None:
+        return
+    allowed = area_ids_in_scope(user)
     if (allowed is not None and area_id not in allowed) or not Area.objects.filter(
         area_q(user), pk=area_id
     ).exists():
         raise Http404("该街镇/园区不存在或不在您的管辖范围内")
-    return {area_id}
 
 
 @dataclass

@@ -20,10 +20,10 @@ from keqi.cultivation.exports import changes_export, library_export, tiers_expor
 from keqi.cultivation.filters import Filters
 from keqi.cultivation.libraries import (
     LIBRARIES,
+    area_check,
     library_counts,
     library_get,
     library_members,
-    scope_area_ids,
 )
 from keqi.cultivation.paging import paged
 from keqi.cultivation.selectors import ladder_load, tier_history_for, tier_rows_for
@@ -139,7 +139,7 @@ def tiers(request: HttpRequest) -> HttpResponse:
     f = Filters(request.GET)
     day = f.day("on", "统计日期")
     area_id = f.pk("area")
-    scope_area_ids(request.user, area_id)  # 404 for another area
+    area_check(request.user, area_id)  # 404 for another area
     ladder, mark = ladder_load()
     rows = tier_rows_for(request.user, day, area_id)
     chosen = f.choice("tier", [*ladder, *([mark] if mark else [])])

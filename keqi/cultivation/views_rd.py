@@ -17,7 +17,7 @@ from keqi.core.dates import business_today
 from keqi.core.exports import export_requested, xlsx_list_response
 from keqi.cultivation.exports import rd_rows_export
 from keqi.cultivation.filters import Filters
-from keqi.cultivation.libraries import scope_area_ids
+from keqi.cultivation.libraries import area_check
 from keqi.cultivation.rd import (
     FLAG_RULES,
     NO_INDUSTRY,
@@ -45,7 +45,7 @@ def _filters(request: HttpRequest) -> tuple[Filters, int, int | None, str]:
     f = Filters(request.GET)
     year = f.year("year", "年度", default_year(business_today()))
     area_id = f.pk("area")
-    scope_area_ids(request.user, area_id)  # 404 for another area
+    area_check(request.user, area_id)  # 404 for another area
     return f, year, area_id, f.choice("industry", industries_for(request.user))
 
 

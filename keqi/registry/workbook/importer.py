@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 
 from keqi.accounts.models import Area
-from keqi.accounts.scopes import area_q, can_edit_enterprises
+from keqi.accounts.scopes import can_edit_enterprises, district_q
 from keqi.core import audit
 from keqi.core.audit import AuditAction
 from keqi.registry import services
@@ -144,7 +144,7 @@ def _areas(actor: Any) -> dict[str, Area]:
     district's area is refused like an unknown one."""
     rows = Area.objects.select_related("district").order_by("sort", "code")
     found: dict[str, Area] = {}
-    for area in rows if actor is None else rows.filter(area_q(actor)):
+    for area in rows if actor is None else rows.filter(district_q(actor)):
         found[cells.match_form(area.name)] = area
         found.setdefault(cells.match_form(area.code), area)
     return found

@@ -226,10 +226,16 @@ def _key_industry(raw: Any, areas: dict[str, Any]) -> str:
     """A 重点产业 of the districts whose areas the importer may fill."""
     if cells.is_blank(raw):
         return ""
+    districts = {
+        area.district.pk: area.district
+        for area in areas.values()
+        if getattr(area, "district", None) is not None
+    }
+    if not districts:  # no configured areas (`keqi evaluate`): taken as written
+        return cells.clean_text(raw, 20)
     allowed: dict[str, None] = {}
-    for area in areas.values():
-        if area.district is not None:
-            allowed.update(dict.fromkeys(area.district.key_industries))
+    for district in districts.values():
+        allowed.update(dict.fromkeys(district.key_industries))
     return cells.clean_listed(raw, list(allowed))
 
 
