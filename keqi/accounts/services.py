@@ -155,6 +155,10 @@ def _units_load(config: dict[str, Any], district: District | None) -> int:
     )
     created_count = 0
     for sort, entry in enumerate(entries):
+        if entry.get("kind") not in UnitKind.values:
+            raise DistrictConfigError(
+                f"单位 {entry.get('code')} 的类型无效：{entry.get('kind')}"
+            )
         area = Area.objects.get(code=entry["area"]) if entry.get("area") else None
         city = entry["kind"] == UnitKind.CITY
         if not city and district is None:
