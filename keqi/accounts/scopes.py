@@ -112,6 +112,18 @@ def area_ids_in_scope(user: Any) -> list[int] | None:
     return [user.area_id_in_scope] if user.area_id_in_scope is not None else []
 
 
+def district_picked(user: Any, code: str) -> District | None:
+    """The district `?district=` names, within what the user may see; None when
+    not given. Raises LookupError for an unknown one or one out of scope."""
+    code = code.strip()
+    if not code:
+        return None
+    found = District.objects.filter(district_q(user, "pk"), code=code).first()
+    if found is None:
+        raise LookupError(code)
+    return found
+
+
 def district_for(user: Any) -> District | None:
     """The district a new row made by `user` belongs to: their unit's district;
     for the system (None) or a user without one, the only district when the

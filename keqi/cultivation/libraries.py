@@ -20,7 +20,7 @@ from typing import overload
 from django.db.models import Q
 from django.http import Http404
 
-from keqi.accounts.models import Area
+from keqi.accounts.models import Area, District
 from keqi.accounts.scopes import (
     area_ids_in_scope,
     area_q,
@@ -222,11 +222,19 @@ class MemberRows(Sequence[MemberRow]):
 
 
 def library_members(
-    user: object, library: Library, day: dt.date, area_id: int | None = None
+    user: object,
+    library: Library,
+    day: dt.date,
+    area_id: int | None = None,
+    district: District | None = None,
 ) -> MemberRows:
-    """The list behind a count: members on `day` in the area (or user's scope),
-    by name. Ordering reads only names; rows are built when read."""
+    """The list behind a count: members on `day` in the area (or user's scope,
+    or one district of it), by name. Ordering reads only names; rows are built
+    when read."""
     areas = scope_area_ids(user, area_id)
+    if district is not None:
+        mine = set(district.areas.values_list("pk", flat=True))
+        areas = mine if areas is None else areas & mine
     snap = snapshot(day, (library,))
     pks = snap.in_areas(library.key, areas)
     by_name = Enterprise.objects.order_by("name", "id").values_list("pk", flat=True)

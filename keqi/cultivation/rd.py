@@ -180,13 +180,19 @@ _FIELDS = ("name", "uscc", "key_industry", "area_id")
 
 
 def rd_rows(
-    user: object, year: int, area_id: int | None = None, industry: str = ""
+    user: object,
+    year: int,
+    area_id: int | None = None,
+    industry: str = "",
+    district: Any = None,
 ) -> list[EnterpriseRd]:
     """Every enterprise in scope with figures for `year` or the year before.
 
     Three queries (areas, enterprises, figures as plain values), whatever the size.
     """
     enterprises = Enterprise.objects.filter(enterprise_q(user)).only(*_FIELDS)
+    if district is not None:
+        enterprises = enterprises.filter(area__district=district)
     if area_id is not None:
         enterprises = enterprises.filter(area_id=area_id)
     if industry:
@@ -253,10 +259,15 @@ class RdReport:
 
 
 def rd_report(
-    user: object, year: int, area_id: int | None = None, industry: str = ""
+    user: object,
+    year: int,
+    area_id: int | None = None,
+    industry: str = "",
+    district: Any = None,
 ) -> RdReport:
-    """R&D monitoring for `year` in the user's scope, filtered by area and industry."""
-    rows = rd_rows(user, year, area_id, industry)
+    """R&D monitoring for `year` in the user's scope, filtered by district (the
+    city's drill-down), area and industry."""
+    rows = rd_rows(user, year, area_id, industry, district)
     area_groups = sorted(
         group_by(rows, by_area),
         key=lambda g: (g.rows[0].enterprise.area.sort, g.rows[0].enterprise.area.code),

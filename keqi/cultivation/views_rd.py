@@ -26,7 +26,7 @@ from keqi.cultivation.rd import (
     rd_report,
 )
 from keqi.cultivation.rd_export import rd_workbook
-from keqi.cultivation.views import area_picked, areas_for
+from keqi.cultivation.views import area_picked, areas_for, district_of
 
 SHOWS: dict[str, tuple[str, str]] = {  # list name → (title, RdGroup attribute)
     "reporting": ("已填报研发费用的企业", "reporting"),
@@ -94,8 +94,9 @@ def rd_list(request: HttpRequest) -> HttpResponse:
     f, year, area_id, industry = _filters(request)
     show = f.choice("show", list(SHOWS)) or "reporting"
     title, attribute = SHOWS[show]
-    group: RdGroup = rd_report(request.user, year, area_id, industry).total
-    areas = areas_for(request.user)
+    district = district_of(request)
+    group: RdGroup = rd_report(request.user, year, area_id, industry, district).total
+    areas = areas_for(request.user, district)
     if export_requested(request):
         area = area_picked(areas, area_id)
         rows = getattr(group, attribute)
@@ -106,6 +107,7 @@ def rd_list(request: HttpRequest) -> HttpResponse:
         "title": title,
         "rows": getattr(group, attribute),
         "area": area_picked(areas, area_id),
+        "district": district,
         "industry": industry,
         "errors": f.errors,
     }

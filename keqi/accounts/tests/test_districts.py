@@ -231,3 +231,73 @@ def test_city_accounts_belong_to_city_units_only() -> None:
             unit=Unit.objects.get(code="city-kjj"),
             role=Role.HQ_ADMIN,
         )
+
+
+def test_the_city_compares_districts_and_each_number_leads_to_its_records(
+    firms: dict[str, Enterprise],
+) -> None:
+    make_enterprise("sf-gxq", name="示范高新丙科技有限公司")
+    c = client_for(person("city"))
+    page = c.get("/dashboard/districts/?as_of=2019-09-30")
+    assert page.status_code == 200
+    rows = {r.district.code: r for r in page.context["rows"]}
+    assert rows["baodi"].enterprises == 1 and rows["shifan"].enterprises == 2
+    assert rows["baodi"].libraries["tech_sme"] == 1
+    assert rows["shifan"].libraries["tech_sme"] == 1
+    link = "/cultivation/libraries/tech_sme/?on=2019-09-30&amp;district=shifan"
+    assert link in page.content.decode()
+    drilled = c.get(link.replace("&amp;", "&")).content.decode()
+    assert "示范河西乙" in drilled and "宝坻甲" not in drilled
+    listed = c.get("/enterprises/?district=shifan").content.decode()
+    assert "示范河西乙" in listed and "示范高新丙" in listed and "宝坻甲" not in listed
+
+
+@pytest.mark.parametrize("name", ["hq", "leader", "town_a", "sf_hq"])
+def test_district_users_cannot_open_the_comparison_or_another_districts_list(
+    firms: dict[str, Enterprise], name: str
+) -> None:
+    c = client_for(person(name))
+    assert c.get("/dashboard/districts/").status_code == 404
+    other = "shifan" if not name.startswith("sf") else "baodi"
+    assert (
+        c.get(f"/cultivation/libraries/tech_sme/?district={other}").status_code == 404
+    )
+
+
+def test_key_industries_come_from_the_enterprises_district(
+    firms: dict[str, Enterprise],
+) -> None:
+    shifan, baodi = firms["shifan"], firms["baodi"]
+    enterprise_upsert(uscc=shifan.uscc, values={"key_industry": "智能制造"}, actor=None)
+    with pytest.raises(ValidationError) as caught:
+        enterprise_upsert(
+            uscc=shifan.uscc, values={"key_industry": "人工智能"}, actor=None
+        )
+    assert "智能制造" in str(caught.value)  # the message lists the district's choices
+    Enterprise.objects.filter(pk=baodi.pk).update(key_industry="旧口径产业")
+    # a value stored before stays valid when other fields change
+    enterprise_upsert(
+        uscc=baodi.uscc, values={"name": "宝坻甲科技股份有限公司"}, actor=None
+    )
+    baodi.refresh_from_db()
+    assert baodi.key_industry == "旧口径产业"
+    with pytest.raises(ValidationError):
+        enterprise_upsert(
+            uscc=baodi.uscc, values={"key_industry": "另一个旧口径"}, actor=None
+        )
+
+
+def test_payment_rights_follow_the_district_files_finance_unit(
+    firms: dict[str, Enterprise],
+) -> None:
+    from keqi.funds.access import may_handle_money
+
+    assert may_handle_money(person("finance"))
+    assert not may_handle_money(person("member"))  # 区工信局
+    sf_finance = user_create(
+        username="sf_finance",
+        password=PASSWORD,
+        unit=Unit.objects.get(code="sf-czj"),
+        role=Role.MEMBER,
+    )
+    assert may_handle_money(sf_finance)
