@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from keqi.accounts.models import Role, Unit, UnitKind
+from keqi.accounts.scopes import district_id_of
 from keqi.campaign.board import reporting_month_error
 from keqi.campaign.metrics import METRICS
 from keqi.campaign.models import (
@@ -126,6 +127,10 @@ def plan_load(
     """
     ensure_hq(actor)
     units = _resolve_units(spec)
+    office = units[spec.office_unit][0][0]
+    mine = actor is None or actor.is_superuser
+    if not mine and office.district_id != district_id_of(actor):
+        raise PermissionDenied("只能载入本区的方案")
     plan, created = _plan_upsert(spec, units, source_path, sha256)
     changes: dict[str, list[Any]] = {}
     targets = _targets_upsert(plan, spec, units, changes)
