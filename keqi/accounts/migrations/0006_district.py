@@ -141,7 +141,7 @@ class Migration(migrations.Migration):
                     ("area_staff", "街镇/园区工作人员"),
                     ("leader", "领导（只读）"),
                     ("auditor", "审计（只读）"),
-                    ("city", "市级（只读各区，跨区比较）"),
+                    ("city", "市级（只读）"),
                     ("sys_admin", "系统管理员"),
                     ("sec_admin", "安全管理员"),
                     ("audit_admin", "安全审计员"),

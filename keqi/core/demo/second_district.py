@@ -82,7 +82,8 @@ def second_district_load(as_of: dt.date) -> list[str]:
         spec=plan_file_read(PLAN_FILE, known_metrics=METRICS), actor=None
     )
     return [
-        f"第二个区（{NAME}，演示用）：企业 新建 {summary.total('created')} 条记录，"
+        f"第二个区（{NAME}，演示用）：企业新建 {summary.counts[('enterprise', 'created')]} 家"
+        f"（连同年度数据、资质等共 {summary.total('created')} 条记录），"
         f"方案 {loaded.plan.name}{'（新载入）' if loaded.created else ''}；"
         "市级账号在“区际比较”页对比两个区。"
     ]
