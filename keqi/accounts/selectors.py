@@ -58,6 +58,9 @@ def user_list_for(
         .select_related("unit__area")
         .order_by("unit__sort", "unit__code", "username")
     )
+    if user.unit is not None and user.unit.district_id is not None:
+        # a district's administrator manages that district's accounts only
+        rows = rows.filter(unit__district_id=user.unit.district_id)
     if q:
         rows = rows.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
     if role:

@@ -272,6 +272,9 @@ def user_create(
         raise ValidationError({"unit": "街镇/园区工作人员必须属于一个街镇/园区单位"})
     if (role == Role.CITY) != (unit is not None and unit.kind == UnitKind.CITY):
         raise ValidationError({"unit": "市级账号必须且只能属于市级单位"})
+    mine = getattr(getattr(actor, "unit", None), "district_id", None)
+    if mine is not None and (unit is None or unit.district_id != mine):
+        raise PermissionDenied("只能为本区的单位建立账号。")
     if User.objects.filter(username=key).exists():
         raise ValidationError(
             {"username": f"用户名“{key}”已被使用（已停用的账号也占用用户名）"}

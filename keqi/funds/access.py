@@ -18,7 +18,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from keqi.accounts.models import Role
-from keqi.accounts.scopes import area_ids_in_scope, district_q, enterprise_q
+from keqi.accounts.scopes import (
+    area_ids_in_scope,
+    district_id_of,
+    district_q,
+    enterprise_q,
+)
 from keqi.accounts.scopes import area_q as scoped_area_q
 
 
@@ -52,6 +57,15 @@ def ensure_manager(actor: Any) -> None:
 def ensure_money_handler(actor: Any) -> None:
     if not may_handle_money(actor):
         raise PermissionDenied("只有区财政局或指挥部办公室可以执行此操作")
+
+
+def ensure_own_district(actor: Any, district_id: int | None) -> None:
+    """A district's HQ or finance bureau acts only on its own district's funds
+    and areas (the system, actor None, on any)."""
+    if actor is None or actor.is_superuser:
+        return
+    if district_id is None or district_id != district_id_of(actor):
+        raise PermissionDenied("只能处理本区的资金和街镇/园区")
 
 
 def is_area_staff_of(user: Any, area_id: int) -> bool:

@@ -11,7 +11,7 @@ from django.db.models import Q
 from keqi.accounts.scopes import district_for
 from keqi.core import audit
 from keqi.core.db_guards import insert_once
-from keqi.funds.access import ensure_manager
+from keqi.funds.access import ensure_manager, ensure_own_district
 from keqi.funds.actions import FundsAction, jsonable
 from keqi.funds.models import AmountSource, AwardRule, AwardType, Fund
 from keqi.funds.money import checked_yuan
@@ -133,6 +133,8 @@ def award_rule_save(
     """
     ensure_manager(actor)
     values = {k: v for k, v in values.items() if k in RULE_FIELDS}
+    fund = values.get("fund") or (rule.fund if rule else None)
+    ensure_own_district(actor, fund.district_id if fund is not None else None)
     merged = {**audit.snapshot(rule, RULE_FIELDS), **values} if rule else values
     _rule_check(merged, rule.pk if rule else None)
     before = audit.snapshot(rule, RULE_FIELDS) if rule else {}

@@ -301,3 +301,48 @@ def test_payment_rights_follow_the_district_files_finance_unit(
         role=Role.MEMBER,
     )
     assert may_handle_money(sf_finance)
+
+
+def test_a_districts_system_administrator_manages_only_its_accounts(
+    firms: dict[str, Enterprise],
+) -> None:
+    from keqi.accounts.selectors import user_list_for
+
+    person("sf_hq")
+    admin = persona("sysadmin")  # Baodi's
+    listed = {u.username for u in user_list_for(admin)}
+    assert "sf_hq" not in listed
+    with pytest.raises(PermissionDenied):
+        user_create(
+            username="intruder",
+            password="Keqi-2019-Strong!",
+            unit=Unit.objects.get(code="sf-gxj"),
+            role=Role.MEMBER,
+            actor=admin,
+            reason="测试",
+        )
+
+
+def test_a_districts_hq_cannot_touch_another_districts_fund_or_area(
+    firms: dict[str, Enterprise],
+) -> None:
+    from decimal import Decimal
+
+    from keqi.funds.award_rules import fund_create
+    from keqi.funds.ledger import fund_budget_set
+    from keqi.funds.settlement import settlement_ratio_set
+
+    theirs = fund_create(code="sfzj", name="示范区资金", actor=person("sf_hq"))
+    assert theirs.district.code == "shifan"
+    with pytest.raises(PermissionDenied):
+        fund_budget_set(fund=theirs, year=2019, amount=Decimal("1000"), actor=person("hq"))
+    with pytest.raises(PermissionDenied):
+        settlement_ratio_set(
+            year=2019,
+            area=Area.objects.get(code="sf-hexi"),
+            award_type="high_tech",
+            area_percent=Decimal("30"),
+            actor=person("finance"),
+        )
+    page = client_for(person("hq")).get("/funds/rules/").content.decode()
+    assert "示范区资金" not in page
