@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from keqi.accounts.models import Role, Unit, User
-from keqi.accounts.scopes import enterprise_q
+from keqi.accounts.scopes import district_q, enterprise_q
 from keqi.campaign import meetings as meeting_services
 from keqi.campaign import services
 from keqi.campaign.assessment import assess, escalations, formula_text
@@ -147,7 +147,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     may_file = user.role in (Role.MEMBER, Role.AREA_STAFF) or user.is_hq
     months = reporting_months(plan)
-    units = Unit.objects.all() if user.is_hq else Unit.objects.none()
+    units = Unit.objects.filter(district_q(user)) if user.is_hq else Unit.objects.none()
     reminders = report_reminders(plan, business_today())
     if not reads_all_reports(user):
         reminders = [r for r in reminders if r.unit.pk == user.unit_id]

@@ -23,6 +23,7 @@ from keqi.core.dates import business_today
 from keqi.core.query import whole_number
 from keqi.funds import awards as flow
 from keqi.funds.access import (
+    area_q,
     fund_q,
     is_area_staff_of,
     may_handle_money,
@@ -202,7 +203,9 @@ def award_list(request: HttpRequest) -> HttpResponse:
     rows, chosen = _award_filters(request, user)
     context = {"awards": rows, "chosen": chosen, "statuses": AwardStatus.choices}
     context |= {
-        "areas": Area.objects.all() if sees_whole_district(user) else [],
+        "areas": Area.objects.filter(area_q(user, "pk"))
+        if sees_whole_district(user)
+        else [],
         "manager": may_manage(user),
         "may_apply": may_manage(user) or user.area_id_in_scope is not None,
     }

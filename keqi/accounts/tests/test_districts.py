@@ -335,7 +335,9 @@ def test_a_districts_hq_cannot_touch_another_districts_fund_or_area(
     theirs = fund_create(code="sfzj", name="示范区资金", actor=person("sf_hq"))
     assert theirs.district.code == "shifan"
     with pytest.raises(PermissionDenied):
-        fund_budget_set(fund=theirs, year=2019, amount=Decimal("1000"), actor=person("hq"))
+        fund_budget_set(
+            fund=theirs, year=2019, amount=Decimal("1000"), actor=person("hq")
+        )
     with pytest.raises(PermissionDenied):
         settlement_ratio_set(
             year=2019,
