@@ -22,15 +22,21 @@ def key_industries_for(user: Any) -> list[str]:
     choices): one district's list for a district user, every list for the city."""
     cached: list[str] | None = getattr(user, "_keqi_key_industries", None)
     if cached is None:
-        merged: dict[str, None] = {}
-        for industries in District.objects.filter(district_q(user, "pk")).values_list(
-            "key_industries", flat=True
-        ):
-            merged.update(dict.fromkeys(industries))
-        cached = list(merged)
-        if user is not None:  # read once per request's user
-            user._keqi_key_industries = cached
+        cached = remember_key_industries(
+            user, list(District.objects.filter(district_q(user, "pk")))
+        )
     return list(cached)
+
+
+def remember_key_industries(user: Any, districts: list[District]) -> list[str]:
+    """The merged lists of the districts the user sees, kept on the user object
+    (a request's user) so a page reads them once."""
+    merged: dict[str, None] = {}
+    for district in districts:
+        merged.update(dict.fromkeys(district.key_industries))
+    if user is not None:
+        user._keqi_key_industries = list(merged)
+    return list(merged)
 
 
 def key_industry_error(value: str, *, area: Area | None, current: str = "") -> str:

@@ -23,7 +23,11 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from keqi.accounts.industries import key_industries_for, key_industry_error
+from keqi.accounts.industries import (
+    key_industries_for,
+    key_industry_error,
+    remember_key_industries,
+)
 from keqi.accounts.models import Area, District
 from keqi.accounts.scopes import area_q, district_q, enterprise_q
 from keqi.core.dates import business_today
@@ -473,13 +477,7 @@ class EnterpriseFilterForm(SafeForm):
     """Search and filters of the enterprise list (and of its Excel download)."""
 
     q = forms.CharField(label="名称或信用代码", required=False, max_length=100)
-    district = forms.ModelChoiceField(
-        label="区",
-        queryset=District.objects.none(),
-        required=False,
-        to_field_name="code",
-        empty_label="全部区",
-    )
+    district = forms.ChoiceField(label="区", required=False, choices=[])
     area = forms.ModelChoiceField(
         label="街镇/园区",
         queryset=Area.objects.none(),
@@ -510,9 +508,13 @@ class EnterpriseFilterForm(SafeForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = Area.objects.filter(area_q(user))  # type: ignore[attr-defined]
-        self.fields["district"].queryset = District.objects.filter(  # type: ignore[attr-defined]
-            district_q(user, "pk")
-        )
+        # one read gives the district filter and (cached on the user) 重点产业
+        self.districts = list(District.objects.filter(district_q(user, "pk")))
+        remember_key_industries(user, self.districts)
+        self.fields["district"].choices = [  # type: ignore[attr-defined]
+            ("", "全部区"),
+            *((d.code, d.name) for d in self.districts),
+        ]
         self.fields["key_industry"].choices = [  # type: ignore[attr-defined]
             ("", "全部重点产业"),
             *((n, n) for n in key_industries_for(user)),
@@ -559,7 +561,7 @@ def enterprise_search(user: Any, params: Mapping[str, Any]) -> EnterpriseSearch:
         code = normalise_uscc(text)
         rows = rows.filter(Q(name__icontains=text) | Q(uscc__contains=code))
     if data.get("district"):
-        rows = rows.filter(area__district=data["district"])
+        rows = rows.filter(area__district__code=data["district"])
     for name in ("area", "tech_field", "key_industry"):
         if data.get(name):
             rows = rows.filter(**{name: data[name]})

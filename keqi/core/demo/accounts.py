@@ -8,6 +8,7 @@ from django.db import transaction
 
 from keqi.accounts.models import Role, Unit, User
 from keqi.accounts.services import user_create
+from keqi.core.demo.second_district import second_district_init
 
 DEMO_PASSWORD = "keqi2019demo"
 
@@ -61,6 +62,7 @@ def demo_accounts_ensure() -> list[tuple[DemoAccount, bool]]:
     An existing login is left exactly as it is (its password is not reset).
     Raises Unit.DoesNotExist when `keqi init` has not loaded the units.
     """
+    second_district_init()  # the city's and 示范区's demo logins belong to them
     done = []
     for account in DEMO_ACCOUNTS:
         if User.objects.filter(username=account.username).exists():

@@ -45,10 +45,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from keqi.core.demo.accounts import demo_accounts_ensure
     from keqi.core.demo.generator import CONFIG, build_dataset
     from keqi.core.demo.load import DemoSetupError, demo_load
-    from keqi.core.demo.second_district import (
-        second_district_init,
-        second_district_load,
-    )
+    from keqi.core.demo.second_district import second_district_load
 
     if args.enterprises < 50:
         print("企业数量至少为 50。")
@@ -58,8 +55,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 1
     config = replace(CONFIG, seed=args.seed).scaled(args.enterprises)
     try:
-        second_district_init()  # the demo accounts include the second district's
-        accounts = demo_accounts_ensure()
+        accounts = demo_accounts_ensure()  # with 示范区 and the city unit
         summary = demo_load(build_dataset(config))
     except (DemoSetupError, Unit.DoesNotExist) as exc:
         message = str(exc) if isinstance(exc, DemoSetupError) else "缺少单位配置。"
