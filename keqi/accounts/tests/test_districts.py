@@ -348,3 +348,26 @@ def test_a_districts_hq_cannot_touch_another_districts_fund_or_area(
         )
     page = client_for(person("hq")).get("/funds/rules/").content.decode()
     assert "示范区资金" not in page
+
+
+def test_kept_reports_of_another_district_are_not_listed_or_downloadable(
+    firms: dict[str, Enterprise],
+) -> None:
+    from keqi.core.reports import generated_report_keep
+
+    theirs = generated_report_keep(
+        kind="月报汇总",
+        title="示范区月报汇总",
+        filename="示范区.docx",
+        content_type="application/octet-stream",
+        content=b"x",
+        as_of=None,
+        parameters={},
+        actor=person("sf_hq"),
+    )
+    for name in ("hq", "leader", "auditor"):
+        c = client_for(person(name))
+        assert "示范区月报汇总" not in c.get("/reports/").content.decode()
+        assert c.get(f"/reports/{theirs.pk}/").status_code == 404
+    assert client_for(person("sf_hq")).get(f"/reports/{theirs.pk}/").status_code == 200
+    assert client_for(person("city")).get(f"/reports/{theirs.pk}/").status_code == 200
