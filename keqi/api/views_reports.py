@@ -62,7 +62,7 @@ class ReportQuery(PageQuery):
 def report_list(request: Request) -> Response:
     """Reports the caller may read, newest month first."""
     query = queries.cleaned(request, ReportQuery)
-    plan = plan_get(query.get("plan"))
+    plan = plan_get(query.get("plan"), user=request.user)
     rows = report_list_for(request.user, plan).order_by("-month", "unit__sort", "id")
     if query.get("month"):
         rows = rows.filter(month=month_of(query["month"], "month"))
@@ -89,7 +89,7 @@ def report_open(request: Request) -> Response:
     given = ReportOpenSerializer(data=request.data)
     given.is_valid(raise_exception=True)
     data = given.validated_data
-    plan = plan_get(data.get("plan") or None)
+    plan = plan_get(data.get("plan") or None, user=request.user)
     unit = _unit(request.user, data.get("unit"))
     month = month_of(data["month"], "month")
     problem = reporting_month_error(plan, month)

@@ -214,7 +214,9 @@ def _target_status(
 ) -> TargetStatus:
     metric = METRICS.get(target.metric) if target.source == Source.AUTO else None
     if metric is not None:
-        actual: Decimal | None = Decimal(metric.count(plan.year, as_of))
+        actual: Decimal | None = Decimal(
+            metric.count(plan.year, as_of, plan.office_unit.district_id)
+        )
         source = f"系统统计：{metric.rule}"
     else:
         actual, source = None, "尚无牵头单位报送的数据"

@@ -9,8 +9,10 @@ day does not count.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -28,6 +30,36 @@ PLATFORM_KINDS = (
     QualificationKind.KEY_LAB,
     QualificationKind.TECH_CENTER,
 )
+
+
+# The district a plan's figures are counted in (its office unit's district), set
+# by Metric.count/evidence for the duration of the call; None counts every
+# enterprise (an install with one district). Metrics of other apps read it with
+# `counting_district()`.
+_DISTRICT: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "keqi_metric_district", default=None
+)
+
+
+def counting_district() -> int | None:
+    """The district the metric being computed counts in, or None for all."""
+    return _DISTRICT.get()
+
+
+def in_district(prefix: str = "") -> Q:
+    """Rows (of enterprises, with a prefix: of their related rows) in the
+    district being counted."""
+    district = _DISTRICT.get()
+    return Q() if district is None else Q(**{f"{prefix}area__district_id": district})
+
+
+@contextlib.contextmanager
+def _counting_in(district: int | None) -> Iterator[None]:
+    token = _DISTRICT.set(district)
+    try:
+        yield
+    finally:
+        _DISTRICT.reset(token)
 
 
 @dataclass(frozen=True)
@@ -72,13 +104,21 @@ class Metric:
     # 0; the records are still listed (the library's members).
     deliverable: bool = False
 
-    def evidence(self, year: int, as_of: dt.date) -> list[Evidence]:
-        """The records behind the figure on that day."""
-        return self.find(year, as_of)
+    def evidence(
+        self, year: int, as_of: dt.date, district: int | None = None
+    ) -> list[Evidence]:
+        """The records behind the figure on that day (in the district, if given)."""
+        with _counting_in(district):
+            return self.find(year, as_of)
 
-    def count(self, year: int, as_of: dt.date) -> int:
+    def count(self, year: int, as_of: dt.date, district: int | None = None) -> int:
         """The figure: distinct enterprises, records (platforms), a sum (people), or
-        1/0 for a deliverable (a library established)."""
+        1/0 for a deliverable (a library established); in the district when one is
+        given (a plan's district)."""
+        with _counting_in(district):
+            return self._count(year, as_of)
+
+    def _count(self, year: int, as_of: dt.date) -> int:
         if self.tally is not None:
             return self.tally(year, as_of)
         rows = self.find(year, as_of)
@@ -98,7 +138,7 @@ def _window(year: int, as_of: dt.date) -> tuple[dt.date, dt.date]:
 def _granted_rows(year: int, as_of: dt.date, q: Q) -> QuerySet[Qualification]:
     start, end = _window(year, as_of)
     return Qualification.objects.filter(
-        q, granted_on__gte=start, granted_on__lte=end
+        q, in_district("enterprise__"), granted_on__gte=start, granted_on__lte=end
     ).exclude(revoked_on__lte=as_of)
 
 
@@ -152,7 +192,7 @@ def _joint_stock_tally(year: int, as_of: dt.date) -> int:
     start, end = _window(year, as_of)
     granted = _granted_rows(year, as_of, Q(kind=QualificationKind.JOINT_STOCK))
     direct = Enterprise.objects.filter(
-        joint_stock_on__gte=start, joint_stock_on__lte=end
+        in_district(), joint_stock_on__gte=start, joint_stock_on__lte=end
     )
     ids = granted.order_by().values("enterprise_id")
     return ids.union(direct.order_by().values("pk")).count()
@@ -170,7 +210,7 @@ def _joint_stock(year: int, as_of: dt.date) -> list[Evidence]:
     start, end = _window(year, as_of)
     seen = {row.enterprise_id for row in rows}
     for e in Enterprise.objects.filter(
-        joint_stock_on__gte=start, joint_stock_on__lte=end
+        in_district(), joint_stock_on__gte=start, joint_stock_on__lte=end
     ).select_related("area"):
         if e.pk not in seen:
             rows.append(

@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from keqi.campaign.plan_sections import plan_sections
 
 SOURCES = ("auto", "reported")
 WEIGHT_KEYS = ("on_time", "schedule", "results", "data_quality")
@@ -123,6 +125,8 @@ class PlanSpec:
     weights: dict[str, Decimal]
     naming: dict[str, dict[str, int]]
     organisation: dict[str, Any]
+    # Sections other apps keep (plan_sections), raw and already checked by them.
+    sections: dict[str, Any] = field(default_factory=dict)
 
 
 class _Loader(yaml.SafeLoader):
@@ -226,8 +230,12 @@ def plan_data_check(
     """Check already-parsed plan data (dates as text) and build a PlanSpec."""
     check = _Checker()
     top = check.mapping(data, "(文件)")
-    for key in sorted(set(top) - _TOP_KEYS):
+    registered = plan_sections()
+    for key in sorted(set(top) - _TOP_KEYS - set(registered)):
         check.fail(key, "未知的字段（请检查拼写）")
+    sections = {k: top[k] for k in sorted(set(top) & set(registered))}
+    for key, raw in sections.items():
+        check.errors.extend(registered[key].check(raw))
     units = _units(check, top.get("units"))
     groups = _groups(check, top.get("unit_groups", {}))
     head = _header(check, top, units)
@@ -244,6 +252,7 @@ def plan_data_check(
         targets=tuple(targets),
         measures=tuple(measures),
         organisation=dict(top.get("organisation") or {}),
+        sections=sections,
         **head,
         **org,
     )

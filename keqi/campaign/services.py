@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from keqi.accounts.models import Role, Unit, UnitKind
+from keqi.accounts.scopes import district_id_of
 from keqi.campaign.board import reporting_month_error
 from keqi.campaign.filing import report_gaps
 from keqi.campaign.metrics import METRICS
@@ -36,6 +37,7 @@ from keqi.campaign.models import (
     Target,
     TargetUnit,
 )
+from keqi.campaign.plan_sections import plan_sections
 from keqi.campaign.planfile import PlanFileError, PlanSpec, plan_file_read
 from keqi.campaign.progress import next_month
 from keqi.core import audit
@@ -126,10 +128,15 @@ def plan_load(
     """
     ensure_hq(actor)
     units = _resolve_units(spec)
+    office = units[spec.office_unit][0][0]
+    mine = actor is None or actor.is_superuser
+    if not mine and office.district_id != district_id_of(actor):
+        raise PermissionDenied("只能载入本区的方案")
     plan, created = _plan_upsert(spec, units, source_path, sha256)
     changes: dict[str, list[Any]] = {}
     targets = _targets_upsert(plan, spec, units, changes)
     _measures_upsert(plan, spec, units, targets, changes)
+    _sections_load(plan, spec, actor, changes)
     if created or changes:
         audit.record(
             actor=actor,
@@ -141,7 +148,18 @@ def plan_load(
     return PlanLoaded(plan, created, changes)
 
 
+def _sections_load(
+    plan: Plan, spec: PlanSpec, actor: Any, changes: dict[str, list[Any]]
+) -> None:
+    """Hand the file's further sections (institutions, …) to the apps keeping them."""
+    registered = plan_sections()
+    for key, raw in spec.sections.items():
+        for name, change in registered[key].load(plan, raw, actor).items():
+            changes[f"{key}.{name}"] = change
+
+
 def _resolve_units(spec: PlanSpec) -> dict[str, list[tuple[Unit, str]]]:
+    """The plan's units, all of one district: the office unit's."""
     found = {u.code: u for u in Unit.objects.filter(code__in=spec.units)}
     missing = [code for code in spec.units if code not in found]
     if missing:
@@ -150,6 +168,14 @@ def _resolve_units(spec: PlanSpec) -> dict[str, list[tuple[Unit, str]]]:
                 f"units.{c}: 单位代码在本区机构配置中不存在（先运行 keqi init）"
                 for c in missing
             ]
+        )
+    district = (
+        found[spec.office_unit].district_id if spec.office_unit in found else None
+    )
+    strays = [c for c, u in found.items() if u.district_id != district]
+    if strays:
+        raise PlanFileError(
+            [f"units.{c}: 不是指挥部办公室所在区的单位" for c in strays]
         )
     expanded: dict[str, list[tuple[Unit, str]]] = {
         c: [(u, "")] for c, u in found.items()
@@ -160,7 +186,9 @@ def _resolve_units(spec: PlanSpec) -> dict[str, list[tuple[Unit, str]]]:
         else:
             members = list(
                 Unit.objects.filter(
-                    kind=UnitKind.AREA, area__kind__in=group.area_kinds
+                    kind=UnitKind.AREA,
+                    area__kind__in=group.area_kinds,
+                    district__in=[district],
                 ).order_by("sort", "code")
             )
         if not members:
@@ -346,7 +374,9 @@ def _prefill(plan: Plan, unit: Unit, target: Target, month: dt.date) -> Decimal 
     """What keqi holds: the registry count, or the unit's last submitted figure."""
     if target.source == Source.AUTO and target.metric in METRICS:
         day = min(next_month(month) - dt.timedelta(days=1), timezone.localdate())
-        return Decimal(METRICS[target.metric].count(plan.year, day))
+        return Decimal(
+            METRICS[target.metric].count(plan.year, day, plan.office_unit.district_id)
+        )
     previous = (
         ReportLine.objects.filter(
             target=target,

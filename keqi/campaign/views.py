@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from keqi.accounts.models import Role, Unit, User
-from keqi.accounts.scopes import enterprise_q
+from keqi.accounts.scopes import district_q, enterprise_q
 from keqi.campaign import meetings as meeting_services
 from keqi.campaign import services
 from keqi.campaign.assessment import assess, escalations, formula_text
@@ -88,7 +88,7 @@ def _hq_only(request: HttpRequest) -> None:
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
     """The command board: targets against 序时进度, measures, units, late reports."""
-    plan = plan_get(request.GET.get("plan"))
+    plan = plan_get(request.GET.get("plan"), user=request.user)
     state = board_build(plan, _as_of(request))
     rule = RULE_TEXT.format(ratio=number_text(plan.yellow_ratio))
     units = [(u, state.unit_light(u), state.items.get(u.pk, [])) for u in state.units]
@@ -104,7 +104,7 @@ def board(request: HttpRequest) -> HttpResponse:
 @login_required
 def target_records(request: HttpRequest, key: str) -> HttpResponse:
     """The registry records behind an auto target, limited to what the user may see."""
-    plan = plan_get(request.GET.get("plan"))
+    plan = plan_get(request.GET.get("plan"), user=request.user)
     target = get_object_or_404(plan.targets, key=key)
     metric = METRICS.get(target.metric)
     if metric is None:
@@ -112,7 +112,7 @@ def target_records(request: HttpRequest, key: str) -> HttpResponse:
     as_of = _as_of(request)
     if metric.records_url is not None:  # the owning app lists them, scoped
         return redirect(metric.records_url(plan.year, as_of))
-    rows = metric.evidence(plan.year, as_of)
+    rows = metric.evidence(plan.year, as_of, plan.office_unit.district_id)
     visible = set(
         Enterprise.objects.filter(enterprise_q(request.user)).values_list(
             "pk", flat=True
@@ -125,7 +125,7 @@ def target_records(request: HttpRequest, key: str) -> HttpResponse:
     context = {"plan": plan, "target": target, "metric": metric, "as_of": as_of}
     context |= {
         "rows": shown,
-        "total": metric.count(plan.year, as_of),
+        "total": metric.count(plan.year, as_of, plan.office_unit.district_id),
         "all": len(rows),
     }
     return render(request, "campaign/target_records.html", context)
@@ -134,7 +134,7 @@ def target_records(request: HttpRequest, key: str) -> HttpResponse:
 @login_required
 def measure_detail(request: HttpRequest, number: int) -> HttpResponse:
     """One measure: its text, units, targets and light."""
-    plan = plan_get(request.GET.get("plan"))
+    plan = plan_get(request.GET.get("plan"), user=request.user)
     state = board_build(plan, _as_of(request))
     status = next((m for m in state.measures if m.measure.number == number), None)
     if status is None:
@@ -149,7 +149,7 @@ def measure_detail(request: HttpRequest, number: int) -> HttpResponse:
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     """Monthly reports in the user's scope, and which month is due."""
-    plan = plan_get(request.GET.get("plan"))
+    plan = plan_get(request.GET.get("plan"), user=request.user)
     reports = report_list_for(request.user, plan).order_by("-month", "unit__sort")
     if export_requested(request):
         return xlsx_list_response(reports_export(plan, reports), request)
@@ -157,7 +157,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     may_file = user.role in (Role.MEMBER, Role.AREA_STAFF) or user.is_hq
     months = reporting_months(plan)
     current = _reporting_month(plan)
-    units = Unit.objects.all() if user.is_hq else Unit.objects.none()
+    units = Unit.objects.filter(district_q(user)) if user.is_hq else Unit.objects.none()
     reminders = report_reminders(plan, business_today())
     if not reads_all_reports(user):
         reminders = [r for r in reminders if r.unit.pk == user.unit_id]
@@ -176,7 +176,7 @@ def _reporting_month(plan: Plan) -> dt.date:
 @require_POST
 def report_open(request: HttpRequest) -> HttpResponse:
     """Open (create on first use) the report of a unit for a month."""
-    plan = plan_get(request.POST.get("plan"))
+    plan = plan_get(request.POST.get("plan"), user=request.user)
     user = _user(request)
     unit = user.unit
     if user.is_hq and request.POST.get("unit"):
@@ -312,7 +312,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
     """Joint meetings, the agenda a meeting today would have, and all agreed items."""
-    plan = plan_get(request.GET.get("plan"))
+    plan = plan_get(request.GET.get("plan"), user=request.user)
     if request.method == "POST":
         _hq_only(request)
         held_on = parse_day(request.POST.get("held_on"), timezone.localdate())
@@ -384,7 +384,7 @@ def decision_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def assessment(request: HttpRequest) -> HttpResponse:
     """Scores per unit with the formula and weights, and the units to be named."""
-    plan = plan_get(request.GET.get("plan"))
+    plan = plan_get(request.GET.get("plan"), user=request.user)
     as_of = _as_of(request)
     rows = assess(plan, as_of)
     named = [r for r in rows if r.named]
@@ -398,7 +398,7 @@ def assessment(request: HttpRequest) -> HttpResponse:
 @login_required
 def summary(request: HttpRequest) -> HttpResponse:
     """Download the monthly summary (Word or PDF); HQ may close the month with it."""
-    plan = plan_get(request.GET.get("plan"))
+    plan = plan_get(request.GET.get("plan"), user=request.user)
     user = _user(request)
     if user.role not in (Role.HQ_ADMIN, Role.LEADER) and not user.is_superuser:
         raise PermissionDenied("汇总上报材料仅供指挥部办公室和领导查看")
@@ -447,7 +447,7 @@ def _quote(name: str) -> str:
 @require_POST
 def month_close(request: HttpRequest) -> HttpResponse:
     """HQ closes a month after sending the summary; later corrections are flagged."""
-    plan = plan_get(request.POST.get("plan"))
+    plan = plan_get(request.POST.get("plan"), user=request.user)
     try:
         month = parse_month(request.POST.get("month"), _reporting_month(plan))
         services.month_close(plan=plan, month=month, actor=request.user)

@@ -34,10 +34,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Round
 
+from keqi.accounts.industries import key_industries_for
 from keqi.accounts.models import Area
 from keqi.accounts.scopes import enterprise_q
 from keqi.cultivation.paging import SlicedRows
-from keqi.registry.models import Enterprise, KeyIndustry
+from keqi.registry.models import Enterprise
 
 ZERO = Decimal(0)
 
@@ -228,11 +229,13 @@ def _industry_value(label: str) -> str:
 
 
 def _figures(
-    user: object, year: int, area_id: int | None, industry: str
+    user: object, year: int, area_id: int | None, industry: str, district: Any = None
 ) -> QuerySet[Enterprise]:
     """Enterprises in scope (and filters) with this and last year's figures
     joined, amounts as millionths: rd, sales, dom (this year), prev (last year)."""
     enterprises = Enterprise.objects.filter(enterprise_q(user))
+    if district is not None:
+        enterprises = enterprises.filter(area__district=district)
     if area_id is not None:
         enterprises = enterprises.filter(area_id=area_id)
     if industry:
@@ -277,13 +280,18 @@ class RdReport:
 
 
 def rd_report(
-    user: object, year: int, area_id: int | None = None, industry: str = ""
+    user: object,
+    year: int,
+    area_id: int | None = None,
+    industry: str = "",
+    district: Any = None,
 ) -> RdReport:
-    """R&D monitoring for `year` in the user's scope, filtered by area and industry:
-    one GROUP BY (area, industry) in the database, added up here; areas and
-    industries without figures in either year are left out."""
+    """R&D monitoring for `year` in the user's scope, filtered by district (the
+    city's drill-down), area and industry: one GROUP BY (area, industry) in the
+    database, added up here; areas and industries without figures in either year
+    are left out."""
     rows = (
-        _figures(user, year, area_id, industry)
+        _figures(user, year, area_id, industry, district)
         # `+ 0`: SQLite would otherwise walk the table in area-index order.
         .annotate(area_no=F("area_id") + Value(0))
         .values("area_no", "key_industry")
@@ -302,7 +310,7 @@ def rd_report(
         by_area.setdefault(area, RdGroup(areas[area].name, str(area))).add(part)
         by_industry.setdefault(label, RdGroup(label, label)).add(part)
         total.add(part)
-    order = {value: i for i, value in enumerate([*KeyIndustry.values, NO_INDUSTRY])}
+    order = {value: i for i, value in enumerate(key_industries_for(user))}
     return RdReport(
         year,
         total,
@@ -310,7 +318,10 @@ def rd_report(
             by_area[pk]
             for pk in sorted(by_area, key=lambda pk: (areas[pk].sort, areas[pk].code))
         ],
-        sorted(by_industry.values(), key=lambda g: order.get(g.key, len(order))),
+        sorted(
+            by_industry.values(),
+            key=lambda g: (g.key == NO_INDUSTRY, order.get(g.key, len(order))),
+        ),
     )
 
 
@@ -352,10 +363,16 @@ def _decimal(value: Any) -> Decimal | None:
 
 
 def rd_enterprises(
-    user: object, year: int, area_id: int | None, industry: str, show: str
+    user: object,
+    year: int,
+    area_id: int | None,
+    industry: str,
+    show: str,
+    district: Any = None,
 ) -> RdRows:
     """The enterprises behind one number of the monitor (`show`, a key of LISTS)."""
-    return RdRows(_figures(user, year, area_id, industry).filter(LISTS[show]), year)
+    found = _figures(user, year, area_id, industry, district).filter(LISTS[show])
+    return RdRows(found, year)
 
 
 def default_year(today: dt.date) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import BytesIO
+from typing import Any
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
@@ -11,11 +12,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from keqi.accounts.industries import key_industries_for
 from keqi.core.dates import business_today
 from keqi.core.exports import export_requested, xlsx_list_response
 from keqi.cultivation.exports import rd_rows_export
 from keqi.cultivation.filters import Filters
-from keqi.cultivation.libraries import scope_area_ids
+from keqi.cultivation.libraries import area_check
 from keqi.cultivation.paging import paged
 from keqi.cultivation.rd import (
     FLAG_RULES,
@@ -25,10 +27,8 @@ from keqi.cultivation.rd import (
     rd_report,
 )
 from keqi.cultivation.rd_export import rd_workbook
-from keqi.cultivation.views import area_picked, areas_for
-from keqi.registry.models import KeyIndustry
+from keqi.cultivation.views import area_picked, areas_for, district_of
 
-INDUSTRIES = [*KeyIndustry.values, NO_INDUSTRY]
 SHOWS: dict[str, str] = {  # list name (a key of rd.LISTS) → title
     "reporting": "已填报研发费用的企业",
     "with_rd": "有研发投入的企业",
@@ -43,8 +43,13 @@ def _filters(request: HttpRequest) -> tuple[Filters, int, int | None, str]:
     f = Filters(request.GET)
     year = f.year("year", "年度", default_year(business_today()))
     area_id = f.pk("area")
-    scope_area_ids(request.user, area_id)  # 404 for another area
-    return f, year, area_id, f.choice("industry", INDUSTRIES)
+    area_check(request.user, area_id)  # 404 for another area
+    return f, year, area_id, f.choice("industry", industries_for(request.user))
+
+
+def industries_for(user: Any) -> list[str]:
+    """The 重点产业 of the user's district(s) (district file), then 未填."""
+    return [*key_industries_for(user), NO_INDUSTRY]
 
 
 def _links(year: int, area_id: int | None, industry: str) -> dict[str, str]:
@@ -71,7 +76,7 @@ def rd_monitor(request: HttpRequest) -> HttpResponse:
         "by_area": by_area,
         "by_industry": by_industry,
         "rules": FLAG_RULES,
-        "industries": INDUSTRIES,
+        "industries": industries_for(request.user),
         "industry": industry,
         "areas": areas,
         "area": area_picked(areas, area_id),
@@ -88,8 +93,9 @@ def rd_list(request: HttpRequest) -> HttpResponse:
     f, year, area_id, industry = _filters(request)
     show = f.choice("show", list(SHOWS)) or "reporting"
     title = SHOWS[show]
-    rows = rd_enterprises(request.user, year, area_id, industry, show)
-    areas = areas_for(request.user)
+    district = district_of(request)
+    rows = rd_enterprises(request.user, year, area_id, industry, show, district)
+    areas = areas_for(request.user, district)
     if export_requested(request):
         area = area_picked(areas, area_id)
         found = rd_rows_export(title, year, rows, area, industry or "")
@@ -99,6 +105,7 @@ def rd_list(request: HttpRequest) -> HttpResponse:
         "title": title,
         "pager": paged(rows, request.GET),
         "area": area_picked(areas, area_id),
+        "district": district,
         "industry": industry,
         "errors": f.errors,
     }

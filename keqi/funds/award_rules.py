@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from keqi.accounts.scopes import district_for
 from keqi.core import audit
 from keqi.core.db_guards import insert_once
-from keqi.funds.access import ensure_manager
+from keqi.funds.access import ensure_manager, ensure_own_district
 from keqi.funds.actions import FundsAction, jsonable
 from keqi.funds.models import AmountSource, AwardRule, AwardType, Fund, TriggerEvent
 from keqi.funds.money import checked_yuan
@@ -36,13 +37,19 @@ RULE_FIELDS = [
 
 
 @transaction.atomic
-def fund_create(*, code: str, name: str, actor: Any, note: str = "") -> Fund:
-    """Create a fund (专项资金). HQ only; the code and name must be new."""
+def fund_create(
+    *, code: str, name: str, actor: Any, note: str = "", district: Any = None
+) -> Fund:
+    """Create a fund (专项资金) of the actor's district (the system names it, or
+    the only district). HQ only; the code and name must be new."""
     ensure_manager(actor)
     taken = f"专项资金“{name}”（{code}）已存在"
     if Fund.objects.filter(Q(code=code) | Q(name=name)).exists():
         raise ValidationError(taken)
-    fund = Fund(code=code, name=name, note=note)
+    district = district or district_for(actor)
+    if district is None:
+        raise ValidationError("请指定专项资金所属的区")
+    fund = Fund(code=code, name=name, note=note, district=district)
     insert_once(fund, taken)
     audit.record(
         actor=actor,
@@ -137,6 +144,8 @@ def award_rule_save(
     """
     ensure_manager(actor)
     values = {k: v for k, v in values.items() if k in RULE_FIELDS}
+    fund = values.get("fund") or (rule.fund if rule else None)
+    ensure_own_district(actor, fund.district_id if fund is not None else None)
     merged = {**audit.snapshot(rule, RULE_FIELDS), **values} if rule else values
     _rule_check(merged, rule.pk if rule else None)
     before = audit.snapshot(rule, RULE_FIELDS) if rule else {}

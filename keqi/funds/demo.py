@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db import transaction
 
-from keqi.accounts.models import Area, User
+from keqi.accounts.models import Area, Unit, User
 from keqi.funds.award_rules import award_rule_save, fund_create
 from keqi.funds.awards import (
     award_apply,
@@ -170,7 +170,13 @@ def _checker(award: Award) -> User | None:
 def _setup() -> tuple[Fund, int]:
     fund = Fund.objects.filter(code=FUND[0]).first()
     if fund is None:
-        fund = fund_create(code=FUND[0], name=FUND[1], actor=None, note="演示资金")
+        fund = fund_create(
+            code=FUND[0],
+            name=FUND[1],
+            actor=None,
+            note="演示资金",
+            district=Unit.objects.get(code="hq").district,  # Baodi's fund
+        )
     made = 0
     for values in RULES:
         if not AwardRule.objects.filter(name=values["name"]).exists():

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from keqi.accounts.models import Area
+from keqi.accounts.models import Area, District
 from keqi.registry.models import Enterprise, Qualification
 
 YUAN_DIGITS = 14  # up to 999 999 999 999.99 元
@@ -47,6 +47,13 @@ class Fund(models.Model):
     code = models.SlugField("代码", max_length=40, unique=True)
     name = models.CharField("资金名称", max_length=100, unique=True)
     note = models.CharField("说明", max_length=300, blank=True)
+    district = models.ForeignKey(
+        District,
+        verbose_name="所属区",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="funds",
+    )
 
     class Meta:
         verbose_name = "专项资金"

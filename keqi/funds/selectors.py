@@ -26,7 +26,7 @@ from django.db.models.functions import Cast, Round
 from django.http import Http404
 
 from keqi.core.models import AuditEvent
-from keqi.funds.access import area_q, award_q
+from keqi.funds.access import area_q, award_q, fund_q
 from keqi.funds.models import (
     Award,
     BudgetOverrun,
@@ -225,7 +225,7 @@ def fund_budget_vs_paid(year: int, user: Any = None) -> list[FundUse]:
         paid[fund_id] += amount
     return [
         FundUse(fund, year, budgets.get(fund.pk), paid[fund.pk])
-        for fund in Fund.objects.order_by("code")
+        for fund in Fund.objects.filter(fund_q(user)).order_by("code")
     ]
 
 

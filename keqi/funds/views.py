@@ -25,6 +25,8 @@ from keqi.core.query import whole_number
 from keqi.cultivation.paging import paged
 from keqi.funds import awards as flow
 from keqi.funds.access import (
+    area_q,
+    fund_q,
     is_area_staff_of,
     may_handle_money,
     may_manage,
@@ -111,13 +113,14 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def rule_list(request: HttpRequest) -> HttpResponse:
     """Every award rule with its dates, amount (and where it comes from) and clause."""
-    rules = AwardRule.objects.select_related("fund")
+    user = user_of(request)
+    rules = AwardRule.objects.filter(fund_q(user, "fund__")).select_related("fund")
     return render(
         request,
         "funds/rules.html",
         {
             "rules": rules,
-            "funds": Fund.objects.all(),
+            "funds": Fund.objects.filter(fund_q(user)),
             "manager": may_manage(user_of(request)),
         },
     )
@@ -221,7 +224,9 @@ def award_list(request: HttpRequest) -> HttpResponse:
         "rules": AwardRule.objects.order_by("award_type", "pk"),
     }
     context |= {
-        "areas": Area.objects.all() if sees_whole_district(user) else [],
+        "areas": Area.objects.filter(area_q(user, "pk"))
+        if sees_whole_district(user)
+        else [],
         "manager": may_manage(user),
         "may_apply": may_manage(user) or user.area_id_in_scope is not None,
     }
