@@ -134,9 +134,12 @@ def _keqi(env: dict[str, str], *args: str) -> None:
 
 
 @contextmanager
-def demo_site(var_dir: Path) -> Iterator[str]:
-    """Set up the demo in var_dir, serve it, yield its base URL, stop it after."""
-    port = free_port()
+def demo_site(var_dir: Path, port: int | None = None) -> Iterator[str]:
+    """Set up the demo in var_dir, serve it, yield its base URL, stop it after.
+
+    This process's environment is left alone (the browser tests run this inside
+    pytest); `main` points its own Django at the scratch database itself."""
+    port = port or free_port()
     env = scratch_env(var_dir, port)
     _keqi(env, "init")
     _keqi(env, "demo")
@@ -148,7 +151,6 @@ def demo_site(var_dir: Path) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base, server)
-        os.environ.update(env)
         yield base
     finally:
         server.terminate()
@@ -274,7 +276,12 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     var_dir = Path(tempfile.mkdtemp(prefix="keqi-screenshots-"))
     try:
-        with demo_site(var_dir) as base:
+        port = free_port()
+        with demo_site(var_dir, port) as base:
+            # this process reads the scratch database too (Shot.path), never the real one
+            for name in [k for k in os.environ if k.startswith("KEQI_")]:
+                del os.environ[name]
+            os.environ.update(scratch_env(var_dir, port))
             saved = take_all(base, out)
     finally:
         shutil.rmtree(var_dir, ignore_errors=True)
