@@ -26,6 +26,7 @@ CHROMIUM_ARGS = (
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--lang=zh-CN",  # date boxes read 年/月/日 as on the staff's own computers
 )
 VIEWPORT: ViewportSize = {"width": 1366, "height": 900}
 

@@ -106,6 +106,14 @@ SHOTS = (
     Shot("campaign-assessment", "hq", _fixed("/campaign/assessment/")),
     Shot("dashboard", "leader", _fixed("/dashboard/")),
 )
+# Also saved at phone width as <name>-390.png: the pages people open on the road.
+PHONE_WIDTH = 390
+PHONE_SHOTS = (
+    "registry-list-town",
+    "enterprise-portrait",
+    "campaign-board",
+    "dashboard",
+)
 USERS = ("hq", "leader", "dakoutun", "gxj")
 MAX_HEIGHT = 1800  # px: long lists are cut here, the top of a page is what matters
 
@@ -181,9 +189,12 @@ def login(context: BrowserContext, base: str, username: str) -> None:
     page.close()
 
 
-def capture(context: BrowserContext, url: str, out: Path) -> None:
-    """One page, fully loaded with its web fonts, as a viewport-sized PNG."""
+def capture(
+    context: BrowserContext, url: str, out: Path, width: int = VIEWPORT["width"]
+) -> None:
+    """One page, fully loaded with its web fonts, as a PNG as wide as the window."""
     page = context.new_page()
+    page.set_viewport_size({"width": width, "height": VIEWPORT["height"]})
     response = page.goto(url, wait_until="networkidle")
     if response is None or response.status >= 400:
         code = response.status if response else "无响应"
@@ -192,7 +203,7 @@ def capture(context: BrowserContext, url: str, out: Path) -> None:
     if page.locator("canvas").count():
         page.wait_for_timeout(1200)  # chart animations settle (ECharts)
     height = min(int(page.evaluate("document.body.scrollHeight")), MAX_HEIGHT)
-    box = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height}
+    box = {"x": 0, "y": 0, "width": width, "height": height}
     png = page.screenshot(full_page=True, clip=box)  # type: ignore[arg-type]
     page.close()
     save_small_png(png, out)
@@ -256,10 +267,14 @@ def take_all(base: str, out: Path) -> list[Path]:
             if path is None:
                 print(f"  跳过 {shot.name}：演示数据中没有这样的记录")
                 continue
-            target = out / f"{shot.name}.png"
-            capture(contexts[shot.user], base + path, target)
-            saved.append(target)
-            print(f"  {target.name}  ←  {path}（{shot.user}）")
+            widths = [VIEWPORT["width"]]
+            widths += [PHONE_WIDTH] if shot.name in PHONE_SHOTS else []
+            for width in widths:
+                suffix = "" if width == VIEWPORT["width"] else f"-{width}"
+                target = out / f"{shot.name}{suffix}.png"
+                capture(contexts[shot.user], base + path, target, width)
+                saved.append(target)
+                print(f"  {target.name}  ←  {path}（{shot.user}，{width}px）")
         browser.close()
     return saved
 

@@ -58,7 +58,7 @@
       var done = num(item.done);
       var expected = num(item.expected) || 0;
       make(box, {
-        title: { text: item.name, left: "center", top: 0, textStyle: { fontSize: 12, fontWeight: "normal", width: 200, overflow: "truncate" } },
+        title: { text: item.name, left: "center", top: 0, textStyle: { fontSize: 12, fontWeight: "normal", width: Math.max(80, box.clientWidth - 12), overflow: "truncate" } },
         series: [{
           type: "gauge", min: 0, max: 100, radius: "78%", center: ["50%", "60%"],
           progress: { show: true, width: 10, itemStyle: { color: LIGHTS[item.light] || LIGHTS.grey } },
