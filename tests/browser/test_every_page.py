@@ -73,7 +73,7 @@ def demo() -> Iterator[str]:
 
 def kind_of(path: str) -> str:
     """Pages of one kind share a path up to their numbers: /enterprises/N/."""
-    return re.sub(r"\d+", "N", path)
+    return re.sub(r"\d+", "N", path.split("?")[0])
 
 
 def own_links(page: Page, base: str, selector: str) -> list[str]:
@@ -122,6 +122,34 @@ def axe_installed() -> None:
     assert AXE.is_file(), f"未找到 axe-core（{AXE}）：请先运行 make install（npm ci）"
 
 
+def check_what_the_navigation_offers(page: Page, base: str) -> dict[str, list[str]]:
+    """Open the signed-in user's pages breadth first and check each; the problems
+    of every page opened, by path."""
+    # (path, depth): 0 the top navigation, 1 section navigation, 2 records in tables.
+    queue = [(urlsplit(page.url).path, 0)]
+    queue += [(p, 0) for p in own_links(page, base, "nav.mainnav a, .who a")]
+    seen: set[str] = set()
+    problems: dict[str, list[str]] = {}
+    while queue:
+        path, depth = queue.pop(0)
+        if kind_of(path) in seen:
+            continue
+        seen.add(kind_of(path))
+        response = page.goto(path)
+        if response is None or response.status >= 400:
+            problems[path] = [f"打开失败：{response.status if response else '无响应'}"]
+            continue
+        if "html" not in (response.header_value("content-type") or ""):
+            continue
+        problems[path] = check_at_both_widths(page, path, depth)
+        queue += [(p, 1) for p in own_links(page, base, ".subnav a")]
+        if depth <= 1:  # one record from the page's tables: the first of a new kind
+            waiting = seen | {kind_of(q) for q, _ in queue}
+            records = own_links(page, base, "main table a")
+            queue += [(p, 2) for p in records if kind_of(p) not in waiting][:1]
+    return problems
+
+
 @pytest.mark.parametrize("username", ROLES)
 def test_every_page_fits_reads_clean_and_passes_axe(
     username: str, browser: Browser, demo: str, axe_installed: None
@@ -132,39 +160,10 @@ def test_every_page_fits_reads_clean_and_passes_axe(
     context.set_default_timeout(30_000)
     page = context.new_page()
     log_in(page, username)
-    home = urlsplit(page.url).path
-    # (path, depth): 0 the top navigation, 1 section navigation, 2 records in tables.
-    queue = [(home, 0)] + [
-        (p, 0) for p in own_links(page, demo, "nav.mainnav a, .who a")
-    ]
-    seen: set[str] = set()
-    problems: dict[str, list[str]] = {}
-
-    def new(path: str) -> bool:
-        return kind_of(path.split("?")[0]) not in seen and all(
-            kind_of(q.split("?")[0]) != kind_of(path.split("?")[0]) for q, _ in queue
-        )
-
-    while queue:
-        path, depth = queue.pop(0)
-        if kind_of(path.split("?")[0]) in seen:
-            continue
-        seen.add(kind_of(path.split("?")[0]))
-        response = page.goto(path)
-        if response is None or response.status >= 400:
-            status = response.status if response else "无响应"
-            problems[path] = [f"打开失败：{status}"]
-            continue
-        if "html" not in (response.header_value("content-type") or ""):
-            continue
-        problems[path] = check_at_both_widths(page, path, depth)
-        queue += [(p, 1) for p in own_links(page, demo, ".subnav a")]
-        if depth <= 1:  # one record from the page's tables: the first of a new kind
-            records = own_links(page, demo, "main table a")
-            queue += [(p, 2) for p in records if new(p)][:1]
+    problems = check_what_the_navigation_offers(page, demo)
     context.close()
     print(f"{username}：检查了 {len(problems)} 个页面")
     found = {path: found for path, found in problems.items() if found}
     report = "\n".join(f"{path}\n  " + "\n  ".join(p) for path, p in found.items())
-    assert len(seen) >= 2, f"{username} 只打开了 {sorted(seen)}"
+    assert len(problems) >= 2, f"{username} 只打开了 {sorted(problems)}"
     assert not found, f"{username}：{len(found)}/{len(problems)} 个页面有问题\n{report}"
