@@ -26,7 +26,6 @@ CHROMIUM_ARGS = (
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--lang=zh-CN",  # date boxes read 年/月/日 as on the staff's own computers
 )
 VIEWPORT: ViewportSize = {"width": 1366, "height": 900}
 
