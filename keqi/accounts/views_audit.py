@@ -26,8 +26,10 @@ PAGE_SIZE = 50
 
 
 def _action_choices() -> list[tuple[str, str]]:
+    """Every action by its Chinese name, grouped by what it acts on (the code's
+    order), the code itself not shown: staff read Chinese (issue 16)."""
     return [("", "全部操作")] + sorted(
-        ((code, f"{label}（{code}）") for code, label in ACTION_LABELS.items()),
+        ((code, label) for code, label in ACTION_LABELS.items()),
         key=lambda pair: pair[0],
     )
 

@@ -50,7 +50,9 @@ class ChineseEmptyChoice:
     """Form mixin: Django's "---------" empty option of a select becomes "请选择…".
 
     A form that means "no filter" by the empty option names it itself (e.g.
-    ``empty_label="全部"``); only Django's own dashes are replaced.
+    ``empty_label="全部"``); only Django's own dashes are replaced. Fields a form
+    adds in its own ``__init__``, after this one ran, are mended when they are
+    rendered (``form[name]``, which iterating over the form uses too).
     """
 
     fields: dict[str, forms.Field]
@@ -58,16 +60,26 @@ class ChineseEmptyChoice:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if isinstance(field, forms.ModelChoiceField):
-                if field.empty_label == DJANGO_BLANK:
-                    field.empty_label = CHOOSE
-            elif isinstance(field, forms.ChoiceField):
-                choices: list[tuple[Any, Any]] = list(cast(Any, field.choices))
-                if any(label == DJANGO_BLANK for _, label in choices):
-                    field.choices = [
-                        (value, CHOOSE if label == DJANGO_BLANK else label)
-                        for value, label in choices
-                    ]
+            chinese_empty_choice(field)
+
+    def __getitem__(self, name: str) -> Any:
+        if name in self.fields:
+            chinese_empty_choice(self.fields[name])
+        return super().__getitem__(name)  # type: ignore[misc]
+
+
+def chinese_empty_choice(field: forms.Field) -> None:
+    """Replace Django's "---------" empty option of one select field by "请选择…"."""
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == DJANGO_BLANK:
+            field.empty_label = CHOOSE
+    elif isinstance(field, forms.ChoiceField):
+        choices: list[tuple[Any, Any]] = list(cast(Any, field.choices))
+        if any(label == DJANGO_BLANK for _, label in choices):
+            field.choices = [
+                (value, CHOOSE if label == DJANGO_BLANK else label)
+                for value, label in choices
+            ]
 
 
 class SafeForm(RefuseControlCharacters, ChineseEmptyChoice, forms.Form):

@@ -106,6 +106,14 @@ SHOTS = (
     Shot("campaign-assessment", "hq", _fixed("/campaign/assessment/")),
     Shot("dashboard", "leader", _fixed("/dashboard/")),
 )
+# Also saved at phone width as <name>-390.png: the pages people open on the road.
+PHONE_WIDTH = 390
+PHONE_SHOTS = (
+    "registry-list-town",
+    "enterprise-portrait",
+    "campaign-board",
+    "dashboard",
+)
 USERS = ("hq", "leader", "dakoutun", "gxj")
 MAX_HEIGHT = 1800  # px: long lists are cut here, the top of a page is what matters
 
@@ -134,9 +142,12 @@ def _keqi(env: dict[str, str], *args: str) -> None:
 
 
 @contextmanager
-def demo_site(var_dir: Path) -> Iterator[str]:
-    """Set up the demo in var_dir, serve it, yield its base URL, stop it after."""
-    port = free_port()
+def demo_site(var_dir: Path, port: int | None = None) -> Iterator[str]:
+    """Set up the demo in var_dir, serve it, yield its base URL, stop it after.
+
+    This process's environment is left alone (the browser tests run this inside
+    pytest); `main` points its own Django at the scratch database itself."""
+    port = port or free_port()
     env = scratch_env(var_dir, port)
     _keqi(env, "init")
     _keqi(env, "demo")
@@ -148,7 +159,6 @@ def demo_site(var_dir: Path) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base, server)
-        os.environ.update(env)
         yield base
     finally:
         server.terminate()
@@ -179,9 +189,12 @@ def login(context: BrowserContext, base: str, username: str) -> None:
     page.close()
 
 
-def capture(context: BrowserContext, url: str, out: Path) -> None:
-    """One page, fully loaded with its web fonts, as a viewport-sized PNG."""
+def capture(
+    context: BrowserContext, url: str, out: Path, width: int = VIEWPORT["width"]
+) -> None:
+    """One page, fully loaded with its web fonts, as a PNG as wide as the window."""
     page = context.new_page()
+    page.set_viewport_size({"width": width, "height": VIEWPORT["height"]})
     response = page.goto(url, wait_until="networkidle")
     if response is None or response.status >= 400:
         code = response.status if response else "无响应"
@@ -190,7 +203,7 @@ def capture(context: BrowserContext, url: str, out: Path) -> None:
     if page.locator("canvas").count():
         page.wait_for_timeout(1200)  # chart animations settle (ECharts)
     height = min(int(page.evaluate("document.body.scrollHeight")), MAX_HEIGHT)
-    box = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height}
+    box = {"x": 0, "y": 0, "width": width, "height": height}
     png = page.screenshot(full_page=True, clip=box)  # type: ignore[arg-type]
     page.close()
     save_small_png(png, out)
@@ -254,10 +267,14 @@ def take_all(base: str, out: Path) -> list[Path]:
             if path is None:
                 print(f"  跳过 {shot.name}：演示数据中没有这样的记录")
                 continue
-            target = out / f"{shot.name}.png"
-            capture(contexts[shot.user], base + path, target)
-            saved.append(target)
-            print(f"  {target.name}  ←  {path}（{shot.user}）")
+            widths = [VIEWPORT["width"]]
+            widths += [PHONE_WIDTH] if shot.name in PHONE_SHOTS else []
+            for width in widths:
+                suffix = "" if width == VIEWPORT["width"] else f"-{width}"
+                target = out / f"{shot.name}{suffix}.png"
+                capture(contexts[shot.user], base + path, target, width)
+                saved.append(target)
+                print(f"  {target.name}  ←  {path}（{shot.user}，{width}px）")
         browser.close()
     return saved
 
@@ -274,7 +291,12 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     var_dir = Path(tempfile.mkdtemp(prefix="keqi-screenshots-"))
     try:
-        with demo_site(var_dir) as base:
+        port = free_port()
+        with demo_site(var_dir, port) as base:
+            # this process reads the scratch database too (Shot.path), never the real one
+            for name in [k for k in os.environ if k.startswith("KEQI_")]:
+                del os.environ[name]
+            os.environ.update(scratch_env(var_dir, port))
             saved = take_all(base, out)
     finally:
         shutil.rmtree(var_dir, ignore_errors=True)

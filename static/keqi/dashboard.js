@@ -38,7 +38,18 @@
     return chart;
   }
 
+  // As many gauges a row as fit, then evened out over the rows, so that the
+  // last row is never a lone gauge (16 targets: 4 × 4, not 5 + 5 + 5 + 1).
+  function balance(node, count) {
+    var width = node.clientWidth;
+    var fit = Math.max(1, Math.floor(width / (width < 600 ? 150 : 210)));
+    var rows = Math.ceil(count / fit);
+    node.style.gridTemplateColumns = "repeat(" + Math.ceil(count / rows) + ", minmax(0, 1fr))";
+  }
+
   function gauges(node, items) {
+    balance(node, items.length);
+    window.addEventListener("resize", function () { balance(node, items.length); });
     items.forEach(function (item) {
       var box = document.createElement("div");
       box.className = "gauge";
@@ -47,7 +58,7 @@
       var done = num(item.done);
       var expected = num(item.expected) || 0;
       make(box, {
-        title: { text: item.name, left: "center", top: 0, textStyle: { fontSize: 12, fontWeight: "normal", width: 200, overflow: "truncate" } },
+        title: { text: item.name, left: "center", top: 0, textStyle: { fontSize: 12, fontWeight: "normal", width: Math.max(80, box.clientWidth - 12), overflow: "truncate" } },
         series: [{
           type: "gauge", min: 0, max: 100, radius: "78%", center: ["50%", "60%"],
           progress: { show: true, width: 10, itemStyle: { color: LIGHTS[item.light] || LIGHTS.grey } },
@@ -69,21 +80,22 @@
     var items = tiers.names.map(function (name, i) {
       return { name: name, value: tiers.data[i], url: tiers.urls[i] };
     });
+    // Names beside the funnel, never inside it: a narrow tier's name is wider
+    // than its band. The national mark is not a tier: a line above, a link.
     var option = {
       tooltip: { trigger: "item", formatter: "{b}：{c} 家" },
+      title: spec.mark ? {
+        text: "其中持有" + spec.mark.name + "：" + spec.mark.data[0] + " 家 ›", link: spec.mark.urls[0], target: "self",
+        left: 0, top: 0, textStyle: { fontSize: 13, fontWeight: "normal", color: "#1d4f91" }
+      } : undefined,
       series: [{
-        type: "funnel", sort: "none", left: "8%", width: spec.mark ? "58%" : "84%", top: 10, bottom: 10,
-        minSize: "18%", label: { show: true, position: "inside", formatter: "{b}\n{c} 家" },
+        type: "funnel", sort: "none", left: 0, width: "48%", top: spec.mark ? 34 : 10, bottom: 10,
+        minSize: "12%", gap: 2,
+        label: { show: true, position: "right", formatter: "{b}：{c} 家", color: "#1f2933", fontSize: 12 },
+        labelLine: { show: true, length: 12, lineStyle: { color: "#9aa5b1" } },
         color: BRAND, data: items
       }]
     };
-    if (spec.mark) {
-      option.series.push({
-        type: "pie", radius: [0, "26%"], center: ["84%", "50%"], color: ["#c53030"],
-        label: { position: "inside", formatter: "{b}\n{c} 家", color: "#fff" },
-        data: [{ name: spec.mark.name, value: spec.mark.data[0], url: spec.mark.urls[0] }]
-      });
-    }
     make(node, option, function (p) { return p.data && p.data.url; });
   }
 

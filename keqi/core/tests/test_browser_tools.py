@@ -41,3 +41,9 @@ def test_the_planned_shots_cover_the_pages_the_docs_show() -> None:
         "campaign-board",
         "dashboard",
     } <= names
+
+
+def test_every_phone_width_shot_is_a_planned_page() -> None:
+    from keqi.core.screenshots import PHONE_SHOTS
+
+    assert set(PHONE_SHOTS) <= {shot.name for shot in SHOTS}
