@@ -72,3 +72,12 @@ def _sqlite_flush_lifts_append_only_triggers():  # type: ignore[no-untyped-def]
     operations.sql_flush = sql_flush  # type: ignore[method-assign]
     yield
     operations.sql_flush = original  # type: ignore[method-assign]
+
+
+@pytest.fixture
+def immediate_tasks(settings):  # type: ignore[no-untyped-def]
+    """Background tasks run at once, in the test's own transaction (the worker's
+    part of a page: e.g. the reserve lists' stored table)."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }

@@ -9,9 +9,9 @@ the worker does (a run requested as HQ, the django-tasks task called) `--runs`
 times (as of 2019-09-30, 2019-10-31, then 2019-09-30 again), and prints per run:
 seconds, the process's peak memory (ru_maxrss), the bytes the run added to the
 database per enterprise, and how long the longest chunk's write transaction held
-the database. Verdict texts mention the as-of day, so a run on another day stores
-new (small, compressed) texts; the repeat of a day stores only its rows. The last
-line is `seconds: X` for the first run.
+the database. Verdicts are stored as the columnar engine's codes and facts once per
+distinct text, so a later run over the unchanged registry stores only its rows.
+The last line is `seconds: X` for the first run.
 
 --db FILE reuses (or keeps) the database, so a second invocation skips the build.
 With KEQI_DATABASE_URL set to a PostgreSQL database the build goes there instead

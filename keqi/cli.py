@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "keqi.funds.commands",
     "keqi.activities.commands",
     "keqi.partners.commands",
+    "keqi.products.commands",
 )
 
 

@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "keqi.funds",
     "keqi.activities",
     "keqi.partners",
+    "keqi.products",
     "keqi.dashboard",
     "keqi.api",
 ]
@@ -270,6 +271,13 @@ KEQI_NOTICE_MIN_DAYS = env_int("KEQI_NOTICE_MIN_DAYS", 7)
 if KEQI_NOTICE_MIN_DAYS < 1:
     raise ImproperlyConfigured("环境变量 KEQI_NOTICE_MIN_DAYS 应为不小于1的天数")
 
+# 避免重复走访: recording a visit warns when another unit visited the same enterprise
+# within this many days before or after (the plan sets no window; 30 days is keqi's
+# parameter until the bureau confirms its own). The visit can still be saved.
+KEQI_SERVICE_REVISIT_DAYS = env_int("KEQI_SERVICE_REVISIT_DAYS", 30)
+if KEQI_SERVICE_REVISIT_DAYS < 0:
+    raise ImproperlyConfigured("环境变量 KEQI_SERVICE_REVISIT_DAYS 应为不小于0的天数")
+
 # The REST API (keqi.api): token auth scoped like the UI, JSON only, Chinese errors.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -300,6 +308,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "VerdictOutcomeEnum": ["eligible", "ineligible", "undetermined"],
         "RowOutcomeEnum": ["created", "updated"],
+        "ActivityKindEnum": "keqi.activities.models.ActivityKind",
+        "ServiceKindEnum": "keqi.partners.models.ServiceKind",
+        "FinanceKindEnum": "keqi.partners.models.FinanceKind",
+        "LedgerEntryKindEnum": "keqi.funds.models.EntryKind",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
 }

@@ -26,6 +26,7 @@ urlpatterns = [
     path("funds/", include("keqi.funds.urls")),
     path("activities/", include("keqi.activities.urls")),
     path("partners/", include("keqi.partners.urls")),
+    path("products/", include("keqi.products.urls")),
     path("dashboard/", include("keqi.dashboard.urls")),
     path("api/", include("keqi.api.urls")),
 ]

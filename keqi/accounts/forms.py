@@ -74,11 +74,16 @@ class UserCreateForm(SafeForm):
         help_text="如“新入职，负责企业库维护”，记入操作记录。",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         unit_field = self.fields["unit"]
         assert isinstance(unit_field, forms.ModelChoiceField)
         unit_field.label_from_instance = _unit_label  # type: ignore[assignment]
+        district = getattr(getattr(actor, "unit", None), "district_id", None)
+        if district is not None:  # a district's administrator: its units only
+            unit_field.queryset = Unit.objects.select_related("area").filter(
+                district_id=district
+            )
         self.fields["password"].help_text = (
             f"至少 {security_policy().password_min_length} 位，包含大写字母、小写字母、"
             "数字、符号中的至少三类；本人首次登录时须修改。"

@@ -1,10 +1,30 @@
-"""The district's organisation: areas (街道/镇/园区), units and their users."""
+"""The organisation: districts, their areas (街道/镇/园区), units and their users."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+
+
+class District(models.Model):
+    """A district (区) served by this install; one in a single-district install.
+
+    Its areas and units belong to it; enterprises, plans and funds reach it through
+    them. `key_industries` is the district's 重点产业 list from its file."""
+
+    code = models.SlugField("代码", max_length=40, unique=True)
+    name = models.CharField("名称", max_length=60, unique=True)
+    key_industries = models.JSONField("重点产业", default=list, blank=True)
+    sort = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "区"
+        verbose_name_plural = "区"
+        ordering = ["sort", "code"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class AreaKind(models.TextChoices):
@@ -19,6 +39,13 @@ class Area(models.Model):
     code = models.SlugField("代码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=60, unique=True)
     kind = models.CharField("类型", max_length=10, choices=AreaKind.choices)
+    district = models.ForeignKey(
+        District,
+        verbose_name="所属区",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="areas",
+    )
     sort = models.PositiveIntegerField("排序", default=0)
 
     class Meta:
@@ -34,6 +61,7 @@ class UnitKind(models.TextChoices):
     HQ = "hq", "指挥部办公室"
     MEMBER = "member", "成员单位"
     AREA = "area", "街镇/园区"
+    CITY = "city", "市级单位"
 
 
 class Unit(models.Model):
@@ -50,6 +78,20 @@ class Unit(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="units",
+    )
+    district = models.ForeignKey(
+        District,
+        verbose_name="所属区",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="units",
+        help_text="市级单位为空",
+    )
+    is_finance = models.BooleanField(
+        "区财政部门",
+        default=False,
+        help_text="区配置文件 finance_unit 指定；可登记拨付、设定分担比例和年度结算",
     )
     sort = models.PositiveIntegerField("排序", default=0)
 
@@ -74,6 +116,7 @@ class Role(models.TextChoices):
     AREA_STAFF = "area_staff", "街镇/园区工作人员"
     LEADER = "leader", "领导（只读）"
     AUDITOR = "auditor", "审计（只读）"
+    CITY = "city", "市级（只读）"
     # 三员分立 (等保 2.0): each of these sees no business data and none may do the
     # others' work; only the server's operator (the `keqi user` command) makes them.
     SYS_ADMIN = "sys_admin", "系统管理员"
@@ -117,6 +160,16 @@ class User(AbstractUser):
         if self.role == Role.AREA_STAFF and self.unit is not None:
             return self.unit.area_id
         return None
+
+    @property
+    def district_id_in_scope(self) -> int | None:
+        """The district a district user is confined to (None: no district)."""
+        return self.unit.district_id if self.unit is not None else None
+
+    @property
+    def is_city(self) -> bool:
+        """A city user: reads every district, changes nothing."""
+        return self.role == Role.CITY and self.is_active
 
     @property
     def is_hq(self) -> bool:

@@ -13,9 +13,28 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from keqi.accounts.models import ADMIN_ROLES, LoginLock, Role, SecurityPolicy, User
+from keqi.accounts.models import (
+    ADMIN_ROLES,
+    Area,
+    LoginLock,
+    Role,
+    SecurityPolicy,
+    User,
+)
 from keqi.accounts.policy import RULES, PolicyRule, environment_default
+from keqi.accounts.scopes import area_q
 from keqi.core.models import AuditEvent
+from keqi.core.query import whole_number
+
+
+def area_named_for(user: Any, raw: str) -> Area | None:
+    """The area a filter names (code, name or id) within the user's scope (their
+    area, their district), or None when unknown or outside it."""
+    areas = Area.objects.filter(area_q(user))
+    found = areas.filter(code=raw).first() or areas.filter(name=raw).first()
+    if found is None and (pk := whole_number(raw)) is not None:
+        found = areas.filter(pk=pk).first()
+    return found
 
 
 def has_role(user: Any, role: str) -> bool:
@@ -40,6 +59,9 @@ def user_list_for(
         .select_related("unit__area")
         .order_by("unit__sort", "unit__code", "username")
     )
+    if user.unit is not None and user.unit.district_id is not None:
+        # a district's administrator manages that district's accounts only
+        rows = rows.filter(unit__district_id=user.unit.district_id)
     if q:
         rows = rows.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
     if role:

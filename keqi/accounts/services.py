@@ -17,6 +17,7 @@ from keqi.accounts.models import (
     ADMIN_ROLES,
     Area,
     AreaKind,
+    District,
     PasswordHistory,
     Role,
     SecurityPolicy,
@@ -58,6 +59,7 @@ def district_config_load(name_or_path: str) -> dict[str, Any]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or "areas" not in data or "units" not in data:
         raise DistrictConfigError(f"区配置文件 {path} 缺少 areas 或 units")
+    data.setdefault("code", path.stem)
     return data
 
 
@@ -75,44 +77,129 @@ def _area_units(areas: list[dict[str, Any]], kinds: list[str]) -> list[dict[str,
     ]
 
 
-@transaction.atomic
-def district_init(*, config: dict[str, Any], actor: Any = None) -> InitSummary:
-    """Create the areas and units the config names; existing ones are left as they are."""
-    areas_created = units_created = 0
+def _key_industries(config: dict[str, Any]) -> list[str]:
+    """The district's 重点产业 as the file lists them (text, no repeats)."""
+    raw = config.get("key_industries") or []
+    if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+        raise DistrictConfigError("key_industries 应为重点产业名称的列表")
+    names = [v.strip() for v in raw if v.strip()]
+    if len(set(names)) != len(names) or any(len(v) > 20 for v in names):
+        raise DistrictConfigError("key_industries 有重复或超过 20 字的名称")
+    return names
+
+
+def _district_ensure(config: dict[str, Any]) -> tuple[District | None, bool]:
+    """The file's district (None for a city file, which has only city units)."""
+    name = str(config.get("district") or "").strip()
+    if not name:
+        return None, False
+    district, created = District.objects.get_or_create(
+        code=str(config["code"]),
+        defaults={"name": name, "sort": District.objects.count()},
+    )
+    industries = _key_industries(config)
+    if district.key_industries != industries:
+        district.key_industries = industries
+        district.save(update_fields=["key_industries"])
+    return district, created
+
+
+def _finance_sync(district: District | None, config: dict[str, Any]) -> int:
+    """Flag the unit the file names as the district's finance bureau; 1 if moved."""
+    code = config.get("finance_unit")
+    if district is None or not code:
+        return 0
+    unit = Unit.objects.filter(code=code, district=district).first()
+    if unit is None or unit.kind != UnitKind.MEMBER:
+        raise DistrictConfigError(f"finance_unit：{code} 不是本区的成员单位")
+    others = Unit.objects.filter(district=district, is_finance=True).exclude(pk=unit.pk)
+    moved = others.update(is_finance=False)
+    if not unit.is_finance:
+        unit.is_finance = True
+        unit.save(update_fields=["is_finance"])
+        moved += 1
+    return min(moved, 1)
+
+
+def _areas_load(config: dict[str, Any], district: District | None) -> int:
+    created_count = 0
     for sort, entry in enumerate(config["areas"]):
         if entry.get("kind") not in AreaKind.values:
             raise DistrictConfigError(
                 f"第{sort + 1}个街镇/园区的类型无效：{entry.get('kind')}"
             )
-        _, created = Area.objects.get_or_create(
+        if district is None:
+            raise DistrictConfigError(
+                "配置文件没有 district（区名称），不能载入街镇/园区"
+            )
+        area, created = Area.objects.get_or_create(
             code=entry["code"],
-            defaults={"name": entry["name"], "kind": entry["kind"], "sort": sort},
+            defaults={
+                "name": entry["name"],
+                "kind": entry["kind"],
+                "sort": sort,
+                "district": district,
+            },
         )
-        areas_created += created
+        if area.district_id != district.pk:
+            raise DistrictConfigError(
+                f"街镇/园区代码 {entry['code']} 已属于另一个区（{area.district}）"
+            )
+        created_count += created
+    return created_count
+
+
+def _units_load(config: dict[str, Any], district: District | None) -> int:
     entries = list(config["units"]) + _area_units(
         config["areas"], config.get("area_units_for", [])
     )
+    created_count = 0
     for sort, entry in enumerate(entries):
+        if entry.get("kind") not in UnitKind.values:
+            raise DistrictConfigError(
+                f"单位 {entry.get('code')} 的类型无效：{entry.get('kind')}"
+            )
         area = Area.objects.get(code=entry["area"]) if entry.get("area") else None
-        _, created = Unit.objects.get_or_create(
+        city = entry["kind"] == UnitKind.CITY
+        if not city and district is None:
+            raise DistrictConfigError(f"单位 {entry['code']}：区单位须在区配置文件中")
+        unit, created = Unit.objects.get_or_create(
             code=entry["code"],
             defaults={
                 "name": entry["name"],
                 "short_name": entry.get("short_name", ""),
                 "kind": entry["kind"],
                 "area": area,
+                "district": None if city else district,
                 "sort": sort,
             },
         )
-        units_created += created
+        if unit.district_id != (None if city else district.pk):  # type: ignore[union-attr]
+            raise DistrictConfigError(f"单位代码 {entry['code']} 已属于另一个区")
+        created_count += created
+    return created_count
+
+
+@transaction.atomic
+def district_init(*, config: dict[str, Any], actor: Any = None) -> InitSummary:
+    """Create the district, areas and units the config names and flag its finance
+    bureau; existing rows are left as they are. A file of another district adds
+    that district beside the ones already loaded; a city file (no `district`)
+    adds city units only. Raises DistrictConfigError naming the entry."""
+    district, district_created = _district_ensure(config)
+    areas_created = _areas_load(config, district)
+    units_created = _units_load(config, district)
+    finance_moved = _finance_sync(district, config)
     summary = InitSummary(areas_created, units_created)
-    if summary.changed:
-        hq = Unit.objects.filter(kind=UnitKind.HQ).first()
-        if hq is not None:
+    if summary.changed or district_created or finance_moved:
+        target = Unit.objects.filter(
+            kind=UnitKind.HQ if district else UnitKind.CITY, district=district
+        ).first()
+        if target is not None:
             audit.record(
                 actor=actor,
                 action=AuditAction.DISTRICT_INIT,
-                target=hq,
+                target=target,
                 changes={"areas": [0, areas_created], "units": [0, units_created]},
             )
     return summary
@@ -183,6 +270,11 @@ def user_create(
     _require_account_admin(actor, User(role=role))
     if role == Role.AREA_STAFF and (unit is None or unit.area_id is None):
         raise ValidationError({"unit": "街镇/园区工作人员必须属于一个街镇/园区单位"})
+    if (role == Role.CITY) != (unit is not None and unit.kind == UnitKind.CITY):
+        raise ValidationError({"unit": "市级账号必须且只能属于市级单位"})
+    mine = getattr(getattr(actor, "unit", None), "district_id", None)
+    if mine is not None and (unit is None or unit.district_id != mine):
+        raise PermissionDenied("只能为本区的单位建立账号。")
     if User.objects.filter(username=key).exists():
         raise ValidationError(
             {"username": f"用户名“{key}”已被使用（已停用的账号也占用用户名）"}

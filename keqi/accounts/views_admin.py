@@ -74,7 +74,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @role_required(Role.SYS_ADMIN)
 def user_create(request: HttpRequest) -> HttpResponse:
     """A new account; the person must change the initial password at first login."""
-    form = UserCreateForm(request.POST or None)
+    form = UserCreateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

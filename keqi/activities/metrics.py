@@ -12,12 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from keqi.activities.models import Activity, ActivityKind
 from keqi.activities.talent import month_end, trainee_table
-from keqi.campaign.metrics import Evidence, Metric, metric_register
+from keqi.campaign.metrics import (
+    Evidence,
+    Metric,
+    counting_district,
+    metric_register,
+)
 
 
 def _window(year: int, as_of: dt.date) -> tuple[dt.date, dt.date]:
@@ -36,10 +42,17 @@ def _as_evidence(a: Activity, on: dt.date) -> Evidence:
     )
 
 
+def _organised_in_district() -> Q:
+    """Activities organised by a unit of the district a plan's figure counts in."""
+    district = counting_district()
+    return Q() if district is None else Q(organiser__district_id=district)
+
+
 def tech_sme_trainings(year: int, as_of: dt.date) -> list[Evidence]:
     """The year's 科技型中小企业 registration trainings held by `as_of`."""
     start, end = _window(year, as_of)
     rows = Activity.objects.filter(
+        _organised_in_district(),
         kind=ActivityKind.TRAINING,
         tech_sme_training=True,
         held_on__gte=start,
@@ -51,9 +64,9 @@ def tech_sme_trainings(year: int, as_of: dt.date) -> list[Evidence]:
 def contests(year: int, as_of: dt.date) -> list[Evidence]:
     """Contests whose last day (the final) falls in the year, by `as_of`."""
     start, end = _window(year, as_of)
-    rows = Activity.objects.filter(kind=ActivityKind.CONTEST).select_related(
-        "organiser"
-    )
+    rows = Activity.objects.filter(
+        _organised_in_district(), kind=ActivityKind.CONTEST
+    ).select_related("organiser")
     done = [a for a in rows if start <= a.last_day <= end]
     return [_as_evidence(a, a.last_day) for a in sorted(done, key=lambda a: a.last_day)]
 

@@ -21,6 +21,8 @@ class ActivityKind(models.TextChoices):
     CONTEST = "大赛", "大赛"
     FORUM = "论坛", "论坛"
     WORKSTATION = "专家工作站活动", "专家工作站活动"
+    # 三、（三）2：培育一批具有创新意识和能力的新型企业家.
+    ENTREPRENEUR = "新型企业家培育", "新型企业家培育"
     OTHER = "其他", "其他"
 
 

@@ -43,7 +43,7 @@ from keqi.campaign.metrics import METRICS
 from keqi.core.dates import business_today
 from keqi.core.exports import ListExport, export_requested, xlsx_list_response
 from keqi.cultivation.filters import Filters
-from keqi.cultivation.libraries import scope_area_ids
+from keqi.cultivation.libraries import area_check
 from keqi.cultivation.views import area_picked, areas_for
 
 
@@ -99,7 +99,7 @@ def _activity_filter(request: HttpRequest) -> tuple[ActivityFilter, Filters]:
     year = f.year("year", "年度", business_today().year) if raw_year else None
     until = f.day("until", "截至日期") if request.GET.get("until") else None
     area_id = f.pk("area")
-    scope_area_ids(request.user, area_id)  # 404 for another area
+    area_check(request.user, area_id)  # 404 for another area
     kind = f.choice("kind", list(ActivityKind.values))
     tech_sme = request.GET.get("tech_sme") == "1"
     organiser_id = f.pk("organiser")
@@ -251,7 +251,7 @@ def _followup_args(request: HttpRequest) -> tuple[Filters, int, dt.date, int | N
     f = Filters(request.GET)
     year, as_of = year_and_day(f)
     area_id = f.pk("area")
-    scope_area_ids(request.user, area_id)
+    area_check(request.user, area_id)
     return f, year, as_of, area_id
 
 

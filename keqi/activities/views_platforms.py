@@ -23,7 +23,7 @@ from keqi.campaign.metrics import METRICS
 from keqi.core.dates import business_today
 from keqi.core.exports import ListExport, export_requested, xlsx_list_response
 from keqi.cultivation.filters import Filters
-from keqi.cultivation.libraries import scope_area_ids
+from keqi.cultivation.libraries import area_check
 from keqi.cultivation.views import area_picked, areas_for
 from keqi.registry.models import Qualification
 
@@ -36,7 +36,7 @@ def _filter(request: HttpRequest) -> tuple[PlatformFilter, Filters]:
     default = today if year in (None, today.year) else dt.date(year or 0, 12, 31)
     as_of = f.day("as_of", "统计日期", default)
     area_id = f.pk("area")
-    scope_area_ids(request.user, area_id)
+    area_check(request.user, area_id)
     kind = f.choice("kind", platform_kinds())
     level = f.choice("level", platform_levels())
     return PlatformFilter(kind, level, area_id, year, as_of), f

@@ -32,7 +32,7 @@ from keqi.core.dates import business_today
 from keqi.core.exports import ListExport, export_requested, xlsx_list_response
 from keqi.core.query import whole_number
 from keqi.cultivation.filters import Filters
-from keqi.cultivation.libraries import scope_area_ids
+from keqi.cultivation.libraries import area_check
 from keqi.cultivation.views import area_picked, areas_for
 
 MONTHS = [f"{m}月" for m in range(1, 13)]
@@ -146,7 +146,7 @@ def _intro_args(request: HttpRequest) -> tuple[Filters, int, int | None]:
     f = Filters(request.GET)
     year = f.year("year", "年度", business_today().year)
     area_id = f.pk("area")
-    scope_area_ids(request.user, area_id)
+    area_check(request.user, area_id)
     return f, year, area_id
 
 

@@ -15,14 +15,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
 from keqi.accounts.models import Area
-from keqi.accounts.scopes import area_ids_in_scope
+from keqi.accounts.selectors import area_named_for
 from keqi.api.pagination import PageQuery
 from keqi.core.dates import business_today
-from keqi.core.query import whole_number
 from keqi.registry.models import (
     IPCategory,
     IPStatus,
-    KeyIndustry,
     QualificationKind,
     TechField,
 )
@@ -46,7 +44,9 @@ class EnterpriseQuery(AreaQuery):
         required=False, max_length=100, help_text="企业名称或信用代码（包含即可）"
     )
     tech_field = _choice(TechField.choices, "技术领域")
-    key_industry = _choice(KeyIndustry.choices, "重点产业")
+    key_industry = serializers.CharField(
+        required=False, max_length=20, help_text="重点产业（本区区配置文件所列之一）"
+    )
     qualification = _choice(
         QualificationKind.choices, "持有该资质（在 as_of 当日有效）"
     )
@@ -125,12 +125,7 @@ def area_in_scope(user: Any, raw: str | None) -> Area | None:
     raw = (raw or "").strip()
     if not raw:
         return None
-    found = (
-        Area.objects.filter(code=raw).first() or Area.objects.filter(name=raw).first()
-    )
-    if found is None and (pk := whole_number(raw)) is not None:
-        found = Area.objects.filter(pk=pk).first()
-    scope = area_ids_in_scope(user)
-    if found is None or (scope is not None and found.pk not in scope):
+    found = area_named_for(user, raw)
+    if found is None:
         raise ValidationError({"area": [f"街镇/园区“{raw}”不存在或不在您的管辖范围内"]})
     return found

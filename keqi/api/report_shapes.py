@@ -72,6 +72,10 @@ class ReportSaveSerializer(serializers.Serializer[Any]):
     narrative = _text("工作进展", 20000)
     problems = _text("存在问题", 20000)
     next_steps = _text("下步打算", 20000)
+    no_progress = serializers.BooleanField(
+        required=False, help_text="本月无进展（为 true 时各条目可不填，须写无进展原因）"
+    )
+    no_progress_reason = _text("无进展原因（本月无进展时必填）", 5000)
     reason = _text("更正原因（关账后更正必填）", 500)
     lines = LineInSerializer(many=True, required=False, help_text="要修改的条目")
 
@@ -113,6 +117,8 @@ class ReportSerializer(serializers.Serializer[Any]):
     narrative = serializers.CharField()
     problems = serializers.CharField()
     next_steps = serializers.CharField()
+    no_progress = serializers.BooleanField(help_text="本月无进展")
+    no_progress_reason = serializers.CharField(help_text="无进展原因")
     first_submitted_at = serializers.DateTimeField(allow_null=True)
     submitted_at = serializers.DateTimeField(allow_null=True)
     return_reason = serializers.CharField()
@@ -170,6 +176,8 @@ def report_dict(
         "status": report.status,
         "status_label": report.get_status_display(),
         **{f: getattr(report, f) for f in _TEXT},
+        "no_progress": report.no_progress,
+        "no_progress_reason": report.no_progress_reason,
         "first_submitted_at": report.first_submitted_at,
         "submitted_at": report.submitted_at,
         "return_reason": report.return_reason,

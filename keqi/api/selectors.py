@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from keqi.accounts.models import Area
-from keqi.accounts.scopes import area_ids_in_scope, enterprise_q
+from keqi.accounts.scopes import area_q, enterprise_q
 from keqi.api.models import ApiToken
 from keqi.core.uscc import normalise
 from keqi.registry.forms import valid_on_q
@@ -31,10 +31,8 @@ USCC_SHAPE = re.compile(r"[0-9A-Z]{18}")
 
 
 def area_list_for(user: Any) -> QuerySet[Area]:
-    """Areas the user may ask about: their own, or the whole district."""
-    scope = area_ids_in_scope(user)
-    areas = Area.objects.order_by("sort", "code")
-    return areas if scope is None else areas.filter(pk__in=scope)
+    """Areas the user may ask about: their own, or their whole district."""
+    return Area.objects.filter(area_q(user)).order_by("sort", "code")
 
 
 def enterprise_by_uscc_for(user: Any, uscc: str) -> Enterprise:

@@ -16,8 +16,10 @@ from keqi.api import (
     views_evaluations,
     views_import,
     views_pages,
+    views_products,
     views_progress,
     views_registry,
+    views_work,
 )
 from keqi.api import views_reports as reports
 from keqi.api.errors import not_found
@@ -74,12 +76,40 @@ v1: list[URLPattern | URLResolver] = [
         views_progress.target_records,
         name="target_records",
     ),
+    path("products/", views_products.product_list, name="products"),
+    path(
+        "transformations/",
+        views_products.transformation_list,
+        name="transformations",
+    ),
     path("imports/", views_import.workbook_import, name="import"),
     path("reports/", reports.report_list, name="reports"),
     path("reports/open/", reports.report_open, name="report_open"),
     path("reports/<rowid:pk>/", reports.report_detail, name="report_detail"),
     path("reports/<rowid:pk>/submit/", reports.report_submit, name="report_submit"),
     path("reports/<rowid:pk>/return/", reports.report_return, name="report_return"),
+    # funds, activities, partners and the campaign's organisation
+    path("awards/", views_work.award_list, name="awards"),
+    path("awards/<rowid:pk>/", views_work.award_detail, name="award_detail"),
+    path("ledger/", views_work.ledger_list, name="ledger"),
+    path("activities/", views_work.activity_list, name="activities"),
+    path("activities/<rowid:pk>/", views_work.activity_detail, name="activity_detail"),
+    path("service-log/", views_work.service_list, name="service_log"),
+    path("finance/", views_work.finance_list, name="finance"),
+    path("projects/", views_work.project_list, name="projects"),
+    path("leads/", views_work.lead_list, name="leads"),
+    path("trademarks/", views_work.trademark_list, name="trademarks"),
+    path("alliances/", views_work.alliance_list, name="alliances"),
+    path("settlements/", views_work.settlement_list, name="settlements"),
+    path("standards/", views_work.standard_list, name="standards"),
+    path("meetings/", views_work.meeting_list, name="meetings"),
+    path("meetings/<rowid:pk>/", views_work.meeting_detail, name="meeting_detail"),
+    path("hq-members/", views_work.hq_member_list, name="hq_members"),
+    path("work-tasks/", views_work.work_task_list, name="work_tasks"),
+    path("work-tasks/new/", views_work.work_task_create, name="work_task_create"),
+    path(
+        "work-tasks/<rowid:pk>/", views_work.work_task_update, name="work_task_update"
+    ),
 ]
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views_pages.api_docs, name="docs"),

@@ -19,6 +19,7 @@ from keqi.api.verdicts import ProgrammeVerdictSerializer
 from keqi.core.uscc import normalise
 from keqi.evaluations.models import EvaluationRun, Outcome, StoredVerdict
 from keqi.evaluations.selectors import run_get, run_list, verdicts_for
+from keqi.evaluations.texts import verdicts_prepare
 
 RUN_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="评价批次编号")
 
@@ -139,5 +140,5 @@ def evaluation_verdicts(request: Request, pk: int) -> Response:
         "enterprise__uscc", "programme"
     )
     page = paginate(request, rows, query)
-    results = [_verdict(v) for v in page.items]
+    results = [_verdict(v) for v in verdicts_prepare(run, page.items)]
     return Response({**page.meta, "run": _run(run), "results": results})

@@ -219,7 +219,7 @@ def _target(status: TargetStatus, request: Request, plan: str) -> dict[str, Any]
 def target_list(request: Request) -> Response:
     """Every target of the plan on as_of, as on the command board."""
     query = queries.cleaned(request, PlanQuery)
-    plan = plan_get(query.get("plan"))
+    plan = plan_get(query.get("plan"), user=request.user)
     board = board_build(plan, queries.as_of(query))
     rows = [_target(s, request, plan.name) for s in board.targets]
     return Response(
@@ -272,19 +272,21 @@ class RecordsSerializer(serializers.Serializer[Any]):
 def target_records(request: Request, key: str) -> Response:
     """The registry records behind an automatic target, limited to the caller's scope."""
     query = queries.cleaned(request, PlanQuery)
-    plan = plan_get(query.get("plan"))
+    plan = plan_get(query.get("plan"), user=request.user)
     target = plan.targets.filter(key=key).first()
     metric = METRICS.get(target.metric) if target is not None else None
     if target is None or metric is None:
         raise Http404("没有这个系统统计的目标")
     day = queries.as_of(query)
-    found = metric.evidence(plan.year, day)
+    found = metric.evidence(plan.year, day, plan.office_unit.district_id)
     ids = {r.enterprise_id for r in found}
     visible = Enterprise.objects.filter(enterprise_q(request.user), pk__in=ids)
     uscc = dict(visible.values_list("pk", "uscc"))
     records = [
         _evidence(r, uscc[r.enterprise_id]) for r in found if r.enterprise_id in uscc
     ]
-    total = metric.count(plan.year, day)  # a sum for trainees, not a row count
+    total = metric.count(
+        plan.year, day, plan.office_unit.district_id
+    )  # a sum for trainees, not a row count
     body = {"key": target.key, "rule": metric.rule, "as_of": day, "total": total}
     return Response(body | {"shown": len(records), "records": records})

@@ -62,7 +62,7 @@ class ReportQuery(PageQuery):
 def report_list(request: Request) -> Response:
     """Reports the caller may read, newest month first."""
     query = queries.cleaned(request, ReportQuery)
-    plan = plan_get(query.get("plan"))
+    plan = plan_get(query.get("plan"), user=request.user)
     rows = report_list_for(request.user, plan).order_by("-month", "unit__sort", "id")
     if query.get("month"):
         rows = rows.filter(month=month_of(query["month"], "month"))
@@ -89,7 +89,7 @@ def report_open(request: Request) -> Response:
     given = ReportOpenSerializer(data=request.data)
     given.is_valid(raise_exception=True)
     data = given.validated_data
-    plan = plan_get(data.get("plan") or None)
+    plan = plan_get(data.get("plan") or None, user=request.user)
     unit = _unit(request.user, data.get("unit"))
     month = month_of(data["month"], "month")
     problem = reporting_month_error(plan, month)
@@ -184,7 +184,10 @@ def _lines(
 
 @extend_schema(
     summary="报送月报",
-    description="首次报送时间决定是否迟报；已报送的月报不能重复报送。",
+    description="首次报送时间决定是否迟报；已报送的月报不能重复报送。"
+    "月报须填完整才能报送：每条措施和议定事项选择进度，本单位填报的目标填写累计完成"
+    "（或在情况说明中写明暂无数据的原因），并填写工作进展；确无进展时保存 "
+    "no_progress=true 并写明 no_progress_reason。缺项时返回 400，errors 按字段列出缺什么。",
     parameters=[REPORT_ID],
     request=None,
     responses=ReportSerializer,

@@ -16,3 +16,6 @@ class CampaignConfig(AppConfig):
         from keqi.core.audit import register_action_labels
 
         register_action_labels(ACTION_LABELS)
+        from keqi.campaign.organisation import ACTION_LABELS as ORGANISATION_LABELS
+
+        register_action_labels(ORGANISATION_LABELS)

@@ -57,6 +57,11 @@ class Component:
     def points(self) -> Fraction:
         return Fraction(self.weight) * self.ratio
 
+    @property
+    def points_text(self) -> str:
+        """Points to two decimals (四舍五入), as the score is shown."""
+        return _two_places(self.points)
+
 
 @dataclass
 class UnitAssessment:
@@ -72,8 +77,12 @@ class UnitAssessment:
 
     @property
     def score_text(self) -> str:
-        exact = Decimal(self.score.numerator) / Decimal(self.score.denominator)
-        return str(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+        return _two_places(self.score)
+
+
+def _two_places(value: Fraction) -> str:
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return str(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def formula_text(plan: Plan) -> str:

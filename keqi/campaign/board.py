@@ -81,6 +81,7 @@ class MeasureStatus:
     reasons: list[str]
     targets: list[TargetStatus]
     latest: ReportLine | None
+    decisive: str = ""  # the reason behind the worst light: the line a reader needs
 
 
 @dataclass
@@ -213,7 +214,9 @@ def _target_status(
 ) -> TargetStatus:
     metric = METRICS.get(target.metric) if target.source == Source.AUTO else None
     if metric is not None:
-        actual: Decimal | None = Decimal(metric.count(plan.year, as_of))
+        actual: Decimal | None = Decimal(
+            metric.count(plan.year, as_of, plan.office_unit.district_id)
+        )
         source = f"系统统计：{metric.rule}"
     else:
         actual, source = None, "尚无牵头单位报送的数据"
@@ -246,6 +249,8 @@ def _progress_light(
     done = line is not None and line.progress == ProgressKind.DONE
     if deadline is not None and as_of > deadline and not done:
         return Light.RED, f"已过时限 {deadline:%Y-%m-%d} 未报完成"
+    if line is not None and line.report.no_progress and not line.progress:
+        return Light.GREY, f"{line.report.unit}报：本月无进展"
     if line is None or not line.progress:
         return Light.GREY, "尚无进展报送"
     light = {
@@ -291,7 +296,11 @@ def _measure_status(
         light, reason = _progress_light(latest, measure.deadline, as_of)
         lights.append(light)
         reasons.append(reason)
-    return MeasureStatus(measure, units, worst(lights), reasons, targets, latest)
+    overall = worst(lights)
+    decisive = next(
+        (r for li, r in zip(lights, reasons, strict=True) if li == overall), ""
+    )
+    return MeasureStatus(measure, units, overall, reasons, targets, latest, decisive)
 
 
 def target_statuses(
@@ -379,9 +388,25 @@ class Reminder:
     late: bool
 
 
+def collecting_month(day: dt.date) -> dt.date:
+    """The month whose report is being collected on `day`: the month before (each
+    month's report is filed in the following month, by the plan's report day)."""
+    return month_start(month_start(day) - dt.timedelta(days=1))
+
+
+def current_reporting_month(plan: Plan, day: dt.date) -> dt.date | None:
+    """The report a unit files now (the collecting month), kept inside the plan's
+    reporting months: before the first, the first; after the last, the last."""
+    months = reporting_months(plan)
+    if not months:
+        return None
+    wanted = collecting_month(day)
+    return max(min(wanted, months[-1]), months[0])
+
+
 def report_reminders(plan: Plan, as_of: dt.date) -> list[Reminder]:
     """Who has not yet submitted last month's report: due soon, or already late."""
-    collecting = month_start(month_start(as_of) - dt.timedelta(days=1))
+    collecting = collecting_month(as_of)
     if collecting not in reporting_months(plan):
         return []
     due = report_due(collecting, plan.report_day)

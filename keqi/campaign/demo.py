@@ -84,17 +84,11 @@ CLOSED_MONTHS = {
 # Evidence attached to a report: (unit, month) → file name.
 ATTACHMENTS = {("hq", 7): "第二期国家科技型中小企业入库申报培训签到表.xlsx"}
 
-# Cumulative figures the lead unit reports for targets keqi cannot count itself
-# (trainings, the contest and trainees are counted from keqi.activities' demo).
-REPORTED = {
-    "three-year-plan": {5: 1},
-    "tech-sme-library": {5: 0, 7: 1},
-    "lingjun-library": {5: 0},
-    "high-tech-library": {5: 0, 6: 1},
-    "tech-leading-library": {5: 0},
-    "innovation-transformation": {5: 5, 6: 12, 7: 20, 8: 28},
-    "zjtx-products": {5: 1, 6: 2, 7: 4, 8: 5},
-}
+# Cumulative figures the lead unit reports for targets keqi cannot count itself.
+# Only the three-year plan is left: trainings, the contest and trainees are counted
+# from keqi.activities' demo, the libraries from the registry, products and
+# transformations from keqi.products' demo.
+REPORTED = {"three-year-plan": {5: 1}}
 # Progress the units report on a measure, from a month on (default 正常推进).
 MEASURE_PROGRESS = {
     1: {5: "done"},
@@ -353,6 +347,8 @@ def _line_values(report: ProgressReport, month: dt.date) -> dict[int, dict[str, 
             value = _as_of_month(REPORTED.get(line.target.key, {}), month)
             if value is not None:
                 lines[line.pk] = {"value": Decimal(value)}
+            elif line.value is None:  # a complete report says why there is none
+                lines[line.pk] = {"note": "本月尚无统计数据，待统计后报送"}
         elif line.measure is not None:
             lines[line.pk] = _measure_line(line.measure.number, report, month)
         elif line.decision is not None:

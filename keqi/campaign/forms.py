@@ -77,10 +77,18 @@ def report_lines_from_post(
 
 class ReportTextForm(SafeForm):
     responsible_person = forms.CharField(label="责任人", max_length=40, required=False)
-    narrative = forms.CharField(label="工作进展", widget=forms.Textarea, required=False)
-    problems = forms.CharField(label="存在问题", widget=forms.Textarea, required=False)
+    narrative = forms.CharField(
+        label="工作进展", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    problems = forms.CharField(
+        label="存在问题", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     next_steps = forms.CharField(
-        label="下步打算", widget=forms.Textarea, required=False
+        label="下步打算", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    no_progress = forms.BooleanField(label="本月无进展", required=False)
+    no_progress_reason = forms.CharField(
+        label="无进展原因", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
     reason = forms.CharField(label="更正原因（关账后更正必填）", required=False)
 

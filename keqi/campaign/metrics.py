@@ -9,12 +9,17 @@ day does not count.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.http import urlencode
 
+from keqi.cultivation.libraries import LIBRARY_BY_KEY, held_q
 from keqi.registry.models import Enterprise, Qualification, QualificationKind
 
 PLATFORM_KINDS = (
@@ -25,6 +30,36 @@ PLATFORM_KINDS = (
     QualificationKind.KEY_LAB,
     QualificationKind.TECH_CENTER,
 )
+
+
+# The district a plan's figures are counted in (its office unit's district), set
+# by Metric.count/evidence for the duration of the call; None counts every
+# enterprise (an install with one district). Metrics of other apps read it with
+# `counting_district()`.
+_DISTRICT: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "keqi_metric_district", default=None
+)
+
+
+def counting_district() -> int | None:
+    """The district the metric being computed counts in, or None for all."""
+    return _DISTRICT.get()
+
+
+def in_district(prefix: str = "") -> Q:
+    """Rows (of enterprises, with a prefix: of their related rows) in the
+    district being counted."""
+    district = _DISTRICT.get()
+    return Q() if district is None else Q(**{f"{prefix}area__district_id": district})
+
+
+@contextlib.contextmanager
+def _counting_in(district: int | None) -> Iterator[None]:
+    token = _DISTRICT.set(district)
+    try:
+        yield
+    finally:
+        _DISTRICT.reset(token)
 
 
 @dataclass(frozen=True)
@@ -62,16 +97,33 @@ class Metric:
     # The page listing the records, when the app that owns them has one (scoped
     # to the user there); else the campaign's own records page lists `evidence`.
     records_url: Callable[[int, dt.date], str] | None = None
+    # Words in a target's name that mean this count: a plan file that marks such a
+    # target `reported` (typed by a unit) is refused, since the registry counts it.
+    plan_words: tuple[str, ...] = ()
+    # A one-off deliverable (建立…库): 1 once there is any record on the day, else
+    # 0; the records are still listed (the library's members).
+    deliverable: bool = False
 
-    def evidence(self, year: int, as_of: dt.date) -> list[Evidence]:
-        """The records behind the figure on that day."""
-        return self.find(year, as_of)
+    def evidence(
+        self, year: int, as_of: dt.date, district: int | None = None
+    ) -> list[Evidence]:
+        """The records behind the figure on that day (in the district, if given)."""
+        with _counting_in(district):
+            return self.find(year, as_of)
 
-    def count(self, year: int, as_of: dt.date) -> int:
-        """The figure: distinct enterprises, records (platforms), or a sum (people)."""
+    def count(self, year: int, as_of: dt.date, district: int | None = None) -> int:
+        """The figure: distinct enterprises, records (platforms), a sum (people), or
+        1/0 for a deliverable (a library established); in the district when one is
+        given (a plan's district)."""
+        with _counting_in(district):
+            return self._count(year, as_of)
+
+    def _count(self, year: int, as_of: dt.date) -> int:
         if self.tally is not None:
             return self.tally(year, as_of)
         rows = self.find(year, as_of)
+        if self.deliverable:
+            return 1 if rows else 0
         if self.sums:
             return sum(row.amount for row in rows)
         if self.per_enterprise:
@@ -86,7 +138,7 @@ def _window(year: int, as_of: dt.date) -> tuple[dt.date, dt.date]:
 def _granted_rows(year: int, as_of: dt.date, q: Q) -> QuerySet[Qualification]:
     start, end = _window(year, as_of)
     return Qualification.objects.filter(
-        q, granted_on__gte=start, granted_on__lte=end
+        q, in_district("enterprise__"), granted_on__gte=start, granted_on__lte=end
     ).exclude(revoked_on__lte=as_of)
 
 
@@ -140,7 +192,7 @@ def _joint_stock_tally(year: int, as_of: dt.date) -> int:
     start, end = _window(year, as_of)
     granted = _granted_rows(year, as_of, Q(kind=QualificationKind.JOINT_STOCK))
     direct = Enterprise.objects.filter(
-        joint_stock_on__gte=start, joint_stock_on__lte=end
+        in_district(), joint_stock_on__gte=start, joint_stock_on__lte=end
     )
     ids = granted.order_by().values("enterprise_id")
     return ids.union(direct.order_by().values("pk")).count()
@@ -158,7 +210,7 @@ def _joint_stock(year: int, as_of: dt.date) -> list[Evidence]:
     start, end = _window(year, as_of)
     seen = {row.enterprise_id for row in rows}
     for e in Enterprise.objects.filter(
-        joint_stock_on__gte=start, joint_stock_on__lte=end
+        in_district(), joint_stock_on__gte=start, joint_stock_on__lte=end
     ).select_related("area"):
         if e.pk not in seen:
             rows.append(
@@ -184,6 +236,69 @@ def _counted(key: str, label: str, rule: str, per_enterprise: bool, q: Q) -> Met
         per_enterprise,
         lambda y, d: _granted(y, d, q),
         _tally(q, per_enterprise),
+    )
+
+
+def _library_members(key: str) -> Callable[[int, dt.date], list[Evidence]]:
+    """The library's members on `as_of`: each qualification that puts one there."""
+    library = LIBRARY_BY_KEY[key]
+
+    def find(year: int, as_of: dt.date) -> list[Evidence]:
+        rows = (
+            Qualification.objects.filter(held_q(as_of), kind__in=library.kinds)
+            .select_related("enterprise__area")
+            .order_by("enterprise__name", "granted_on", "id")
+        )
+        return [
+            Evidence(
+                r.enterprise_id,
+                r.enterprise.name,
+                r.enterprise.area.name,
+                r.kind,
+                r.level,
+                r.number,
+                r.granted_on,
+            )
+            for r in rows
+        ]
+
+    return find
+
+
+def _library_tally(key: str) -> Callable[[int, dt.date], int]:
+    """1 when the library holds anyone on `as_of` (one EXISTS query), else 0."""
+    kinds = LIBRARY_BY_KEY[key].kinds
+
+    def tally(year: int, as_of: dt.date) -> int:
+        held = Qualification.objects.filter(held_q(as_of), kind__in=kinds)
+        return 1 if held.exists() else 0
+
+    return tally
+
+
+def _library_url(key: str) -> Callable[[int, dt.date], str]:
+    def url(year: int, as_of: dt.date) -> str:
+        path = reverse("cultivation:library_list", args=[key])
+        return f"{path}?{urlencode({'on': as_of.isoformat()})}"
+
+    return url
+
+
+def _library(key: str, words: str) -> Metric:
+    """建立…库: established (1) once the library holds an enterprise on the day."""
+    name = LIBRARY_BY_KEY[key].name
+    return Metric(
+        f"library_{key}",
+        f"建立{name}",
+        f"梯度培育“{name}”在统计日至少有1家在库企业即为已建立（计1个）；"
+        f"明细为统计日在库的企业及其资质（持有{'、'.join(LIBRARY_BY_KEY[key].kinds)}"
+        "且在有效期内、未撤销）",
+        True,
+        _library_members(key),
+        _library_tally(key),
+        records_url=_library_url(key),
+        plan_words=(words,),
+        deliverable=True,
     )
 
 
@@ -243,6 +358,10 @@ METRICS: dict[str, Metric] = {
             False,
             Q(kind=QualificationKind.TECH_CENTER, level="省级（市级）"),
         ),
+        _library("tech_sme", "科技型中小企业库"),
+        _library("lingjun", "领军（培育）企业库"),
+        _library("high_tech", "高新技术企业库"),
+        _library("tech_leading", "技术领先型企业库"),
     )
 }
 

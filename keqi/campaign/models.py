@@ -232,6 +232,8 @@ class ProgressReport(models.Model):
     narrative = models.TextField("工作进展", blank=True)
     problems = models.TextField("存在问题", blank=True)
     next_steps = models.TextField("下步打算", blank=True)
+    no_progress = models.BooleanField("本月无进展", default=False)
+    no_progress_reason = models.TextField("无进展原因", blank=True)
     first_submitted_at = models.DateTimeField("首次报送时间", null=True, blank=True)
     submitted_at = models.DateTimeField("最近报送时间", null=True, blank=True)
     return_reason = models.TextField("退回原因", blank=True)
@@ -357,3 +359,124 @@ class MonthClose(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y年%m月}已关账"
+
+
+# ---------------------------------------------------------------- 组织保障
+
+
+class HqRole(models.TextChoices):
+    COMMANDER = "commander", "总指挥"
+    DEPUTY = "deputy", "副总指挥"
+    OFFICE_HEAD = "office_head", "办公室主任"
+    MEMBER = "member", "成员"
+    LIAISON = "liaison", "联络员"
+
+
+class HqMember(models.Model):
+    """A member of the campaign's 指挥部 (组织保障（一）): a named person of a unit."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="hq_members")
+    unit = models.ForeignKey(
+        Unit, verbose_name="所在单位", on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField("姓名", max_length=40)
+    post = models.CharField("职务", max_length=80, blank=True)
+    role = models.CharField(
+        "指挥部职务", max_length=12, choices=HqRole.choices, default=HqRole.MEMBER
+    )
+    phone = models.CharField("联系电话", max_length=40, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "指挥部成员"
+        verbose_name_plural = "指挥部成员"
+        ordering = ["plan_id", "unit__sort", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "unit", "name"], name="campaign_one_hq_member"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.unit}）"
+
+
+class WorkTaskStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "未启动"
+    DOING = "doing", "推进中"
+    DONE = "done", "已完成"
+
+
+class UnitWorkTask(models.Model):
+    """One task of a unit's own 工作方案 (组织保障（二）: 时间表、路线图、责任到人)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="work_tasks")
+    unit = models.ForeignKey(
+        Unit, verbose_name="责任单位", on_delete=models.PROTECT, related_name="+"
+    )
+    measure = models.ForeignKey(
+        Measure,
+        verbose_name="对应工作措施",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="work_tasks",
+    )
+    title = models.CharField("任务", max_length=200)
+    route = models.TextField("路线图（工作举措）", blank=True)
+    person = models.CharField("责任人", max_length=40)
+    starts_on = models.DateField("开始日期")
+    due_on = models.DateField("完成时限")
+    status = models.CharField(
+        "状态",
+        max_length=12,
+        choices=WorkTaskStatus.choices,
+        default=WorkTaskStatus.NOT_STARTED,
+    )
+    done_on = models.DateField("完成日期", null=True, blank=True)
+    note = models.CharField("进展说明", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "单位工作方案任务"
+        verbose_name_plural = "单位工作方案"
+        ordering = ["plan_id", "unit__sort", "due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="campaign_work_task_due_after_start",
+                condition=models.Q(due_on__gte=models.F("starts_on")),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit}：{self.title}"
+
+    def is_overdue(self, day: dt.date) -> bool:
+        """Not done after its due day."""
+        return self.status != WorkTaskStatus.DONE and day > self.due_on
+
+
+class MeetingAttendance(models.Model):
+    """Whether a unit attended a joint meeting, who came, or why it was absent."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendance"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name="成员单位", on_delete=models.PROTECT, related_name="+"
+    )
+    present = models.BooleanField("出席")
+    attendee = models.CharField("参会人", max_length=100, blank=True)
+    absence_reason = models.CharField("缺席原因", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "联席会议出席情况"
+        verbose_name_plural = "联席会议出席情况"
+        ordering = ["meeting_id", "unit__sort"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "unit"], name="campaign_one_attendance_per_unit"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit}：{'出席' if self.present else '缺席'}"

@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from keqi.campaign.plan_sections import plan_sections
 
 SOURCES = ("auto", "reported")
 WEIGHT_KEYS = ("on_time", "schedule", "results", "data_quality")
@@ -123,6 +125,8 @@ class PlanSpec:
     weights: dict[str, Decimal]
     naming: dict[str, dict[str, int]]
     organisation: dict[str, Any]
+    # Sections other apps keep (plan_sections), raw and already checked by them.
+    sections: dict[str, Any] = field(default_factory=dict)
 
 
 class _Loader(yaml.SafeLoader):
@@ -226,8 +230,12 @@ def plan_data_check(
     """Check already-parsed plan data (dates as text) and build a PlanSpec."""
     check = _Checker()
     top = check.mapping(data, "(文件)")
-    for key in sorted(set(top) - _TOP_KEYS):
+    registered = plan_sections()
+    for key in sorted(set(top) - _TOP_KEYS - set(registered)):
         check.fail(key, "未知的字段（请检查拼写）")
+    sections = {k: top[k] for k in sorted(set(top) & set(registered))}
+    for key, raw in sections.items():
+        check.errors.extend(registered[key].check(raw))
     units = _units(check, top.get("units"))
     groups = _groups(check, top.get("unit_groups", {}))
     head = _header(check, top, units)
@@ -244,6 +252,7 @@ def plan_data_check(
         targets=tuple(targets),
         measures=tuple(measures),
         organisation=dict(top.get("organisation") or {}),
+        sections=sections,
         **head,
         **org,
     )
@@ -406,6 +415,23 @@ def _unknown_keys(
         check.fail(f"{path}.{key}", "未知的字段（请检查拼写）")
 
 
+def _countable_typed(
+    check: _Checker, entry: dict[str, Any], p: str, metrics: Mapping[str, Any]
+) -> None:
+    """A target the registry can count is never typed by a unit: a `reported`
+    target whose name holds a metric's words (its `plan_words`) is refused."""
+    name = str(entry.get("name", ""))
+    for key, metric in sorted(metrics.items()):
+        words = [w for w in getattr(metric, "plan_words", ()) if w in name]
+        if words:
+            check.fail(
+                p + ".source",
+                f"“{words[0]}”由系统按记录统计，不能由单位填报；"
+                f"请写 source: auto 和 metric: {key}",
+            )
+            return
+
+
 def _source_metric(
     check: _Checker,
     entry: dict[str, Any],
@@ -420,6 +446,8 @@ def _source_metric(
     metric = check.text(entry, "metric", p + ".", required=source == "auto")
     if source == "reported" and metric:
         check.fail(p + ".metric", "填报类目标不应写 metric")
+    if source == "reported" and isinstance(known_metrics, Mapping):
+        _countable_typed(check, entry, p, known_metrics)
     if metric and known_metrics is not None and metric not in known_metrics:
         check.fail(
             p + ".metric",

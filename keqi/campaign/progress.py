@@ -12,7 +12,7 @@ Lights, in this order:
     过了截止日期仍未完成                           → 红灯
     尚无数据                                     → 灰色（截止后无数据为红灯）
     实际 ≥ 序时进度                               → 绿灯
-    实际 ≥ 序时进度 × 黄灯比例（方案设定，默认 0.8）   → 黄灯
+    实际 ≥ 黄灯线 = 序时进度 × 黄灯比例（方案设定，默认 0.8） → 黄灯
     否则                                         → 红灯
 Comparisons are `>=` on exact fractions. A one-off deliverable (milestone: a plan,
 a library, a contest) has no 序时进度 and is judged by its deadline only.
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 from fractions import Fraction
 
@@ -48,7 +48,7 @@ class Light(StrEnum):
 RULE_TEXT = (
     "序时进度 = 目标值 × 已过月数 ÷ 计划月数（计划月数为起始月至截止月，含两端；"
     "已过月数为本月之前已过完的整月数）。已完成为绿灯；过截止日期未完成为红灯；"
-    "实际 ≥ 序时进度为绿灯；实际 ≥ 序时进度 × {ratio} 为黄灯；否则为红灯。"
+    "实际 ≥ 序时进度为绿灯；实际 ≥ 黄灯线（序时进度 × {ratio}）为黄灯；否则为红灯。"
     "一次性任务（制定计划、建库、办赛）不计序时进度，只按截止日期判断。"
 )
 
@@ -90,11 +90,18 @@ class Judgement:
 
 
 def fraction_text(value: Fraction) -> str:
-    """A fraction as people read it: whole numbers plain, else two decimals (约)."""
+    """A fraction exactly as people write it: 3, 1.5, 22.75; a repeating decimal
+    shows its first two places and an ellipsis (33.33…), never a rounded 约."""
     if value.denominator == 1:
         return str(value.numerator)
+    rest = value.denominator
+    for prime in (2, 5):
+        while rest % prime == 0:
+            rest //= prime
     shown = Decimal(value.numerator) / Decimal(value.denominator)
-    return f"约{shown.quantize(Decimal('0.01'))}"
+    if rest == 1:  # a terminating decimal: every digit, no trailing zeros
+        return format(shown.normalize(), "f")
+    return f"{shown.quantize(Decimal('0.01'), rounding=ROUND_DOWN)}…"
 
 
 def judge(
@@ -122,16 +129,15 @@ def judge(
         words = "尚无数据" if actual is None else "未完成"
         return Judgement(Light.RED, exp, f"已过截止日期 {deadline:%Y-%m-%d}，{words}")
     if actual is None:
-        return Judgement(Light.GREY, exp, f"尚无数据（序时进度 {shown}）")
+        return Judgement(Light.GREY, exp, "尚无数据")
+    if milestone:  # nothing is expected of a one-off deliverable before its deadline
+        return Judgement(Light.GREEN, exp, f"截止 {deadline:%Y-%m-%d}，尚未到期")
     if Fraction(actual) >= exp:
         return Judgement(Light.GREEN, exp, f"达到序时进度 {shown}")
-    if Fraction(actual) >= exp * Fraction(yellow_ratio):
+    floor = exp * Fraction(yellow_ratio)
+    if Fraction(actual) >= floor:
         return Judgement(Light.YELLOW, exp, f"低于序时进度 {shown}")
-    return Judgement(
-        Light.RED,
-        exp,
-        f"低于序时进度 {shown} 的 {fraction_text(Fraction(yellow_ratio) * 100)}%",
-    )
+    return Judgement(Light.RED, exp, f"低于黄灯线 {fraction_text(floor)}")
 
 
 def worst(lights: list[Light]) -> Light:

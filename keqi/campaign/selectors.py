@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from keqi.accounts.models import Role, Unit
+from keqi.accounts.scopes import district_q
 from keqi.campaign.models import (
     Decision,
     Measure,
@@ -27,9 +28,21 @@ from keqi.campaign.models import (
 _READ_ALL = (Role.HQ_ADMIN, Role.LEADER, Role.AUDITOR)
 
 
-def plan_get(name: str | None = None) -> Plan:
-    """The named plan, or the latest loaded one; 404 when there is none."""
+def plan_list_for(user: Any) -> QuerySet[Plan]:
+    """Plans of the user's district (its office unit's); every plan for the city
+    and the system (None)."""
     plans = Plan.objects.select_related("office_unit")
+    return (
+        plans
+        if user is None
+        else plans.filter(district_q(user, "office_unit__district_id"))
+    )
+
+
+def plan_get(name: str | None = None, *, user: Any = None) -> Plan:
+    """The named plan, or the latest loaded one, of the user's district (any
+    district for user None: the command line); 404 when there is none."""
+    plans = plan_list_for(user)
     plan = plans.filter(name=name).first() if name else plans.first()
     if plan is None:
         raise Http404("尚未载入实施方案（keqi plan load plans/方案.yaml）")
@@ -120,7 +133,9 @@ def reads_all_reports(user: Any) -> bool:
 
 def report_list_for(user: Any, plan: Plan) -> QuerySet[ProgressReport]:
     """Reports the user may see: all for HQ/leaders, else only their unit's."""
-    rows = ProgressReport.objects.filter(plan=plan).select_related("unit")
+    rows = ProgressReport.objects.filter(
+        district_q(user, "plan__office_unit__district_id"), plan=plan
+    ).select_related("unit")
     if reads_all_reports(user):
         return rows
     if user.is_authenticated and user.unit_id is not None:

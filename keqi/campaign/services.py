@@ -17,7 +17,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from keqi.accounts.models import Role, Unit, UnitKind
+from keqi.accounts.scopes import district_id_of
 from keqi.campaign.board import reporting_month_error
+from keqi.campaign.filing import report_gaps
 from keqi.campaign.metrics import METRICS
 from keqi.campaign.models import (
     Decision,
@@ -35,6 +37,7 @@ from keqi.campaign.models import (
     Target,
     TargetUnit,
 )
+from keqi.campaign.plan_sections import plan_sections
 from keqi.campaign.planfile import PlanFileError, PlanSpec, plan_file_read
 from keqi.campaign.progress import next_month
 from keqi.core import audit
@@ -125,10 +128,15 @@ def plan_load(
     """
     ensure_hq(actor)
     units = _resolve_units(spec)
+    office = units[spec.office_unit][0][0]
+    mine = actor is None or actor.is_superuser
+    if not mine and office.district_id != district_id_of(actor):
+        raise PermissionDenied("只能载入本区的方案")
     plan, created = _plan_upsert(spec, units, source_path, sha256)
     changes: dict[str, list[Any]] = {}
     targets = _targets_upsert(plan, spec, units, changes)
     _measures_upsert(plan, spec, units, targets, changes)
+    _sections_load(plan, spec, actor, changes)
     if created or changes:
         audit.record(
             actor=actor,
@@ -140,7 +148,18 @@ def plan_load(
     return PlanLoaded(plan, created, changes)
 
 
+def _sections_load(
+    plan: Plan, spec: PlanSpec, actor: Any, changes: dict[str, list[Any]]
+) -> None:
+    """Hand the file's further sections (institutions, …) to the apps keeping them."""
+    registered = plan_sections()
+    for key, raw in spec.sections.items():
+        for name, change in registered[key].load(plan, raw, actor).items():
+            changes[f"{key}.{name}"] = change
+
+
 def _resolve_units(spec: PlanSpec) -> dict[str, list[tuple[Unit, str]]]:
+    """The plan's units, all of one district: the office unit's."""
     found = {u.code: u for u in Unit.objects.filter(code__in=spec.units)}
     missing = [code for code in spec.units if code not in found]
     if missing:
@@ -149,6 +168,14 @@ def _resolve_units(spec: PlanSpec) -> dict[str, list[tuple[Unit, str]]]:
                 f"units.{c}: 单位代码在本区机构配置中不存在（先运行 keqi init）"
                 for c in missing
             ]
+        )
+    district = (
+        found[spec.office_unit].district_id if spec.office_unit in found else None
+    )
+    strays = [c for c, u in found.items() if u.district_id != district]
+    if strays:
+        raise PlanFileError(
+            [f"units.{c}: 不是指挥部办公室所在区的单位" for c in strays]
         )
     expanded: dict[str, list[tuple[Unit, str]]] = {
         c: [(u, "")] for c, u in found.items()
@@ -159,7 +186,9 @@ def _resolve_units(spec: PlanSpec) -> dict[str, list[tuple[Unit, str]]]:
         else:
             members = list(
                 Unit.objects.filter(
-                    kind=UnitKind.AREA, area__kind__in=group.area_kinds
+                    kind=UnitKind.AREA,
+                    area__kind__in=group.area_kinds,
+                    district__in=[district],
                 ).order_by("sort", "code")
             )
         if not members:
@@ -316,7 +345,8 @@ def _may_edit_report(actor: Any, report: ProgressReport) -> None:
     raise PermissionDenied("只能填报本单位的月报")
 
 
-def _month_closed(report: ProgressReport) -> bool:
+def month_is_closed(report: ProgressReport) -> bool:
+    """Whether HQ has closed the report's month (a change then needs a reason)."""
     return MonthClose.objects.filter(plan=report.plan, month=report.month).exists()
 
 
@@ -344,7 +374,9 @@ def _prefill(plan: Plan, unit: Unit, target: Target, month: dt.date) -> Decimal 
     """What keqi holds: the registry count, or the unit's last submitted figure."""
     if target.source == Source.AUTO and target.metric in METRICS:
         day = min(next_month(month) - dt.timedelta(days=1), timezone.localdate())
-        return Decimal(METRICS[target.metric].count(plan.year, day))
+        return Decimal(
+            METRICS[target.metric].count(plan.year, day, plan.office_unit.district_id)
+        )
     previous = (
         ReportLine.objects.filter(
             target=target,
@@ -403,14 +435,30 @@ def progress_report_open(
     return report
 
 
-_REPORT_FIELDS = ["responsible_person", "narrative", "problems", "next_steps"]
+_REPORT_FIELDS = [
+    "responsible_person",
+    "narrative",
+    "problems",
+    "next_steps",
+    "no_progress_reason",
+]
+
+
+def _report_values(values: dict[str, Any]) -> dict[str, Any]:
+    """The report fields given, cleaned: texts stripped, 本月无进展 a yes/no."""
+    given: dict[str, Any] = {
+        k: str(v).strip() for k, v in values.items() if k in _REPORT_FIELDS
+    }
+    if "no_progress" in values:
+        given["no_progress"] = bool(values["no_progress"])
+    return given
 
 
 @transaction.atomic
 def progress_report_save(
     *,
     report: ProgressReport,
-    values: dict[str, str],
+    values: dict[str, Any],
     lines: dict[int, dict[str, Any]],
     actor: Any,
     reason: str = "",
@@ -422,10 +470,10 @@ def progress_report_save(
     locked = report.status == ReportStatus.SUBMITTED
     if locked and not (actor is None or actor.is_hq):
         raise ValidationError("月报已报送，如需修改请联系指挥部办公室退回")
-    closed = _month_closed(report)
+    closed = month_is_closed(report)
     if closed and not reason.strip():
         raise ValidationError("该月已关账，更正须填写更正原因")
-    given = {k: str(v).strip() for k, v in values.items() if k in _REPORT_FIELDS}
+    given = _report_values(values)
     changes = audit.diff(audit.snapshot(report, list(given)), given)
     changes.update(_lines_save(report, lines))
     for name, value in given.items():
@@ -441,6 +489,21 @@ def progress_report_save(
     return report
 
 
+def _refuse_typed_count(line: ReportLine, new: dict[str, Any]) -> None:
+    """A target the system counts from records is never typed: a different figure
+    for it is refused, saying where the records are kept (the same figure, as the
+    line shows it, is left alone)."""
+    typed = new.get("value")
+    if typed is None or typed == line.value or line.target is None:
+        return
+    metric = METRICS.get(line.target.metric)
+    how = f"（{metric.label}）" if metric is not None else ""
+    raise ValidationError(
+        f"“{line.target.name}”由系统按登记的记录统计{how}，不能填报；"
+        "数字不对请补充或更正相应记录"
+    )
+
+
 def _lines_save(
     report: ProgressReport, lines: dict[int, dict[str, Any]]
 ) -> dict[str, list[Any]]:
@@ -450,6 +513,7 @@ def _lines_save(
         if new is None:
             continue
         if line.target is not None and line.target.source == Source.AUTO:
+            _refuse_typed_count(line, new)
             new = {k: v for k, v in new.items() if k != "value"}
         value = new.get("value", line.value)
         if value is not None and value < 0:
@@ -471,11 +535,17 @@ def _lines_save(
 def progress_report_submit(
     *, report: ProgressReport, actor: Any, now: dt.datetime | None = None
 ) -> ProgressReport:
-    """Submit (or resubmit) a report; the first submission time decides lateness."""
+    """Submit (or resubmit) a report; the first submission time decides lateness.
+
+    Refused, naming each missing item, while the report is incomplete (see
+    keqi.campaign.filing): an untouched form is never counted as filed."""
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
     _may_edit_report(actor, report)
     if report.status == ReportStatus.SUBMITTED:
         raise ValidationError("月报已报送")
+    gaps = report_gaps(report)
+    if gaps:
+        raise ValidationError(gaps)
     moment = now or timezone.now()
     before = audit.snapshot(report, ["status"])
     report.status = ReportStatus.SUBMITTED

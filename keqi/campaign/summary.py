@@ -102,7 +102,9 @@ def summary_build(plan: Plan, month: dt.date, as_of: dt.date) -> Summary:
         board=board,
         target_rows=[_target_row(i, s) for i, s in enumerate(board.targets, 1)],
         measures=measures,
-        progress=[(str(r.unit), r.narrative) for r in reports if r.narrative],
+        progress=[
+            (str(r.unit), _progress_text(r)) for r in reports if _progress_text(r)
+        ],
         problems=[(str(r.unit), r.problems) for r in reports if r.problems],
         next_steps=[(str(r.unit), r.next_steps) for r in reports if r.next_steps],
         late=[
@@ -112,6 +114,13 @@ def summary_build(plan: Plan, month: dt.date, as_of: dt.date) -> Summary:
         overview=_overview(board, len(reports)),
         rule=RULE_TEXT.format(ratio=number_text(plan.yellow_ratio)),
     )
+
+
+def _progress_text(report: ProgressReport) -> str:
+    """A unit's 工作进展; a report of 本月无进展 says so with its reason."""
+    if report.no_progress:
+        return f"本月无进展（{report.no_progress_reason}）"
+    return report.narrative
 
 
 def _measure_notes(reports: list[ProgressReport]) -> dict[int, list[tuple[str, str]]]:

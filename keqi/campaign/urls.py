@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from keqi.campaign import views
+from keqi.campaign import views, views_organisation
 
 app_name = "campaign"
 urlpatterns = [
@@ -23,4 +23,26 @@ urlpatterns = [
     path("assessment/", views.assessment, name="assessment"),
     path("summary/", views.summary, name="summary"),
     path("months/close/", views.month_close, name="month_close"),
+    # 组织保障: units' work plans, the 指挥部's members, meeting attendance
+    path("work-plans/", views_organisation.work_plans, name="work_plans"),
+    path("work-plans/new/", views_organisation.work_task_new, name="work_task_new"),
+    path(
+        "work-plans/<int:pk>/", views_organisation.work_task_edit, name="work_task_edit"
+    ),
+    path(
+        "work-plans/<int:pk>/delete/",
+        views_organisation.work_task_delete,
+        name="work_task_delete",
+    ),
+    path("hq-members/", views_organisation.hq_members, name="hq_members"),
+    path(
+        "hq-members/<int:pk>/delete/",
+        views_organisation.hq_member_delete,
+        name="hq_member_delete",
+    ),
+    path(
+        "meetings/<int:pk>/attendance/",
+        views_organisation.meeting_attendance,
+        name="meeting_attendance",
+    ),
 ]

@@ -10,15 +10,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from keqi.accounts.models import Role, Unit, User
-from keqi.accounts.scopes import enterprise_q
+from keqi.accounts.scopes import district_q, enterprise_q
 from keqi.campaign import meetings as meeting_services
 from keqi.campaign import services
 from keqi.campaign.assessment import assess, escalations, formula_text
-from keqi.campaign.board import board_build, report_reminders, reporting_months
+from keqi.campaign.board import (
+    board_build,
+    current_reporting_month,
+    report_reminders,
+    reporting_months,
+)
 from keqi.campaign.documents import FontMissing, summary_docx, summary_pdf
 from keqi.campaign.exports import (
     assessment_export,
@@ -27,6 +33,7 @@ from keqi.campaign.exports import (
     reports_export,
     target_records_export,
 )
+from keqi.campaign.filing import filing_summary, report_gaps
 from keqi.campaign.forms import (
     DecisionForm,
     ReportTextForm,
@@ -38,9 +45,11 @@ from keqi.campaign.metrics import METRICS
 from keqi.campaign.models import (
     Decision,
     Meeting,
+    Plan,
     ProgressKind,
     ProgressReport,
     ReportAttachment,
+    ReportStatus,
 )
 from keqi.campaign.progress import RULE_TEXT
 from keqi.campaign.selectors import (
@@ -79,7 +88,7 @@ def _hq_only(request: HttpRequest) -> None:
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
     """The command board: targets against 序时进度, measures, units, late reports."""
-    plan = plan_get(request.GET.get("plan"))
+    plan = plan_get(request.GET.get("plan"), user=request.user)
     state = board_build(plan, _as_of(request))
     rule = RULE_TEXT.format(ratio=number_text(plan.yellow_ratio))
     units = [(u, state.unit_light(u), state.items.get(u.pk, [])) for u in state.units]
@@ -95,7 +104,7 @@ def board(request: HttpRequest) -> HttpResponse:
 @login_required
 def target_records(request: HttpRequest, key: str) -> HttpResponse:
     """The registry records behind an auto target, limited to what the user may see."""
-    plan = plan_get(request.GET.get("plan"))
+    plan = plan_get(request.GET.get("plan"), user=request.user)
     target = get_object_or_404(plan.targets, key=key)
     metric = METRICS.get(target.metric)
     if metric is None:
@@ -103,7 +112,7 @@ def target_records(request: HttpRequest, key: str) -> HttpResponse:
     as_of = _as_of(request)
     if metric.records_url is not None:  # the owning app lists them, scoped
         return redirect(metric.records_url(plan.year, as_of))
-    rows = metric.evidence(plan.year, as_of)
+    rows = metric.evidence(plan.year, as_of, plan.office_unit.district_id)
     visible = set(
         Enterprise.objects.filter(enterprise_q(request.user)).values_list(
             "pk", flat=True
@@ -116,7 +125,7 @@ def target_records(request: HttpRequest, key: str) -> HttpResponse:
     context = {"plan": plan, "target": target, "metric": metric, "as_of": as_of}
     context |= {
         "rows": shown,
-        "total": metric.count(plan.year, as_of),
+        "total": metric.count(plan.year, as_of, plan.office_unit.district_id),
         "all": len(rows),
     }
     return render(request, "campaign/target_records.html", context)
@@ -125,7 +134,7 @@ def target_records(request: HttpRequest, key: str) -> HttpResponse:
 @login_required
 def measure_detail(request: HttpRequest, number: int) -> HttpResponse:
     """One measure: its text, units, targets and light."""
-    plan = plan_get(request.GET.get("plan"))
+    plan = plan_get(request.GET.get("plan"), user=request.user)
     state = board_build(plan, _as_of(request))
     status = next((m for m in state.measures if m.measure.number == number), None)
     if status is None:
@@ -140,27 +149,34 @@ def measure_detail(request: HttpRequest, number: int) -> HttpResponse:
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     """Monthly reports in the user's scope, and which month is due."""
-    plan = plan_get(request.GET.get("plan"))
+    plan = plan_get(request.GET.get("plan"), user=request.user)
     reports = report_list_for(request.user, plan).order_by("-month", "unit__sort")
     if export_requested(request):
         return xlsx_list_response(reports_export(plan, reports), request)
     user = _user(request)
     may_file = user.role in (Role.MEMBER, Role.AREA_STAFF) or user.is_hq
     months = reporting_months(plan)
-    units = Unit.objects.all() if user.is_hq else Unit.objects.none()
+    current = _reporting_month(plan)
+    units = Unit.objects.filter(district_q(user)) if user.is_hq else Unit.objects.none()
     reminders = report_reminders(plan, business_today())
     if not reads_all_reports(user):
         reminders = [r for r in reminders if r.unit.pk == user.unit_id]
     context = {"plan": plan, "reports": reports, "may_file": may_file}
     context |= {"months": months, "units": units, "reminders": reminders}
+    context["current_month"] = current
     return render(request, "campaign/report_list.html", context)
+
+
+def _reporting_month(plan: Plan) -> dt.date:
+    """The month a unit files now, by the business date (see current_reporting_month)."""
+    return current_reporting_month(plan, business_today()) or business_today()
 
 
 @login_required
 @require_POST
 def report_open(request: HttpRequest) -> HttpResponse:
     """Open (create on first use) the report of a unit for a month."""
-    plan = plan_get(request.POST.get("plan"))
+    plan = plan_get(request.POST.get("plan"), user=request.user)
     user = _user(request)
     unit = user.unit
     if user.is_hq and request.POST.get("unit"):
@@ -169,7 +185,7 @@ def report_open(request: HttpRequest) -> HttpResponse:
         messages.error(request, "您的账号未关联单位，无法填报月报")
         return redirect("campaign:report_list")
     try:
-        month = parse_month(request.POST.get("month"), timezone.localdate())
+        month = parse_month(request.POST.get("month"), _reporting_month(plan))
         report = services.progress_report_open(
             plan=plan, unit=unit, month=month, actor=user
         )
@@ -190,9 +206,15 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             f: getattr(report, f) for f in ReportTextForm.base_fields if f != "reason"
         }
     )
-    return render(
-        request, "campaign/report_detail.html", _report_context(request, report, form)
-    )
+    context = _report_context(request, report, form)
+    if context["may_edit"] and report.status != ReportStatus.SUBMITTED:
+        # 保存并报送 lands here: what is missing, or the one confirmation step.
+        gaps = report_gaps(report)
+        if request.GET.get("check"):
+            context["gaps"] = [m for found in gaps.values() for m in found]
+        if request.GET.get("confirm") and not gaps:
+            context["confirming"] = filing_summary(report)
+    return render(request, "campaign/report_detail.html", context)
 
 
 def _report_context(
@@ -212,6 +234,7 @@ def _report_context(
         "may_edit": may_edit and (report.status != "submitted" or user.is_hq),
         "is_hq": user.is_hq,
         "attachments": report.attachments.all(),
+        "month_closed": services.month_is_closed(report),
         "progress_choices": ProgressKind.choices,
     }
 
@@ -230,20 +253,38 @@ def _report_post(request: HttpRequest, report: ProgressReport) -> HttpResponse:
             services.report_attachment_add(
                 report=report, upload=request.FILES["file"], actor=user
             )
+        elif action == "confirm":
+            services.progress_report_submit(report=report, actor=user)
         else:
             _report_save(request, report)
             if action == "submit":
-                services.progress_report_submit(report=report, actor=user)
+                return _ask_to_confirm(request, report)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        for message in exc.messages:
+            messages.error(request, message)
         return redirect("campaign:report_detail", pk=report.pk)
     messages.success(
         request,
-        {"return": "已退回", "attach": "附件已上传", "submit": "已报送"}.get(
+        {"return": "已退回", "attach": "附件已上传", "confirm": "已报送"}.get(
             action, "已保存"
         ),
     )
     return redirect("campaign:report_detail", pk=report.pk)
+
+
+def _ask_to_confirm(request: HttpRequest, report: ProgressReport) -> HttpResponse:
+    """保存并报送 saves the draft, then either names what is missing (nothing is
+    submitted) or shows the confirmation step; only 确认报送 submits."""
+    report.refresh_from_db()  # as just saved
+    gaps = report_gaps(report)
+    if gaps:
+        messages.error(
+            request, "月报已保存为草稿，尚未报送：还有未填写的内容，见下方。"
+        )
+        url = reverse("campaign:report_detail", args=[report.pk])
+        return redirect(f"{url}?check=1#missing")
+    url = reverse("campaign:report_detail", args=[report.pk])
+    return redirect(f"{url}?confirm=1#confirm")
 
 
 def _report_save(request: HttpRequest, report: ProgressReport) -> None:
@@ -271,7 +312,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
     """Joint meetings, the agenda a meeting today would have, and all agreed items."""
-    plan = plan_get(request.GET.get("plan"))
+    plan = plan_get(request.GET.get("plan"), user=request.user)
     if request.method == "POST":
         _hq_only(request)
         held_on = parse_day(request.POST.get("held_on"), timezone.localdate())
@@ -292,7 +333,9 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A meeting: agenda, minutes and agreed items (HQ edits)."""
-    meeting = get_object_or_404(Meeting.objects.select_related("plan"), pk=pk)
+    meetings = Meeting.objects.select_related("plan")
+    meetings = meetings.prefetch_related("attendance__unit")
+    meeting = get_object_or_404(meetings, pk=pk)
     form = DecisionForm()
     if request.method == "POST":
         _hq_only(request)
@@ -341,7 +384,7 @@ def decision_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def assessment(request: HttpRequest) -> HttpResponse:
     """Scores per unit with the formula and weights, and the units to be named."""
-    plan = plan_get(request.GET.get("plan"))
+    plan = plan_get(request.GET.get("plan"), user=request.user)
     as_of = _as_of(request)
     rows = assess(plan, as_of)
     named = [r for r in rows if r.named]
@@ -355,7 +398,7 @@ def assessment(request: HttpRequest) -> HttpResponse:
 @login_required
 def summary(request: HttpRequest) -> HttpResponse:
     """Download the monthly summary (Word or PDF); HQ may close the month with it."""
-    plan = plan_get(request.GET.get("plan"))
+    plan = plan_get(request.GET.get("plan"), user=request.user)
     user = _user(request)
     if user.role not in (Role.HQ_ADMIN, Role.LEADER) and not user.is_superuser:
         raise PermissionDenied("汇总上报材料仅供指挥部办公室和领导查看")
@@ -404,9 +447,9 @@ def _quote(name: str) -> str:
 @require_POST
 def month_close(request: HttpRequest) -> HttpResponse:
     """HQ closes a month after sending the summary; later corrections are flagged."""
-    plan = plan_get(request.POST.get("plan"))
+    plan = plan_get(request.POST.get("plan"), user=request.user)
     try:
-        month = parse_month(request.POST.get("month"), timezone.localdate())
+        month = parse_month(request.POST.get("month"), _reporting_month(plan))
         services.month_close(plan=plan, month=month, actor=request.user)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))

@@ -76,3 +76,13 @@ class SafeForm(RefuseControlCharacters, ChineseEmptyChoice, forms.Form):
 
 class SafeModelForm(RefuseControlCharacters, ChineseEmptyChoice, forms.ModelForm):  # type: ignore[type-arg]
     """keqi's model form."""
+
+
+def errors_onto_form(form: forms.BaseForm, exc: ValidationError) -> None:
+    """A service's ValidationError onto the form: each message on the field it
+    names, the others (and a plain message) above the form."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for key, errors in exc.error_dict.items():
+        form.add_error(key if key in form.fields else None, errors)

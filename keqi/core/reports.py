@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from keqi.accounts.models import Role
+from keqi.accounts.scopes import district_q
 from keqi.core import audit
 from keqi.core.exports import NOT_DATA_CHANGES, data_version
 from keqi.core.models import GeneratedReport
@@ -52,10 +53,13 @@ def generated_report_keep(
 
 
 def generated_report_list_for(user: Any) -> QuerySet[GeneratedReport]:
-    """HQ, leaders and auditors see every kept report; others only their own."""
+    """HQ, leaders and auditors see every kept report of their district (the
+    city every district's); others only their own."""
     reports = GeneratedReport.objects.select_related("created_by").defer("content")
-    if user.is_superuser or getattr(user, "role", None) in SEE_ALL:
+    if user.is_superuser or getattr(user, "role", None) == Role.CITY:
         return reports
+    if getattr(user, "role", None) in SEE_ALL:
+        return reports.filter(district_q(user, "created_by__unit__district_id"))
     return reports.filter(created_by=user)
 
 

@@ -24,6 +24,8 @@ def home(request: HttpRequest) -> HttpResponse:
     role = getattr(request.user, "role", None)
     if role == Role.LEADER:
         return redirect("dashboard:index")
+    if role == Role.CITY:
+        return redirect("dashboard:districts")
     if role in ADMIN_HOMES:
         return redirect(ADMIN_HOMES[role])
     return redirect("registry:enterprise_list")

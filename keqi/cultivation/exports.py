@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from keqi.core.exports import ListExport
@@ -179,7 +179,7 @@ def reminders_export(cal: Any, area: Any, enterprise: Any) -> ListExport:
 
 
 def rd_rows_export(
-    title: str, year: int, rows: list[Any], area: Any, industry: str
+    title: str, year: int, rows: Iterable[Any], area: Any, industry: str
 ) -> ListExport:
     """The enterprises behind one number of the R&D monitor."""
     columns = (

@@ -20,8 +20,13 @@ from typing import overload
 from django.db.models import Q
 from django.http import Http404
 
-from keqi.accounts.models import Area
-from keqi.accounts.scopes import area_ids_in_scope
+from keqi.accounts.models import Area, District
+from keqi.accounts.scopes import (
+    area_ids_in_scope,
+    area_q,
+    district_area_ids,
+    sees_every_district,
+)
 from keqi.cultivation.area_history import area_moves, area_on
 from keqi.registry.models import Enterprise, Qualification
 from keqi.registry.models import QualificationKind as K
@@ -74,18 +79,33 @@ def held_q(day: dt.date, prefix: str = "") -> Q:
 
 
 def scope_area_ids(user: object, area_id: int | None) -> set[int] | None:
-    """The areas to count: the one asked for, the user's own, or None for all.
+    """The areas to count: the one asked for, the user's own area, their
+    district's areas, or None for all (the city).
 
-    Raises Http404 when an area's staff ask for another area or an unknown one.
+    Raises Http404 when a user asks for an area outside their scope (another
+    area, another district's) or an unknown one.
     """
     allowed = area_ids_in_scope(user)
     if area_id is None:
-        return None if allowed is None else set(allowed)
+        if allowed is not None:
+            return set(allowed)
+        if sees_every_district(user):
+            return None
+        return district_area_ids(user)
+    area_check(user, area_id)
+    return {area_id}
+
+
+def area_check(user: object, area_id: int | None) -> None:
+    """Http404 when the user asks for an area outside their scope (another area,
+    another district's) or an unknown one; nothing to check when none is asked."""
+    if area_id is None:
+        return
+    allowed = area_ids_in_scope(user)
     if (allowed is not None and area_id not in allowed) or not Area.objects.filter(
-        pk=area_id
+        area_q(user), pk=area_id
     ).exists():
         raise Http404("该街镇/园区不存在或不在您的管辖范围内")
-    return {area_id}
 
 
 @dataclass
@@ -202,11 +222,19 @@ class MemberRows(Sequence[MemberRow]):
 
 
 def library_members(
-    user: object, library: Library, day: dt.date, area_id: int | None = None
+    user: object,
+    library: Library,
+    day: dt.date,
+    area_id: int | None = None,
+    district: District | None = None,
 ) -> MemberRows:
-    """The list behind a count: members on `day` in the area (or user's scope),
-    by name. Ordering reads only names; rows are built when read."""
+    """The list behind a count: members on `day` in the area (or user's scope,
+    or one district of it), by name. Ordering reads only names; rows are built
+    when read."""
     areas = scope_area_ids(user, area_id)
+    if district is not None:
+        mine = set(district.areas.values_list("pk", flat=True))
+        areas = mine if areas is None else areas & mine
     snap = snapshot(day, (library,))
     pks = snap.in_areas(library.key, areas)
     by_name = Enterprise.objects.order_by("name", "id").values_list("pk", flat=True)

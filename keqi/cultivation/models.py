@@ -140,3 +140,45 @@ class ReminderDone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reminder_type} {self.year} {self.enterprise}"
+
+
+class TableState(models.TextChoices):
+    WAITING = "waiting", "排队中"
+    RUNNING = "running", "计算中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class ReserveTable(models.Model):
+    """One programme's figures for the whole registry on one day (the reserve
+    lists' ranking), computed by the background worker and kept here so no page
+    request ever computes them; see keqi.cultivation.columns."""
+
+    programme = models.CharField("培育项目", max_length=40)
+    kind = models.CharField("资质类型", max_length=20)
+    day = models.DateField("评价日期")
+    rules = models.CharField("评价规则摘要", max_length=64)
+    fingerprint = models.CharField("企业库状态摘要", max_length=64)
+    state = models.CharField(
+        "状态", max_length=8, choices=TableState.choices, default=TableState.WAITING
+    )
+    done = models.PositiveIntegerField("已计算企业数", default=0)
+    total = models.PositiveIntegerField("企业总数", default=0)
+    requested_at = models.DateTimeField("请求时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    data = models.BinaryField("测算数据", null=True, blank=True)
+    error = models.CharField("错误", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "后备库测算表"
+        verbose_name_plural = "后备库测算表"
+        indexes = [
+            models.Index(
+                fields=["programme", "day", "rules", "state"],
+                name="reserve_table_lookup",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.day} {self.get_state_display()}"

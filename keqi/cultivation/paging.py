@@ -3,15 +3,43 @@ every filter of the query string (only the page number changes)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from django.core.paginator import Page, Paginator
 from django.http import QueryDict
 
 #: Rows per page on the cultivation lists.
 PAGE_SIZE = 50
+T = TypeVar("T")
+
+
+class SlicedRows(Sequence[T]):
+    """A long list made row by row only for the slice read: a page asks for its
+    length and one slice, a download iterates in chunks. Subclasses give
+    ``__len__`` and ``rows(start, stop)``."""
+
+    chunk = 2000
+
+    def rows(self, start: int, stop: int) -> list[T]:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, int):
+            at = range(len(self))[index]
+            return self.rows(at, at + 1)[0]
+        start, stop, step = index.indices(len(self))
+        found = self.rows(start, stop)
+        return found[::step] if step != 1 else found
+
+    def __iter__(self) -> Iterator[T]:
+        for start in range(0, len(self), self.chunk):
+            yield from self.rows(start, start + self.chunk)
 
 
 @dataclass(frozen=True)

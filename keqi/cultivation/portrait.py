@@ -16,6 +16,7 @@ from keqi.core.query import whole_number
 from keqi.criteria.composable import composed_notices
 from keqi.criteria.engine import engine_setup
 from keqi.cultivation.selectors import ladder_load
+from keqi.cultivation.verdict_words import VerdictBrief, verdict_brief
 from keqi.registry.facts import facts_for
 from keqi.registry.models import Enterprise, IPCategory, QualificationKind
 from keqi.rules import (
@@ -29,6 +30,7 @@ from keqi.rules import (
     evaluate_what_if,
     tier_of,
 )
+from keqi.rules.serialize import programme_to_dict
 
 #: Figures the what-if form may change: field, Chinese label, whole number?
 WHATIF_FIELDS: tuple[tuple[str, str, bool], ...] = (
@@ -223,7 +225,7 @@ class VerdictRow:
     verdict: ProgrammeResult
     score: str
     flag: str
-    before: str | None
+    before: VerdictBrief | None
     changed: bool
 
 
@@ -237,7 +239,7 @@ def verdict_rows(portrait: Portrait) -> list[VerdictRow]:
                 verdict,
                 score_text(verdict),
                 portrait.flags.get(key, ""),
-                f"{old.outcome.label}（{score_text(old)}）" if old else None,
+                verdict_brief(programme_to_dict(old)) if old else None,
                 key in portrait.changed,
             )
         )

@@ -16,16 +16,29 @@ Scope follows the enterprise's current area.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
-from functools import cached_property
 from typing import Any
 
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    F,
+    FilteredRelation,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Round
+
+from keqi.accounts.industries import key_industries_for
 from keqi.accounts.models import Area
 from keqi.accounts.scopes import enterprise_q
-from keqi.registry.models import AnnualFigures, Enterprise
+from keqi.cultivation.paging import SlicedRows
+from keqi.registry.models import Enterprise
 
 ZERO = Decimal(0)
 
@@ -119,127 +132,141 @@ FLAG_RULES: tuple[FlagRule, ...] = (
 FLAG_LABELS = {f.code: f.label for f in FLAG_RULES}
 
 
+#: Amounts are summed and compared as whole millionths of a 万元 (the registry
+#: keeps six decimals), so SQLite's floating-point SUM never rounds a total.
+MICRO = 1_000_000
+
+
+def _micro(name: str) -> Cast:
+    return Cast(Round(F(name) * Value(MICRO)), BigIntegerField())
+
+
+def _from_micro(value: int | None) -> Decimal:
+    return Decimal(value or 0).scaleb(-6)
+
+
+#: What each list (and count) of the monitor takes, as conditions on the
+#: enterprise's figures this year (rd, sales, dom) and last year (prev).
+REPORTING = Q(rd__isnull=False)
+ANY_FIGURES = Q(this__id__isnull=False) | Q(last__id__isnull=False)
+LISTS: dict[str, Q] = {
+    "all": ANY_FIGURES,
+    "reporting": REPORTING,
+    "with_rd": Q(rd__gt=0),
+    "intensity": REPORTING & Q(sales__gt=0),
+    "both": REPORTING & Q(prev__isnull=False),
+    "fell": Q(rd__lt=F("prev")),
+    "flagged": Q(rd__gt=F("prev") * JUMP_FACTOR, prev__gt=0)
+    | Q(rd__gt=F("sales"))
+    | Q(dom__gt=F("rd")),
+}
+
+
 @dataclass
 class RdGroup:
-    """Totals for a set of enterprises (an area, an industry or the whole scope)."""
+    """Totals for a set of enterprises (an area, an industry or the whole scope);
+    every figure is a count or an exact sum, so groups add up."""
 
     label: str
     key: str
-    rows: list[EnterpriseRd] = field(default_factory=list)
+    present: int = 0
+    reporting: int = 0
+    with_rd: int = 0
+    rd_sum: int = 0
+    basis: int = 0
+    basis_rd: int = 0
+    basis_sales: int = 0
+    both: int = 0
+    prev_sum: int = 0
+    cur_sum: int = 0
+    fell: int = 0
+    flagged: int = 0
 
-    @cached_property
-    def reporting(self) -> list[EnterpriseRd]:
-        return [r for r in self.rows if r.rd is not None]
+    def add(self, other: RdGroup) -> None:
+        for name in COUNTED:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
-    @cached_property
-    def with_rd(self) -> list[EnterpriseRd]:
-        return [r for r in self.reporting if r.rd and r.rd > 0]
-
-    @cached_property
+    @property
     def rd_total(self) -> Decimal:
-        return sum((r.rd for r in self.reporting if r.rd is not None), ZERO)
+        return _from_micro(self.rd_sum)
 
-    @cached_property
-    def intensity_basis(self) -> list[EnterpriseRd]:
-        return [r for r in self.reporting if r.sales is not None and r.sales > 0]
-
-    @cached_property
+    @property
     def intensity_pct(self) -> Decimal | None:
-        basis = self.intensity_basis
-        rd = sum((r.rd for r in basis if r.rd is not None), ZERO)
-        sales = sum((r.sales for r in basis if r.sales is not None), ZERO)
-        return percent(rd, sales) if basis else None
+        if not self.basis:
+            return None
+        return percent(_from_micro(self.basis_rd), _from_micro(self.basis_sales))
 
-    @cached_property
+    @property
     def share_pct(self) -> Decimal | None:
-        return percent(len(self.with_rd), len(self.reporting))
+        return percent(self.with_rd, self.reporting)
 
-    @cached_property
-    def both_years(self) -> list[EnterpriseRd]:
-        return [r for r in self.reporting if r.rd_prev is not None]
-
-    @cached_property
+    @property
     def yoy(self) -> tuple[Decimal, Decimal, Decimal | None]:
         """(last year, this year, change %) over enterprises reporting both years."""
-        both = self.both_years
-        prev = sum((r.rd_prev for r in both if r.rd_prev is not None), ZERO)
-        cur = sum((r.rd for r in both if r.rd is not None), ZERO)
+        prev, cur = _from_micro(self.prev_sum), _from_micro(self.cur_sum)
         return prev, cur, percent(cur - prev, prev)
 
-    @cached_property
-    def fell(self) -> list[EnterpriseRd]:
-        return [r for r in self.rows if r.fell]
 
-    @cached_property
-    def flagged(self) -> list[EnterpriseRd]:
-        return [r for r in self.rows if r.flags]
-
-
+COUNTED = (
+    "present",
+    "reporting",
+    "with_rd",
+    "rd_sum",
+    "basis",
+    "basis_rd",
+    "basis_sales",
+    "both",
+    "prev_sum",
+    "cur_sum",
+    "fell",
+    "flagged",
+)
 NO_INDUSTRY = "未填"
-_FIELDS = ("name", "uscc", "key_industry", "area_id")
-
-
-def rd_rows(
-    user: object, year: int, area_id: int | None = None, industry: str = ""
-) -> list[EnterpriseRd]:
-    """Every enterprise in scope with figures for `year` or the year before.
-
-    Three queries (areas, enterprises, figures as plain values), whatever the size.
-    """
-    enterprises = Enterprise.objects.filter(enterprise_q(user)).only(*_FIELDS)
-    if area_id is not None:
-        enterprises = enterprises.filter(area_id=area_id)
-    if industry:
-        enterprises = enterprises.filter(key_industry=_industry_value(industry))
-    figures = AnnualFigures.objects.filter(
-        enterprise__in=enterprises, year__in=(year, year - 1)
-    ).values_list("enterprise_id", "year", "rd_expense", "sales_revenue", "rd_domestic")
-    by_pk: dict[int, dict[int, tuple[Any, ...]]] = {}
-    for pk, fy, *values in figures:
-        by_pk.setdefault(pk, {})[fy] = tuple(values)
-    areas = {a.pk: a for a in Area.objects.all()}
-    rows = []
-    for e in (
-        enterprises.filter(pk__in=list(by_pk)) if len(by_pk) < 500 else enterprises
-    ):
-        if e.pk in by_pk:
-            e.area = areas[e.area_id]
-            rows.append(_row(e, by_pk[e.pk], year))
-    return sorted(rows, key=lambda r: (r.enterprise.name, r.enterprise.pk))
 
 
 def _industry_value(label: str) -> str:
     return "" if label == NO_INDUSTRY else label
 
 
-def _row(
-    enterprise: Enterprise, years: dict[int, tuple[Any, ...]], year: int
-) -> EnterpriseRd:
-    rd, sales, domestic = years.get(year, (None, None, None))
-    rd_prev = years.get(year - 1, (None,))[0]
-    row = EnterpriseRd(enterprise, rd, sales, rd_prev, domestic)
-    flags = tuple(f.code for f in FLAG_RULES if f.test(row))
-    return replace(row, flags=flags)
+def _figures(
+    user: object, year: int, area_id: int | None, industry: str, district: Any = None
+) -> QuerySet[Enterprise]:
+    """Enterprises in scope (and filters) with this and last year's figures
+    joined, amounts as millionths: rd, sales, dom (this year), prev (last year)."""
+    enterprises = Enterprise.objects.filter(enterprise_q(user))
+    if district is not None:
+        enterprises = enterprises.filter(area__district=district)
+    if area_id is not None:
+        enterprises = enterprises.filter(area_id=area_id)
+    if industry:
+        enterprises = enterprises.filter(key_industry=_industry_value(industry))
+    return enterprises.annotate(
+        this=FilteredRelation("figures", condition=Q(figures__year=year)),
+        last=FilteredRelation("figures", condition=Q(figures__year=year - 1)),
+        rd=_micro("this__rd_expense"),
+        sales=_micro("this__sales_revenue"),
+        dom=_micro("this__rd_domestic"),
+        prev=_micro("last__rd_expense"),
+    )
 
 
-def group_by(
-    rows: Iterable[EnterpriseRd], key: Callable[[Enterprise], tuple[str, str]]
-) -> list[RdGroup]:
-    """Rows grouped by (key, label) of their enterprise, in first-seen order of key."""
-    groups: dict[str, RdGroup] = {}
-    for r in rows:
-        k, label = key(r.enterprise)
-        groups.setdefault(k, RdGroup(label, k)).rows.append(r)
-    return list(groups.values())
-
-
-def by_area(e: Enterprise) -> tuple[str, str]:
-    return str(e.area_id), e.area.name
-
-
-def by_industry(e: Enterprise) -> tuple[str, str]:
-    label = e.key_industry or NO_INDUSTRY
-    return label, label
+def _aggregates() -> dict[str, Any]:
+    both = LISTS["both"]
+    basis = LISTS["intensity"]
+    return {
+        "present": Count("pk", filter=ANY_FIGURES),
+        "reporting": Count("pk", filter=REPORTING),
+        "with_rd": Count("pk", filter=LISTS["with_rd"]),
+        "rd_sum": Sum("rd"),
+        "basis": Count("pk", filter=basis),
+        "basis_rd": Sum("rd", filter=basis),
+        "basis_sales": Sum("sales", filter=basis),
+        "both": Count("pk", filter=both),
+        "prev_sum": Sum("prev", filter=both),
+        "cur_sum": Sum("rd", filter=both),
+        "fell": Count("pk", filter=LISTS["fell"]),
+        "flagged": Count("pk", filter=LISTS["flagged"]),
+    }
 
 
 @dataclass(frozen=True)
@@ -253,16 +280,99 @@ class RdReport:
 
 
 def rd_report(
-    user: object, year: int, area_id: int | None = None, industry: str = ""
+    user: object,
+    year: int,
+    area_id: int | None = None,
+    industry: str = "",
+    district: Any = None,
 ) -> RdReport:
-    """R&D monitoring for `year` in the user's scope, filtered by area and industry."""
-    rows = rd_rows(user, year, area_id, industry)
-    area_groups = sorted(
-        group_by(rows, by_area),
-        key=lambda g: (g.rows[0].enterprise.area.sort, g.rows[0].enterprise.area.code),
+    """R&D monitoring for `year` in the user's scope, filtered by district (the
+    city's drill-down), area and industry: one GROUP BY (area, industry) in the
+    database, added up here; areas and industries without figures in either year
+    are left out."""
+    rows = (
+        _figures(user, year, area_id, industry, district)
+        # `+ 0`: SQLite would otherwise walk the table in area-index order.
+        .annotate(area_no=F("area_id") + Value(0))
+        .values("area_no", "key_industry")
+        .annotate(**_aggregates())
+        .values_list("area_no", "key_industry", *COUNTED)
     )
-    industries = sorted(group_by(rows, by_industry), key=lambda g: g.key == NO_INDUSTRY)
-    return RdReport(year, RdGroup("合计", "", rows), area_groups, industries)
+    areas = {a.pk: a for a in Area.objects.all()}
+    by_area: dict[int, RdGroup] = {}
+    by_industry: dict[str, RdGroup] = {}
+    total = RdGroup("合计", "")
+    for area, key_industry, *figures in rows:
+        part = RdGroup("", "", *(value or 0 for value in figures))
+        if not part.present:
+            continue
+        label = key_industry or NO_INDUSTRY
+        by_area.setdefault(area, RdGroup(areas[area].name, str(area))).add(part)
+        by_industry.setdefault(label, RdGroup(label, label)).add(part)
+        total.add(part)
+    order = {value: i for i, value in enumerate(key_industries_for(user))}
+    return RdReport(
+        year,
+        total,
+        [
+            by_area[pk]
+            for pk in sorted(by_area, key=lambda pk: (areas[pk].sort, areas[pk].code))
+        ],
+        sorted(
+            by_industry.values(),
+            key=lambda g: (g.key == NO_INDUSTRY, order.get(g.key, len(order))),
+        ),
+    )
+
+
+class RdRows(SlicedRows[EnterpriseRd]):
+    """The enterprises behind one number, by name: counted in the database, made
+    into rows only for the slice read (a page) or in chunks (the download)."""
+
+    def __init__(self, query: QuerySet[Enterprise], year: int) -> None:
+        self.query = query.select_related("area").order_by("name", "pk")
+        self.year = year
+        self._count: int | None = None
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self.query.count()
+        return self._count
+
+    def rows(self, start: int, stop: int) -> list[EnterpriseRd]:
+        fields = ("this__rd_expense", "this__sales_revenue", "last__rd_expense")
+        values = {f: f.replace("__", "_") for f in (*fields, "this__rd_domestic")}
+        found = self.query.annotate(**{v: F(f) for f, v in values.items()})
+        return [_row(e) for e in found[start:stop]]
+
+
+def _row(e: Any) -> EnterpriseRd:
+    row = EnterpriseRd(
+        e,
+        _decimal(e.this_rd_expense),
+        _decimal(e.this_sales_revenue),
+        _decimal(e.last_rd_expense),
+        _decimal(e.this_rd_domestic),
+    )
+    return replace(row, flags=tuple(f.code for f in FLAG_RULES if f.test(row)))
+
+
+def _decimal(value: Any) -> Decimal | None:
+    """A figure as read (the field's exact Decimal), None when blank."""
+    return None if value is None else Decimal(value)
+
+
+def rd_enterprises(
+    user: object,
+    year: int,
+    area_id: int | None,
+    industry: str,
+    show: str,
+    district: Any = None,
+) -> RdRows:
+    """The enterprises behind one number of the monitor (`show`, a key of LISTS)."""
+    found = _figures(user, year, area_id, industry, district).filter(LISTS[show])
+    return RdRows(found, year)
 
 
 def default_year(today: dt.date) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Font  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
@@ -38,16 +40,16 @@ ROW_HEADERS = [
 def _group_cells(g: RdGroup) -> list[object]:
     prev, cur, change = g.yoy
     return [
-        len(g.reporting),
-        len(g.with_rd),
+        g.reporting,
+        g.with_rd,
         g.share_pct,
         g.rd_total,
         g.intensity_pct,
         prev,
         cur,
         change,
-        len(g.fell),
-        len(g.flagged),
+        g.fell,
+        g.flagged,
     ]
 
 
@@ -67,7 +69,7 @@ def _row_cells(r: EnterpriseRd) -> list[object]:
     ]
 
 
-def _sheet(ws: Worksheet, headers: list[str], rows: list[list[object]]) -> None:
+def _sheet(ws: Worksheet, headers: list[str], rows: Iterable[list[object]]) -> None:
     ws.append(sheet_row(headers))
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -76,8 +78,11 @@ def _sheet(ws: Worksheet, headers: list[str], rows: list[list[object]]) -> None:
     ws.freeze_panes = "A2"
 
 
-def rd_workbook(report: RdReport) -> Workbook:
-    """Sheets: by area, by industry, every enterprise, the falls, the flags and rules."""
+def rd_workbook(
+    report: RdReport, lists: Mapping[str, Iterable[EnterpriseRd]]
+) -> Workbook:
+    """Sheets: by area, by industry, every enterprise, the falls, the flags and
+    rules; `lists` has the enterprises ("all", "fell", "flagged"), read in chunks."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -92,18 +97,12 @@ def rd_workbook(report: RdReport) -> Workbook:
         ["重点产业", *GROUP_HEADERS],
         [[g.label, *_group_cells(g)] for g in industries],
     )
-    total = report.total
-    _sheet(
-        wb.create_sheet("企业明细"), ROW_HEADERS, [_row_cells(r) for r in total.rows]
-    )
-    _sheet(
-        wb.create_sheet("研发下降企业"),
-        ROW_HEADERS,
-        [_row_cells(r) for r in total.fell],
-    )
-    _sheet(
-        wb.create_sheet("异常提示"), ROW_HEADERS, [_row_cells(r) for r in total.flagged]
-    )
+    for title, show in (
+        ("企业明细", "all"),
+        ("研发下降企业", "fell"),
+        ("异常提示", "flagged"),
+    ):
+        _sheet(wb.create_sheet(title), ROW_HEADERS, map(_row_cells, lists[show]))
     _sheet(
         wb.create_sheet("异常规则"),
         ["提示", "规则"],

@@ -8,10 +8,12 @@ ranked by how close they are: fewest conditions not met first
 score shortfall (pass mark minus the best possible score), then by name.
 
 The outcome, blocking conditions and shortfall of every enterprise come from the
-columnar engine (keqi.cultivation.columns); the full verdict with its explanation
-is computed only for the rows someone looks at (a page, or the download), by
-the scalar engine, which a property test proves gives the same figures. A
-programme without a columnar path (one HQ composed) is evaluated row by row.
+table the background worker stored (keqi.cultivation.columns: the columnar
+engine, or the scalar one for a programme HQ composed); the full verdict with its
+explanation is computed only for the rows someone looks at (a page, or the
+download), by the scalar engine, which a property test proves gives the same
+figures. While the worker computes a newer table the list shows the last one,
+with the time it was computed.
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ from django.http import Http404
 from keqi.criteria.composable import COMPOSABLE, composed_notice
 from keqi.criteria.engine import EngineSetup, engine_setup
 from keqi.cultivation.columns import (
+    NO_VERDICT,
     ProgrammeColumns,
-    holds_title,
-    programme_columns,
+    TableView,
+    reserve_table,
 )
 from keqi.cultivation.libraries import scope_area_ids
 from keqi.registry.facts import iter_facts
@@ -202,6 +205,15 @@ class ReserveList:
     in_force: bool = True
     #: Why a composed programme has no list ("" otherwise).
     notice: str = ""
+    #: The stored table the ranking comes from (None: no table needed).
+    table: TableView | None = None
+    #: Enterprises in scope added since that table was computed (not yet ranked).
+    unranked: int = 0
+
+    @property
+    def waiting(self) -> bool:
+        """No table yet: the worker is computing the first one."""
+        return self.table is not None and self.table.columns is None
 
 
 def missing_texts(result: ProgrammeResult) -> tuple[str, ...]:
@@ -244,38 +256,40 @@ def reserve_list(
     if areas is not None:
         enterprises = enterprises.filter(area_id__in=areas)
     mark = pass_mark(programme, setup.params, day)
+    table = reserve_table(key, programme.kind, day, setup, mark)
+    if table.columns is None:
+        return ReserveList(programme, day, [], [], table=table)
     by_name = list(enterprises.order_by("name", "id").values_list("pk", flat=True))
-    table = programme_columns(key, programme.kind, day, setup, mark)
-    eligible: Sequence[Ranked]
-    reserve: Sequence[Ranked]
-    if table is None:
-        eligible, reserve = _ranked_one_by_one(by_name, programme, day, setup, mark)
-    else:
-        eligible, reserve = _ranked_from(table, by_name)
+    eligible, reserve, unranked = _ranked_from(table.columns, by_name)
     return ReserveList(
         programme,
         day,
         RankedRows(eligible, day, key, setup, mark),
         RankedRows(reserve, day, key, setup, mark),
+        table=table,
+        unranked=unranked,
     )
 
 
 def _ranked_from(
     table: ProgrammeColumns, by_name: list[int]
-) -> tuple[RankedColumns, RankedColumns]:
-    """Split the enterprises in scope (in name order) by the columnar figures,
+) -> tuple[RankedColumns, RankedColumns, int]:
+    """Split the enterprises in scope (in name order) by the stored figures,
     leaving out title holders: the eligible by name, the reserve by closeness
-    (numpy's stable sort keeps name order within equal figures)."""
+    (numpy's stable sort keeps name order within equal figures). Enterprises
+    added since the table was computed are counted, not ranked."""
     pks = np.asarray(by_name, dtype=np.int64)
-    at = table.positions(by_name)
-    keep = ~table.holds[at]
+    known = table.present(pks)
+    pks = pks[known]
+    at = table.positions(pks.tolist())
+    keep = ~table.holds[at] & (table.outcome[at] != NO_VERDICT)
     pks, at = pks[keep], at[keep]
     top = table.outcome[at] == OUTCOME_CODE[Outcome.ELIGIBLE]
     eligible = _columns(table, pks[top], at[top], None)
     rest, spot = pks[~top], at[~top]
     gap = np.where(table.short_known[spot], table.short[spot], _NO_SCORE)
     order = np.lexsort((np.arange(len(rest)), gap, table.not_met[spot]))
-    return eligible, _columns(table, rest, spot, order)
+    return eligible, _columns(table, rest, spot, order), int((~known).sum())
 
 
 def _columns(
@@ -287,39 +301,6 @@ def _columns(
     if order is not None:
         pks, at = pks[order], at[order]
     return RankedColumns(pks, table.not_met[at], table.short[at], table.short_known[at])
-
-
-def _ranked_one_by_one(
-    by_name: list[int],
-    programme: ReserveProgramme,
-    day: dt.date,
-    setup: EngineSetup,
-    mark: int | None,
-) -> tuple[list[Ranked], list[Ranked]]:
-    """For a programme without a columnar path: the scalar engine on every row."""
-    eligible: list[Ranked] = []
-    reserve: list[Ranked] = []
-    place = {pk: i for i, pk in enumerate(by_name)}
-    rows = list(Enterprise.objects.filter(pk__in=by_name).order_by("pk"))
-    for enterprise, facts in zip(rows, iter_facts(rows), strict=True):
-        pk = enterprise.pk
-        if holds_title(facts, programme.kind, day):
-            continue
-        result = evaluate(
-            facts,
-            as_of=day,
-            params=setup.params,
-            programmes=[programme.key],
-            extra=setup.extra,
-        )
-        verdict = result.programmes.get(programme.key)
-        if verdict is None:
-            continue
-        row = Ranked(pk, place[pk], len(blocking(verdict)), shortfall(verdict, mark))
-        (eligible if verdict.outcome is Outcome.ELIGIBLE else reserve).append(row)
-    eligible.sort(key=lambda r: r.order)
-    reserve.sort(key=Ranked.sort_key)
-    return eligible, reserve
 
 
 def _explained(

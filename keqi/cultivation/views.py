@@ -7,23 +7,23 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from keqi.accounts.models import Area
-from keqi.accounts.scopes import area_ids_in_scope
+from keqi.accounts.models import Area, District
+from keqi.accounts.scopes import area_ids_in_scope, area_q, district_picked
 from keqi.core.exports import export_requested, xlsx_list_response
 from keqi.cultivation.changes import change_report
 from keqi.cultivation.exports import changes_export, library_export, tiers_export
 from keqi.cultivation.filters import Filters
 from keqi.cultivation.libraries import (
     LIBRARIES,
+    area_check,
     library_counts,
     library_get,
     library_members,
-    scope_area_ids,
 )
 from keqi.cultivation.paging import paged
 from keqi.cultivation.selectors import ladder_load, tier_history_for, tier_rows_for
@@ -31,11 +31,19 @@ from keqi.cultivation.services import tier_ladder_set
 from keqi.registry.models import QualificationKind
 
 
-def areas_for(user: object) -> list[Area]:
-    """The areas a user may pick in a filter."""
-    allowed = area_ids_in_scope(user)
-    areas = Area.objects.all()
-    return list(areas if allowed is None else areas.filter(pk__in=allowed))
+def areas_for(user: object, district: District | None = None) -> list[Area]:
+    """The areas a user may pick in a filter (of one district, when picked)."""
+    areas = Area.objects.filter(area_q(user))
+    return list(areas if district is None else areas.filter(district=district))
+
+
+def district_of(request: HttpRequest) -> District | None:
+    """The district `?district=<code>` narrows a list to (a city user's drill-down
+    from the comparison page); 404 when unknown or outside the user's scope."""
+    try:
+        return district_picked(request.user, request.GET.get("district", ""))
+    except LookupError:
+        raise Http404("该区不存在或不在您的管辖范围内") from None
 
 
 def area_picked(areas: list[Area], pk: int | None) -> Area | None:
@@ -91,8 +99,9 @@ def library_list(request: HttpRequest, key: str) -> HttpResponse:
     f = Filters(request.GET)
     day = f.day("on", "统计日期")
     area_id = f.pk("area")
-    rows = library_members(request.user, library, day, area_id)
-    areas = areas_for(request.user)
+    district = district_of(request)
+    rows = library_members(request.user, library, day, area_id, district)
+    areas = areas_for(request.user, district)
     if export_requested(request):
         area = area_picked(areas, area_id)
         return xlsx_list_response(library_export(library, day, rows, area), request)
@@ -102,6 +111,7 @@ def library_list(request: HttpRequest, key: str) -> HttpResponse:
         "pager": paged(rows, request.GET),
         "areas": areas,
         "area": area_picked(areas, area_id),
+        "district": district,
         "errors": f.errors,
     }
     return render(request, "cultivation/library_list.html", context)
@@ -141,7 +151,7 @@ def tiers(request: HttpRequest) -> HttpResponse:
     f = Filters(request.GET)
     day = f.day("on", "统计日期")
     area_id = f.pk("area")
-    scope_area_ids(request.user, area_id)  # 404 for another area
+    area_check(request.user, area_id)  # 404 for another area
     ladder, mark = ladder_load()
     rows = tier_rows_for(request.user, day, area_id)
     chosen = f.choice("tier", [*ladder, *([mark] if mark else [])])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import BytesIO
+from typing import Any
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
@@ -11,33 +12,30 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from keqi.accounts.industries import key_industries_for
 from keqi.core.dates import business_today
 from keqi.core.exports import export_requested, xlsx_list_response
 from keqi.cultivation.exports import rd_rows_export
 from keqi.cultivation.filters import Filters
-from keqi.cultivation.libraries import scope_area_ids
+from keqi.cultivation.libraries import area_check
+from keqi.cultivation.paging import paged
 from keqi.cultivation.rd import (
     FLAG_RULES,
     NO_INDUSTRY,
-    RdGroup,
     default_year,
+    rd_enterprises,
     rd_report,
 )
 from keqi.cultivation.rd_export import rd_workbook
-from keqi.cultivation.views import area_picked, areas_for
-from keqi.registry.models import KeyIndustry
+from keqi.cultivation.views import area_picked, areas_for, district_of
 
-INDUSTRIES = [*KeyIndustry.values, NO_INDUSTRY]
-SHOWS: dict[str, tuple[str, str]] = {  # list name → (title, RdGroup attribute)
-    "reporting": ("已填报研发费用的企业", "reporting"),
-    "with_rd": ("有研发投入的企业", "with_rd"),
-    "intensity": (
-        "计入研发投入强度的企业（研发费用、销售收入均已填报）",
-        "intensity_basis",
-    ),
-    "both": ("两年均填报研发费用的企业（同比口径）", "both_years"),
-    "fell": ("研发费用下降的企业", "fell"),
-    "flagged": ("有异常提示的企业", "flagged"),
+SHOWS: dict[str, str] = {  # list name (a key of rd.LISTS) → title
+    "reporting": "已填报研发费用的企业",
+    "with_rd": "有研发投入的企业",
+    "intensity": "计入研发投入强度的企业（研发费用、销售收入均已填报）",
+    "both": "两年均填报研发费用的企业（同比口径）",
+    "fell": "研发费用下降的企业",
+    "flagged": "有异常提示的企业",
 }
 
 
@@ -45,8 +43,13 @@ def _filters(request: HttpRequest) -> tuple[Filters, int, int | None, str]:
     f = Filters(request.GET)
     year = f.year("year", "年度", default_year(business_today()))
     area_id = f.pk("area")
-    scope_area_ids(request.user, area_id)  # 404 for another area
-    return f, year, area_id, f.choice("industry", INDUSTRIES)
+    area_check(request.user, area_id)  # 404 for another area
+    return f, year, area_id, f.choice("industry", industries_for(request.user))
+
+
+def industries_for(user: Any) -> list[str]:
+    """The 重点产业 of the user's district(s) (district file), then 未填."""
+    return [*key_industries_for(user), NO_INDUSTRY]
 
 
 def _links(year: int, area_id: int | None, industry: str) -> dict[str, str]:
@@ -73,7 +76,7 @@ def rd_monitor(request: HttpRequest) -> HttpResponse:
         "by_area": by_area,
         "by_industry": by_industry,
         "rules": FLAG_RULES,
-        "industries": INDUSTRIES,
+        "industries": industries_for(request.user),
         "industry": industry,
         "areas": areas,
         "area": area_picked(areas, area_id),
@@ -85,22 +88,24 @@ def rd_monitor(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def rd_list(request: HttpRequest) -> HttpResponse:
-    """The enterprises behind one number of the monitor."""
+    """The enterprises behind one number of the monitor, a page at a time (the
+    download has them all)."""
     f, year, area_id, industry = _filters(request)
     show = f.choice("show", list(SHOWS)) or "reporting"
-    title, attribute = SHOWS[show]
-    group: RdGroup = rd_report(request.user, year, area_id, industry).total
-    areas = areas_for(request.user)
+    title = SHOWS[show]
+    district = district_of(request)
+    rows = rd_enterprises(request.user, year, area_id, industry, show, district)
+    areas = areas_for(request.user, district)
     if export_requested(request):
         area = area_picked(areas, area_id)
-        rows = getattr(group, attribute)
         found = rd_rows_export(title, year, rows, area, industry or "")
         return xlsx_list_response(found, request)
     context = {
         "year": year,
         "title": title,
-        "rows": getattr(group, attribute),
+        "pager": paged(rows, request.GET),
         "area": area_picked(areas, area_id),
+        "district": district,
         "industry": industry,
         "errors": f.errors,
     }
@@ -112,8 +117,12 @@ def rd_export(request: HttpRequest) -> HttpResponse:
     """The monitor as an Excel workbook, with the same filters and scope."""
     _, year, area_id, industry = _filters(request)
     report = rd_report(request.user, year, area_id, industry)
+    lists = {
+        show: rd_enterprises(request.user, year, area_id, industry, show)
+        for show in ("all", "fell", "flagged")
+    }
     buffer = BytesIO()
-    rd_workbook(report).save(buffer)
+    rd_workbook(report, lists).save(buffer)
     response = HttpResponse(
         buffer.getvalue(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -15,7 +15,7 @@ from keqi.core.numbers import parse_date
 from keqi.core.query import whole_number
 from keqi.cultivation.exports import reminders_export
 from keqi.cultivation.filters import Filters
-from keqi.cultivation.libraries import scope_area_ids
+from keqi.cultivation.libraries import area_check
 from keqi.cultivation.models import ReminderType
 from keqi.cultivation.paging import paged
 from keqi.cultivation.reminders import Calendar, reminder_calendar
@@ -39,7 +39,7 @@ def reminders(request: HttpRequest) -> HttpResponse:
     today = f.day("on", "查看日期")
     ahead = _days(f, "ahead", 30)
     area_id, enterprise_id = f.pk("area"), f.pk("enterprise")
-    scope_area_ids(request.user, area_id)  # 404 for another area
+    area_check(request.user, area_id)  # 404 for another area
     enterprise = (
         enterprise_get_for(request.user, enterprise_id) if enterprise_id else None
     )

@@ -51,7 +51,7 @@ def dashboard_build(user: object, as_of: dt.date, year: int, map_key: str) -> Da
     """The dashboard for `user` as of a day; R&D intensity for `year`."""
     allowed = area_ids_in_scope(user)
     area = Area.objects.filter(pk__in=allowed).first() if allowed else None
-    plan = plan_or_none()
+    plan = plan_or_none(user)
     libraries, _ = library_panel(user, as_of)
     tiers, mark = tier_figures(user, as_of)
     rd, rd_total = rd_rows(user, year)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from django.http import Http404
 
@@ -26,10 +27,10 @@ from keqi.campaign.progress import report_due, report_late
 from keqi.campaign.selectors import plan_get
 
 
-def plan_or_none() -> Plan | None:
-    """The latest loaded plan, or None when none has been loaded yet."""
+def plan_or_none(user: Any = None) -> Plan | None:
+    """The latest loaded plan of the user's district, or None when there is none."""
     try:
-        return plan_get(None)
+        return plan_get(None, user=user)
     except Http404:
         return None
 

@@ -8,4 +8,5 @@ app_name = "dashboard"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.index, name="index"),
     path("reports/", views.reports, name="reports"),
+    path("districts/", views.districts, name="districts"),
 ]

@@ -7,10 +7,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from keqi.accounts.models import Unit
+from keqi.accounts.scopes import sees_every_district
+from keqi.campaign.progress import Light
 from keqi.campaign.selectors import reads_all_reports
 from keqi.cultivation.filters import Filters
+from keqi.cultivation.libraries import LIBRARIES
 from keqi.cultivation.rd import default_year
 from keqi.dashboard.build import chart_data, dashboard_build
+from keqi.dashboard.districts import district_comparison
 from keqi.dashboard.money import NO_FUNDS
 from keqi.dashboard.plan_panels import Timeliness, plan_or_none, report_rows
 from keqi.dashboard.tiles import CHOICES, choice
@@ -38,9 +42,29 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def districts(request: HttpRequest) -> HttpResponse:
+    """The city's comparison of its districts; each figure links to its records.
+    A district user gets 404 (the page is not in their scope)."""
+    if not sees_every_district(request.user):
+        raise Http404("区际比较只对市级账号开放")
+    f = Filters(request.GET)
+    as_of = f.day("as_of", "统计日期")
+    year = f.year("year", "研发年度", default_year(as_of))
+    context = {
+        "rows": district_comparison(request.user, as_of, year),
+        "libraries": LIBRARIES,
+        "lights": list(Light),
+        "as_of": as_of,
+        "year": year,
+        "errors": f.errors,
+    }
+    return render(request, "dashboard/districts.html", context)
+
+
+@login_required
 def reports(request: HttpRequest) -> HttpResponse:
     """The due monthly reports behind a timeliness figure (a unit, a status)."""
-    plan = plan_or_none()
+    plan = plan_or_none(request.user)
     if plan is None:
         raise Http404("尚未载入实施方案")
     f = Filters(request.GET)

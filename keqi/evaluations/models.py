@@ -5,10 +5,14 @@ composed programmes); each enterprise evaluated keeps the exact facts the engine
 each verdict keeps its JSON text.  Together they let a past verdict be re-evaluated
 and compared byte for byte, whatever has changed in the registry since.
 
-Facts and verdict texts are stored once per distinct text (:class:`FactsText`,
-:class:`VerdictText`: content-addressed by a BLAKE2b digest), compressed against a
-sample of their kind (:class:`TextDictionary`), so a run adds about 1 KB per
-enterprise, and a run over an unchanged registry on the same day only its rows.
+Facts are stored once per distinct text (:class:`FactsText`, content-addressed by
+a BLAKE2b digest), compressed against a sample of their kind
+(:class:`TextDictionary`).  A verdict of a programme with a columnar path keeps
+its outcome, route, score and condition statuses as codes (the columnar engine's
+result); its full text (explanation, conditions, gaps) is produced when viewed by
+the per-enterprise engine from the stored facts with the run's rules and
+parameters, and checked against the codes.  Other verdicts (composed programmes)
+keep their text, once per distinct text (:class:`VerdictText`).
 """
 
 from __future__ import annotations
@@ -72,6 +76,9 @@ class EvaluationRun(models.Model):
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
     progressed_at = models.DateTimeField("最近进展", null=True, blank=True)
     setup = models.JSONField("规则与参数快照", default=dict)
+    #: Per programme stored as codes: its condition ids, in the order of each
+    #: verdict's ``codes`` (see :class:`StoredVerdict`).
+    conditions = models.JSONField("各项目条件顺序", default=dict, blank=True)
     rules_version = models.CharField("规则版本", max_length=40)
     task_id = models.CharField("后台任务编号", max_length=64, blank=True)
     error = models.TextField("出错信息", blank=True)
@@ -270,13 +277,23 @@ class StoredVerdict(models.Model):
     outcome = models.CharField("结论", max_length=12, choices=Outcome.choices)
     score_low = models.IntegerField("得分（低）", null=True, blank=True)
     score_high = models.IntegerField("得分（高）", null=True, blank=True)
-    flags = models.JSONField("使用的待核实参数", default=list, blank=True)
+    #: ``None``: the programme may use unconfirmed parameters, and which ones
+    #: this verdict used is read from its text (:attr:`flag_ids`).
+    flags = models.JSONField("使用的待核实参数", null=True, blank=True, default=list)
+    route = models.PositiveSmallIntegerField(
+        "途径（0 无，1 评分，2 直通）", null=True, blank=True
+    )
+    #: One digit per condition (0 不满足, 1 待定, 2 满足) in the order of the
+    #: run's ``conditions[programme]``; empty when the text is stored.
+    codes = models.CharField("条件状态", max_length=120, blank=True, default="")
     text = models.ForeignKey(
         VerdictText,
         verbose_name="结论全文",
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        null=True,
+        blank=True,
     )
 
     class Meta:
@@ -294,9 +311,28 @@ class StoredVerdict(models.Model):
         return f"{self.run} · {self.programme_name} · {self.get_outcome_display()}"
 
     @property
+    def stored_as_codes(self) -> bool:
+        """Kept as the columnar engine's codes; the text is produced when read."""
+        return self.text_id is None
+
+    @property
     def result(self) -> str:
-        """The verdict's full JSON text as the engine gave it."""
-        return self.text.text
+        """The verdict's full JSON text as the engine gives it (stored, or produced
+        from the stored facts with the run's rules and parameters)."""
+        if self.text is not None:
+            return self.text.text
+        from keqi.evaluations.texts import verdict_text
+
+        return verdict_text(self)
+
+    @property
+    def flag_ids(self) -> list[str]:
+        """The unconfirmed parameters this verdict used."""
+        if self.flags is not None:
+            return list(self.flags)
+        from keqi.evaluations.texts import verdict_flags
+
+        return verdict_flags(self)
 
     @property
     def entry(self) -> EvaluatedEnterprise:

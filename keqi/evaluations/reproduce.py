@@ -2,7 +2,8 @@
 
 Reproduction reads nothing from the registry: the facts come from the verdict's
 stored input text and the engine setup from the run's snapshot.  The new verdict
-text must equal the stored one byte for byte.
+text must equal the stored one byte for byte, or, for a verdict stored as codes,
+say what the codes say.
 """
 
 from __future__ import annotations
@@ -12,16 +13,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from keqi.criteria.engine import engine_setup_from_snapshot
+from keqi.criteria.values import display_of
 from keqi.evaluations.models import StoredVerdict
-from keqi.rules import (
-    RULES_VERSION,
-    EnterpriseFacts,
-    ParamSet,
-    ProgrammeResult,
-    evaluate_programme,
-    programme_table,
+from keqi.evaluations.texts import (
+    codes_match,
+    reason_unavailable,
+    run_setup,
+    verdict_evaluate,
 )
+from keqi.rules import EnterpriseFacts, ParamSet, ProgrammeResult
 from keqi.rules.facts import FIELD_LABELS, FIELD_UNITS, YearFigures
 from keqi.rules.params import STATUS_LABELS, ParamError
 from keqi.rules.stored import facts_from_json, verdict_json
@@ -49,33 +49,32 @@ class Reproduction:
     matches: bool
     problem: str = ""
     params: list[ParamUsed] = field(default_factory=list)
+    #: The verdict was stored as codes; ``text`` is its text.
+    compact: bool = False
 
 
 def verdict_reproduce(verdict: StoredVerdict) -> Reproduction:
-    """Rebuild facts and setup from the stored snapshots and evaluate again."""
+    """Rebuild facts and setup from the stored snapshots and evaluate again.
+
+    A verdict stored with its text matches when the new text is the same byte
+    for byte; one stored as the columnar engine's codes when the new verdict
+    says what the codes say (outcome, route, score, every condition status,
+    programme version and flags) -- its text is this re-evaluation."""
     run = verdict.run
     facts = facts_from_json(verdict.entry.facts)
-    if run.rules_version != RULES_VERSION:
-        problem = (
-            f"该结论按规则版本 {run.rules_version} 得出，当前程序为 {RULES_VERSION}，"
-            "无法按原规则重算"
+    problem = reason_unavailable(verdict)
+    if problem:
+        return Reproduction(
+            facts, None, "", False, problem, compact=verdict.stored_as_codes
         )
-        return Reproduction(facts, None, "", False, problem)
-    setup = engine_setup_from_snapshot(run.setup)
-    programme = programme_table(setup.extra).get(verdict.programme)
-    if programme is None:
-        problem = f"当前规则中没有项目 {verdict.programme}，无法重算"
-        return Reproduction(facts, None, "", False, problem)
-    result = evaluate_programme(
-        facts,
-        programme,
-        as_of=run.as_of,
-        params=setup.params,
-        version=verdict.version,
-    )
+    result = verdict_evaluate(verdict)
     text = "" if result is None else verdict_json(result)
-    used = params_used(result, setup.params, run.as_of) if result else []
-    return Reproduction(facts, result, text, text == verdict.result, "", used)
+    used = params_used(result, run_setup(run).params, run.as_of) if result else []
+    if verdict.stored_as_codes:
+        matches = result is not None and codes_match(verdict, result)
+    else:
+        matches = text == verdict.result
+    return Reproduction(facts, result, text, matches, "", used, verdict.stored_as_codes)
 
 
 def params_used(
@@ -97,7 +96,7 @@ def params_used(
             ParamUsed(
                 pid,
                 param.title,
-                param_text(raw),
+                display_of(param.type, raw, _title_in(params)).replace("\n", "；"),
                 STATUS_LABELS.get(param.status, param.status),
                 param.overridden,
                 param.citation.short(),
@@ -106,20 +105,9 @@ def params_used(
     return rows
 
 
-def param_text(raw: object) -> str:
-    """A parameter value as staff read it: 阈值 ``≤ 500``, bands one per line."""
-    if isinstance(raw, dict) and "op" in raw:
-        return f"{raw['op']} {raw.get('value')}"
-    if isinstance(raw, list) and raw and isinstance(raw[0], dict):
-        return "；".join(
-            f"{b.get('label', '')} {b.get('range', '')} → {b.get('value', '')}".strip()
-            for b in raw
-        )
-    if isinstance(raw, list):
-        return "、".join(str(v) for v in raw)
-    if isinstance(raw, dict):
-        return json.dumps(raw, ensure_ascii=False)
-    return str(raw)
+def _title_in(params: ParamSet) -> Any:
+    """A referenced parameter's title, for values that say 同“…”."""
+    return lambda pid: params.parameter(pid).title if pid in params else None
 
 
 @dataclass(frozen=True)
@@ -157,7 +145,11 @@ def _plain_number(value: int | Decimal | None) -> str:
     return str(value)
 
 
-def stored_result(verdict: StoredVerdict) -> dict[str, Any]:
-    """The stored verdict text as a dict (for the condition table)."""
-    parsed: dict[str, Any] = json.loads(verdict.result)
+def stored_result(
+    verdict: StoredVerdict, again: Reproduction | None = None
+) -> dict[str, Any]:
+    """The stored verdict text as a dict (for the condition table); for one
+    stored as codes, the text ``again`` produced (when given)."""
+    text = again.text if again and again.compact and again.text else verdict.result
+    parsed: dict[str, Any] = json.loads(text)
     return parsed

@@ -164,6 +164,6 @@ def texts_unused_delete() -> tuple[int, int]:
         ).delete()
     with transaction.atomic():
         texts, _ = VerdictText.objects.exclude(
-            pk__in=StoredVerdict.objects.values("text_id")
+            pk__in=StoredVerdict.objects.filter(text__isnull=False).values("text_id")
         ).delete()
     return facts, texts

@@ -6,10 +6,12 @@ The background task, ``keqi evaluate --registry`` and the demo all call
 snapshot, so the stored snapshot is by construction the one the verdicts used.
 
 The registry is read, evaluated and written a chunk at a time (memory flat in the
-registry's size, one short write transaction per chunk).  Facts and verdict texts
-are stored once per distinct text, compressed against a sample of their kind
-(keqi.evaluations.models), and a rerun on the same day copies the verdicts of
-enterprises whose facts did not change.
+registry's size, one short write transaction per chunk).  Programmes with a
+columnar path are evaluated for the whole chunk at once (keqi.rules.batch) and
+stored as codes; their full text is produced when a verdict is read
+(keqi.evaluations.texts).  Facts, and the texts of the other (composed)
+programmes, are stored once per distinct text, compressed against a sample of
+their kind (keqi.evaluations.models).
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import F
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from keqi.core import audit
@@ -40,17 +44,23 @@ from keqi.evaluations.models import (
     text_digest,
     text_pack,
 )
-from keqi.registry.facts import iter_facts
+from keqi.evaluations.reading import facts_of as read_facts
+from keqi.evaluations.texts import result_codes
 from keqi.registry.models import Enterprise
 from keqi.rules import (
+    BATCH_PROGRAMMES,
     RULES_VERSION,
+    BatchError,
     EnterpriseFacts,
     EnterpriseResult,
+    Programme,
     ProgrammeResult,
     evaluate,
+    evaluate_batch,
     evaluate_programme,
     programme_table,
 )
+from keqi.rules.batch import OUTCOME_CODE, ROUTE_CODE
 from keqi.rules.stored import FACTS_FORMAT, facts_to_json, verdict_json
 
 #: Enterprises evaluated and written per transaction; progress moves this often.
@@ -146,18 +156,19 @@ def evaluation_run_execute(
     short transaction (so progress shows while it runs, and a long run never holds
     the database's write lock for long).  Memory stays that of one chunk whatever
     the registry's size.  Calls ``progress`` after each chunk and ``sink`` with
-    every result.  On error the run is marked failed, its partial verdicts
-    removed, and the error re-raised.
+    every result (the per-enterprise engine's, checked against the stored codes).
+    On error the run is marked failed, its partial verdicts removed, and the
+    error re-raised.
     """
     ids = list(Enterprise.objects.order_by("uscc").values_list("pk", flat=True))
     _run_start(run, len(ids))
     try:
-        setup, samples = _setup_for(run), _Samples()
-        base = None if sink is not None else _same_day_run(run)
+        plan, samples = _plan_for(run), _Samples()
         for start in range(0, len(ids), CHUNK):
-            part = ids[start : start + CHUNK]
-            chunk = _evaluate_chunk(run, part, setup, sink, base)
+            chunk = _evaluate_chunk(run, ids[start : start + CHUNK], plan, sink)
             _store_chunk(run, chunk, samples)
+            if plan.conditions != run.conditions:  # readable while the run goes on
+                _conditions_save(run, plan)
             run.refresh_from_db(fields=["done", "verdicts", "progressed_at"])
             if progress is not None:
                 progress(run)
@@ -176,6 +187,34 @@ def _setup_for(run: EvaluationRun) -> EngineSetup:
     return engine_setup_from_snapshot(run.setup)
 
 
+@dataclass
+class _Plan:
+    """What a run evaluates: the setup, and each programme in force with its
+    version, split into those the columnar engine stores as codes and the rest
+    (composed programmes), whose texts are stored."""
+
+    setup: EngineSetup
+    keys: list[str]
+    programmes: dict[str, Programme]
+    columnar: list[str]
+    #: Condition ids of each columnar programme, in the order of the codes
+    #: (fixed by the first chunk; saved on the run).
+    conditions: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _plan_for(run: EvaluationRun) -> _Plan:
+    setup = _setup_for(run)
+    table = programme_table(setup.extra)
+    composed = {p.key for p in setup.extra}
+    keys = [
+        k
+        for k in (run.programmes or table)
+        if k in table and table[k].version_for(run.as_of) is not None
+    ]
+    columnar = [k for k in keys if k in BATCH_PROGRAMMES and k not in composed]
+    return _Plan(setup, keys, {k: table[k] for k in keys}, columnar)
+
+
 @transaction.atomic
 def _run_start(run: EvaluationRun, total: int) -> None:
     run.status, run.total, run.done, run.verdicts = RunStatus.RUNNING, total, 0, 0
@@ -189,6 +228,12 @@ def _run_start(run: EvaluationRun, total: int) -> None:
     )
 
 
+#: A verdict row as inserted: enterprise, programme, name, version, outcome,
+#: score low and high, flags (None: read from the text), route, codes, and the
+#: digest of its stored text ('' when stored as codes).
+Row = tuple[int, str, str, str, str, int | None, int | None, Any, int, str, str]
+
+
 @dataclass
 class _Chunk:
     """One chunk evaluated, ready to write: (text, kind) by digest, rows by
@@ -197,110 +242,153 @@ class _Chunk:
     facts: dict[str, tuple[str, str]] = field(default_factory=dict)
     texts: dict[str, tuple[str, str]] = field(default_factory=dict)
     entries: list[tuple[int, str]] = field(default_factory=list)
-    verdicts: list[tuple[int, str, ProgrammeResult, str]] = field(default_factory=list)
-    copied: list[StoredVerdict] = field(default_factory=list)
-
-
-def _same_day_run(run: EvaluationRun) -> EvaluationRun | None:
-    """The latest finished run with the same day, rules, parameters and programmes:
-    its verdicts on enterprises whose facts have not changed are this run's too
-    (the engine is a pure function of those), so they are copied, not recomputed."""
-    same = EvaluationRun.objects.filter(
-        status=RunStatus.DONE,
-        as_of=run.as_of,
-        rules_version=run.rules_version,
-    ).exclude(pk=run.pk)
-    for other in same.order_by("-finished_at", "-pk")[:20]:
-        if other.setup == run.setup and other.programmes == run.programmes:
-            return other
-    return None
-
-
-def _unchanged(
-    base: EvaluationRun | None, digests: dict[int, str]
-) -> dict[int, list[dict[str, Any]]]:
-    """The base run's verdict values for enterprises whose facts are the same."""
-    if base is None:
-        return {}
-    same = [
-        pk
-        for pk, digest in EvaluatedEnterprise.objects.filter(
-            run=base, enterprise_id__in=list(digests)
-        ).values_list("enterprise_id", "facts_text__digest")
-        if digests.get(pk) == digest
-    ]
-    found: dict[int, list[dict[str, Any]]] = {pk: [] for pk in same}
-    for row in StoredVerdict.objects.filter(run=base, enterprise_id__in=same).values(
-        *COPIED
-    ):
-        found[row["enterprise_id"]].append(row)
-    return found
-
-
-#: What a copied verdict takes from the run it is copied from.
-COPIED = (
-    *("enterprise_id", "programme", "programme_name", "version", "outcome"),
-    *("score_low", "score_high", "flags", "text_id"),
-)
+    verdicts: list[Row] = field(default_factory=list)
 
 
 def _evaluate_chunk(
-    run: EvaluationRun,
-    ids: Sequence[int],
-    setup: EngineSetup,
-    sink: Sink | None,
-    base: EvaluationRun | None = None,
+    run: EvaluationRun, ids: Sequence[int], plan: _Plan, sink: Sink | None
 ) -> _Chunk:
     """Read and evaluate one chunk (reads only, no transaction held)."""
-    enterprises = list(Enterprise.objects.filter(pk__in=ids).order_by("uscc"))
-    table = programme_table(setup.extra)
-    keys = [k for k in (run.programmes or table) if k in table]
+    pks, facts_of = read_facts(ids)
     out = _Chunk()
-    facts_of = list(iter_facts(enterprises, chunk=len(enterprises)))
-    texts = [facts_to_json(f) for f in facts_of]
-    digests = [text_digest(t) for t in texts]
-    reuse = _unchanged(
-        base, {e.pk: d for e, d in zip(enterprises, digests, strict=True)}
-    )
-    for enterprise, facts, text, digest in zip(
-        enterprises, facts_of, texts, digests, strict=True
-    ):
+    for pk, facts in zip(pks, facts_of, strict=True):
+        text = facts_to_json(facts)
+        digest = text_digest(text)
         out.facts[digest] = (text, FACTS_KIND)
-        out.entries.append((enterprise.pk, digest))
-        if enterprise.pk in reuse:
-            out.copied += [StoredVerdict(run=run, **v) for v in reuse[enterprise.pk]]
-            continue
-        if sink is not None:
-            whole = _evaluate(run, facts, setup)
-            sink(whole)
-            results = dict(whole.programmes)
-        else:  # the same verdicts, without the tier the CLI output adds
-            results = {}
-            for key in keys:
-                found = evaluate_programme(
-                    facts, table[key], as_of=run.as_of, params=setup.params
-                )
-                if found is not None:
-                    results[key] = found
-        for key, verdict in results.items():
-            body = verdict_json(verdict)
-            hashed = text_digest(body)
-            out.texts[hashed] = (body, f"verdict:{key}:{verdict.version}")
-            out.verdicts.append((enterprise.pk, key, verdict, hashed))
+        out.entries.append((pk, digest))
+    rows: dict[str, list[Row]] = {}
+    scalar = [k for k in plan.keys if k not in plan.columnar]
+    for key in plan.columnar:
+        found = _columnar(run, plan, key, pks, facts_of)
+        if found is None:  # amounts finer than the columns hold: per enterprise
+            scalar.append(key)
+        else:
+            rows[key] = found
+    for key in scalar:
+        rows[key] = [
+            _text_row(out, pk, key, verdict)
+            for pk, facts in zip(pks, facts_of, strict=True)
+            if (verdict := _scalar(run, plan, key, facts)) is not None
+        ]
+    for i in range(len(pks)):
+        out.verdicts += [rows[key][i] for key in plan.keys if key in rows]
+    if sink is not None:
+        _sink_checked(run, plan, facts_of, rows, sink)
     return out
 
 
-def _evaluate(
-    run: EvaluationRun, facts: EnterpriseFacts, setup: EngineSetup
-) -> EnterpriseResult:
-    result = evaluate(
-        facts,
-        as_of=run.as_of,
-        params=setup.params,
-        extra=setup.extra,
-        programmes=run.programmes or None,
+def _scalar(
+    run: EvaluationRun, plan: _Plan, key: str, facts: EnterpriseFacts
+) -> ProgrammeResult | None:
+    return evaluate_programme(
+        facts, plan.programmes[key], as_of=run.as_of, params=plan.setup.params
     )
-    return result
+
+
+def _text_row(out: _Chunk, pk: int, key: str, verdict: ProgrammeResult) -> Row:
+    """A verdict stored with its text (once per distinct text)."""
+    body = verdict_json(verdict)
+    digest = text_digest(body)
+    out.texts[digest] = (body, f"verdict:{key}:{verdict.version}")
+    low, high = verdict.score_low, verdict.score_high
+    return (
+        *(pk, key, verdict.name[:60], verdict.version, verdict.outcome.value),
+        *(low, high, list(verdict.flags), ROUTE_CODE[verdict.route], "", digest),
+    )
+
+
+def _columnar(
+    run: EvaluationRun,
+    plan: _Plan,
+    key: str,
+    pks: list[int],
+    facts_of: list[EnterpriseFacts],
+) -> list[Row] | None:
+    """The chunk's verdicts of ``key`` from the columnar engine, as codes; None
+    when it cannot evaluate the chunk exactly (the caller goes per enterprise)."""
+    try:
+        found = evaluate_batch(key, facts_of, as_of=run.as_of, params=plan.setup.params)
+    except BatchError:
+        return None
+    ids = plan.conditions.setdefault(key, list(found.statuses))
+    if ids != list(found.statuses):
+        return None
+    version = plan.programmes[key].version_for(run.as_of)
+    assert version is not None
+    name, label = plan.programmes[key].name[:60], version.version
+    flags: list[str] | None = None if found.flags else []
+    codes = _code_strings([found.statuses[c] for c in ids], len(pks))
+    outcomes = [OUTCOMES[int(c)] for c in found.outcome]
+    routes = found.route.tolist()
+    lows = found.score_low.tolist() if found.scored else [None] * len(pks)
+    highs = found.score_high.tolist() if found.scored else [None] * len(pks)
+    return [
+        (pk, key, name, label, outcomes[i], lows[i], highs[i], flags)
+        + (routes[i], codes[i], "")
+        for i, pk in enumerate(pks)
+    ]
+
+
+#: Outcome code (keqi.rules.batch) → stored outcome.
+OUTCOMES = {code: outcome.value for outcome, code in OUTCOME_CODE.items()}
+
+
+def _code_strings(columns: list[Any], n: int) -> list[str]:
+    """One string of status digits per enterprise (one digit per column)."""
+    if not columns:
+        return [""] * n
+    width = len(columns)
+    digits = (np.stack(columns, axis=1).astype(np.uint8) + ord("0")).tobytes()
+    text = digits.decode("ascii")
+    return [text[i * width : (i + 1) * width] for i in range(n)]
+
+
+def _sink_checked(
+    run: EvaluationRun,
+    plan: _Plan,
+    facts_of: list[EnterpriseFacts],
+    rows: dict[str, list[Row]],
+    sink: Sink,
+) -> None:
+    """Hand every enterprise's full result to ``sink`` (the CLI's report), after
+    checking it says what the stored codes say (the two engines agree)."""
+    for i, facts in enumerate(facts_of):
+        whole = evaluate(
+            facts,
+            as_of=run.as_of,
+            params=plan.setup.params,
+            extra=plan.setup.extra,
+            programmes=run.programmes or None,
+        )
+        for key, verdict in whole.programmes.items():
+            row = rows[key][i] if key in rows else None
+            if (
+                row is not None
+                and row[-1] == ""
+                and not _row_matches(row, verdict, plan.conditions[key])
+            ):
+                raise ValidationError(
+                    f"企业 {facts.uscc} 的“{verdict.name}”批量评价与逐家评价结果不一致，"
+                    "请联系系统管理员"
+                )
+        sink(whole)
+
+
+def _row_matches(row: Row, verdict: ProgrammeResult, ids: list[str]) -> bool:
+    scores = (verdict.score_low, verdict.score_high)
+    return (
+        row[4] == verdict.outcome.value
+        and (row[5], row[6]) == scores
+        and row[8] == ROUTE_CODE[verdict.route]
+        and row[9] == result_codes(verdict, ids)
+        and (row[7] is None or row[7] == list(verdict.flags))
+    )
+
+
+def _conditions_save(run: EvaluationRun, plan: _Plan) -> None:
+    """The order of the codes, saved once the first chunk fixed it."""
+    EvaluationRun.objects.filter(pk=run.pk).update(conditions=plan.conditions)
+    run.conditions = {k: list(v) for k, v in plan.conditions.items()}
 
 
 class _Samples:
@@ -355,15 +443,13 @@ def _texts_prepare(
     for start in range(0, len(digests), TEXT_LOOKUP):
         part = digests[start : start + TEXT_LOOKUP]
         found |= dict(model.objects.filter(digest__in=part).values_list("digest", "pk"))
-    rows: list[_Text] = []
+    rows: list[tuple[str, str, bytes]] = []
     for digest in digests:
         if digest in found:
             continue
         text, kind = texts[digest]
         sample, body = samples.get(kind, text)
-        rows.append(
-            model(digest=digest, dictionary_id=sample, body=text_pack(text, body))
-        )
+        rows.append((digest, sample, text_pack(text, body)))
     return _Texts(found, rows)
 
 
@@ -371,12 +457,9 @@ def _text_ids(model: type[_Text], texts: _Texts) -> dict[str, int]:
     """The row id of every text, adding those not stored yet (once per digest)."""
     found = dict(texts.found)
     if texts.rows:
-        model.objects.bulk_create(
-            texts.rows,
-            batch_size=500,
-            ignore_conflicts=True,  # another run may store the same text meanwhile
-        )
-        missing = [row.digest for row in texts.rows]
+        # another run may store the same text meanwhile: that row serves
+        _insert(model, ("digest", "dictionary", "body"), texts.rows, ignore=True)
+        missing = [row[0] for row in texts.rows]
         for start in range(0, len(missing), TEXT_LOOKUP):
             part = missing[start : start + TEXT_LOOKUP]
             found |= dict(
@@ -399,49 +482,84 @@ def _chunk_write(
 ) -> None:
     facts_ids = _text_ids(FactsText, facts)
     text_ids = _text_ids(VerdictText, texts)
-    EvaluatedEnterprise.objects.bulk_create(
-        [
-            EvaluatedEnterprise(
-                run=run, enterprise_id=pk, facts_text_id=facts_ids[digest]
-            )
-            for pk, digest in chunk.entries
-        ],
-        batch_size=1000,
+    _insert(
+        EvaluatedEnterprise,
+        ("run", "enterprise", "facts_text"),
+        [(run.pk, pk, facts_ids[digest]) for pk, digest in chunk.entries],
     )
-    StoredVerdict.objects.bulk_create(
-        [
-            _verdict(run, pk, key, verdict, text_ids[digest])
-            for pk, key, verdict, digest in chunk.verdicts
-        ]
-        + chunk.copied,
-        batch_size=1000,
-    )
+    flags = StoredVerdict._meta.get_field("flags")
+    prepared = {
+        "[]": flags.get_db_prep_save([], connection),
+        "null": flags.get_db_prep_save(None, connection),
+    }
+    rows = []
+    for (
+        pk,
+        key,
+        name,
+        label,
+        outcome,
+        low,
+        high,
+        used,
+        route,
+        codes,
+        digest,
+    ) in chunk.verdicts:
+        value = (
+            prepared["[]"]
+            if used == []
+            else prepared["null"]
+            if used is None
+            else flags.get_db_prep_save(used, connection)
+        )
+        rows.append(
+            (run.pk, pk, key, name, label, outcome, low, high, value, route, codes)
+            + (text_ids[digest] if digest else None,)
+        )
+    _insert(StoredVerdict, VERDICT_COLUMNS, rows)
     EvaluationRun.objects.filter(pk=run.pk).update(
         done=F("done") + len(chunk.entries),
-        verdicts=F("verdicts") + len(chunk.verdicts) + len(chunk.copied),
+        verdicts=F("verdicts") + len(chunk.verdicts),
         progressed_at=timezone.now(),
     )
 
 
-def _verdict(
-    run: EvaluationRun,
-    enterprise_id: int,
-    key: str,
-    verdict: ProgrammeResult,
-    text: int,
-) -> StoredVerdict:
-    return StoredVerdict(
-        run=run,
-        enterprise_id=enterprise_id,
-        programme=key,
-        programme_name=verdict.name[:60],
-        version=verdict.version,
-        outcome=verdict.outcome.value,
-        score_low=verdict.score_low,
-        score_high=verdict.score_high,
-        flags=list(verdict.flags),
-        text_id=text,
-    )
+#: The stored verdict's fields in the order of :func:`_chunk_write`'s rows.
+VERDICT_COLUMNS = (
+    *("run", "enterprise", "programme", "programme_name", "version", "outcome"),
+    *("score_low", "score_high", "flags", "route", "codes", "text"),
+)
+
+
+def _column(found: Any) -> str:
+    column = found.column
+    assert isinstance(column, str)
+    return column
+
+
+def _insert(
+    model: type[models.Model],
+    names: Sequence[str],
+    rows: list[Any],
+    ignore: bool = False,
+) -> None:
+    """Insert plain rows in one ``executemany`` (no model instance per row: at
+    a registry's size the ORM's per-row work costs more than the database's).
+    ``ignore``: a row that would break a unique constraint is left out."""
+    if not rows:
+        return
+    meta = model._meta
+    fields = [meta.get_field(n) for n in names]
+    columns = ", ".join(connection.ops.quote_name(_column(f)) for f in fields)
+    marks = ", ".join(["%s"] * len(names))
+    table = connection.ops.quote_name(meta.db_table)
+    conflict = OnConflict.IGNORE if ignore else None
+    head = connection.ops.insert_statement(on_conflict=conflict)
+    tail = connection.ops.on_conflict_suffix_sql(fields, conflict, [], [])
+    sql = f"{head} {table} ({columns}) VALUES ({marks}) {tail}".rstrip()
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 @transaction.atomic

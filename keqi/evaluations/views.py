@@ -30,6 +30,7 @@ from keqi.evaluations.selectors import (
     verdict_list_for,
 )
 from keqi.evaluations.services import evaluation_run_request
+from keqi.evaluations.texts import verdicts_prepare
 
 PAGE_SIZE = 100
 
@@ -84,7 +85,9 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {"run": run, "counts": counts, "areas": areas}
     context |= {"area": area_picked(areas, area_id), "programme": programme}
     context |= {"outcome": outcome, "errors": f.errors}
-    context["page"] = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = verdicts_prepare(run, page.object_list)
+    context["page"] = page
     return render(request, "evaluations/run.html", context)
 
 
@@ -97,7 +100,7 @@ def verdict_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "v": verdict,
         "run": verdict.run,
-        "stored": stored_result(verdict),
+        "stored": stored_result(verdict, again),
         "again": again,
         "years": years,
         "figures": figures,

@@ -18,21 +18,24 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from keqi.accounts.models import Role
-from keqi.accounts.scopes import area_ids_in_scope, enterprise_q
-
-# The plan names the finance bureau 区财政局; the Baodi district file gives it this
-# unit code (plans/baodi-2019.yaml `units: czj: 区财政局`).
-FINANCE_UNIT_CODE = "czj"
+from keqi.accounts.scopes import (
+    area_ids_in_scope,
+    district_id_of,
+    district_q,
+    enterprise_q,
+)
+from keqi.accounts.scopes import area_q as scoped_area_q
 
 
 def is_finance(user: Any) -> bool:
-    """A member-unit officer of the district finance bureau."""
+    """A member-unit officer of the district finance bureau: the unit its district
+    file names as `finance_unit` (`Unit.is_finance`)."""
     unit = getattr(user, "unit", None)
     return bool(
         user is not None
         and getattr(user, "role", None) == Role.MEMBER
         and unit is not None
-        and unit.code == FINANCE_UNIT_CODE
+        and unit.is_finance
     )
 
 
@@ -56,6 +59,15 @@ def ensure_money_handler(actor: Any) -> None:
         raise PermissionDenied("只有区财政局或指挥部办公室可以执行此操作")
 
 
+def ensure_own_district(actor: Any, district_id: int | None) -> None:
+    """A district's HQ or finance bureau acts only on its own district's funds
+    and areas (the system, actor None, on any)."""
+    if actor is None or actor.is_superuser:
+        return
+    if district_id is None or district_id != district_id_of(actor):
+        raise PermissionDenied("只能处理本区的资金和街镇/园区")
+
+
 def is_area_staff_of(user: Any, area_id: int) -> bool:
     """Staff of exactly this area (the one who checks its candidates)."""
     return (
@@ -71,11 +83,15 @@ def award_q(user: Any) -> Q:
 
 
 def area_q(user: Any, field: str = "area_id") -> Q:
-    """Rows keyed by an area (ledger entries, statements) that the user may see."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return Q(pk__in=[])
-    ids = area_ids_in_scope(user)
-    return Q() if ids is None else Q(**{f"{field}__in": ids})
+    """Rows keyed by an area (ledger entries, statements) that the user may see:
+    their area for area staff, their district's areas for other district users."""
+    return scoped_area_q(user, field)
+
+
+def fund_q(user: Any, prefix: str = "") -> Q:
+    """Funds (and, with a prefix, rows of a fund) of the user's district; the
+    system (None) and city users see all."""
+    return Q() if user is None else district_q(user, f"{prefix}district_id")
 
 
 def sees_whole_district(user: Any) -> bool:

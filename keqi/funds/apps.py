@@ -16,3 +16,6 @@ class FundsConfig(AppConfig):
         from keqi.funds.actions import ACTION_LABELS
 
         register_action_labels(ACTION_LABELS)
+        from keqi.funds.transfers import ACTION_LABELS as TRANSFER_LABELS
+
+        register_action_labels(TRANSFER_LABELS)

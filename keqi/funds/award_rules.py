@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from keqi.accounts.scopes import district_for
 from keqi.core import audit
 from keqi.core.db_guards import insert_once
-from keqi.funds.access import ensure_manager
+from keqi.funds.access import ensure_manager, ensure_own_district
 from keqi.funds.actions import FundsAction, jsonable
-from keqi.funds.models import AmountSource, AwardRule, AwardType, Fund
+from keqi.funds.models import AmountSource, AwardRule, AwardType, Fund, TriggerEvent
 from keqi.funds.money import checked_yuan
 from keqi.registry.models import QualificationKind, QualificationLevel
 
@@ -22,6 +23,7 @@ RULE_FIELDS = [
     "fund",
     "trigger_kind",
     "trigger_level",
+    "trigger_event",
     "first_time_only",
     "amount",
     "amount_source",
@@ -35,13 +37,19 @@ RULE_FIELDS = [
 
 
 @transaction.atomic
-def fund_create(*, code: str, name: str, actor: Any, note: str = "") -> Fund:
-    """Create a fund (专项资金). HQ only; the code and name must be new."""
+def fund_create(
+    *, code: str, name: str, actor: Any, note: str = "", district: Any = None
+) -> Fund:
+    """Create a fund (专项资金) of the actor's district (the system names it, or
+    the only district). HQ only; the code and name must be new."""
     ensure_manager(actor)
     taken = f"专项资金“{name}”（{code}）已存在"
     if Fund.objects.filter(Q(code=code) | Q(name=name)).exists():
         raise ValidationError(taken)
-    fund = Fund(code=code, name=name, note=note)
+    district = district or district_for(actor)
+    if district is None:
+        raise ValidationError("请指定专项资金所属的区")
+    fund = Fund(code=code, name=name, note=note, district=district)
     insert_once(fund, taken)
     audit.record(
         actor=actor,
@@ -65,6 +73,11 @@ def _rule_errors(values: dict[str, Any]) -> list[str]:
         errors.append(f"资质级别“{level}”无效")
     if values.get("first_time_only") and not kind:
         errors.append("“仅限首次取得”须同时选择触发资质类型")
+    event = values.get("trigger_event", "")
+    if event and event not in TriggerEvent.values:
+        errors.append(f"触发事项“{event}”无效")
+    elif event and kind:
+        errors.append("触发资质类型与触发事项只能选一项")
     start, end = values.get("effective_from"), values.get("effective_to")
     if start is None:
         errors.append("请填写生效日期")
@@ -82,12 +95,17 @@ def _rule_errors(values: dict[str, Any]) -> list[str]:
 
 
 def _overlapping(values: dict[str, Any], exclude_pk: int | None) -> AwardRule | None:
-    """Another rule the same qualification would trigger on an overlapping date."""
-    kind = values.get("trigger_kind")
-    if not kind:
+    """Another rule the same qualification (or event) would trigger on an
+    overlapping date."""
+    kind, event = values.get("trigger_kind"), values.get("trigger_event")
+    if not kind and not event:
         return None
     start, end = values["effective_from"], values.get("effective_to")
-    others = AwardRule.objects.filter(trigger_kind=kind)
+    others = (
+        AwardRule.objects.filter(trigger_kind=kind)
+        if kind
+        else AwardRule.objects.filter(trigger_event=event)
+    )
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
     level = values.get("trigger_level", "")
@@ -108,7 +126,7 @@ def _rule_check(values: dict[str, Any], exclude_pk: int | None = None) -> None:
         other = _overlapping(values, exclude_pk)
         if other is not None:
             errors.append(
-                f"与规则“{other.name}”（{other.effective_from}起）的触发资质和有效期重叠，"
+                f"与规则“{other.name}”（{other.effective_from}起）的触发资质（事项）和有效期重叠，"
                 "同一资质会被重复奖励；请先给旧规则填写失效日期"
             )
     if errors:
@@ -126,6 +144,8 @@ def award_rule_save(
     """
     ensure_manager(actor)
     values = {k: v for k, v in values.items() if k in RULE_FIELDS}
+    fund = values.get("fund") or (rule.fund if rule else None)
+    ensure_own_district(actor, fund.district_id if fund is not None else None)
     merged = {**audit.snapshot(rule, RULE_FIELDS), **values} if rule else values
     _rule_check(merged, rule.pk if rule else None)
     before = audit.snapshot(rule, RULE_FIELDS) if rule else {}

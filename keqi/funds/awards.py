@@ -20,6 +20,7 @@ from django.db import transaction
 from keqi.core import audit
 from keqi.core.dates import business_today
 from keqi.core.db_guards import insert_once
+from keqi.core.models import AuditEvent
 from keqi.funds.access import (
     ensure_manager,
     is_area_staff_of,
@@ -34,8 +35,10 @@ from keqi.funds.models import (
     AwardSource,
     AwardStatus,
     PublicNotice,
+    TriggerEvent,
 )
 from keqi.funds.money import ZERO
+from keqi.partners.selectors import LoanTrigger, chuying_bank_loans
 from keqi.registry.models import (
     Enterprise,
     Qualification,
@@ -72,10 +75,7 @@ def _first_of_kind(kind: str) -> tuple[dict[int, int], set[int]]:
 
 def _triggering(rule: AwardRule, year: int) -> list[Qualification]:
     """Qualifications of the rule's kind granted in the year, while the rule was in force."""
-    start = max(dt.date(year, 1, 1), rule.effective_from)
-    end = min(dt.date(year, 12, 31), business_today())
-    if rule.effective_to is not None:
-        end = min(end, rule.effective_to)
+    start, end = _rule_window(rule, year)
     rows = Qualification.objects.filter(
         kind=rule.trigger_kind,
         granted_on__gte=start,
@@ -102,8 +102,8 @@ def _evidence_note(rule: AwardRule, q: Qualification) -> str:
     return f"{q.granted_on:%Y}年取得{q.kind}"
 
 
-def _award_from(rule: AwardRule, q: Qualification, year: int, actor: Any) -> Award:
-    award = Award.objects.create(
+def _award_from(rule: AwardRule, q: Qualification, year: int) -> Award:
+    return Award(
         rule=rule,
         enterprise=q.enterprise,
         year=year,
@@ -119,20 +119,65 @@ def _award_from(rule: AwardRule, q: Qualification, year: int, actor: Any) -> Awa
         basis_article=rule.basis_article,
         basis_text=rule.basis_text,
     )
-    audit.record(
-        actor=actor,
-        action=FundsAction.AWARD_GENERATE,
-        target=award,
-        changes=jsonable(
-            {"status": [None, award.status], "amount": [None, award.amount]}
+
+
+def _loan_award(rule: AwardRule, loan: LoanTrigger, year: int) -> Award:
+    amount = f"{loan.amount_wan.normalize():f}"
+    return Award(
+        rule=rule,
+        enterprise_id=loan.enterprise_id,
+        year=year,
+        source=AwardSource.REGISTRY,
+        finance_record_id=loan.record_id,
+        evidence_kind=TriggerEvent.CHUYING_LOAN.label,
+        evidence_number=loan.chuying_number,
+        evidence_date=loan.on,
+        evidence_note=(
+            f"{loan.on:%Y-%m-%d}取得{loan.bank}贷款{amount}万元（科技金融台账），"
+            f"当日持有有效雏鹰企业资质（{loan.chuying_number or '无编号'}）"
         ),
-        reason=f"依据企业库资质：{q.kind} {q.number}（{q.granted_on}）".strip(),
-        subject=award.subject,
+        amount=rule.amount,
+        basis_document=rule.basis_document,
+        basis_article=rule.basis_article,
+        basis_text=rule.basis_text,
     )
-    return award
 
 
-def _generate_for_rule(rule: AwardRule, year: int, actor: Any, out: Generated) -> None:
+def _store(made: list[tuple[Award, str]], actor: Any) -> list[Award]:
+    """Insert the new candidates and one audit event each (as audit.record writes
+    it), a few statements for any number: a city's year is thousands of awards."""
+    awards = Award.objects.bulk_create([a for a, _ in made], batch_size=500)
+    actor_obj = actor if getattr(actor, "pk", None) else None
+    changes = {"status": [None, AwardStatus.CANDIDATE]}
+    events = [
+        AuditEvent(
+            actor=actor_obj,
+            action=FundsAction.AWARD_GENERATE,
+            target_type=award._meta.label_lower,
+            target_id=str(award.pk),
+            target_repr=str(award)[:200],
+            subject=award.subject,
+            changes=jsonable(changes | {"amount": [None, award.amount]}),
+            reason=reason[:500],
+        )
+        for award, (_, reason) in zip(awards, made, strict=True)
+    ]
+    AuditEvent.objects.bulk_create(events, batch_size=500)
+    return awards
+
+
+def _rule_window(rule: AwardRule, year: int) -> tuple[dt.date, dt.date]:
+    """The days of `year` the rule was in force, up to today."""
+    start = max(dt.date(year, 1, 1), rule.effective_from)
+    end = min(dt.date(year, 12, 31), business_today())
+    if rule.effective_to is not None:
+        end = min(end, rule.effective_to)
+    return start, end
+
+
+def _generate_for_rule(
+    rule: AwardRule, year: int, out: Generated
+) -> list[tuple[Award, str]]:
     done = set(
         Award.objects.filter(rule=rule).values_list("qualification_id", flat=True)
     )
@@ -140,25 +185,59 @@ def _generate_for_rule(rule: AwardRule, year: int, actor: Any, out: Generated) -
         _first_of_kind(rule.trigger_kind) if rule.first_time_only else ({}, set())
     )
     awarded = _first_time_awarded(rule.trigger_kind) if rule.first_time_only else set()
+    made: list[tuple[Award, str]] = []
     for q in _triggering(rule, year):
         if q.pk in done:
             out.existing += 1
-        elif not rule.first_time_only:
-            out.created.append(_award_from(rule, q, year, actor))
+            continue
+        reason = f"依据企业库资质：{q.kind} {q.number}（{q.granted_on}）".strip()
+        if not rule.first_time_only:
+            made.append((_award_from(rule, q, year), reason))
         elif q.enterprise_id in blank:
             out.undetermined.append(
                 f"{q.enterprise.name}：另有取得日期空白的{q.kind}记录，无法判断是否首次"
             )
         elif first.get(q.enterprise_id) == q.pk and q.enterprise_id not in awarded:
-            out.created.append(_award_from(rule, q, year, actor))
+            made.append((_award_from(rule, q, year), reason))
         elif first.get(q.enterprise_id) == q.pk:
             out.existing += 1
+    return made
+
+
+def _generate_for_loans(
+    rule: AwardRule, year: int, out: Generated
+) -> list[tuple[Award, str]]:
+    """雏鹰企业取得银行贷款 (津政发〔2019〕17号, a one-off award): the first bank loan
+    in the year, while the rule was in force, of an enterprise then holding a valid
+    雏鹰企业 title, unless the enterprise already has a live award of this kind."""
+    loans = chuying_bank_loans(*_rule_window(rule, year))
+    seen = set(
+        Award.objects.filter(rule__trigger_event=TriggerEvent.CHUYING_LOAN)
+        .exclude(status=AwardStatus.REJECTED)
+        .values_list("enterprise_id", flat=True)
+    )
+    made: list[tuple[Award, str]] = []
+    new: set[int] = set()
+    for loan in loans:  # oldest first; a later loan of the same firm adds nothing
+        if loan.enterprise_id in new:
+            continue
+        if loan.enterprise_id in seen:
+            out.existing += 1
+            continue
+        new.add(loan.enterprise_id)
+        reason = (
+            f"依据科技金融台账：{loan.bank} {loan.on}贷款，"
+            f"雏鹰企业资质 {loan.chuying_number}".strip()
+        )
+        made.append((_loan_award(rule, loan, year), reason))
+    return made
 
 
 @transaction.atomic
 def award_candidates_generate(*, year: int, actor: Any) -> Generated:
     """免申即享: make a candidate for every qualification in the registry that a rule
-    in force on its 取得日期 rewards. HQ only. Running it again creates nothing new.
+    in force on its 取得日期 rewards, and for every event a rule rewards (a bank
+    loan to a 雏鹰企业). HQ only. Running it again creates nothing new.
 
     First-time rules take an enterprise's earliest qualification of the kind only,
     and skip (reporting why) an enterprise with a same-kind record whose date is
@@ -166,8 +245,13 @@ def award_candidates_generate(*, year: int, actor: Any) -> Generated:
     """
     ensure_manager(actor)
     out = Generated()
-    for rule in AwardRule.objects.exclude(trigger_kind="").order_by("pk"):
-        _generate_for_rule(rule, year, actor, out)
+    rules = AwardRule.objects.exclude(trigger_kind="", trigger_event="").order_by("pk")
+    for rule in rules:
+        if rule.trigger_event == TriggerEvent.CHUYING_LOAN:
+            made = _generate_for_loans(rule, year, out)
+        else:
+            made = _generate_for_rule(rule, year, out)
+        out.created += _store(made, actor)
     return out
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db import transaction
 
-from keqi.accounts.models import Area, User
+from keqi.accounts.models import Area, Unit, User
 from keqi.funds.award_rules import award_rule_save, fund_create
 from keqi.funds.awards import (
     award_apply,
@@ -121,6 +121,19 @@ RULES = [
         "重点实验室、企业技术中心等各类科技创新机构和平台。",
     ),
     _rule(
+        "雏鹰企业取得银行贷款奖励",
+        "growth",
+        "",
+        "50000",
+        trigger_event="chuying_loan",
+        effective_from=D(2019, 6, 4),
+        basis_document="《天津市创新型企业领军计划》（津政发〔2019〕17号）",
+        basis_article="支持政策（雏鹰企业）",
+        basis_text="雏鹰企业获得银行贷款的，市财政给予一次性奖励（5万元）。",
+        note="演示规则：5万元见津政发〔2019〕17号的摘要（单一来源），正式使用前核对原文录入；"
+        "候选依据科技金融台账中的银行贷款，贷款当日须持有有效雏鹰企业资质",
+    ),
+    _rule(
         "攻坚行动科技项目扶持资金",
         "project",
         "",
@@ -157,7 +170,13 @@ def _checker(award: Award) -> User | None:
 def _setup() -> tuple[Fund, int]:
     fund = Fund.objects.filter(code=FUND[0]).first()
     if fund is None:
-        fund = fund_create(code=FUND[0], name=FUND[1], actor=None, note="演示资金")
+        fund = fund_create(
+            code=FUND[0],
+            name=FUND[1],
+            actor=None,
+            note="演示资金",
+            district=Unit.objects.get(code="hq").district,  # Baodi's fund
+        )
     made = 0
     for values in RULES:
         if not AwardRule.objects.filter(name=values["name"]).exists():

@@ -12,7 +12,14 @@ from django.core.exceptions import ValidationError
 from keqi.accounts.models import Area
 from keqi.core.forms import SafeForm
 from keqi.core.numbers import parse_date, parse_decimal
-from keqi.funds.models import AmountSource, AwardRule, AwardType, Fund, Payer
+from keqi.funds.models import (
+    AmountSource,
+    AwardRule,
+    AwardType,
+    Fund,
+    Payer,
+    TriggerEvent,
+)
 from keqi.funds.money import checked_percent, checked_yuan
 from keqi.registry.models import QualificationKind, QualificationLevel
 
@@ -85,6 +92,13 @@ class RuleForm(SafeForm):
         label="资质级别",
         required=False,
         choices=_blank_first(QualificationLevel.choices, "（任何级别）"),
+    )
+    trigger_event = forms.ChoiceField(
+        label="触发事项",
+        required=False,
+        choices=_blank_first(TriggerEvent.choices, "（不按事项触发）"),
+        help_text="不按资质、按企业库中的事项生成候选，例如雏鹰企业取得银行贷款"
+        "（依据科技金融台账，每家企业一次）；与触发资质类型二选一",
     )
     first_time_only = forms.BooleanField(label="仅限首次取得", required=False)
     amount = YuanField(label="奖励金额（元）")

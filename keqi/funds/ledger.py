@@ -17,7 +17,7 @@ from django.db import transaction
 from keqi.core import audit
 from keqi.core.dates import business_today
 from keqi.core.db_guards import insert_once
-from keqi.funds.access import ensure_money_handler
+from keqi.funds.access import ensure_money_handler, ensure_own_district
 from keqi.funds.actions import FundsAction, jsonable
 from keqi.funds.models import (
     Award,
@@ -277,6 +277,7 @@ def fund_budget_set(
     """Set a fund's budget for a year (区财政局 or HQ); not for a closed year, and
     never below what was already paid from the fund in that year."""
     ensure_money_handler(actor)
+    ensure_own_district(actor, fund.district_id)
     amount = checked_yuan(amount, "预算金额", positive=False)
     if amount < 0:
         raise ValidationError("预算金额不能为负数")

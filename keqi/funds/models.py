@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from keqi.accounts.models import Area
+from keqi.accounts.models import Area, District
 from keqi.registry.models import Enterprise, Qualification
 
 YUAN_DIGITS = 14  # up to 999 999 999 999.99 元
@@ -47,6 +47,13 @@ class Fund(models.Model):
     code = models.SlugField("代码", max_length=40, unique=True)
     name = models.CharField("资金名称", max_length=100, unique=True)
     note = models.CharField("说明", max_length=300, blank=True)
+    district = models.ForeignKey(
+        District,
+        verbose_name="所属区",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="funds",
+    )
 
     class Meta:
         verbose_name = "专项资金"
@@ -85,11 +92,17 @@ class FundBudget(models.Model):
         return f"{self.fund} {self.year}年预算"
 
 
+class TriggerEvent(models.TextChoices):
+    """An event in the registry, other than a new qualification, that a rule rewards."""
+
+    CHUYING_LOAN = "chuying_loan", "雏鹰企业取得银行贷款"
+
+
 class AwardRule(models.Model):
     """A dated award rule: what triggers it, how much, and the clause it rests on.
 
-    A rule with a qualification kind is 免申即享: candidates come from the registry.
-    A rule without one takes applications only.
+    A rule with a qualification kind or a trigger event is 免申即享: candidates come
+    from the registry. A rule with neither takes applications only.
     """
 
     name = models.CharField("奖励名称", max_length=100)
@@ -110,6 +123,14 @@ class AwardRule(models.Model):
         max_length=10,
         blank=True,
         help_text="空白表示任何级别",
+    )
+    trigger_event = models.CharField(
+        "触发事项",
+        max_length=20,
+        blank=True,
+        choices=TriggerEvent.choices,
+        help_text="不按资质、按企业库中的事项生成候选（如雏鹰企业取得银行贷款，"
+        "依据科技金融台账，每家企业一次）；与触发资质类型二选一",
     )
     first_time_only = models.BooleanField("仅限首次取得", default=False)
     amount = models.DecimalField(
@@ -231,6 +252,14 @@ class Award(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="awards",
+    )
+    finance_record = models.ForeignKey(
+        "partners.FinanceRecord",
+        verbose_name="依据科技金融记录",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     evidence_kind = models.CharField("认定类型", max_length=40, blank=True)
     evidence_level = models.CharField("认定级别", max_length=20, blank=True)
@@ -499,3 +528,6 @@ class YearClose(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年度已关账"
+
+
+from keqi.funds.models_transfer import TransferIncome  # noqa: E402,F401  (措施12)

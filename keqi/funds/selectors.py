@@ -1,7 +1,8 @@
 """Reads of awards, notices and money, always scoped to the user.
 
 Sums of money are made in Python with Decimal over the stored amounts (SQLite keeps
-decimals as floating point, so a database SUM could be off by a fraction of a 分).
+decimals as floating point, so a database SUM could be off by a fraction of a 分),
+or in the database over whole 分 (integers) when the rows are a city's many.
 """
 
 from __future__ import annotations
@@ -12,11 +13,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Round
 from django.http import Http404
 
 from keqi.core.models import AuditEvent
-from keqi.funds.access import area_q, award_q
+from keqi.funds.access import area_q, award_q, fund_q
 from keqi.funds.models import (
     Award,
     BudgetOverrun,
@@ -34,6 +44,14 @@ def award_list_for(user: Any) -> QuerySet[Award]:
     return Award.objects.filter(award_q(user)).select_related(
         "enterprise__area", "rule__fund", "notice"
     )
+
+
+def award_totals(rows: QuerySet[Award]) -> dict[str, Any]:
+    """How many awards and their amount, summed in whole fen in the database (so
+    SQLite's floating-point SUM never rounds a total)."""
+    fen = Cast(Round(F("amount") * Value(100)), BigIntegerField())
+    found = rows.order_by().aggregate(n=Count("pk"), fen=Sum(fen))
+    return {"n": found["n"], "amount": Decimal(found["fen"] or 0).scaleb(-2)}
 
 
 def award_get_for(user: Any, pk: int) -> Award:
@@ -207,7 +225,7 @@ def fund_budget_vs_paid(year: int, user: Any = None) -> list[FundUse]:
         paid[fund_id] += amount
     return [
         FundUse(fund, year, budgets.get(fund.pk), paid[fund.pk])
-        for fund in Fund.objects.order_by("code")
+        for fund in Fund.objects.filter(fund_q(user)).order_by("code")
     ]
 
 

@@ -25,7 +25,12 @@ from keqi.core import audit
 from keqi.core.dates import business_today
 from keqi.core.db_guards import insert_once
 from keqi.core.models import AuditEvent
-from keqi.funds.access import area_q, ensure_money_handler, sees_whole_district
+from keqi.funds.access import (
+    area_q,
+    ensure_money_handler,
+    ensure_own_district,
+    sees_whole_district,
+)
 from keqi.funds.actions import FundsAction, jsonable
 from keqi.funds.ledger import ensure_year_open
 from keqi.funds.models import (
@@ -55,6 +60,7 @@ def settlement_ratio_set(
     Refused for a closed year. The district bears the rest.
     """
     ensure_money_handler(actor)
+    ensure_own_district(actor, area.district_id)
     if award_type not in AwardType.values:
         raise ValidationError("请选择奖励类型")
     percent = checked_percent(area_percent, "街镇/园区负担比例")

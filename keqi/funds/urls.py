@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from keqi.funds import views, views_money
+from keqi.funds import views, views_money, views_transfer
 
 app_name = "funds"
 urlpatterns = [
@@ -40,5 +40,12 @@ urlpatterns = [
         "settlement/<int:year>/<slug:area>/statement.<str:fmt>",
         views_money.statement_export,
         name="statement_export",
+    ),
+    # 措施12: income from higher-level 转移支付
+    path("transfers/", views_transfer.transfer_list, name="transfer_list"),
+    path(
+        "transfers/<int:pk>/correct/",
+        views_transfer.transfer_correct,
+        name="transfer_correct",
     ),
 ]

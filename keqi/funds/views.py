@@ -20,9 +20,13 @@ from django.views.decorators.http import require_POST
 
 from keqi.accounts.models import Area, User
 from keqi.core.dates import business_today
+from keqi.core.exports import export_requested, xlsx_list_response
 from keqi.core.query import whole_number
+from keqi.cultivation.paging import paged
 from keqi.funds import awards as flow
 from keqi.funds.access import (
+    area_q,
+    fund_q,
     is_area_staff_of,
     may_handle_money,
     may_manage,
@@ -30,7 +34,7 @@ from keqi.funds.access import (
 )
 from keqi.funds.award_rules import award_rule_save
 from keqi.funds.award_rules import fund_create as award_fund_create
-from keqi.funds.exports import notice_workbook
+from keqi.funds.exports import awards_export, notice_workbook
 from keqi.funds.forms import ApplicationForm, NoticeForm, ReasonForm, RuleForm
 from keqi.funds.ledger import award_net_paid
 from keqi.funds.models import (
@@ -45,6 +49,7 @@ from keqi.funds.selectors import (
     award_get_for,
     award_history,
     award_list_for,
+    award_totals,
     fund_budget_vs_paid,
     notice_get_for,
     notice_list_for,
@@ -108,13 +113,14 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def rule_list(request: HttpRequest) -> HttpResponse:
     """Every award rule with its dates, amount (and where it comes from) and clause."""
-    rules = AwardRule.objects.select_related("fund")
+    user = user_of(request)
+    rules = AwardRule.objects.filter(fund_q(user, "fund__")).select_related("fund")
     return render(
         request,
         "funds/rules.html",
         {
             "rules": rules,
-            "funds": Fund.objects.all(),
+            "funds": Fund.objects.filter(fund_q(user)),
             "manager": may_manage(user_of(request)),
         },
     )
@@ -189,18 +195,38 @@ def _award_filters(request: HttpRequest, user: User) -> tuple[Any, dict[str, Any
     area = request.GET.get("area", "")
     if area:
         rows = rows.filter(enterprise__area__code=area)
-    chosen = {"year": year, "status": status, "area": area}
-    return rows.order_by("status", "enterprise__area__sort", "enterprise__name"), chosen
+    rule = request.GET.get("rule", "")
+    if rule:
+        rule_pk = whole_number(rule)
+        if rule_pk is None or not AwardRule.objects.filter(pk=rule_pk).exists():
+            raise Http404("没有这个奖励规则")
+        rows = rows.filter(rule_id=rule_pk)
+    chosen = {"year": year, "status": status, "area": area, "rule": rule}
+    order = ("status", "enterprise__area__sort", "enterprise__name", "pk")
+    return rows.order_by(*order), chosen
 
 
 @login_required
 def award_list(request: HttpRequest) -> HttpResponse:
-    """Awards of a year in the user's scope, by step, area; candidates can be generated."""
+    """Awards of a year in the user's scope, by step, area and rule, 50 a page with
+    the count and amount of the whole list (the download has every award);
+    candidates can be generated."""
     user = user_of(request)
     rows, chosen = _award_filters(request, user)
-    context = {"awards": rows, "chosen": chosen, "statuses": AwardStatus.choices}
+    if export_requested(request):
+        return xlsx_list_response(awards_export(rows, chosen), request)
+    totals = award_totals(rows)
+    context = {
+        "pager": paged(rows, request.GET),
+        "totals": totals,
+        "chosen": chosen,
+        "statuses": AwardStatus.choices,
+        "rules": AwardRule.objects.order_by("award_type", "pk"),
+    }
     context |= {
-        "areas": Area.objects.all() if sees_whole_district(user) else [],
+        "areas": Area.objects.filter(area_q(user, "pk"))
+        if sees_whole_district(user)
+        else [],
         "manager": may_manage(user),
         "may_apply": may_manage(user) or user.area_id_in_scope is not None,
     }

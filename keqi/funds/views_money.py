@@ -19,7 +19,7 @@ from keqi.accounts.models import Area
 from keqi.core.dates import business_today
 from keqi.core.models import AuditEvent
 from keqi.core.query import whole_number
-from keqi.funds.access import area_q, may_handle_money, sees_whole_district
+from keqi.funds.access import area_q, fund_q, may_handle_money, sees_whole_district
 from keqi.funds.actions import FundsAction
 from keqi.funds.exports import ledger_workbook, statement_docx, statement_workbook
 from keqi.funds.forms import BudgetForm, PaymentForm, RatioForm, ReverseForm
@@ -43,6 +43,7 @@ from keqi.funds.settlement import (
     settlement_ratio_set,
     year_close,
 )
+from keqi.funds.transfers import transfer_summary
 from keqi.funds.views import XLSX, download, user_of, year_of
 from keqi.registry.views import history_entry
 
@@ -145,7 +146,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
         years.add(chosen["year"])
     context |= {
         "years": sorted(years, reverse=True),
-        "funds": Fund.objects.all(),
+        "funds": Fund.objects.filter(fund_q(user)),
         "areas": Area.objects.filter(area_q(user, "pk")),
         "reversed_ids": reversed_ids,
         "query": query.urlencode(),
@@ -171,9 +172,10 @@ def _fund_of(request: HttpRequest) -> Fund | None:
     text = request.GET.get("fund", "")
     if not text:
         return None
-    found = Fund.objects.filter(code=text).first()
+    funds = Fund.objects.filter(fund_q(user_of(request)))
+    found = funds.filter(code=text).first()
     if found is None and (pk := whole_number(text)) is not None:
-        found = Fund.objects.filter(pk=pk).first()
+        found = funds.filter(pk=pk).first()
     if found is None:
         raise Http404("没有这项资金")
     return found
@@ -259,7 +261,12 @@ def settlement(request: HttpRequest) -> HttpResponse:
         "form": RatioForm(),
         "may_close": year < business_today().year and not year_closed(year),
     }
-    context["totals"] = _totals(statements) if sees_whole_district(user) else None
+    totals = _totals(statements) if sees_whole_district(user) else None
+    context["totals"] = totals
+    if totals is not None:  # the district's 转移支付 income (措施12), district view
+        transfers = transfer_summary(year)
+        context["transfers"] = transfers
+        context["district_net"] = transfers.district_net_text(totals["district_share"])
     return render(request, "funds/settlement.html", context)
 
 

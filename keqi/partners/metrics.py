@@ -12,7 +12,7 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
-from keqi.campaign.metrics import Evidence, Metric
+from keqi.campaign.metrics import Evidence, Metric, in_district
 from keqi.partners.models import Lead, LeadStage
 from keqi.registry.models import Qualification, QualificationKind
 
@@ -31,6 +31,7 @@ def valid_q(day: dt.date) -> Q:
 def _settled(year: int, as_of: dt.date) -> QuerySet[Lead]:
     start, end = dt.date(year, 1, 1), min(as_of, dt.date(year, 12, 31))
     return Lead.objects.filter(
+        in_district("enterprise__"),  # the plan's district (campaign.metrics)
         stage=LeadStage.REGISTERED,
         registered_on__gte=start,
         registered_on__lte=end,

@@ -387,3 +387,13 @@ class ServiceEntry(models.Model):
         """A follow-up was promised by a day before `day` and is not done."""
         due = self.follow_up_due
         return due is not None and self.done_on is None and due < day
+
+
+from keqi.partners.models_plan import (  # noqa: E402,F401  (plan items, issue 17)
+    Alliance,
+    Carrier,
+    CarrierSettlement,
+    CivMilProject,
+    OverseasStation,
+    StandardWork,
+)

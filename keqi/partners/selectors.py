@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
@@ -30,6 +31,7 @@ from keqi.partners.models import (
     Institution,
     Lead,
     ServiceEntry,
+    ServiceKind,
     Trademark,
 )
 from keqi.registry.models import Enterprise, Qualification, QualificationKind
@@ -97,6 +99,41 @@ def service_list_for(user: Any) -> QuerySet[ServiceEntry]:
     return ServiceEntry.objects.filter(
         enterprise_q(user, "enterprise__")
     ).select_related("enterprise__area", "unit")
+
+
+# The ways of service that count as going to the enterprise (a call is not a visit).
+VISIT_KINDS = (ServiceKind.VISIT, ServiceKind.SERVICE)
+
+
+def service_visits_nearby(
+    *,
+    enterprise: Enterprise,
+    unit_id: int | None,
+    on: dt.date,
+    kind: str,
+    exclude_pk: int | None = None,
+    days: int | None = None,
+) -> list[ServiceEntry]:
+    """Other units' visits to the enterprise within `days` of `on` (避免重复走访).
+
+    Empty for a call. `days` defaults to settings.KEQI_SERVICE_REVISIT_DAYS; the
+    caller warns with these and lets the user save anyway."""
+    if kind not in VISIT_KINDS:
+        return []
+    window = dt.timedelta(
+        days=settings.KEQI_SERVICE_REVISIT_DAYS if days is None else days
+    )
+    rows = ServiceEntry.objects.filter(
+        enterprise=enterprise,
+        kind__in=VISIT_KINDS,
+        on__gte=on - window,
+        on__lte=on + window,
+    )
+    if unit_id is not None:
+        rows = rows.exclude(unit_id=unit_id)
+    if exclude_pk is not None:
+        rows = rows.exclude(pk=exclude_pk)
+    return list(rows.select_related("unit").order_by("-on", "-id"))
 
 
 def institution_list() -> QuerySet[Institution]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from keqi.partners import views, views_entries
+from keqi.partners import views, views_entries, views_plan
 
 app_name = "partners"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("services/", views.service_log, name="services"),
     path("services/overdue/", views.overdue, name="overdue"),
     path("services/<int:pk>/done/", views.service_done, name="service_done"),
+    path("plan/<slug:kind>/", views_plan.plan_list, name="plan_list"),
     path("<slug:kind>/new/", views_entries.entry_new, name="entry_new"),
     path("<slug:kind>/<int:pk>/edit/", views_entries.entry_edit, name="entry_edit"),
     path(

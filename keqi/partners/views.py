@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from keqi.accounts.models import Area, Unit, User
-from keqi.accounts.scopes import area_ids_in_scope, enterprise_q
+from keqi.accounts.scopes import area_q, enterprise_q
 from keqi.core.dates import business_today
 from keqi.core.models import AuditEvent
 from keqi.core.query import query_id
@@ -149,10 +149,7 @@ def lead_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("actor")
         .order_by("at")
     )
-    areas = Area.objects.all()
-    scope = area_ids_in_scope(request.user)
-    if scope is not None:
-        areas = areas.filter(pk__in=scope)
+    areas = Area.objects.filter(area_q(request.user))
     context = _common(
         request,
         lead=lead,
@@ -187,7 +184,7 @@ def lead_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
 def lead_settle_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Register the lead in the district, linking or creating its enterprise."""
     lead = editable_get(request.user, "leads", pk)
-    form = f.SettleForm(request.POST, areas=Area.objects.all())
+    form = f.SettleForm(request.POST, areas=Area.objects.filter(area_q(request.user)))
     done = save_form(
         form,
         lambda v: lead_settle(

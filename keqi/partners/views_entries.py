@@ -14,8 +14,9 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,12 +27,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from keqi.accounts.models import User
 from keqi.accounts.scopes import enterprise_q
 from keqi.core.dates import business_today
+from keqi.core.forms import errors_onto_form
 from keqi.core.query import whole_number
 from keqi.core.uploads import request_too_large, upload_too_large
 from keqi.partners import forms as f
+from keqi.partners import forms_plan as fp
+from keqi.partners import selectors_plan as sp_sel
 from keqi.partners import services
+from keqi.partners import services_plan as sp
 from keqi.partners.access import can_record
 from keqi.partners.excel import import_file, xlsx_bytes
 from keqi.partners.leads import lead_create, lead_update
@@ -44,9 +50,11 @@ from keqi.partners.selectors import (
     lead_list_for,
     project_list_for,
     service_list_for,
+    service_visits_nearby,
     trademark_list_for,
 )
 from keqi.partners.sheets import SHEETS
+from keqi.partners.sheets_plan import PLAN_SHEETS
 from keqi.registry.models import Enterprise
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -63,6 +71,13 @@ class Kind:
     create: Callable[..., Any]
     update: Callable[..., Any]
     back: str
+
+    @property
+    def url(self) -> str:
+        """The list's page: its own URL name, or the plan-item list of that kind."""
+        if self.back.startswith("partners:"):
+            return reverse(self.back)
+        return reverse("partners:plan_list", args=[self.back])
 
 
 KINDS: dict[str, Kind] = {
@@ -122,7 +137,57 @@ KINDS: dict[str, Kind] = {
         services.service_entry_update,
         "partners:services",
     ),
+    # Plan items (issue 17): their lists are partners:plan_list <kind>.
+    "alliances": Kind(
+        "产业技术创新战略联盟",
+        fp.AllianceForm,
+        sp_sel.alliance_list_for,
+        sp.alliance_create,
+        sp.alliance_update,
+        "alliances",
+    ),
+    "carriers": Kind(
+        "载体",
+        fp.CarrierForm,
+        sp_sel.carrier_list_for,
+        sp.carrier_create,
+        sp.carrier_update,
+        "carriers",
+    ),
+    "settlements": Kind(
+        "载体入驻记录",
+        fp.SettlementForm,
+        sp_sel.settlement_list_for,
+        sp.carrier_settlement_create,
+        sp.carrier_settlement_update,
+        "settlements",
+    ),
+    "stations": Kind(
+        "驻外招商工作站",
+        fp.StationForm,
+        sp_sel.station_list_for,
+        sp.overseas_station_create,
+        sp.overseas_station_update,
+        "stations",
+    ),
+    "standards": Kind(
+        "标准制定记录",
+        fp.StandardForm,
+        sp_sel.standard_list_for,
+        sp.standard_work_create,
+        sp.standard_work_update,
+        "standards",
+    ),
+    "civmil": Kind(
+        "军民融合项目",
+        fp.CivMilForm,
+        sp_sel.civmil_list_for,
+        sp.civmil_project_create,
+        sp.civmil_project_update,
+        "civmil",
+    ),
 }
+ALL_SHEETS = {**SHEETS, **PLAN_SHEETS}
 
 
 def _kind(slug: str) -> Kind:
@@ -149,11 +214,7 @@ def next_url(request: HttpRequest, default: str) -> str:
 
 def attach_errors(form: Any, exc: ValidationError) -> None:
     """A service's errors onto the form fields they name (others on top)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for key, errors in exc.error_dict.items():
-        form.add_error(key if key in form.fields else None, errors)
+    errors_onto_form(form, exc)
 
 
 def save_form(form: Any, save: Callable[[dict[str, Any]], Any]) -> Any:
@@ -167,6 +228,27 @@ def save_form(form: Any, save: Callable[[dict[str, Any]], Any]) -> Any:
     except PermissionDenied as exc:
         form.add_error(None, str(exc))
     return None
+
+
+def revisits_unconfirmed(
+    request: HttpRequest, kind: str, form: Any, row: Any = None
+) -> list[Any]:
+    """Other units' recent visits to warn about before saving a visit (避免重复走访).
+
+    Empty when there are none, when the user confirmed (仍然保存) or the form is
+    invalid (its errors come first)."""
+    if kind != "services" or request.POST.get("confirm_revisit"):
+        return []
+    if not form.is_valid():
+        return []
+    data, user = form.cleaned_data, cast(User, request.user)
+    return service_visits_nearby(
+        enterprise=data["enterprise"],
+        unit_id=row.unit_id if row is not None else user.unit_id,
+        on=data["on"],
+        kind=data["kind"],
+        exclude_pk=row.pk if row is not None else None,
+    )
 
 
 def _initial(request: HttpRequest, slug: str) -> dict[str, Any]:
@@ -185,10 +267,17 @@ def _initial(request: HttpRequest, slug: str) -> dict[str, Any]:
 
 
 def _form_page(
-    request: HttpRequest, form: Any, kind: Kind, title: str, back: str
+    request: HttpRequest,
+    form: Any,
+    kind: Kind,
+    title: str,
+    back: str,
+    revisits: list[Any] | None = None,
 ) -> HttpResponse:
     context = {"form": form, "title": title, "kind": kind, "back": back}
     context["next"] = next_url(request, "")
+    context["revisits"] = revisits or []
+    context["revisit_days"] = settings.KEQI_SERVICE_REVISIT_DAYS
     return render(request, "partners/form.html", context)
 
 
@@ -200,19 +289,20 @@ def entry_new(request: HttpRequest, kind: str) -> HttpResponse:
         raise PermissionDenied("当前账号只能查看，不能录入")
     data = request.POST if request.method == "POST" else None
     form = spec.form(data, user=request.user, initial=_initial(request, kind))
-    back = next_url(request, reverse(spec.back))
-    if data is not None:
+    back = next_url(request, spec.url)
+    revisits = revisits_unconfirmed(request, kind, form) if data else []
+    if data is not None and not revisits:
         row = save_form(form, lambda v: spec.create(values=v, actor=request.user))
         if row is not None:
             messages.success(request, f"已保存{spec.title}“{row}”。")
             return redirect(next_url(request, _after_save(kind, row)))
-    return _form_page(request, form, spec, f"新增{spec.title}", back)
+    return _form_page(request, form, spec, f"新增{spec.title}", back, revisits)
 
 
 def _after_save(kind: str, row: Model) -> str:
     if kind in ("leads", "events"):
         return reverse(f"partners:{kind[:-1]}_detail", args=[row.pk])
-    return reverse(KINDS[kind].back)
+    return KINDS[kind].url
 
 
 @login_required
@@ -222,7 +312,8 @@ def entry_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     row = editable_get(request.user, kind, pk)
     data = request.POST if request.method == "POST" else None
     form = spec.form(data, user=request.user, instance=row)
-    if data is not None:
+    revisits = revisits_unconfirmed(request, kind, form, row) if data else []
+    if data is not None and not revisits:
         saved = save_form(
             form, lambda v: spec.update(row=row, values=v, actor=request.user)
         )
@@ -231,7 +322,7 @@ def entry_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             messages.success(request, f"{changed}：{row}。")
             return redirect(next_url(request, _after_save(kind, row)))
     back = next_url(request, _after_save(kind, row))
-    return _form_page(request, form, spec, f"修改{spec.title}", back)
+    return _form_page(request, form, spec, f"修改{spec.title}", back, revisits)
 
 
 @login_required
@@ -248,7 +339,7 @@ def entry_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             messages.error(request, "；".join(exc.messages))
             return redirect(_after_save(kind, row))
         messages.success(request, f"已删除{spec.title}“{row}”。")
-        return redirect(reverse(spec.back))
+        return redirect(spec.url)
     context = {"row": row, "kind": spec, "back": _after_save(kind, row)}
     return render(request, "partners/confirm_delete.html", context)
 
@@ -259,7 +350,7 @@ def entry_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @login_required
 def list_export(request: HttpRequest, kind: str) -> FileResponse:
     """The list as the user sees it, in its exchange format (?blank=1: headers only)."""
-    sheet = SHEETS.get(kind)
+    sheet = ALL_SHEETS.get(kind)
     if sheet is None:
         raise Http404("没有这个列表")
     rows = [] if request.GET.get("blank") else list(sheet.rows(request.user))
@@ -274,7 +365,7 @@ def list_export(request: HttpRequest, kind: str) -> FileResponse:
 @login_required
 def list_import(request: HttpRequest, kind: str) -> HttpResponse:
     """Upload a file for one list: every row applied, or nothing and every error."""
-    sheet = SHEETS.get(kind)
+    sheet = ALL_SHEETS.get(kind)
     if sheet is None:
         raise Http404("没有这个列表")
     if not can_record(request.user):

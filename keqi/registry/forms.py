@@ -23,8 +23,13 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from keqi.accounts.models import Area
-from keqi.accounts.scopes import area_ids_in_scope, enterprise_q
+from keqi.accounts.industries import (
+    key_industries_for,
+    key_industry_error,
+    remember_key_industries,
+)
+from keqi.accounts.models import Area, District
+from keqi.accounts.scopes import area_q, district_q, enterprise_q
 from keqi.core.dates import business_today
 from keqi.core.forms import SafeForm, SafeModelForm
 from keqi.core.numbers import parse_date, parse_decimal, parse_integer
@@ -35,7 +40,6 @@ from keqi.registry.models import (
     CreditRecord,
     Enterprise,
     IntellectualProperty,
-    KeyIndustry,
     Qualification,
     QualificationKind,
     TechField,
@@ -258,15 +262,14 @@ class EnterpriseForm(EditForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        areas = Area.objects.all()
-        scope = area_ids_in_scope(user)
-        if scope is not None:
-            areas = areas.filter(id__in=scope)
         area_field = self.fields["area"]
-        area_field.queryset = areas  # type: ignore[attr-defined]
+        area_field.queryset = Area.objects.filter(area_q(user))  # type: ignore[attr-defined]
         area_field.empty_label = "请选择"  # type: ignore[attr-defined]
         if self.instance.pk:
             del self.fields["uscc"]
+        self.fields["key_industry"] = _key_industry_field(
+            user, self.instance.key_industry
+        )
 
     def clean_uscc(self) -> str:
         checked = check_uscc(self.cleaned_data.get("uscc") or "")
@@ -286,7 +289,27 @@ class EnterpriseForm(EditForm):
             self.add_error("founded_on", "成立日期不能晚于今天")
         if founded and joint and joint < founded:
             self.add_error("joint_stock_on", "股份制改造完成日期不能早于成立日期")
+        problem = key_industry_error(
+            data.get("key_industry") or "",
+            area=data.get("area"),
+            current=self.instance.key_industry if self.instance.pk else "",
+        )
+        if problem:
+            self.add_error("key_industry", problem)
         return data
+
+
+def _key_industry_field(user: Any, current: str) -> forms.ChoiceField:
+    """The 重点产业 of the user's district; a value stored before stays offered."""
+    names = key_industries_for(user)
+    if current and current not in names:
+        names = [current, *names]
+    return forms.ChoiceField(
+        label="重点产业",
+        required=False,
+        choices=[("", "未填"), *((n, n) for n in names)],
+        help_text="本区重点产业（区配置文件 key_industries）。",
+    )
 
 
 FIGURE_FORM_FIELDS = [
@@ -454,6 +477,7 @@ class EnterpriseFilterForm(SafeForm):
     """Search and filters of the enterprise list (and of its Excel download)."""
 
     q = forms.CharField(label="名称或信用代码", required=False, max_length=100)
+    district = forms.ChoiceField(label="区", required=False, choices=[])
     area = forms.ModelChoiceField(
         label="街镇/园区",
         queryset=Area.objects.none(),
@@ -468,7 +492,7 @@ class EnterpriseFilterForm(SafeForm):
     key_industry = forms.ChoiceField(
         label="重点产业",
         required=False,
-        choices=[("", "全部重点产业"), *KeyIndustry.choices],
+        choices=[("", "全部重点产业")],
     )
     qualification = forms.ChoiceField(
         label="持有资质",
@@ -483,11 +507,18 @@ class EnterpriseFilterForm(SafeForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        areas = Area.objects.all()
-        scope = area_ids_in_scope(user)
-        if scope is not None:
-            areas = areas.filter(id__in=scope)
-        self.fields["area"].queryset = areas  # type: ignore[attr-defined]
+        self.fields["area"].queryset = Area.objects.filter(area_q(user))  # type: ignore[attr-defined]
+        # one read gives the district filter and (cached on the user) 重点产业
+        self.districts = list(District.objects.filter(district_q(user, "pk")))
+        remember_key_industries(user, self.districts)
+        self.fields["district"].choices = [  # type: ignore[attr-defined]
+            ("", "全部区"),
+            *((d.code, d.name) for d in self.districts),
+        ]
+        self.fields["key_industry"].choices = [  # type: ignore[attr-defined]
+            ("", "全部重点产业"),
+            *((n, n) for n in key_industries_for(user)),
+        ]
         self.fields["year"].widget.attrs.update(placeholder="如 2019", size=6)
         self.fields["as_of"].widget.attrs.update(placeholder="默认今天")
 
@@ -529,6 +560,8 @@ def enterprise_search(user: Any, params: Mapping[str, Any]) -> EnterpriseSearch:
     if text:
         code = normalise_uscc(text)
         rows = rows.filter(Q(name__icontains=text) | Q(uscc__contains=code))
+    if data.get("district"):
+        rows = rows.filter(area__district__code=data["district"])
     for name in ("area", "tech_field", "key_industry"):
         if data.get(name):
             rows = rows.filter(**{name: data[name]})

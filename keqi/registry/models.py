@@ -23,14 +23,6 @@ class TechField(models.TextChoices):
     MANUFACTURING = "先进制造与自动化", "先进制造与自动化"
 
 
-class KeyIndustry(models.TextChoices):
-    ENERGY_MATERIALS = "新能源新材料", "新能源新材料"
-    EQUIPMENT = "高端装备制造", "高端装备制造"
-    AI = "人工智能", "人工智能"
-    BIOMED = "生物医药", "生物医药"
-    OTHER = "其他", "其他"
-
-
 class TaxMethod(models.TextChoices):
     AUDIT = "查账征收", "查账征收"
     DEEMED = "核定征收", "核定征收"
@@ -53,8 +45,13 @@ class Enterprise(models.Model):
     tech_field = models.CharField(
         "技术领域", max_length=20, blank=True, choices=TechField.choices
     )
+    # The district's list (its district file, `keqi.accounts.industries`), not
+    # fixed choices: districts name different industries.
     key_industry = models.CharField(
-        "重点产业", max_length=20, blank=True, choices=KeyIndustry.choices
+        "重点产业",
+        max_length=20,
+        blank=True,
+        help_text="本区重点产业之一（区配置文件 key_industries）",
     )
     tax_method = models.CharField(
         "征收方式", max_length=10, blank=True, choices=TaxMethod.choices

@@ -16,7 +16,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from keqi.accounts.scopes import area_ids_in_scope, can_edit_enterprises, enterprise_q
+from keqi.accounts.industries import key_industry_error
+from keqi.accounts.models import Area
+from keqi.accounts.scopes import (
+    area_ids_in_scope,
+    area_q,
+    can_edit_enterprises,
+    enterprise_q,
+    sees_every_district,
+)
 from keqi.core import audit
 from keqi.core.audit import AuditAction
 from keqi.core.models import AuditEvent
@@ -140,6 +148,17 @@ def _save_audited(
     return Upserted(row, "created" if created else "updated", changes)
 
 
+def _key_industry_check(row: Enterprise, changes: dict[str, list[Any]]) -> None:
+    """A changed 重点产业 must be on the list of the enterprise's district."""
+    if "key_industry" not in changes:
+        return
+    before = changes["key_industry"][0] or ""
+    area = row.area if row.area_id is not None else None
+    problem = key_industry_error(row.key_industry, area=area, current=before)
+    if problem:
+        raise ValidationError({"key_industry": problem})
+
+
 @transaction.atomic
 def enterprise_upsert(
     *, uscc: str, values: dict[str, Any], actor: Any, reason: str = ""
@@ -154,6 +173,7 @@ def enterprise_upsert(
         row = Enterprise(uscc=checked.code)
     _ensure_may_edit(actor, row)
     changes = _apply(row, values, ENTERPRISE_FIELDS)
+    _key_industry_check(row, changes)
     if created:
         changes = {"uscc": [None, checked.code], **changes}
     if created or changes:
@@ -661,6 +681,21 @@ def _update_checked(
     return [Upserted(row, "updated", {}) for row, _ in items]
 
 
+def _ensure_in_district(actor: Any, areas: set[int], ids: set[int]) -> None:
+    """District users (not the city, not the system) change only their district's
+    enterprises and put none in another district's area."""
+    if actor is None or sees_every_district(actor):
+        return
+    mine = set(Area.objects.filter(area_q(actor)).values_list("pk", flat=True))
+    if not areas <= mine:
+        raise PermissionDenied("只能修改本区的企业")
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 500):
+        part = ordered[start : start + 500]
+        if Enterprise.objects.filter(pk__in=part).exclude(area_id__in=mine).exists():
+            raise PermissionDenied(UNUSABLE)
+
+
 def _ensure_may_touch(actor: Any, rows: list[Any], *, before: bool) -> None:
     """Area staff may only change rows of their own area, and not move them out."""
     if before:
@@ -675,6 +710,7 @@ def _ensure_in_scope(actor: Any, areas: set[int], ids: set[int]) -> None:
     actor's (area staff); anyone else may touch any."""
     scope = None if actor is None else area_ids_in_scope(actor)
     if scope is None:
+        _ensure_in_district(actor, areas, ids)
         return
     if not areas <= set(scope):
         raise PermissionDenied("只能修改本街镇/园区的企业")

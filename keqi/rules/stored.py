@@ -54,9 +54,21 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@cache
+def _names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def _record(obj: Any) -> dict[str, Any]:
     """A flat dataclass (figures, IP, qualification, credit) as a dict."""
-    return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    out = {}
+    for name in _names(obj.__class__):
+        value = getattr(obj, name)
+        if value is None or type(value) is int or type(value) is str:
+            out[name] = value  # the common cases first (a registry's worth)
+        else:
+            out[name] = _plain(value)
+    return out
 
 
 def facts_to_dict(facts: EnterpriseFacts) -> dict[str, Any]:

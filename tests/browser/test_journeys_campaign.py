@@ -10,7 +10,7 @@ import pytest
 from journeys import log_in, person
 
 from keqi.campaign.models import ProgressReport, ReportStatus
-from keqi.campaign.tests.helpers import baodi_plan, file_report
+from keqi.campaign.tests.helpers import baodi_plan, file_report, plan_with_typed_target
 from keqi.core.testing import make_enterprise
 from keqi.registry.models import QualificationKind
 from keqi.registry.services import qualification_upsert
@@ -27,7 +27,14 @@ def plan(db, settings):  # type: ignore[no-untyped-def]
     return baodi_plan()
 
 
-def test_member_unit_fills_in_and_submits_its_monthly_report(page, plan):  # type: ignore[no-untyped-def]
+@pytest.fixture
+def typed_plan(db, settings, tmp_path):  # type: ignore[no-untyped-def]
+    """The plan with one count 区工信局 types in (every seed count is counted)."""
+    settings.KEQI_BUSINESS_DATE = DEMO_DAY
+    return plan_with_typed_target(tmp_path)
+
+
+def test_member_unit_fills_in_and_submits_its_monthly_report(page, typed_plan):  # type: ignore[no-untyped-def]
     member = person("member")  # 区工信局
     log_in(page, member)
     page.goto("/campaign/reports/")
@@ -35,15 +42,22 @@ def test_member_unit_fills_in_and_submits_its_monthly_report(page, plan):  # typ
     page.get_by_role("button", name="填报 / 打开月报").click()
     page.get_by_role("heading", name=re.compile("2019年08月月报")).wait_for()
 
-    target_row = page.locator("tr", has_text="目标：完成创新转型企业")
-    target_row.locator("input").fill("28")
-    page.locator("tr", has_text="措施13").locator("select").select_option("behind")
+    # every item the unit owns is answered, or the report is not filed (issue 16);
+    # targets the registry counts have no input at all (issue 17)
+    page.get_by_label(re.compile("^目标：走访服务科技企业")).fill("28")
+    counted = page.locator("tr", has_text="目标：完成创新转型企业")
+    assert counted.locator("input").count() == 0  # counted from records, not typed
+    for number in (1, 7, 9):
+        page.get_by_label(re.compile(f"^措施{number}：")).select_option("on_track")
+    page.get_by_label(re.compile("^措施13：")).select_option("behind")
     page.get_by_label("责任人").fill("王立新")
     page.get_by_label("工作进展").fill(
         "完成第一批创新转型企业审核，推荐专精特新产品4项。"
     )
     page.get_by_label("存在问题").fill("第二批创新转型企业申报进度较慢。")
     page.get_by_role("button", name="保存并报送").click()
+    page.get_by_role("heading", name="确认报送").wait_for()  # asked once more
+    page.get_by_role("button", name="确认报送").click()
     page.locator(".page-head .badge", has_text="已报送").wait_for()
 
     report = ProgressReport.objects.get(unit=member.unit, month=dt.date(2019, 8, 1))
@@ -54,7 +68,7 @@ def test_member_unit_fills_in_and_submits_its_monthly_report(page, plan):  # typ
         for line in report.lines.select_related("target")
         if line.target
     }
-    assert figures["innovation-transformation"] == 28
+    assert figures["visits"] == 28
 
 
 def test_hq_downloads_the_monthly_summary_as_word_and_pdf(page, plan, tmp_path):  # type: ignore[no-untyped-def]

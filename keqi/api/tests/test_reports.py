@@ -5,6 +5,7 @@ judged against the due day; every write audited."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,15 +14,15 @@ from keqi.api.services import ApiAction
 from keqi.api.tests.helpers import Api, api_as
 from keqi.campaign.models import ProgressReport, ReportStatus
 from keqi.campaign.services import CampaignAction, month_close
-from keqi.campaign.tests.helpers import baodi_plan, file_report
+from keqi.campaign.tests.helpers import file_report, plan_with_typed_target
 from keqi.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def plan(db: None) -> Any:
-    return baodi_plan()
+def plan(db: None, tmp_path: Path) -> Any:
+    return plan_with_typed_target(tmp_path)  # 区工信局 types one count (visits)
 
 
 def _open(api: Api, month: str = "2019-08", **more: str) -> Any:
@@ -84,7 +85,8 @@ def test_a_submitted_report_is_locked_until_hq_returns_it() -> None:
     member, hq = api_as("member"), api_as("hq")
     report = _open(member).json()
     path = f"/api/v1/reports/{report['id']}/"
-    member.post(path + "submit/")
+    member.patch(path, _fill(report))
+    assert member.post(path + "submit/").status_code == 200
     locked = member.patch(path, {"narrative": "改一下"})
     assert locked.status_code == 400
     assert locked.json()["detail"] == "月报已报送，如需修改请联系指挥部办公室退回"
@@ -101,7 +103,8 @@ def test_after_the_month_is_closed_a_correction_needs_a_reason(plan: Any) -> Non
     member, hq = api_as("member"), api_as("hq")
     report = _open(member).json()
     path = f"/api/v1/reports/{report['id']}/"
-    member.post(path + "submit/")
+    member.patch(path, _fill(report))
+    assert member.post(path + "submit/").status_code == 200
     month_close(plan=plan, month=dt.date(2019, 8, 1), actor=None)
     hq.post(path + "return/", {"reason": "补充材料"})
     without = member.patch(path, {"narrative": "补充"})
@@ -178,3 +181,16 @@ def test_lines_of_another_report_or_bad_values_are_400(plan: Any) -> None:
     assert negative.status_code == 400 and "lines.0.value" in negative.json()["errors"]
     wrong = member.patch(path, {"lines": [{"id": line, "progress": "快完成了"}]})
     assert wrong.status_code == 400 and "lines.0.progress" in wrong.json()["errors"]
+
+
+def test_a_figure_typed_for_a_counted_target_is_refused_with_the_reason() -> None:
+    member = api_as("member")
+    report = _open(member).json()
+    line = next(x for x in report["lines"] if x["subject"] == "zjtx-products")
+    typed = {"lines": [{"id": line["id"], "value": "9"}]}
+    refused = member.patch(f"/api/v1/reports/{report['id']}/", typed)
+    assert refused.status_code == 400
+    assert "由系统按登记的记录统计" in str(refused.json())
+    assert "年内认定“专精特新产品”的企业" in str(refused.json())
+    again = member.get(f"/api/v1/reports/{report['id']}/").json()
+    assert next(x for x in again["lines"] if x["id"] == line["id"])["value"] == "0"

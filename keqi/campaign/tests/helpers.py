@@ -31,6 +31,32 @@ def baodi_plan() -> Plan:
     return plan_file_load(path=BAODI, actor=None).plan
 
 
+# A target a unit types in. The seed plan has none left that is a count: every
+# number it sets is counted from records (only the three-year plan is reported).
+TYPED_TARGET = """  - key: visits
+    name: 走访服务科技企业
+    value: 100
+    unit: 家
+    deadline: 2019-12-31
+    deadline_text: 年内
+    source: reported
+    responsible: [gxj]
+    plan_text: （测试用）年内走访服务科技企业100家
+"""
+
+
+def plan_with_typed_target(folder: Path) -> Plan:
+    """The seed plan plus one count that 区工信局 types in (key `visits`, 100家)."""
+    if not Area.objects.exists():
+        load_baodi()
+    text = BAODI.read_text(encoding="utf-8")
+    path = folder / "baodi-2019.yaml"
+    path.write_text(
+        text.replace("\nmeasures:", TYPED_TARGET + "\nmeasures:", 1), "utf-8"
+    )
+    return plan_file_load(path=path, actor=None).plan
+
+
 def at(day: dt.date, hour: int = 10) -> dt.datetime:
     """A moment on that local day."""
     return timezone.make_aware(dt.datetime(day.year, day.month, day.day, hour))
@@ -53,6 +79,8 @@ def file_report(
     for line in report.lines.select_related("target"):
         if line.target is not None and figures and line.target.key in figures:
             lines[line.pk] = {"value": Decimal(figures[line.target.key])}
+        elif line.target is not None:  # a complete report says why there is none
+            lines[line.pk] = {"note": "本月暂无新数据"}
         elif line.target is None:
             lines[line.pk] = {"progress": progress, "note": "按计划推进"}
     progress_report_save(

@@ -15,21 +15,21 @@ from PIL import Image
 
 from keqi.campaign.documents import cjk_font_path, summary_docx, summary_pdf
 from keqi.campaign.summary import TARGET_HEADERS, summary_build
-from keqi.campaign.tests.helpers import baodi_plan, file_report, grant
+from keqi.campaign.tests.helpers import file_report, grant, plan_with_typed_target
 
 pytestmark = pytest.mark.django_db
 JUNE = dt.date(2019, 6, 1)
 
 
-def _summary():  # type: ignore[no-untyped-def]
-    plan = baodi_plan()
+def _summary(folder: Path):  # type: ignore[no-untyped-def]
+    plan = plan_with_typed_target(folder)
     grant("高新技术企业", dt.date(2019, 6, 12), number="GR201912000101")
     report = file_report(
         plan,
         "gxj",
         JUNE,
         dt.date(2019, 7, 3),
-        figures={"innovation-transformation": "30"},
+        figures={"visits": "30"},
     )
     report.problems = "部分企业对政策了解不够"
     report.next_steps = "7月组织专题培训"
@@ -37,14 +37,15 @@ def _summary():  # type: ignore[no-untyped-def]
     return summary_build(plan, JUNE, dt.date(2019, 7, 8))
 
 
-def test_the_docx_reads_back_with_the_targets_table() -> None:
-    document = Document(io.BytesIO(summary_docx(_summary())))
+def test_the_docx_reads_back_with_the_targets_table(tmp_path: Path) -> None:
+    document = Document(io.BytesIO(summary_docx(_summary(tmp_path))))
     table = document.tables[0]
     assert [c.text for c in table.rows[0].cells] == TARGET_HEADERS
     rows = {r.cells[1].text: [c.text for c in r.cells] for r in table.rows[1:]}
-    assert len(rows) == 16
+    assert len(rows) == 17
     assert rows["新发展国家高新技术企业"][2:5] == ["26家", "2019-12-31", "1"]
-    assert rows["完成创新转型企业"][4] == "30"
+    assert rows["走访服务科技企业"][4] == "30"
+    assert rows["完成创新转型企业"][4] == "0"  # counted from records: none yet
     text = "\n".join(p.text for p in document.paragraphs)
     assert "区工信局：部分企业对政策了解不够" in text
     assert "区工信局：7月组织专题培训" in text
@@ -52,8 +53,10 @@ def test_the_docx_reads_back_with_the_targets_table() -> None:
     assert len(document.inline_shapes) == 1  # the completion chart
 
 
-def test_the_docx_is_a4_and_shades_each_traffic_light_in_its_colour() -> None:
-    document = Document(io.BytesIO(summary_docx(_summary())))
+def test_the_docx_is_a4_and_shades_each_traffic_light_in_its_colour(
+    tmp_path: Path,
+) -> None:
+    document = Document(io.BytesIO(summary_docx(_summary(tmp_path))))
     section = document.sections[0]
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (
         21.0,
@@ -73,7 +76,7 @@ def test_the_docx_is_a4_and_shades_each_traffic_light_in_its_colour() -> None:
 def test_the_pdf_renders_and_contains_the_targets_table(tmp_path: Path) -> None:
     cjk_font_path()  # a missing font is an installation error, not a skip
     pdf = tmp_path / "summary.pdf"
-    pdf.write_bytes(summary_pdf(_summary()))
+    pdf.write_bytes(summary_pdf(_summary(tmp_path)))
     subprocess.run(
         ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", pdf, tmp_path / "p"],
         check=True,

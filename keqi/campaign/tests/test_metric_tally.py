@@ -58,6 +58,8 @@ def test_the_tally_equals_the_count_of_the_listed_records(key) -> None:  # type:
         listed = (
             len({r.enterprise_id for r in rows}) if metric.per_enterprise else len(rows)
         )
+        if metric.deliverable:  # 建立…库: established once anyone is listed
+            listed = min(listed, 1)
         assert metric.tally(2019, day) == listed, (key, day)
 
 
@@ -72,3 +74,19 @@ def test_the_figures_on_a_day(db) -> None:  # type: ignore[no-untyped-def]
     assert counts["city_tech_center_in_year"] == 1
     assert counts["joint_stock_in_year"] == 2  # one enterprise counted once
     assert counts["listing_in_year"] == 1
+    assert counts["library_high_tech"] == 1  # three 高企 held on the day: established
+    assert counts["library_tech_leading"] == 0  # nobody in it: not yet
+
+
+def test_a_library_target_lists_its_members_on_the_day(db) -> None:  # type: ignore[no-untyped-def]
+    _records()
+    metric = METRICS["library_tech_sme"]
+    day = D(2019, 9, 30)
+    rows = metric.evidence(2019, day)
+    assert len({r.enterprise_id for r in rows}) == 3  # the 2018 entry has lapsed
+    assert metric.count(2019, day) == 1
+    assert metric.count(2019, D(2018, 1, 1)) == 0  # before anyone entered
+    assert metric.records_url is not None
+    assert metric.records_url(2019, day) == (
+        "/cultivation/libraries/tech_sme/?on=2019-09-30"
+    )

@@ -84,11 +84,19 @@ def test_the_seed_targets_have_the_right_numbers(spec: PlanSpec) -> None:
     assert values["listing"] == (Decimal(1), "家", "auto")
     assert values["skilled-talent-training"] == (Decimal(8000), "人", "auto")
     assert values["contest"] == (Decimal(1), "届", "auto")
-    assert values["innovation-transformation"] == (Decimal(100), "家", "reported")
+    assert values["innovation-transformation"] == (Decimal(100), "家", "auto")
     assert values["city-tech-center"] == (Decimal(5), "家", "auto")
-    assert values["zjtx-products"] == (Decimal(10), "家", "reported")
+    assert values["zjtx-products"] == (Decimal(10), "家", "auto")
     libraries = {"tech-sme-library", "lingjun-library", "high-tech-library"}
-    assert libraries | {"tech-leading-library"} <= set(values)
+    for key in libraries | {"tech-leading-library"}:
+        assert values[key] == (Decimal(1), "个", "auto"), key
+
+
+def test_only_the_three_year_plan_is_typed_by_a_unit(spec: PlanSpec) -> None:
+    """Every number the registry can count is counted; only the plan document
+    (制定三年行动计划) has no records behind it and is reported."""
+    typed = [t.key for t in spec.targets if t.source == "reported"]
+    assert typed == ["three-year-plan"]
 
 
 def test_deadlines_follow_the_plan_wording(spec: PlanSpec, seed: str) -> None:

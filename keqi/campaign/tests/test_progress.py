@@ -11,6 +11,7 @@ import pytest
 from keqi.campaign.progress import (
     Light,
     expected,
+    fraction_text,
     judge,
     months_elapsed,
     months_planned,
@@ -121,7 +122,34 @@ def test_the_ratio_comes_from_the_plan() -> None:
         yellow_ratio=Decimal("0.75"),
     )
     assert judgement.light == Light.YELLOW  # 0.75 × 6.5 = 4.875
-    assert "6.50" in judgement.reason
+    assert judgement.reason == "低于序时进度 6.5"  # exact, not 约6.50
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (Fraction(3, 2), "1.5"),
+        (Fraction(91, 4), "22.75"),
+        (Fraction(12, 1), "12"),
+        (Fraction(100, 3), "33.33…"),
+        (Fraction(2, 3), "0.66…"),
+    ],
+)
+def test_expected_figures_are_shown_exactly(value: Fraction, shown: str) -> None:
+    assert fraction_text(value) == shown
+
+
+def test_a_red_light_names_the_yellow_line_it_missed() -> None:
+    judgement = judge(
+        value=Decimal(6),
+        actual=Decimal("1"),
+        start_month=MAY,
+        deadline=DEC31,
+        as_of=dt.date(2019, 9, 1),
+        yellow_ratio=Decimal("0.8"),
+    )
+    assert judgement.light == Light.RED  # 序时进度 3, 黄灯线 2.4
+    assert judgement.reason == "低于黄灯线 2.4"
 
 
 def test_report_due_rolls_over_the_year() -> None:

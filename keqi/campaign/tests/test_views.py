@@ -11,7 +11,12 @@ from django.test import Client
 
 from keqi.campaign.models import ProgressReport, ReportStatus
 from keqi.campaign.services import progress_report_open
-from keqi.campaign.tests.helpers import baodi_plan, file_report, grant
+from keqi.campaign.tests.helpers import (
+    baodi_plan,
+    file_report,
+    grant,
+    plan_with_typed_target,
+)
 from keqi.core.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -59,33 +64,42 @@ def test_a_member_unit_gets_404_on_another_units_report(member, town_a) -> None:
     assert theirs.narrative == ""
 
 
-def test_a_member_unit_fills_in_and_submits_its_report(member) -> None:  # type: ignore[no-untyped-def]
-    baodi_plan()
+def test_a_member_unit_fills_in_and_submits_its_report(member, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    plan_with_typed_target(tmp_path)
     client = _client(member)
     response = client.post(
         "/campaign/reports/open/", {"plan": "baodi-2019", "month": "2019-06"}
     )
     report = ProgressReport.objects.get(unit=member.unit, month=JUNE)
     assert response.url == f"/campaign/reports/{report.pk}/"
-    line = report.lines.get(target__key="innovation-transformation")
+    line = report.lines.get(target__key="visits")
     data = {
         "action": "submit",
         "responsible_person": "李四",
-        "narrative": "完成创新转型企业12家。",
+        "narrative": "走访服务科技企业12家。",
         f"line-{line.pk}-value": "12",
         "file": SimpleUploadedFile("名单.xlsx", b"x"),
     }
-    client.post(f"/campaign/reports/{report.pk}/", data)
+    for other in report.lines.exclude(pk=line.pk):
+        if other.target is None:
+            data[f"line-{other.pk}-progress"] = "on_track"
+        else:
+            data[f"line-{other.pk}-note"] = "本月暂无新数据"
+    asked = client.post(f"/campaign/reports/{report.pk}/", data)
+    assert asked.url == f"/campaign/reports/{report.pk}/?confirm=1#confirm"
+    client.post(f"/campaign/reports/{report.pk}/", {"action": "confirm"})
     report.refresh_from_db()
     line.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
     assert line.value == 12 and report.responsible_person == "李四"
 
 
-def test_a_bad_number_is_refused_in_chinese_and_nothing_changes(member) -> None:  # type: ignore[no-untyped-def]
-    plan = baodi_plan()
+def test_a_bad_number_is_refused_in_chinese_and_nothing_changes(
+    member, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    plan = plan_with_typed_target(tmp_path)
     report = progress_report_open(plan=plan, unit=member.unit, month=JUNE, actor=member)
-    line = report.lines.get(target__key="innovation-transformation")
+    line = report.lines.get(target__key="visits")
     response = _client(member).post(
         f"/campaign/reports/{report.pk}/",
         {"action": "save", "narrative": "x", f"line-{line.pk}-value": "十二"},
@@ -154,3 +168,27 @@ def test_the_owner_unit_closes_its_decision_from_the_page(hq, member) -> None:  
     _client(member).post(url, {"done_on": "2019-08-20", "note": "已申报3家"})
     decision.refresh_from_db()
     assert (decision.status, decision.done_on) == ("done", dt.date(2019, 8, 20))
+
+
+def test_the_board_leads_with_the_light_and_explains_the_rule_once(town_a) -> None:  # type: ignore[no-untyped-def]
+    baodi_plan()
+    page = _client(town_a).get("/campaign/?as_of=2019-09-30").content.decode()
+    assert page.count("看图说明") == 1 and page.count("完整判定规则") == 1
+    assert page.count("序时进度 = 目标值") == 1  # the rule, behind <details>
+    assert "约" not in page and "的 80%" not in page  # exact, no per-row sentence
+    # a one-off deliverable before its deadline is not "达到序时进度 0"
+    assert "达到序时进度 0" not in page and "尚未到期" in page
+    assert "<details" in page and "数据来源" in page
+
+
+def test_the_assessment_page_shows_points_with_their_working_on_demand(
+    member,
+) -> None:  # type: ignore[no-untyped-def]
+    plan = baodi_plan()
+    file_report(plan, "gxj", dt.date(2019, 8, 1), dt.date(2019, 9, 3))
+    page = _client(member).get("/campaign/assessment/?as_of=2019-09-30")
+    text = page.content.decode()
+    assert page.status_code == 200 and text.count("计分办法") == 1
+    # gxj filed one of its four due reports on time: 30 × 1/4, the working behind it
+    assert "<summary>7.50</summary>" in text
+    assert "到期月报 4 份，按期报送 1 份" in text and "organisation" not in text

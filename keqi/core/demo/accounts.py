@@ -8,6 +8,7 @@ from django.db import transaction
 
 from keqi.accounts.models import Role, Unit, User
 from keqi.accounts.services import user_create
+from keqi.core.demo.second_district import second_district_init
 
 DEMO_PASSWORD = "keqi2019demo"
 
@@ -38,6 +39,10 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "czj", "czj", Role.MEMBER, "演示·区财政局", "只读全区，登记拨付与年度结算"
     ),
     DemoAccount("auditor", "hq", Role.AUDITOR, "演示·审计", "只读全区"),
+    DemoAccount("city", "city-kjj", Role.CITY, "演示·市科技局", "只读各区，区际比较"),
+    DemoAccount(
+        "sfhq", "sf-hq", Role.HQ_ADMIN, "演示·示范区科技局", "可看可改示范区（虚构）"
+    ),
     DemoAccount(
         "sysadmin", "hq", Role.SYS_ADMIN, "演示·系统管理员", "只管账号，不看业务数据"
     ),
@@ -57,6 +62,7 @@ def demo_accounts_ensure() -> list[tuple[DemoAccount, bool]]:
     An existing login is left exactly as it is (its password is not reset).
     Raises Unit.DoesNotExist when `keqi init` has not loaded the units.
     """
+    second_district_init()  # the city's and 示范区's demo logins belong to them
     done = []
     for account in DEMO_ACCOUNTS:
         if User.objects.filter(username=account.username).exists():

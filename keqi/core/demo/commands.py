@@ -20,7 +20,8 @@ def register(sub: Any) -> None:
         "demo",
         help="载入演示数据并创建演示账号（需先运行 keqi init；可重复运行）",
         description="载入数百家虚构的宝坻区科技企业（三年年度数据、知识产权、资质荣誉、"
-        "信用记录），创建演示账号并打印账号和密码。数据由固定随机种子生成，"
+        "信用记录），以及虚构的第二个区“示范区”（约50家企业、自己的方案）和市级单位，"
+        "创建演示账号并打印账号和密码。数据由固定随机种子生成，"
         "重复运行不会重复创建。演示数据的“今天”是2019年9月30日。",
     )
     demo.add_argument(
@@ -44,6 +45,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from keqi.core.demo.accounts import demo_accounts_ensure
     from keqi.core.demo.generator import CONFIG, build_dataset
     from keqi.core.demo.load import DemoSetupError, demo_load
+    from keqi.core.demo.second_district import second_district_load
 
     if args.enterprises < 50:
         print("企业数量至少为 50。")
@@ -53,7 +55,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 1
     config = replace(CONFIG, seed=args.seed).scaled(args.enterprises)
     try:
-        accounts = demo_accounts_ensure()
+        accounts = demo_accounts_ensure()  # with 示范区 and the city unit
         summary = demo_load(build_dataset(config))
     except (DemoSetupError, Unit.DoesNotExist) as exc:
         message = str(exc) if isinstance(exc, DemoSetupError) else "缺少单位配置。"
@@ -61,6 +63,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 1
     print_summary(summary, config.as_of)
     for line in demo_steps_run(config.as_of):
+        print(line)
+    # after every app's own demo rows, so none of them picks its examples here
+    for line in second_district_load(config.as_of):
         print(line)
     print_accounts(accounts)
     return 0

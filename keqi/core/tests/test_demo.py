@@ -20,6 +20,7 @@ from keqi.core.demo.accounts import (
 )
 from keqi.core.demo.generator import CONFIG, DemoEnterprise, build_dataset
 from keqi.core.demo.load import demo_load
+from keqi.core.demo.second_district import second_district_init
 from keqi.core.models import AuditEvent
 from keqi.core.testing import load_baodi
 from keqi.core.uscc import check_uscc
@@ -65,6 +66,7 @@ def fast_hasher(settings):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def district(db):  # type: ignore[no-untyped-def]
     load_baodi()
+    second_district_init()  # the second, invented district and the city unit
 
 
 def test_demo_command_creates_accounts_that_log_in_with_the_printed_password(
@@ -147,6 +149,7 @@ ROLE_WORDS = {
     "园区工作人员": Role.AREA_STAFF,
     "成员单位": Role.MEMBER,
     "审计": Role.AUDITOR,
+    "市级": Role.CITY,
     "系统管理员": Role.SYS_ADMIN,
     "安全管理员": Role.SEC_ADMIN,
     "安全审计员": Role.AUDIT_ADMIN,

@@ -29,6 +29,7 @@ def test_demo_defines_tech_leader_as_the_districts_own_and_is_idempotent(db) -> 
     assert AuditEvent.objects.filter(action="criteria.programme_save").count() == 1
 
 
+@pytest.mark.usefixtures("immediate_tasks")  # the reserve table is the worker's
 def test_demo_tech_leader_reserve_has_content_and_tianjin_tiers_say_why(hq) -> None:
     firm = tech_sme_firm("领先企业")
     add_figures(firm, 2018, operating_revenue=5000, rd_expense=300)

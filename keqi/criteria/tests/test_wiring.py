@@ -21,7 +21,7 @@ from keqi.cultivation.services import tier_ladder_set
 from keqi.cultivation.tests.helpers import grant
 from keqi.registry.models import QualificationKind as K
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks")]
 
 
 def shrink_size_cap(hq) -> None:  # type: ignore[no-untyped-def]

@@ -27,7 +27,10 @@ def test_portrait_shows_tier_verdicts_conditions_and_flags(near, hq) -> None:
     text = client_for(hq).get(URL.format(near.pk)).content.decode()
     assert "雏鹰企业" in text and "科技型中小企业" in text
     assert "不符合条件" in text and "不满足" in text and "国科发政〔2017〕115号" in text
-    assert "得分：52" in text and "使用了待核实参数：" in text
+    assert "评分 52 分" in text and "使用了待核实参数：" in text
+    # status first, the deciding condition next, the full table on demand
+    assert "未满足：综合评价得分" in text and "<details>" in text
+    assert "得分：" not in text
 
 
 def test_town_user_gets_404_on_another_towns_portrait(town_b, near) -> None:
@@ -40,7 +43,7 @@ def test_what_if_changes_the_verdict_and_saves_nothing(near, hq) -> None:
     data = {"year": "2018", "rd_expense": "70", "tech_staff": "30"}
     text = client_for(hq).post(URL.format(near.pk), data).content.decode()
     assert "假设测算结果，未保存" in text and "结论有变化" in text
-    assert "实际数据下：不符合条件（52） → 假设后：符合条件" in text
+    assert "实际数据下：不符合条件（评分 52 分） → 假设后：符合条件" in text
     assert AuditEvent.objects.count() == audits
     assert AnnualFigures.objects.count() == figures
     assert list(AnnualFigures.objects.values()) == before
@@ -71,7 +74,7 @@ def test_what_if_may_add_intellectual_property_and_saves_nothing(near, hq) -> No
     data = {"ip_category": "发明专利", "ip_count": "1"}
     text = client_for(hq).post(URL.format(near.pk), data).content.decode()
     assert "假设测算结果，未保存" in text
-    assert "实际数据下：不符合条件（52） → 假设后：符合条件" in text
+    assert "实际数据下：不符合条件（评分 52 分） → 假设后：符合条件" in text
     assert list(near.ip_items.values()) == ip_before
 
 

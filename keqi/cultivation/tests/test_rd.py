@@ -6,7 +6,7 @@ import pytest
 
 from keqi.accounts.models import Area
 from keqi.core.testing import add_figures, make_enterprise
-from keqi.cultivation.rd import percent, rd_report
+from keqi.cultivation.rd import percent, rd_enterprises, rd_report
 
 pytestmark = pytest.mark.django_db
 M = Decimal
@@ -45,27 +45,37 @@ def firms(db) -> None:  # type: ignore[no-untyped-def]
     add_figures(e, 2019, rd_expense=M("7"), rd_domestic=M("9"))
 
 
+def names(user, show: str, area=None, industry: str = "") -> list[str]:  # type: ignore[no-untyped-def]
+    rows = rd_enterprises(user, 2019, area, industry, show)
+    return [r.enterprise.name for r in rows]
+
+
 def test_totals_intensity_share_and_yoy_for_the_district(firms, hq) -> None:
     t = rd_report(hq, 2019).total
-    assert {r.enterprise.name for r in t.reporting} == {"丙", "乙", "甲", "戊"}
+    assert t.reporting == 4
+    assert set(names(hq, "reporting")) == {"丙", "乙", "甲", "戊"}
     assert t.rd_total == M("137")
     # both known and sales > 0: 甲 80/2000, 乙 50/40, 丙 0/300 → 130/2340
     assert t.intensity_pct == M("5.56")
     assert t.share_pct == M("75.00")  # 3 of 4 reporting have R&D > 0
     assert t.yoy == (M("110"), M("130"), M("18.18"))  # 甲 and 乙 reported both years
-    assert [r.enterprise.name for r in t.fell] == ["甲"]
+    assert names(hq, "fell") == ["甲"] and t.fell == 1
+    assert len(names(hq, "both")) == t.both == 2
 
 
 def test_blank_rd_is_unknown_not_zero(firms, hq) -> None:
-    t = rd_report(hq, 2019, Area.objects.get(code="koudong").pk).total
-    assert {r.enterprise.name for r in t.reporting} == {"丙", "戊"}
+    koudong = Area.objects.get(code="koudong").pk
+    t = rd_report(hq, 2019, koudong).total
+    assert set(names(hq, "reporting", koudong)) == {"丙", "戊"} and t.reporting == 2
     assert t.share_pct == M("50.00")
     assert t.yoy == (M("0"), M("0"), None)  # 丁 left 2019 blank: no basis
 
 
 def test_variance_flags_say_which_rule_fired(firms, hq) -> None:
-    flags = {r.enterprise.name: r.flags for r in rd_report(hq, 2019).total.flagged}
+    rows = rd_enterprises(hq, 2019, None, "", "flagged")
+    flags = {r.enterprise.name: r.flags for r in rows}
     assert flags == {"乙": ("jump", "above_sales"), "戊": ("domestic",)}
+    assert rd_report(hq, 2019).total.flagged == len(rows) == 2
 
 
 def test_groups_by_area_and_by_industry_add_up_to_the_total(firms, hq) -> None:
@@ -80,13 +90,13 @@ def test_groups_by_area_and_by_industry_add_up_to_the_total(firms, hq) -> None:
         "未填": M("7"),
     }
     assert sum(g.rd_total for g in report.industries) == report.total.rd_total
+    for name in ("reporting", "with_rd", "basis", "both", "fell", "flagged"):
+        total = getattr(report.total, name)
+        assert sum(getattr(g, name) for g in report.areas) == total
 
 
 def test_industry_filter_and_town_scope(firms, town_b) -> None:
-    t = rd_report(town_b, 2019).total
-    assert {r.enterprise.name for r in t.rows} == {"丙", "丁", "戊"}
-    t = rd_report(town_b, 2019, industry="人工智能").total
-    assert [r.enterprise.name for r in t.rows] == ["丙"]
-    assert [
-        r.enterprise.name for r in rd_report(town_b, 2019, industry="未填").total.rows
-    ] == ["丁", "戊"]
+    assert set(names(town_b, "all")) == {"丙", "丁", "戊"}
+    assert names(town_b, "all", industry="人工智能") == ["丙"]
+    assert names(town_b, "all", industry="未填") == ["丁", "戊"]
+    assert rd_report(town_b, 2019).total.present == 3

@@ -92,4 +92,28 @@ def test_rd_list_query_count_does_not_grow_with_rows(hq) -> None:
     few = queries()
     for _ in range(5):
         add_figures(make_enterprise("dakoutun"), 2019, rd_expense=M("1"))
-    assert queries() == few <= 16  # two pages
+    # two pages; each reads its district's 重点产业 list once (the filter's choices)
+    assert queries() == few <= 18
+
+
+def test_list_is_paged_with_its_total_equal_to_the_download(
+    firms, hq, monkeypatch
+) -> None:
+    from keqi.cultivation import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    for n in range(3):
+        e = make_enterprise("dakoutun", name=f"大口屯{n}", key_industry="人工智能")
+        add_figures(e, 2019, rd_expense=M("1"), sales_revenue=M("10"))
+    c = client_for(hq)
+    url = "/cultivation/rd/list/?year=2019&industry=人工智能&show=reporting"
+    page = c.get(url).content.decode()
+    assert "共 <strong>4</strong> 家" in page and "第 1 / 2 页，共 4 条" in page
+    assert "industry=%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD" in page and "page=2" in page
+    second = c.get(url + "&page=2").content.decode()
+    assert "大口屯甲" in second and "大口屯0" not in second  # by name: 0 1 2 甲
+    sheet = load_workbook(BytesIO(c.get(url + "&format=xlsx").content)).active
+    names = [r[0] for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert names == ["大口屯0", "大口屯1", "大口屯2", "大口屯甲"]
+    monitor = c.get("/cultivation/rd/?year=2019&industry=人工智能").content.decode()
+    assert 'show=reporting">4</a>' in monitor

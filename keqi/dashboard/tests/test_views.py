@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from keqi.accounts.models import Area
+from keqi.campaign.metrics import METRICS
 from keqi.campaign.tests.helpers import baodi_plan, file_report
 from keqi.core.testing import make_enterprise
 from keqi.cultivation.tests.helpers import grant
@@ -92,6 +93,13 @@ def test_the_unit_timeliness_counts_reports_on_time_late_and_missing(leader) -> 
     assert listed(listing) == 1 and "2019年6月" in listing and "2019-07-08" in listing
 
 
+def _deliverable(plan, href: str) -> bool:  # type: ignore[no-untyped-def]
+    found = re.search(r"/campaign/targets/([^/]+)/records/", href)
+    target = plan.targets.filter(key=found.group(1)).first() if found else None
+    metric = METRICS.get(target.metric) if target is not None else None
+    return metric is not None and metric.deliverable
+
+
 def test_every_figure_links_to_a_list_whose_count_equals_it(hq) -> None:  # type: ignore[no-untyped-def]
     small_registry()
     plan = baodi_plan()
@@ -107,7 +115,10 @@ def test_every_figure_links_to_a_list_whose_count_equals_it(hq) -> None:  # type
             continue  # a reported target's figure comes from a unit's report
         target = c.get(unescape(href), follow=True)  # some lists live in their app
         assert target.status_code == 200, href
-        assert listed(target.content.decode()) == int(text), href
+        rows = listed(target.content.decode())
+        if _deliverable(plan, href):  # 建立…库: 1 once the listed library has anyone
+            rows = min(rows, 1)
+        assert rows == int(text), href
         checked += 1
     assert checked > 100
 
@@ -209,7 +220,7 @@ def test_the_number_of_queries_does_not_grow_with_the_registry(leader) -> None: 
         grant(e, K.TECH_SME, D(2019, 1, 1 + n))
         grant(e, K.HIGH_TECH, D(2019, 2, 1 + n))
     assert _queries(leader) == few
-    assert few <= 40, few
+    assert few <= 46, few  # one query per counted target (15 of the plan's 16)
 
 
 @pytest.mark.skipif(

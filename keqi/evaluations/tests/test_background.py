@@ -55,13 +55,17 @@ def test_each_chunk_commits_on_its_own_and_is_evaluated_outside_any_transaction(
     monkeypatch.setattr(services, "CHUNK", 1)
     candidate(), candidate("koudong")
     during_evaluation: list[bool] = []
-    real = services.evaluate_programme
 
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        during_evaluation.append(connection.in_atomic_block)
-        return real(*args, **kwargs)
+    def spied(real: Any) -> Any:
+        def spy(*args: Any, **kwargs: Any) -> Any:
+            during_evaluation.append(connection.in_atomic_block)
+            return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "evaluate_programme", spy)
+        return spy
+
+    # the columnar engine (programmes stored as codes) and the per-enterprise one
+    for name in ("evaluate_batch", "evaluate_programme"):
+        monkeypatch.setattr(services, name, spied(getattr(services, name)))
     after_chunks: list[tuple[bool, int]] = []
 
     def progress(run: EvaluationRun) -> None:

@@ -66,7 +66,7 @@ def test_a_failed_run_exits_1_with_the_reason_and_prints_no_report(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("数据库连接中断")
 
-    monkeypatch.setattr("keqi.evaluations.services._evaluate", broken)
+    monkeypatch.setattr("keqi.evaluations.services.evaluate", broken)
     assert main(["evaluate", "--registry", "--as-of", "2019-06-30"]) == 1
     out, err = capsys.readouterr()
     run = EvaluationRun.objects.get()

@@ -16,7 +16,7 @@ from keqi.rules import evaluate
 from keqi.rules.stored import facts_to_json, verdict_json
 
 BEFORE = [("evaluations", "0002_run_progressed_at")]
-AFTER = [("evaluations", "0005_plain_texts_removed")]
+AFTER = [("evaluations", "0006_verdicts_stored_as_codes")]
 
 
 def _migrate(target: list[tuple[str, str]]) -> Any:

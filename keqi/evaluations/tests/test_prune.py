@@ -18,6 +18,8 @@ from keqi.evaluations.models import (
     RunStatus,
     StoredVerdict,
     VerdictText,
+    text_digest,
+    text_pack,
 )
 from keqi.evaluations.reproduce import verdict_reproduce
 from keqi.evaluations.retention import (
@@ -112,19 +114,37 @@ def test_texts_no_run_uses_are_deleted_with_the_last_run_using_them(
     no_citers: None,
 ) -> None:
     ent = candidate(staff=300)
-    old = _run(dt.date(2018, 6, 10), 500)
+    _run(dt.date(2018, 6, 10), 500)
     add_figures(ent, 2018, staff_total=900)  # the later run sees other facts
     new = _run(dt.date(2018, 6, 30), 490)
     assert FactsText.objects.count() == 2
-    only_old = set(
-        StoredVerdict.objects.filter(run=old).values_list("text_id", flat=True)
-    ) - set(StoredVerdict.objects.filter(run=new).values_list("text_id", flat=True))
-    assert only_old
     evaluation_runs_prune(actor=None, days=0, now=NOW)
     assert list(EvaluationRun.objects.all()) == [new]
     assert FactsText.objects.get() == new.entries.get().facts_text
-    used = set(StoredVerdict.objects.values_list("text_id", flat=True))
+    used = set(
+        StoredVerdict.objects.filter(text__isnull=False).values_list("text", flat=True)
+    )
     assert set(VerdictText.objects.values_list("pk", flat=True)) == used
+
+
+def test_verdict_texts_no_run_uses_are_deleted_and_used_ones_kept(
+    no_citers: None,
+) -> None:
+    """Verdicts stored as codes (no text) do not stop unused texts being found."""
+    ent = candidate(staff=300)
+    old = _run(dt.date(2018, 6, 10), 500)
+    new = _run(dt.date(2018, 6, 30), 490)
+    kept = verdict_of(new, ent)
+    gone = verdict_of(old, ent)
+    for row, body in ((kept, "kept"), (gone, "gone")):
+        text = VerdictText.objects.create(
+            digest=text_digest(body), body=text_pack(body)
+        )
+        StoredVerdict.objects.filter(pk=row.pk).update(text=text)
+    evaluation_runs_prune(actor=None, days=0, now=NOW)
+    assert list(VerdictText.objects.values_list("digest", flat=True)) == [
+        text_digest("kept")
+    ]
 
 
 def test_the_command_only_lists_without_yes_and_deletes_with_it(

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from keqi.core.testing import add_figures
-from keqi.evaluations.models import EvaluationRun, VerdictText, text_pack
+from keqi.evaluations.models import (
+    EvaluationRun,
+    StoredVerdict,
+    VerdictText,
+    text_digest,
+    text_pack,
+)
 from keqi.evaluations.reproduce import figure_table, verdict_reproduce
 from keqi.evaluations.tests.helpers import (
     AS_OF,
@@ -68,11 +74,26 @@ def test_a_tampered_verdict_text_does_not_match() -> None:
     run = run_now()
     stored = verdict_of(run, ent)
     tampered = stored.result.replace("eligible", "ineligible", 1)
-    VerdictText.objects.filter(pk=stored.text_id).update(
-        body=text_pack(tampered), dictionary=None
+    text = VerdictText.objects.create(
+        digest=text_digest(tampered), body=text_pack(tampered)
     )
+    StoredVerdict.objects.filter(pk=stored.pk).update(text=text)
     again = verdict_reproduce(verdict_of(run, ent))
-    assert again.text == stored.result and not again.matches
+    assert not again.compact and not again.matches
+    assert again.text == stored.result != tampered
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"outcome": "eligible"}, {"score_low": 0}, {"codes": "2"}, {"route": 2}],
+)
+def test_tampered_codes_do_not_match(change: dict[str, object]) -> None:
+    ent = candidate()  # 510 staff: ineligible on the 500 cap
+    run = run_now()
+    assert verdict_reproduce(verdict_of(run, ent)).matches
+    StoredVerdict.objects.filter(pk=verdict_of(run, ent).pk).update(**change)
+    again = verdict_reproduce(verdict_of(run, ent))
+    assert again.compact and not again.matches
 
 
 def test_the_input_table_lists_the_stored_figures_by_year() -> None:

@@ -16,6 +16,7 @@ from keqi.evaluations.models import (
     RunTrigger,
     StoredVerdict,
 )
+from keqi.evaluations.reproduce import verdict_reproduce
 from keqi.evaluations.services import (
     EvaluationAction,
     evaluation_run_create,
@@ -61,7 +62,7 @@ def test_a_run_stores_one_verdict_per_enterprise_and_programme_with_its_inputs()
                 verdict.score_low,
                 verdict.score_high,
             )
-            assert row.flags == list(verdict.flags)
+            assert row.flag_ids == list(verdict.flags)
             assert json.loads(row.result)["outcome"] == row.outcome
 
 
@@ -77,6 +78,22 @@ def test_progress_is_written_to_the_run_as_it_goes(monkeypatch) -> None:  # type
 
     run_now(progress=progress)
     assert seen == [("running", 2, 5), ("running", 4, 5), ("running", 5, 5)]
+
+
+def test_a_verdict_stored_by_a_run_still_going_reads_in_full(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The order of the codes is on the run from its first chunk on, so a
+    verdict can be opened (and matches) while the rest is evaluated."""
+    monkeypatch.setattr("keqi.evaluations.services.CHUNK", 1)
+    candidate(staff=300), candidate()
+    checked: list[bool] = []
+
+    def progress(run: EvaluationRun) -> None:
+        if not checked:  # after the first chunk: one enterprise stored
+            row = StoredVerdict.objects.get(run_id=run.pk, programme="tech_sme")
+            checked.append(verdict_reproduce(row).matches)
+
+    run_now(progress=progress)
+    assert checked == [True]
 
 
 def test_requesting_and_finishing_a_run_are_audited(hq) -> None:  # type: ignore[no-untyped-def]

@@ -139,7 +139,9 @@ def test_the_verdict_page_shows_inputs_rules_conditions_and_a_matching_reproduct
     )
     text = page.content.decode()
     assert "重算一致" in text
-    assert run.rules_version in text and "职工总数上限" in text
+    number = run.rules_version.rpartition("/")[2]
+    assert f"规则版本 {number}" in text and "职工总数上限" in text
+    assert run.rules_version not in text  # the engine's code is not shown
     assert "职工总数（人）" in text and ">300<" in text  # the figure the engine saw
     assert "国科发政〔2017〕115号" in text and "满足" in text
 

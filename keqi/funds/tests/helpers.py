@@ -49,6 +49,7 @@ def finance() -> User:
 
 
 def fund() -> Fund:
+    persona("hq")  # loads the district the fund belongs to
     return Fund.objects.filter(code="kjfc").first() or fund_create(
         code="kjfc", name="科技企业扶持资金", actor=None
     )

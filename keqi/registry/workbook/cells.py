@@ -232,6 +232,16 @@ def _allowed(choices: type[models.TextChoices]) -> dict[str, str]:
     return {match_form(str(v)): str(v) for v in choices.values}
 
 
+def clean_listed(raw: Any, names: list[str]) -> str:
+    """One of `names` (a configured list), matched loosely like a choice."""
+    refuse_unsafe(raw)
+    found = {match_form(n): n for n in names}.get(match_form(as_text(raw)))
+    if found is None:
+        listed = "、".join(names) or "（未配置）"
+        raise CellProblem(f"“{as_text(raw)}”不是允许的值，可选：{listed}")
+    return found
+
+
 def clean_choice(
     raw: Any, choices: type[models.TextChoices], blank_value: str | None = None
 ) -> str:

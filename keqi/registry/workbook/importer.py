@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 
 from keqi.accounts.models import Area
-from keqi.accounts.scopes import can_edit_enterprises
+from keqi.accounts.scopes import can_edit_enterprises, district_q
 from keqi.core import audit
 from keqi.core.audit import AuditAction
 from keqi.core.models import AuditEvent
@@ -134,7 +134,7 @@ def _check(path: Path, actor: Any, result: ImportResult) -> Planner | None:
         result.errors.append(CellError("", 0, "", str(exc)))
         return None
     errors: list[CellError] = []
-    sheets = _parse_sheets(raw, errors, result)
+    sheets = _parse_sheets(raw, errors, result, actor)
     if not sheets and not errors:
         names = "、".join(s.name for s in SHEETS)
         errors.append(CellError("", 0, "", f"未找到可识别的工作表（应为：{names}）"))
@@ -146,9 +146,9 @@ def _check(path: Path, actor: Any, result: ImportResult) -> Planner | None:
 
 
 def _parse_sheets(
-    raw: list[RawSheet], errors: list[CellError], result: ImportResult
+    raw: list[RawSheet], errors: list[CellError], result: ImportResult, actor: Any
 ) -> dict[str, ParsedSheet]:
-    areas = _areas()
+    areas = _areas(actor)
     by_name = {cells.match_form(s.name): s for s in SHEETS}
     sheets: dict[str, ParsedSheet] = {}
     for sheet in raw:
@@ -168,10 +168,13 @@ def _parse_sheets(
     return sheets
 
 
-def _areas() -> dict[str, Area]:
-    """Configured areas by name and code, in their configured order."""
+def _areas(actor: Any) -> dict[str, Area]:
+    """The areas of the actor's district (every district for the system, actor
+    None) by name and code, in their configured order: a row naming another
+    district's area is refused like an unknown one."""
+    rows = Area.objects.select_related("district").order_by("sort", "code")
     found: dict[str, Area] = {}
-    for area in Area.objects.order_by("sort", "code"):
+    for area in rows if actor is None else rows.filter(district_q(actor)):
         found[cells.match_form(area.name)] = area
         found.setdefault(cells.match_form(area.code), area)
     return found

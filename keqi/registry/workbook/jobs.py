@@ -20,8 +20,8 @@ from django.http import Http404, QueryDict
 from django.utils import timezone
 
 from keqi.accounts.models import Area
-from keqi.accounts.scopes import area_ids_in_scope, can_edit_enterprises
-from keqi.core.query import whole_number
+from keqi.accounts.scopes import can_edit_enterprises
+from keqi.accounts.selectors import area_named_for
 from keqi.registry.models import Enterprise, JobKind, JobStatus, WorkbookJob
 from keqi.registry.workbook.importer import import_workbook
 from keqi.registry.workbook.result import ImportResult
@@ -218,16 +218,12 @@ def export_selection(
 
 
 def _area_param(user: Any, raw: str) -> Area | None:
-    """The area named by ?area= (id, code or name); 404 outside the user's scope."""
+    """The area named by ?area= (id, code or name); 404 outside the user's scope
+    (their area, their district)."""
     raw = raw.strip()
     if not raw:
         return None
-    found = (
-        Area.objects.filter(code=raw).first() or Area.objects.filter(name=raw).first()
-    )
-    if found is None and (pk := whole_number(raw)) is not None:
-        found = Area.objects.filter(pk=pk).first()
-    scope = area_ids_in_scope(user)
-    if found is None or (scope is not None and found.pk not in scope):
+    found = area_named_for(user, raw)
+    if found is None:
         raise Http404("街镇/园区不存在或不在您的管辖范围内")
     return found

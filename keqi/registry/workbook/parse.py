@@ -309,6 +309,8 @@ def clean_cell(
         return checked.code
     if kind == "area":
         return _area(raw, areas)
+    if kind == "key_industry":
+        return _key_industry(raw, areas)
     if kind == "choice":
         assert column.choices is not None
         return cells.clean_choice(raw, column.choices, column.blank_value)
@@ -359,6 +361,23 @@ def _numeric_note(raw: Any) -> str:
         "Excel 数值只保留15位有效数字，18位代码会被改动或丢失前导0，"
         "请把该列设为“文本”格式后重新录入代码）"
     )
+
+
+def _key_industry(raw: Any, areas: dict[str, Any]) -> str:
+    """A 重点产业 of the districts whose areas the importer may fill."""
+    if cells.is_blank(raw):
+        return ""
+    districts = {
+        area.district.pk: area.district
+        for area in areas.values()
+        if getattr(area, "district", None) is not None
+    }
+    if not districts:  # no configured areas (`keqi evaluate`): taken as written
+        return cells.clean_text(raw, 20)
+    allowed: dict[str, None] = {}
+    for district in districts.values():
+        allowed.update(dict.fromkeys(district.key_industries))
+    return cells.clean_listed(raw, list(allowed))
 
 
 def _area(raw: Any, areas: dict[str, Any]) -> Any:

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import models
 
-from keqi.accounts.scopes import area_ids_in_scope
+from keqi.accounts.scopes import area_ids_in_scope, district_id_of, sees_every_district
 from keqi.core import audit
 from keqi.core.uscc import UNUSABLE
 from keqi.registry import services
@@ -105,6 +105,13 @@ class Planner:
         self.actor = actor
         scope = area_ids_in_scope(actor) if actor is not None else None
         self.scope_area = None if scope is None else (scope[0] if scope else -1)
+        # Other district users import into their own district only (the city
+        # and the system, None, into any).
+        self.scope_district = (
+            None
+            if actor is None or sees_every_district(actor)
+            else (district_id_of(actor) or -1)
+        )
         self.errors: list[CellError] = []
         self.enterprises = self._load_enterprises()
         listed = sheets.get(ENTERPRISE.name)
@@ -166,15 +173,34 @@ class Planner:
             else:
                 seen[key] = row.row
 
+    @property
+    def _scoped(self) -> bool:
+        return self.scope_area is not None or self.scope_district is not None
+
+    def _outside(self, existing: Enterprise | None) -> bool:
+        """A registered enterprise outside the actor's area or district."""
+        if existing is None:
+            return False
+        if self.scope_area is not None and existing.area_id != self.scope_area:
+            return True
+        return (
+            self.scope_district is not None
+            and existing.area.district_id != self.scope_district
+        )
+
     def _check_enterprise_scope(self, sheet: ParsedSheet) -> None:
-        if self.scope_area is None:
+        if not self._scoped:
             return
         for row in sheet.rows:
             existing = self.enterprises.get(row.values.get("uscc", ""))
             area = row.values.get("area")
-            if existing is not None and existing.area_id != self.scope_area:
+            if self._outside(existing):
                 self._error(sheet, row, "uscc", NOT_IN_SCOPE)
-            elif area is not None and area.pk != self.scope_area:
+            elif (
+                self.scope_area is not None
+                and area is not None
+                and area.pk != self.scope_area
+            ):
                 self._error(sheet, row, "area", "只能导入本街镇/园区的企业")
 
     def _check_references(self, sheet: ParsedSheet) -> None:
@@ -183,13 +209,9 @@ class Planner:
             if uscc is None:
                 continue
             existing = self.enterprises.get(uscc)
-            outside = (
-                self.scope_area is not None
-                and existing is not None
-                and existing.area_id != self.scope_area
-            )
+            outside = self._outside(existing)
             if (
-                self.scope_area is not None
+                self._scoped
                 and uscc not in self.listed
                 and (existing is None or outside)
             ):

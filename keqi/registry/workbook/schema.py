@@ -21,7 +21,6 @@ from keqi.registry.models import (
     IPAcquisition,
     IPCategory,
     IPStatus,
-    KeyIndustry,
     Qualification,
     QualificationKind,
     QualificationLevel,
@@ -42,7 +41,8 @@ DEFAULT_MONEY_UNIT = "万元"
 class Column:
     """One header of a sheet and how its cells become a model value.
 
-    kind is one of: uscc, text, date, year, int, money, bool, choice, area.
+    kind is one of: uscc, text, date, year, int, money, bool, choice, area,
+    key_industry (checked against the districts of the importer's areas).
     required: the column must be present; needs_value: its cells may not be blank.
     """
 
@@ -100,7 +100,12 @@ ENTERPRISE = SheetSpec(
         Column("注册地区", "registered_region"),
         Column("所属行业", "industry"),
         Column("技术领域", "tech_field", "choice", choices=TechField),
-        Column("重点产业", "key_industry", "choice", choices=KeyIndustry),
+        Column(
+            "重点产业",
+            "key_industry",
+            "key_industry",
+            note="本区重点产业之一（区配置文件 key_industries）",
+        ),
         Column("征收方式", "tax_method", "choice", choices=TaxMethod),
         Column("是否规上企业", "above_scale", "bool"),
         Column("是否上市", "listed", "bool", note="上市板块、上市日期可作为附加列"),

@@ -113,7 +113,7 @@ def _listed(rows: list[EnterpriseFacts], ctx: Ctx) -> dict[str, Column]:
             high_tech.incident(facts, ctx),
         ):
             codes[cond.id].append(cond.status)
-        for item in score.score_items(facts, ctx):
+        for item in score.listed_items(facts, ctx):
             if item.id in lows:
                 lows[item.id].append(item.low)
                 highs[item.id].append(item.high)

@@ -280,6 +280,20 @@ def growth(facts: EnterpriseFacts, ctx: Ctx, years: list[int], item: str) -> Sco
     return ScoreItem(item, title, low, high, label, reason, citation, expert=True)
 
 
+def listed_items(facts: EnterpriseFacts, ctx: Ctx) -> list[ScoreItem]:
+    """The items that read lists (IP, titles, expert points), not yearly
+    figures: the columnar path takes these from here and computes the rest."""
+    experts = expert_items(facts)
+    return [
+        experts[0],
+        experts[1],
+        ip_quantity(facts, ctx),
+        ip_acquisition(facts, ctx),
+        standard_bonus(facts, ctx),
+        *experts[2:],
+    ]
+
+
 def score_items(facts: EnterpriseFacts, ctx: Ctx) -> list[ScoreItem]:
     """Every item of the innovation score, in the 指引's order."""
     years = operating_years(facts, ctx)

@@ -61,9 +61,16 @@ def build_columns(
 def _coded(rows: list[EnterpriseFacts], ctx: Ctx) -> dict[str, I8]:
     found: dict[str, list[object]] = {cid: [] for cid in CODED}
     for facts in rows:
+        # the gate and route conditions of CODED (the size gate, 6(2), is a
+        # column of its own)
         conds = [
-            *tech_sme.gate_conditions(facts, ctx),
-            *tech_sme.route_conditions(facts, ctx)[:4],
+            tech_sme.resident(facts),
+            tech_sme.products(facts),
+            tech_sme.credit(facts, ctx),
+            tech_sme.high_tech_cert(facts, ctx),
+            tech_sme.award(facts, ctx),
+            tech_sme.institution(facts, ctx),
+            tech_sme.standard(facts, ctx),
         ]
         for cond in conds:
             if cond.id in found:

@@ -1,0 +1,115 @@
+"""上级转移支付 income (措施12): recorded by 区财政局 or HQ, only ever added, corrected
+by a negative entry, listed with totals and Excel, shown in the year-end settlement."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal as M
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+from keqi.core.models import AuditEvent
+from keqi.core.testing import persona
+from keqi.funds.models_transfer import TransferIncome
+from keqi.funds.tests.helpers import client_for, finance
+from keqi.funds.transfers import (
+    transfer_income_correct,
+    transfer_income_record,
+    transfer_summary,
+)
+
+pytestmark = pytest.mark.django_db
+LIST = reverse("funds:transfer_list")
+
+
+def record(actor, amount: str = "300000.00", **kw):  # type: ignore[no-untyped-def]
+    values = {"year": 2019, "level": "city", "title": "市科技型企业培育专项",
+              "received_on": dt.date(2019, 7, 1), "amount": M(amount)}  # fmt: skip
+    values.update(kw)
+    return transfer_income_record(actor=actor, **values)
+
+
+def test_finance_records_income_through_the_page_and_it_is_audited() -> None:
+    response = client_for(finance()).post(LIST, {
+        "year": "2019", "level": "central", "title": "中央引导地方科技发展资金",
+        "document": "津财教〔2019〕12号", "received_on": "2019-08-15",
+        "amount": "1,200,000.5",
+    })  # fmt: skip
+    assert response.status_code == 302
+    row = TransferIncome.objects.get()
+    assert row.amount == M("1200000.50") and row.created_by == finance()
+    assert AuditEvent.objects.filter(action="transfer_income.record").exists()
+
+
+def test_a_bad_amount_names_the_field_and_saves_nothing() -> None:
+    response = client_for(finance()).post(LIST, {
+        "year": "2019", "level": "city", "title": "x", "received_on": "2019-08-15",
+        "amount": "12.345",
+    })  # fmt: skip
+    assert response.status_code == 200
+    assert "两位小数" in response.content.decode()
+    assert not TransferIncome.objects.exists()
+
+
+def test_a_correction_cancels_the_income_once_and_keeps_the_original() -> None:
+    row = record(finance())
+    transfer_income_correct(
+        row=row, received_on=dt.date(2019, 7, 2), reason="金额录错", actor=finance()
+    )
+    assert transfer_summary(2019).total == M("0.00")
+    assert TransferIncome.objects.count() == 2
+    with pytest.raises(ValidationError, match="已经更正过"):
+        transfer_income_correct(
+            row=row, received_on=dt.date(2019, 7, 3), reason="再改", actor=finance()
+        )
+
+
+def test_summary_adds_exactly_by_level() -> None:
+    record(finance(), "0.10")
+    record(finance(), "0.20", level="central")
+    summary = transfer_summary(2019)
+    assert summary.total == M("0.30")
+    assert summary.by_level == [("中央", M("0.20")), ("市级", M("0.10"))]
+    assert summary.district_net(M("1.00")) == M("0.70")
+    assert summary.district_net_text(M("1.00")).endswith("区级净负担 0.70 元")
+
+
+def test_the_received_day_must_fall_in_the_year_or_the_next() -> None:
+    with pytest.raises(ValidationError, match="到账日期"):
+        record(finance(), received_on=dt.date(2021, 1, 5))
+
+
+def test_only_finance_or_hq_record_and_towns_do_not_see_it() -> None:
+    with pytest.raises(PermissionDenied):
+        record(persona("member"))
+    record(finance())
+    assert client_for(persona("town_a")).get(LIST).status_code == 403
+    leader = client_for(persona("leader"))
+    page = leader.get(LIST, {"year": "2019"})
+    assert "市科技型企业培育专项" in page.content.decode()
+    assert leader.post(LIST, {"year": "2019"}).status_code == 403
+
+
+def test_the_list_downloads_as_excel_with_the_filter() -> None:
+    record(finance())
+    record(finance(), title="去年的", year=2018, received_on=dt.date(2018, 7, 1))
+    response = client_for(persona("hq")).get(LIST, {"year": "2019", "format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].values)
+    assert rows[0][:3] == ("预算年度", "来源", "资金名称")
+    assert [r[2] for r in rows[1:]] == ["市科技型企业培育专项"]
+
+
+def test_the_settlement_shows_the_income_beside_the_district_share() -> None:
+    record(finance(), "300000.00")
+    page = client_for(persona("hq")).get(reverse("funds:settlement"), {"year": "2019"})
+    text = page.content.decode()
+    assert "上级转移支付收入（2019年度）" in text and "300,000.00" in text
+    assert "上级转移支付收入超出区级负担 300,000.00 元" in text
+    town = client_for(persona("town_a")).get(
+        reverse("funds:settlement"), {"year": "2019"}
+    )
+    assert "上级转移支付收入" not in town.content.decode().split("subnav")[-1]

@@ -1,0 +1,283 @@
+"""Products and transformation pages (产品与转型): the year's overview toward the
+plan's targets, the two lists (50 a page, filters, totals, Excel download), forms
+to add, change and delete a record, and Excel import/export. Thin: reads come from
+keqi.products.selectors, writes go through keqi.products.services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from keqi.activities.selectors import plan_target_value
+from keqi.activities.views import year_and_day
+from keqi.campaign.metrics import METRICS, Metric
+from keqi.core.dates import business_today
+from keqi.core.exports import ListExport, export_requested, xlsx_list_response
+from keqi.cultivation.filters import Filters
+from keqi.cultivation.libraries import scope_area_ids
+from keqi.cultivation.paging import paged
+from keqi.cultivation.views import area_picked, areas_for
+from keqi.partners.access import can_record
+from keqi.partners.views_entries import _initial as enterprise_initial
+from keqi.partners.views_entries import next_url, save_form
+from keqi.products import services
+from keqi.products.forms import ProductForm, TransformationForm
+from keqi.products.metrics import TRANSFORMED_METRIC, ZJTX_METRIC
+from keqi.products.models import ProductKind, TransformationKind
+from keqi.products.selectors import (
+    RecordFilter,
+    product_get_for,
+    product_list_for,
+    totals_by_kind,
+    transformation_get_for,
+    transformation_list_for,
+)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One of the two lists: its words, form, service and reads."""
+
+    slug: str
+    title: str
+    list_name: str
+    choices: Any
+    day_label: str
+    form: type[Any]
+    save: Callable[..., Any]
+    rows: Callable[[Any, RecordFilter], QuerySet[Any]]
+    get: Callable[[Any, int], Any]
+
+
+KINDS = {
+    "products": Kind(
+        "products",
+        "产品与品牌",
+        "products:product_list",
+        ProductKind,
+        "认定日期",
+        ProductForm,
+        services.product_save,
+        product_list_for,
+        product_get_for,
+    ),
+    "transformations": Kind(
+        "transformations",
+        "创新转型",
+        "products:transformation_list",
+        TransformationKind,
+        "完成日期",
+        TransformationForm,
+        services.transformation_save,
+        transformation_list_for,
+        transformation_get_for,
+    ),
+}
+
+
+def kind_get(slug: str) -> Kind:
+    if slug not in KINDS:
+        raise Http404("没有这个列表")
+    return KINDS[slug]
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The year at a glance: the two plan targets counted live, and each kind."""
+    f = Filters(request.GET)
+    year, as_of = year_and_day(f)
+    user = request.user
+    flt = RecordFilter(year=year, until=as_of)
+    targets = [
+        (
+            m,
+            m.count(year, as_of),
+            plan_target_value(m.key, year),
+            _records(m, year, as_of),
+        )
+        for m in (METRICS[ZJTX_METRIC], METRICS[TRANSFORMED_METRIC])
+    ]
+    context = {
+        "year": year,
+        "as_of": as_of,
+        "targets": targets,
+        "products": totals_by_kind(product_list_for(user, flt), ProductKind),
+        "transformations": totals_by_kind(
+            transformation_list_for(user, flt), TransformationKind
+        ),
+        "may_record": can_record(user),
+        "errors": f.errors,
+    }
+    return render(request, "products/index.html", context)
+
+
+def _records(metric: Metric, year: int, as_of: dt.date) -> str:
+    """The list behind a target's figure (the metric names it)."""
+    return metric.records_url(year, as_of) if metric.records_url else ""
+
+
+def _filter(request: HttpRequest, kind: Kind) -> tuple[RecordFilter, Filters]:
+    f = Filters(request.GET)
+    raw_year = request.GET.get("year", "").strip()
+    year = f.year("year", "年度", business_today().year) if raw_year else None
+    until = f.day("until", "截至日期") if request.GET.get("until") else None
+    area_id = f.pk("area")
+    scope_area_ids(request.user, area_id)  # 404 for another town's area
+    chosen = f.choice("kind", list(kind.choices.values))
+    q = request.GET.get("q", "").strip()[:100]
+    return RecordFilter(chosen, year, until, area_id, q), f
+
+
+def _filter_lines(flt: RecordFilter, kind: Kind, area: Any) -> list[tuple[str, str]]:
+    return [
+        ("年度", str(flt.year) if flt.year else ""),
+        (f"{kind.day_label}截至", flt.until.isoformat() if flt.until else ""),
+        ("类型", flt.kind),
+        ("街镇/园区", str(area) if area else ""),
+        ("关键词", flt.q),
+    ]
+
+
+def _columns(kind: Kind) -> list[tuple[str, Callable[[Any], object]]]:
+    head: list[tuple[str, Callable[[Any], object]]] = [
+        ("企业名称", lambda r: r.enterprise.name),
+        ("统一社会信用代码", lambda r: r.enterprise.uscc),
+        ("所属街镇/园区", lambda r: r.enterprise.area.name),
+        ("类型", lambda r: r.get_kind_display()),
+    ]
+    if kind.slug == "products":
+        return head + [
+            ("产品（品牌）名称", lambda r: r.name),
+            ("认定部门", lambda r: r.recognised_by),
+            ("级别", lambda r: r.level),
+            ("认定日期", lambda r: r.recognised_on),
+            ("证明材料", lambda r: r.evidence),
+            ("说明", lambda r: r.note),
+        ]
+    return head + [
+        ("年度", lambda r: r.year),
+        ("完成日期", lambda r: r.completed_on),
+        ("技改投入（万元）", lambda r: r.amount),
+        ("内容", lambda r: r.description),
+    ]
+
+
+def _list(request: HttpRequest, slug: str) -> HttpResponse:
+    kind = kind_get(slug)
+    flt, f = _filter(request, kind)
+    rows = kind.rows(request.user, flt)
+    areas = areas_for(request.user)
+    area = area_picked(areas, flt.area_id)
+    if export_requested(request):
+        export = ListExport(
+            f"{kind.title}清单",
+            _columns(kind),
+            rows.iterator(),
+            _filter_lines(flt, kind, area),
+        )
+        return xlsx_list_response(export, request)
+    context = {
+        "kind": kind,
+        "flt": flt,
+        "pager": paged(cast("Sequence[Any]", rows), request.GET),  # counts, slices
+        "totals": totals_by_kind(rows, kind.choices),
+        # What a target counts: each enterprise once, whatever its records.
+        "enterprises": rows.order_by().values("enterprise_id").distinct().count(),
+        "kinds": kind.choices.choices,
+        "areas": areas,
+        "area": area,
+        "may_record": can_record(request.user),
+        "errors": f.errors,
+    }
+    return render(request, f"products/{slug}.html", context)
+
+
+@login_required
+def product_list(request: HttpRequest) -> HttpResponse:
+    """Products and brands the user may see, filtered, 50 a page."""
+    return _list(request, "products")
+
+
+@login_required
+def transformation_list(request: HttpRequest) -> HttpResponse:
+    """Transformation records the user may see, filtered, 50 a page."""
+    return _list(request, "transformations")
+
+
+def _form_page(request: HttpRequest, form: Any, kind: Kind, title: str) -> HttpResponse:
+    back = next_url(request, reverse(kind.list_name))
+    context = {"form": form, "title": title, "kind": kind, "back": back}
+    return render(request, "products/form.html", context)
+
+
+def _initial(request: HttpRequest) -> dict[str, Any]:
+    today = business_today()
+    initial = enterprise_initial(request, "")  # ?enterprise=<pk>, only if visible
+    return initial | {"recognised_on": today, "completed_on": today, "year": today.year}
+
+
+def _ensure_can_record(request: HttpRequest) -> None:
+    if not can_record(request.user):
+        raise PermissionDenied("当前账号只能查看，不能录入或修改")
+
+
+@login_required
+def record_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """Record a product or a transformation for an enterprise the user may see."""
+    kind = kind_get(slug)
+    _ensure_can_record(request)
+    data = request.POST if request.method == "POST" else None
+    form = kind.form(data, user=request.user, initial=_initial(request))
+    if data is not None:
+        saved = save_form(form, lambda v: kind.save(values=v, actor=request.user))
+        if saved is not None:
+            messages.success(request, f"已保存{kind.title}“{saved.row}”。")
+            return redirect(next_url(request, reverse(kind.list_name)))
+    return _form_page(request, form, kind, f"新增{kind.title}")
+
+
+@login_required
+def record_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Change a record (another town's is a 404)."""
+    kind = kind_get(slug)
+    row = kind.get(request.user, pk)
+    _ensure_can_record(request)
+    data = request.POST if request.method == "POST" else None
+    form = kind.form(data, user=request.user, instance=row)
+    if data is not None:
+        saved = save_form(
+            form, lambda v: kind.save(values=v, actor=request.user, row=row)
+        )
+        if saved is not None:
+            changed = "已保存修改" if saved.outcome == "updated" else "没有改动"
+            messages.success(request, f"{changed}：{row}。")
+            return redirect(next_url(request, reverse(kind.list_name)))
+    return _form_page(request, form, kind, f"修改{kind.title}")
+
+
+@login_required
+def record_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Confirm, then delete a record (its values stay in the audit trail)."""
+    kind = kind_get(slug)
+    row: Model = kind.get(request.user, pk)
+    _ensure_can_record(request)
+    if request.method == "POST":
+        services.record_delete(
+            row=row,  # type: ignore[arg-type]
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, f"已删除{kind.title}“{row}”。")
+        return redirect(reverse(kind.list_name))
+    context = {"row": row, "kind": kind, "back": reverse(kind.list_name)}
+    return render(request, "partners/confirm_delete.html", context)
