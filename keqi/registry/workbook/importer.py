@@ -81,6 +81,27 @@ def import_workbook(
     registry service writes an event in the same transaction as its change), so
     the rows are not diffed a second time.
     """
+    with cells.collector_paused():
+        return _import(
+            path,
+            actor,
+            dry_run,
+            source_name,
+            expected_fingerprint,
+            on_applied,
+            progress,
+        )
+
+
+def _import(
+    path: Path,
+    actor: Any,
+    dry_run: bool,
+    source_name: str,
+    expected_fingerprint: str,
+    on_applied: Callable[[], None] | None,
+    progress: Progress | None,
+) -> ImportResult:
     step = progress or (lambda stage, done, total: None)
     result = ImportResult(source=source_name or path.name)
     if actor is not None and not can_edit_enterprises(actor):

@@ -26,7 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untype
 
 from keqi.core.exports import sheet_cell, sheet_row
 from keqi.registry.models import Enterprise
-from keqi.registry.workbook.cells import plain_decimal
+from keqi.registry.workbook.cells import collector_paused, plain_decimal
 from keqi.registry.workbook.schema import (
     CREDIT,
     ENTERPRISE,
@@ -214,8 +214,10 @@ def write_xlsx(target: Path | BinaryIO, tables: list[Table]) -> None:
     header = book.add_format({"bold": True, "bg_color": "#DDE6F2"})
     date = book.add_format({"num_format": DATE_FORMAT})
     try:
-        for table in tables:
-            _write_sheet_fast(book.add_worksheet(table.spec.name), table, header, date)
+        with collector_paused():
+            for table in tables:
+                ws = book.add_worksheet(table.spec.name)
+                _write_sheet_fast(ws, table, header, date)
     finally:
         book.close()
 
@@ -324,6 +326,7 @@ def _csv_value(value: Any) -> str:
 def export_registry(path: Path, enterprises: QuerySet[Enterprise]) -> list[Table]:
     """Write the given enterprises and all their data; returns what was written
     (each table's `count` says how many rows)."""
-    tables = registry_tables(enterprises)
-    write_tables(path, tables)
+    with collector_paused():
+        tables = registry_tables(enterprises)
+        write_tables(path, tables)
     return tables
