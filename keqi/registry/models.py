@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
+from django.utils import timezone
 
 from keqi.accounts.models import Area
 
@@ -384,6 +385,13 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", "未完成"
 
 
+# A workbook job with no progress for this long is taken to be interrupted (the
+# worker stopped mid-job). Longer than the evaluation runs' 10 minutes: the write
+# of a city's first import is one transaction with no progress shown, which at
+# 100 000 enterprises took up to 11 minutes on a loaded machine.
+JOB_STALL_AFTER = dt.timedelta(minutes=30)
+
+
 class WorkbookJob(models.Model):
     """A workbook import or registry export run by the background worker.
 
@@ -437,3 +445,12 @@ class WorkbookJob(models.Model):
             JobStatus.APPLYING,
             JobStatus.EXPORTING,
         )
+
+    @property
+    def stalled(self) -> bool:
+        """In progress with no progress for JOB_STALL_AFTER (e.g. the worker was
+        stopped mid-job): the page stops refreshing and says so."""
+        if not self.in_progress:
+            return False
+        last = self.updated_at or self.created_at
+        return last is not None and timezone.now() - last > JOB_STALL_AFTER

@@ -301,3 +301,28 @@ def test_the_file_is_read_and_planned_outside_any_transaction(
     assert import_workbook(GOOD_XLSX, actor=None).applied
     assert {what for what, _ in seen} == {"parse", "plan"}
     assert not any(inside for _, inside in seen)
+
+
+def test_the_preview_fingerprint_changes_with_any_new_value(tmp_path: Path) -> None:
+    """A confirmation applies exactly the file previewed: one amount of a new row
+    changed in the file means another fingerprint, and the import is refused."""
+    preview = import_workbook(GOOD_XLSX, actor=None, dry_run=True)
+    again = import_workbook(GOOD_XLSX, actor=None, dry_run=True)
+    assert preview.fingerprint() == again.fingerprint()
+    book = load_workbook(GOOD_XLSX)
+    book["年度数据"]["H3"] = 5150
+    book.save(tmp_path / "edited.xlsx")
+    edited = import_workbook(
+        tmp_path / "edited.xlsx", actor=None, expected_fingerprint=preview.fingerprint()
+    )
+    assert not edited.applied and "重新上传" in str(edited.errors[0])
+    assert not Enterprise.objects.exists()
+
+
+def test_the_cycle_collector_is_back_on_after_an_import_or_a_refused_one() -> None:
+    import gc
+
+    assert import_workbook(GOOD_XLSX, actor=None).applied
+    assert gc.isenabled()
+    assert not import_workbook(ERRORS_XLSX, actor=None).ok
+    assert gc.isenabled()

@@ -350,3 +350,32 @@ def test_the_result_page_reads_the_same_number_of_queries_for_1_or_50_rows(
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_job_the_worker_stopped_on_says_so_and_stops_refreshing() -> None:
+    """If the worker dies mid-job, the page must not say 'in progress' forever."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    user = persona("hq")
+    job = WorkbookJob.objects.create(
+        kind="import", status="applying", user=user, source_name="大表.xlsx"
+    )
+    client = client_for("hq")
+    url = reverse("registry:workbook_job", args=[job.pk])
+    fresh = client.get(url).content.decode()
+    assert 'http-equiv="refresh"' in fresh and "可能已中断" not in fresh
+    # no progress for 31 minutes (updated_at is auto_now: set it past save())
+    WorkbookJob.objects.filter(pk=job.pk).update(
+        updated_at=timezone.now() - dt.timedelta(minutes=31)
+    )
+    stalled = client.get(url).content.decode()
+    assert "已超过 30 分钟没有进展，后台任务可能已中断" in stalled
+    assert 'http-equiv="refresh"' not in stalled
+    assert reverse("registry:import") in stalled
+    listed = client.get(reverse("registry:import")).content.decode()
+    assert "导入中（可能已中断）" in listed
+    # a finished job is never called stalled, however old
+    WorkbookJob.objects.filter(pk=job.pk).update(status="done")
+    assert "可能已中断" not in client.get(url).content.decode()

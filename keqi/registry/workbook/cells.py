@@ -7,10 +7,13 @@ Blank always means unknown: None (or "" for text), never zero.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import gc
 import re
 import unicodedata
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -255,3 +258,22 @@ def clean_choice(
         listed = "、".join(str(v) for v in choices.values)
         raise CellProblem(f"“{as_text(raw)}”不是允许的值，可选：{listed}")
     return found
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a workbook is imported or exported.
+
+    Both make millions of small objects (cells, dicts, Decimals) that hold no
+    reference cycles, so each of the collector's passes over them finds nothing
+    and only costs time: a third of the check's CPU at 20 000 enterprises, more
+    as the file grows. Reference counting still frees everything as before; the
+    collector is back on afterwards (left alone when it was already off)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()

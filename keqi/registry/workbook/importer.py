@@ -81,6 +81,27 @@ def import_workbook(
     registry service writes an event in the same transaction as its change), so
     the rows are not diffed a second time.
     """
+    with cells.collector_paused():
+        return _import(
+            path,
+            actor,
+            dry_run,
+            source_name,
+            expected_fingerprint,
+            on_applied,
+            progress,
+        )
+
+
+def _import(
+    path: Path,
+    actor: Any,
+    dry_run: bool,
+    source_name: str,
+    expected_fingerprint: str,
+    on_applied: Callable[[], None] | None,
+    progress: Progress | None,
+) -> ImportResult:
     step = progress or (lambda stage, done, total: None)
     result = ImportResult(source=source_name or path.name)
     if actor is not None and not can_edit_enterprises(actor):
@@ -151,13 +172,14 @@ def _parse_sheets(
     areas = _areas(actor)
     by_name = {cells.match_form(s.name): s for s in SHEETS}
     sheets: dict[str, ParsedSheet] = {}
+    codes: dict[Any, Any] = {}
     for sheet in raw:
         spec = by_name.get(cells.match_form(sheet.name))
         if spec is None:
             if sheet.name != INSTRUCTION_SHEET:
                 result.warnings.append(f"已忽略无法识别的工作表“{sheet.name}”")
             continue
-        parsed = parse_sheet(spec, sheet, areas, errors)
+        parsed = parse_sheet(spec, sheet, areas, errors, codes)
         sheet.rows = []  # the raw cells are no longer needed: free them now
         if parsed is None:
             continue
@@ -199,21 +221,29 @@ def _describe(planner: Planner, planned: list[Planned], result: ImportResult) ->
             touched.setdefault(item.uscc, "unchanged")
         if item.outcome == "unchanged":
             continue
-        fields = tuple(
-            (_field_label(item.spec, name), old, new)
-            for name, (old, new) in item.changes.items()
-        )
+        # The fingerprint covers what the row sets: a created row's values (its
+        # changes from blank follow from them, and are worked out only to show),
+        # an updated row's old and new values.
         result.add_change(
             item.spec.name,
             item.row,
             item.outcome,
-            fields,
-            lambda item=item: row_label(planner, item),
+            item.values if item.updates is None else item.updates,
+            lambda item=item: _shown(planner, item),
         )
     for outcome in OUTCOMES:
         result.enterprises[outcome] = 0
     for outcome in touched.values():
         result.enterprises[outcome] += 1
+
+
+def _shown(planner: Planner, item: Planned) -> tuple[str, tuple[Any, ...]]:
+    """A changed row as the preview shows it: its label and (header, old, new)."""
+    fields = tuple(
+        (_field_label(item.spec, name), old, new)
+        for name, (old, new) in item.changes.items()
+    )
+    return row_label(planner, item), fields
 
 
 def _field_label(spec: SheetSpec, name: str) -> str:

@@ -88,9 +88,15 @@ def header_aliases(spec: SheetSpec) -> dict[str, tuple[Column, str]]:
 
 
 def parse_sheet(
-    spec: SheetSpec, raw: RawSheet, areas: dict[str, Any], errors: list[CellError]
+    spec: SheetSpec,
+    raw: RawSheet,
+    areas: dict[str, Any],
+    errors: list[CellError],
+    codes: dict[Any, Any] | None = None,
 ) -> ParsedSheet | None:
-    """Clean one sheet; problems go to `errors`. None when its header is unusable."""
+    """Clean one sheet; problems go to `errors`. None when its header is unusable.
+    `codes`, shared by the sheets of one workbook, holds each USCC text cleaned
+    (every sheet names the enterprises by it)."""
     start = next((i for i, (_, c) in enumerate(raw.rows) if _has_value(c)), None)
     if start is None:
         return None
@@ -102,7 +108,7 @@ def parse_sheet(
         errors.append(CellError(spec.name, header_row, column.header, "缺少必填列"))
     if missing:
         return None
-    rows = _parse_rows(spec, raw.rows[start + 1 :], bound, areas, errors)
+    rows = _parse_rows(spec, raw.rows[start + 1 :], bound, areas, errors, codes)
     extra = [b.header for b in bound if b.column is None]
     places = {b.column.field: b.place for b in bound if b.column is not None}
     return ParsedSheet(spec, header_row, present, rows, extra, places)
@@ -148,6 +154,7 @@ def _parse_rows(
     bound: list[Bound],
     areas: dict[str, Any],
     errors: list[CellError],
+    codes: dict[Any, Any] | None = None,
 ) -> list[ParsedRow]:
     """Clean the sheet column by column: one cleaner per column, with fast paths
     for the cells a saved workbook mostly holds (plain text, whole numbers, dates)
@@ -162,7 +169,7 @@ def _parse_rows(
         if item.column is None:
             _extra_column(spec, item, column, rows, errors)
             continue
-        clean = column_cleaner(spec, item.column, item.unit, areas)
+        clean = column_cleaner(spec, item.column, item.unit, areas, codes)
         field_name, money = item.column.field, item.column.kind == "money"
         for parsed, raw in zip(rows, column, strict=True):
             try:
@@ -201,7 +208,11 @@ _PLAIN_AMOUNT = re.compile(r"-?[0-9]{1,10}(\.[0-9]{1,4})?")
 
 
 def column_cleaner(
-    spec: SheetSpec, column: Column, unit: str, areas: dict[str, Any]
+    spec: SheetSpec,
+    column: Column,
+    unit: str,
+    areas: dict[str, Any],
+    codes: dict[Any, Any] | None = None,
 ) -> Any:
     """A function cleaning one cell of `column` exactly as `clean_cell` does, faster:
     a value of a few kinds is cleaned once per distinct text (areas, choices, yes/no,
@@ -214,6 +225,8 @@ def column_cleaner(
     kind, needs = column.kind, column.needs_value
     if kind in _MEMO_KINDS:
         memo: dict[Any, Any] = {}
+        if kind == "uscc" and codes is not None:  # the same in every sheet
+            memo = codes.setdefault(needs, {})
 
         def memoised(raw: Any) -> Any:
             key = (type(raw), raw)
@@ -245,6 +258,7 @@ def column_cleaner(
 
         return money
     if kind == "date":
+        days: dict[str, Any] = {}  # a date written as text: cleaned once per text
 
         def date(raw: Any) -> Any:
             if type(raw) is dt.date and EARLIEST_DATE <= raw <= LATEST_DATE:
@@ -255,6 +269,11 @@ def column_cleaner(
                     return day
             if raw is None and not needs:
                 return None
+            if type(raw) is str:
+                found = days.get(raw)
+                if found is None:
+                    found = days[raw] = full(raw)
+                return found
             return full(raw)
 
         return date

@@ -274,10 +274,9 @@ def _xlsx_row(row: list[Any]) -> list[Any]:
     """`_xlsx_cell` over a row, with the common cells (numbers that are not whole,
     text without keqi's quote, dates) passed through without a call each."""
     return [
-        v
-        if (type(v) is str and v[:1] != "'" and v)
-        or (type(v) is float and not v.is_integer())
-        else _xlsx_cell(v)
+        (v if v[:1] != "'" and v else _xlsx_cell(v))
+        if type(v) is str
+        else ((int(v) if v.is_integer() else v) if type(v) is float else _xlsx_cell(v))
         for v in row
     ]
 

@@ -82,14 +82,17 @@ class ImportResult:
         return self.changed_total > 0
 
     def add_change(
-        self, sheet: str, row: int, outcome: str, fields: tuple[Any, ...], label: Any
+        self, sheet: str, row: int, outcome: str, values: Any, shown: Any
     ) -> None:
-        """Count one changed row into the fingerprint; keep it to show while fewer
-        than CHANGES_KEPT are kept (`label` is called only then)."""
+        """Count one changed row into the fingerprint (`values`: what the row sets,
+        as plain data whose repr says it exactly); keep it to show while fewer
+        than CHANGES_KEPT are kept (`shown()`, called only then, gives its label
+        and its (column header, old, new) fields)."""
         self.changed_total += 1
-        self._digest.update(repr((sheet, row, outcome, fields)).encode("utf-8"))
+        self._digest.update(repr((sheet, row, outcome, values)).encode("utf-8"))
         if len(self.changes) < CHANGES_KEPT:
-            self.changes.append(RowChange(sheet, row, label(), outcome, fields))
+            label, fields = shown()
+            self.changes.append(RowChange(sheet, row, label, outcome, fields))
 
     def fingerprint(self) -> str:
         """A digest of every planned change, so a confirmation applies what was shown."""
