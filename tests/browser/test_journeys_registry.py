@@ -91,5 +91,6 @@ def test_hq_imports_a_workbook_and_sees_verdicts_on_the_portrait(page, settings)
     page.get_by_role("link", name="企业画像").first.click()
     page.get_by_role("heading", name="企业画像 · 天津宏远电子科技有限公司").wait_for()
     verdicts = page.locator("h2").all_inner_texts()
-    assert any(text.startswith("科技型中小企业：") for text in verdicts), verdicts
-    assert any(text.startswith("高新技术企业：") for text in verdicts), verdicts
+    # each verdict heads with its programme and a status badge (issue 16)
+    assert any(text.startswith("科技型中小企业 ") for text in verdicts), verdicts
+    assert any(text.startswith("高新技术企业 ") for text in verdicts), verdicts
