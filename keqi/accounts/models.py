@@ -91,7 +91,7 @@ class Unit(models.Model):
     is_finance = models.BooleanField(
         "区财政部门",
         default=False,
-        help_text="区配置文件 finance_unit 指定；可登记拨付、设定分担比例和年度结算",
+        help_text="由区配置文件指定的区财政部门，可登记拨付、设定分担比例和年度结算",
     )
     sort = models.PositiveIntegerField("排序", default=0)
 

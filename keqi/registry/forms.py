@@ -308,7 +308,7 @@ def _key_industry_field(user: Any, current: str) -> forms.ChoiceField:
         label="重点产业",
         required=False,
         choices=[("", "未填"), *((n, n) for n in names)],
-        help_text="本区重点产业（区配置文件 key_industries）。",
+        help_text="本区的重点产业（由区配置文件规定）。",
     )
 
 

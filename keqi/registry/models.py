@@ -51,7 +51,7 @@ class Enterprise(models.Model):
         "重点产业",
         max_length=20,
         blank=True,
-        help_text="本区重点产业之一（区配置文件 key_industries）",
+        help_text="本区重点产业之一（由区配置文件规定）",
     )
     tax_method = models.CharField(
         "征收方式", max_length=10, blank=True, choices=TaxMethod.choices

@@ -113,7 +113,7 @@ class Migration(migrations.Migration):
             name="is_finance",
             field=models.BooleanField(
                 default=False,
-                help_text="区配置文件 finance_unit 指定；可登记拨付、设定分担比例和年度结算",
+                help_text="由区配置文件指定的区财政部门，可登记拨付、设定分担比例和年度结算",
                 verbose_name="区财政部门",
             ),
         ),

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='enterprise',
             name='key_industry',
-            field=models.CharField(blank=True, help_text='本区重点产业之一（区配置文件 key_industries）', max_length=20, verbose_name='重点产业'),
+            field=models.CharField(blank=True, help_text='本区重点产业之一（由区配置文件规定）', max_length=20, verbose_name='重点产业'),
         ),
     ]

@@ -104,7 +104,7 @@ ENTERPRISE = SheetSpec(
             "重点产业",
             "key_industry",
             "key_industry",
-            note="本区重点产业之一（区配置文件 key_industries）",
+            note="本区重点产业之一（由区配置文件规定）",
         ),
         Column("征收方式", "tax_method", "choice", choices=TaxMethod),
         Column("是否规上企业", "above_scale", "bool"),
