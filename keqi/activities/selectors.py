@@ -17,7 +17,12 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from keqi.accounts.models import Role
-from keqi.accounts.scopes import area_ids_in_scope, enterprise_q
+from keqi.accounts.scopes import (
+    area_ids_in_scope,
+    district_q,
+    enterprise_q,
+    sees_every_district,
+)
 from keqi.activities.models import (
     Activity,
     ActivityKind,
@@ -34,8 +39,10 @@ def activity_q(user: Any) -> Q:
     """A filter selecting the activities `user` may see."""
     if user is None or not user.is_authenticated or not user.is_active:
         return _NOTHING
-    if area_ids_in_scope(user) is None:
+    if sees_every_district(user):
         return Q()
+    if area_ids_in_scope(user) is None:
+        return district_q(user, "organiser__district_id")
     mine = enterprise_q(user, prefix="enterprise__")
     return (
         Q(organiser_id=user.unit_id)

@@ -1,0 +1,278 @@
+"""Every page, download and API list keeps a district's rows to itself (issue 17).
+
+One record of every kind is made in the second district (示范区（虚构）), each
+carrying the word 越界 or belonging to its enterprise 示范河西乙. A Baodi HQ
+officer, leader, member unit and auditor then walk every page the URL conf has
+without arguments, every partners / products list and download, and every API
+list: the word never shows, and the record's own page is a 404. The city reads
+both districts. The URL list comes from the URL conf, so a new page is walked
+without this file changing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db.models import Model
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from openpyxl import load_workbook
+
+from keqi.accounts.models import Area, Unit, User
+from keqi.accounts.tests.test_districts import firms, person  # noqa: F401
+from keqi.activities.models import Activity
+from keqi.api.services import api_token_create
+from keqi.partners.models import (
+    CooperationProject,
+    Event,
+    FinanceRecord,
+    Institution,
+    Lead,
+    ServiceEntry,
+    Trademark,
+)
+from keqi.partners.models_plan import (
+    Alliance,
+    Carrier,
+    CarrierSettlement,
+    CivMilProject,
+    OverseasStation,
+    StandardWork,
+)
+from keqi.partners.sheets import SHEETS
+from keqi.partners.sheets_plan import PLAN_SHEETS
+from keqi.products.models import Product, Transformation
+from keqi.products.sheets import SHEETS as PRODUCT_SHEETS
+from keqi.registry.models import Enterprise
+
+pytestmark = pytest.mark.django_db
+
+MARKS = ("越界", "示范河西乙")
+DISTRICT_WIDE = ["hq", "leader", "member", "auditor"]
+# Pages that are not lists of district data, or that act rather than show.
+SKIP = {"logout", "healthz", "api:schema", "api:not_found", "api:docs"}
+DAY = dt.date(2024, 5, 6)
+
+
+def _first(model: type[Model], field: str) -> Any:
+    return model._meta.get_field(field).choices[0][0]  # type: ignore[index]
+
+
+def make_other_district_rows(firm: Enterprise) -> dict[str, Model]:
+    """One row of every partners / activities / products kind in 示范区."""
+    unit = Unit.objects.get(code="sf-hq")
+    area = Area.objects.get(code="sf-hexi")
+    made: dict[str, Model] = {}
+
+    def make(model: type[Model], **values: Any) -> Model:
+        for field in ("kind", "topic", "source", "level", "stage", "direction"):
+            try:
+                f = model._meta.get_field(field)
+            except Exception:  # noqa: BLE001 — the model has no such field
+                continue
+            if f.choices and field not in values:
+                values[field] = _first(model, field)
+        row = model.objects.create(**values)  # type: ignore[attr-defined]
+        made[model.__name__] = row
+        return row
+
+    event = make(Event, name="越界招商会", held_on=DAY, unit=unit)
+    event.participants.add(firm)  # type: ignore[attr-defined]
+    make(Lead, company="越界线索公司", contacted_on=DAY, unit=unit, area=area)
+    institution = Institution.objects.create(
+        name="示范区合作大学", kind=_first(Institution, "kind")
+    )
+    project = make(
+        CooperationProject,
+        title="越界合作项目",
+        institution=institution,
+        unit=unit,
+        started_on=DAY,
+        amount=Decimal(10),
+    )
+    project.enterprises.add(firm)  # type: ignore[attr-defined]
+    make(
+        FinanceRecord,
+        enterprise=firm,
+        provider="越界银行",
+        amount=Decimal(100),
+        on=DAY,
+        unit=unit,
+    )
+    make(
+        Trademark,
+        enterprise=firm,
+        number="YJ0001",
+        nice_class=9,
+        registered_on=DAY,
+        unit=unit,
+    )
+    make(ServiceEntry, enterprise=firm, unit=unit, person="越界专员", on=DAY, asked="越界诉求")
+    alliance = make(Alliance, name="越界联盟", founded_on=DAY, unit=unit)
+    alliance.enterprises.add(firm)  # type: ignore[attr-defined]
+    carrier = make(Carrier, name="越界载体", area=area, unit=unit)
+    make(CarrierSettlement, carrier=carrier, enterprise=firm, settled_on=DAY, unit=unit)
+    make(
+        OverseasStation,
+        name="越界工作站",
+        region="越界驻在地",
+        opened_on=DAY,
+        carrier=carrier,
+        unit=unit,
+    )
+    make(
+        StandardWork,
+        title="越界标准",
+        lead_enterprise=firm,
+        started_on=DAY,
+        unit=unit,
+    )
+    make(
+        CivMilProject,
+        title="越界军民项目",
+        started_on=DAY,
+        amount=Decimal(5),
+        unit=unit,
+    )
+    make(
+        Activity,
+        code="YJ-2024-1",
+        title="越界培训",
+        held_on=DAY,
+        organiser=unit,
+    )
+    make(
+        Product,
+        enterprise=firm,
+        name="越界产品",
+        recognised_by="越界认定机构",
+        recognised_on=DAY,
+    )
+    make(
+        Transformation,
+        enterprise=firm,
+        year=DAY.year,
+        completed_on=DAY,
+        description="越界转化",
+    )
+    return made
+
+
+def no_arg_urls(prefix: str = "") -> list[tuple[str, str]]:
+    """(name, path) of every GET-able page that takes no argument."""
+    found: list[tuple[str, str]] = []
+
+    def walk(patterns: list[Any], route: str, ns: str) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                inner = f"{ns}:{p.namespace}" if ns and p.namespace else p.namespace or ns
+                walk(p.url_patterns, route + str(p.pattern), inner)
+            elif isinstance(p, URLPattern) and p.name:
+                path = route + str(p.pattern)
+                name = f"{ns}:{p.name}" if ns else p.name
+                if "<" in path or "^" in path or name in SKIP:
+                    continue
+                found.append((name, "/" + path))
+
+    walk(get_resolver().url_patterns, "", "")
+    return [(n, p) for n, p in found if p.startswith("/" + prefix)]
+
+
+def kind_urls() -> list[str]:
+    """The partners and products lists and downloads of every kind."""
+    urls = [f"/partners/plan/{slug}/" for slug in PLAN_SHEETS]
+    urls += [f"/partners/{slug}/export/" for slug in (*SHEETS, *PLAN_SHEETS)]
+    urls += [f"/products/{slug}/export/" for slug in PRODUCT_SHEETS]
+    return urls
+
+
+def shown_text(response: Any) -> str:
+    """What the user reads: the page, or every cell of a downloaded workbook."""
+    body = (
+        b"".join(response.streaming_content)
+        if response.streaming
+        else response.content
+    )
+    if body[:2] == b"PK":
+        book = load_workbook(io.BytesIO(body), read_only=True)
+        return " ".join(
+            str(v)
+            for ws in book
+            for row in ws.iter_rows(values_only=True)
+            for v in row
+            if v is not None
+        )
+    return body.decode("utf-8", "replace")
+
+
+def leaks(c: Client, url: str, **extra: Any) -> str | None:
+    response = c.get(url, **extra)
+    if response.status_code >= 500:
+        return f"{url}: {response.status_code}"
+    if response.status_code != 200:
+        return None
+    text = shown_text(response)
+    hit = [m for m in MARKS if m in text]
+    return f"{url}: {hit}" if hit else None
+
+
+def detail_urls(rows: dict[str, Model]) -> list[str]:
+    return [
+        f"/partners/leads/{rows['Lead'].pk}/",
+        f"/partners/events/{rows['Event'].pk}/",
+        f"/activities/{rows['Activity'].pk}/",
+        f"/api/v1/activities/{rows['Activity'].pk}/",
+    ]
+
+
+@pytest.fixture
+def other_rows(firms: dict[str, Enterprise]) -> dict[str, Model]:  # noqa: F811
+    return make_other_district_rows(firms["shifan"])
+
+
+@pytest.mark.parametrize("name", DISTRICT_WIDE)
+def test_no_page_or_download_shows_the_other_districts_rows(
+    other_rows: dict[str, Model], name: str
+) -> None:
+    c = Client()
+    c.force_login(person(name))
+    urls = [p for _, p in no_arg_urls() if not p.startswith("/api/v1/")]
+    found = [leaks(c, url) for url in [*urls, *kind_urls()]]
+    assert [f for f in found if f] == []
+
+
+@pytest.mark.parametrize("name", DISTRICT_WIDE)
+def test_no_api_list_shows_the_other_districts_rows(
+    other_rows: dict[str, Model], name: str
+) -> None:
+    user: User = person(name)
+    key = api_token_create(user=user, name="对接", actor=user).key
+    c, headers = Client(), {"HTTP_AUTHORIZATION": f"Token {key}"}
+    found = [leaks(c, path, **headers) for _, path in no_arg_urls("api/v1/")]
+    assert [f for f in found if f] == []
+
+
+@pytest.mark.parametrize("name", DISTRICT_WIDE)
+def test_the_other_districts_record_pages_are_404(
+    other_rows: dict[str, Model], name: str
+) -> None:
+    user: User = person(name)
+    c = Client()
+    c.force_login(user)
+    key = api_token_create(user=user, name="对接", actor=user).key
+    for url in detail_urls(other_rows):
+        got = c.get(url, HTTP_AUTHORIZATION=f"Token {key}").status_code
+        assert got == 404, url
+
+
+def test_the_city_reads_both_districts(other_rows: dict[str, Model]) -> None:
+    c = Client()
+    c.force_login(person("city"))
+    for url in detail_urls(other_rows)[:3]:
+        assert c.get(url).status_code == 200, url
+    for url in ("/partners/leads/", "/activities/list/", "/products/products/"):
+        assert "越界" in c.get(url).content.decode(), url
