@@ -13,18 +13,31 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db.models import Model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-from openpyxl import load_workbook
 
 from keqi.accounts.models import Area, Unit, User
 from keqi.accounts.tests.test_districts import firms, person  # noqa: F401
 from keqi.activities.models import Activity
+from keqi.campaign.metrics import METRICS
+from keqi.campaign.models import (
+    Decision,
+    HqMember,
+    Meeting,
+    MeetingAttendance,
+    Plan,
+    UnitWorkTask,
+)
+from keqi.campaign.planfile import plan_file_read
+from keqi.campaign.services import plan_load
 from keqi.api.services import api_token_create
 from keqi.partners.models import (
     CooperationProject,
@@ -111,7 +124,14 @@ def make_other_district_rows(firm: Enterprise) -> dict[str, Model]:
         registered_on=DAY,
         unit=unit,
     )
-    make(ServiceEntry, enterprise=firm, unit=unit, person="越界专员", on=DAY, asked="越界诉求")
+    make(
+        ServiceEntry,
+        enterprise=firm,
+        unit=unit,
+        person="越界专员",
+        on=DAY,
+        asked="越界诉求",
+    )
     alliance = make(Alliance, name="越界联盟", founded_on=DAY, unit=unit)
     alliance.enterprises.add(firm)  # type: ignore[attr-defined]
     carrier = make(Carrier, name="越界载体", area=area, unit=unit)
@@ -159,6 +179,28 @@ def make_other_district_rows(firm: Enterprise) -> dict[str, Model]:
         completed_on=DAY,
         description="越界转化",
     )
+    plans = Path(settings.BASE_DIR) / "plans"
+    for name in ("baodi-2019", "shifan-2019"):
+        plan_load(
+            spec=plan_file_read(plans / f"{name}.yaml", known_metrics=METRICS),
+            actor=None,
+        )
+    plan = Plan.objects.get(office_unit__district__code="shifan")
+    meeting = make(Meeting, plan=plan, month=DAY.replace(day=1), held_on=DAY)
+    MeetingAttendance.objects.create(
+        meeting=meeting, unit=unit, present=True, attendee="越界参会人"
+    )
+    make(Decision, meeting=meeting, number=1, text="越界议定事项", owner=unit, due_on=DAY)
+    make(HqMember, plan=plan, unit=unit, name="越界成员")
+    make(
+        UnitWorkTask,
+        plan=plan,
+        unit=unit,
+        title="越界任务",
+        person="越界责任人",
+        starts_on=DAY,
+        due_on=DAY,
+    )
     return made
 
 
@@ -169,7 +211,9 @@ def no_arg_urls(prefix: str = "") -> list[tuple[str, str]]:
     def walk(patterns: list[Any], route: str, ns: str) -> None:
         for p in patterns:
             if isinstance(p, URLResolver):
-                inner = f"{ns}:{p.namespace}" if ns and p.namespace else p.namespace or ns
+                inner = (
+                    f"{ns}:{p.namespace}" if ns and p.namespace else p.namespace or ns
+                )
                 walk(p.url_patterns, route + str(p.pattern), inner)
             elif isinstance(p, URLPattern) and p.name:
                 path = route + str(p.pattern)
@@ -191,21 +235,15 @@ def kind_urls() -> list[str]:
 
 
 def shown_text(response: Any) -> str:
-    """What the user reads: the page, or every cell of a downloaded workbook."""
+    """What the user reads: the page, or every part of a downloaded file."""
     body = (
-        b"".join(response.streaming_content)
-        if response.streaming
-        else response.content
+        b"".join(response.streaming_content) if response.streaming else response.content
     )
-    if body[:2] == b"PK":
-        book = load_workbook(io.BytesIO(body), read_only=True)
-        return " ".join(
-            str(v)
-            for ws in book
-            for row in ws.iter_rows(values_only=True)
-            for v in row
-            if v is not None
-        )
+    if body[:2] == b"PK":  # a workbook or a Word file: the text of its parts
+        with zipfile.ZipFile(io.BytesIO(body)) as book:
+            return " ".join(
+                book.read(part).decode("utf-8", "replace") for part in book.namelist()
+            )
     return body.decode("utf-8", "replace")
 
 
@@ -226,6 +264,9 @@ def detail_urls(rows: dict[str, Model]) -> list[str]:
         f"/partners/events/{rows['Event'].pk}/",
         f"/activities/{rows['Activity'].pk}/",
         f"/api/v1/activities/{rows['Activity'].pk}/",
+        f"/campaign/meetings/{rows['Meeting'].pk}/",
+        f"/campaign/meetings/{rows['Meeting'].pk}/attendance/",
+        f"/api/v1/meetings/{rows['Meeting'].pk}/",
     ]
 
 
@@ -241,6 +282,7 @@ def test_no_page_or_download_shows_the_other_districts_rows(
     c = Client()
     c.force_login(person(name))
     urls = [p for _, p in no_arg_urls() if not p.startswith("/api/v1/")]
+    urls += [f"{url}?format=xlsx" for url in urls]  # every list's download
     found = [leaks(c, url) for url in [*urls, *kind_urls()]]
     assert [f for f in found if f] == []
 
