@@ -24,7 +24,7 @@ from django.db.models import Model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from keqi.accounts.models import Area, Unit, User
+from keqi.accounts.models import Area, District, Unit, User
 from keqi.accounts.tests.test_districts import firms, person  # noqa: F401
 from keqi.activities.models import Activity
 from keqi.campaign.metrics import METRICS
@@ -39,6 +39,8 @@ from keqi.campaign.models import (
 from keqi.campaign.planfile import plan_file_read
 from keqi.campaign.services import plan_load
 from keqi.api.services import api_token_create
+from keqi.funds.models import AwardRule, Fund
+from keqi.funds.models_transfer import TransferIncome
 from keqi.partners.models import (
     CooperationProject,
     Event,
@@ -71,8 +73,8 @@ SKIP = {"logout", "healthz", "api:schema", "api:not_found", "api:docs"}
 DAY = dt.date(2024, 5, 6)
 
 
-def _first(model: type[Model], field: str) -> Any:
-    return model._meta.get_field(field).choices[0][0]  # type: ignore[index]
+def _first(model: Any, field: str) -> Any:
+    return model._meta.get_field(field).choices[0][0]
 
 
 def make_other_district_rows(firm: Enterprise) -> dict[str, Model]:
@@ -81,7 +83,7 @@ def make_other_district_rows(firm: Enterprise) -> dict[str, Model]:
     area = Area.objects.get(code="sf-hexi")
     made: dict[str, Model] = {}
 
-    def make(model: type[Model], **values: Any) -> Model:
+    def make(model: Any, **values: Any) -> Any:
         for field in ("kind", "topic", "source", "level", "stage", "direction"):
             try:
                 f = model._meta.get_field(field)
@@ -89,12 +91,12 @@ def make_other_district_rows(firm: Enterprise) -> dict[str, Model]:
                 continue
             if f.choices and field not in values:
                 values[field] = _first(model, field)
-        row = model.objects.create(**values)  # type: ignore[attr-defined]
+        row = model.objects.create(**values)
         made[model.__name__] = row
         return row
 
     event = make(Event, name="越界招商会", held_on=DAY, unit=unit)
-    event.participants.add(firm)  # type: ignore[attr-defined]
+    event.participants.add(firm)
     make(Lead, company="越界线索公司", contacted_on=DAY, unit=unit, area=area)
     institution = Institution.objects.create(
         name="示范区合作大学", kind=_first(Institution, "kind")
@@ -107,7 +109,7 @@ def make_other_district_rows(firm: Enterprise) -> dict[str, Model]:
         started_on=DAY,
         amount=Decimal(10),
     )
-    project.enterprises.add(firm)  # type: ignore[attr-defined]
+    project.enterprises.add(firm)
     make(
         FinanceRecord,
         enterprise=firm,
@@ -133,7 +135,7 @@ def make_other_district_rows(firm: Enterprise) -> dict[str, Model]:
         asked="越界诉求",
     )
     alliance = make(Alliance, name="越界联盟", founded_on=DAY, unit=unit)
-    alliance.enterprises.add(firm)  # type: ignore[attr-defined]
+    alliance.enterprises.add(firm)
     carrier = make(Carrier, name="越界载体", area=area, unit=unit)
     make(CarrierSettlement, carrier=carrier, enterprise=firm, settled_on=DAY, unit=unit)
     make(
@@ -201,6 +203,34 @@ def make_other_district_rows(firm: Enterprise) -> dict[str, Model]:
         starts_on=DAY,
         due_on=DAY,
     )
+    fund = make(
+        Fund,
+        code="yuejie",
+        name="越界资金",
+        district=District.objects.get(code="shifan"),
+    )
+    make(
+        AwardRule,
+        name="越界奖励",
+        award_type=_first(AwardRule, "award_type"),
+        fund=fund,
+        amount=Decimal(1000),
+        amount_source=_first(AwardRule, "amount_source"),
+        effective_from=DAY,
+        basis_document="越界文件",
+        basis_article="第一条",
+        basis_text="越界条款",
+    )
+    make(
+        TransferIncome,
+        district=fund.district,
+        year=DAY.year,
+        level=_first(TransferIncome, "level"),
+        title="越界转移支付",
+        fund=fund,
+        received_on=DAY,
+        amount=Decimal(500),
+    )
     return made
 
 
@@ -267,6 +297,7 @@ def detail_urls(rows: dict[str, Model]) -> list[str]:
         f"/campaign/meetings/{rows['Meeting'].pk}/",
         f"/campaign/meetings/{rows['Meeting'].pk}/attendance/",
         f"/api/v1/meetings/{rows['Meeting'].pk}/",
+        f"/funds/rules/{rows['AwardRule'].pk}/edit/",
     ]
 
 
