@@ -27,6 +27,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from keqi.accounts.models import Area, District, Unit, User
 from keqi.accounts.tests.test_districts import firms, person  # noqa: F401
 from keqi.activities.models import Activity
+from keqi.api.services import api_token_create
 from keqi.campaign.metrics import METRICS
 from keqi.campaign.models import (
     Decision,
@@ -38,7 +39,8 @@ from keqi.campaign.models import (
 )
 from keqi.campaign.planfile import plan_file_read
 from keqi.campaign.services import plan_load
-from keqi.api.services import api_token_create
+from keqi.cultivation.libraries import LIBRARY_BY_KEY
+from keqi.cultivation.reserve import RESERVE_BY_KEY
 from keqi.funds.models import AwardRule, Fund
 from keqi.funds.models_transfer import TransferIncome
 from keqi.partners.models import (
@@ -81,7 +83,7 @@ def make_other_district_rows(firm: Enterprise) -> dict[str, Model]:
     """One row of every partners / activities / products kind in 示范区."""
     unit = Unit.objects.get(code="sf-hq")
     area = Area.objects.get(code="sf-hexi")
-    made: dict[str, Model] = {}
+    made: dict[str, Model] = {"Enterprise": firm}
 
     def make(model: Any, **values: Any) -> Any:
         for field in ("kind", "topic", "source", "level", "stage", "direction"):
@@ -192,7 +194,9 @@ def make_other_district_rows(firm: Enterprise) -> dict[str, Model]:
     MeetingAttendance.objects.create(
         meeting=meeting, unit=unit, present=True, attendee="越界参会人"
     )
-    make(Decision, meeting=meeting, number=1, text="越界议定事项", owner=unit, due_on=DAY)
+    make(
+        Decision, meeting=meeting, number=1, text="越界议定事项", owner=unit, due_on=DAY
+    )
     make(HqMember, plan=plan, unit=unit, name="越界成员")
     make(
         UnitWorkTask,
@@ -261,6 +265,13 @@ def kind_urls() -> list[str]:
     urls = [f"/partners/plan/{slug}/" for slug in PLAN_SHEETS]
     urls += [f"/partners/{slug}/export/" for slug in (*SHEETS, *PLAN_SHEETS)]
     urls += [f"/products/{slug}/export/" for slug in PRODUCT_SHEETS]
+    for lib in LIBRARY_BY_KEY:  # the shifan firm is in the 科技型中小企业 library
+        urls += [f"/cultivation/libraries/{lib}/?on={DAY}"]
+        urls += [f"/cultivation/libraries/{lib}/?on={DAY}&format=xlsx"]
+        urls += [f"/cultivation/libraries/{lib}/changes/"]
+        urls += [f"/api/v1/libraries/{lib}/?on={DAY}"]
+    urls += [f"/cultivation/reserve/{key}/" for key in RESERVE_BY_KEY]
+    urls += [f"/cultivation/reserve/{key}/?format=xlsx" for key in RESERVE_BY_KEY]
     return urls
 
 
@@ -298,6 +309,8 @@ def detail_urls(rows: dict[str, Model]) -> list[str]:
         f"/campaign/meetings/{rows['Meeting'].pk}/attendance/",
         f"/api/v1/meetings/{rows['Meeting'].pk}/",
         f"/funds/rules/{rows['AwardRule'].pk}/edit/",
+        f"/cultivation/tiers/{rows['Enterprise'].pk}/",
+        f"/cultivation/portrait/{rows['Enterprise'].pk}/",
     ]
 
 
@@ -349,3 +362,36 @@ def test_the_city_reads_both_districts(other_rows: dict[str, Model]) -> None:
         assert c.get(url).status_code == 200, url
     for url in ("/partners/leads/", "/activities/list/", "/products/products/"):
         assert "越界" in c.get(url).content.decode(), url
+
+
+def test_keqi_export_keeps_to_a_users_or_a_named_district(
+    firms: dict[str, Enterprise],  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from keqi.cli import main
+
+    person("hq")
+    out = tmp_path / "hq.xlsx"
+    assert main(["export", str(out), "--user", "hq"]) == 0
+    text = shown_text_of_file(out)
+    assert "宝坻甲" in text and "示范河西乙" not in text
+    assert main(["export", str(out), "--district", "shifan"]) == 0
+    text = shown_text_of_file(out)
+    assert "示范河西乙" in text and "宝坻甲" not in text
+    # another district's area through --user is refused, and so is a stranger
+    assert main(["export", str(out), "--user", "hq", "--area", "sf-hexi"]) == 2
+    assert main(["export", str(out), "--user", "nobody"]) == 2
+    assert main(["export", str(out), "--district", "mars"]) == 2
+    assert "未配置的区：mars" in capsys.readouterr().out
+    # without either the whole registry, as on a one-district install
+    assert main(["export", str(out)]) == 0
+    text = shown_text_of_file(out)
+    assert "示范河西乙" in text and "宝坻甲" in text
+
+
+def shown_text_of_file(path: Path) -> str:
+    with zipfile.ZipFile(path) as book:
+        return " ".join(
+            book.read(p).decode("utf-8", "replace") for p in book.namelist()
+        )
