@@ -395,3 +395,25 @@ def shown_text_of_file(path: Path) -> str:
         return " ".join(
             book.read(p).decode("utf-8", "replace") for p in book.namelist()
         )
+
+
+def test_product_and_transformation_targets_count_the_plans_district_only(
+    other_rows: dict[str, Model],
+) -> None:
+    from keqi.campaign.metrics import METRICS
+
+    baodi, shifan = (District.objects.get(code=c).pk for c in ("baodi", "shifan"))
+    day = DAY + dt.timedelta(days=30)
+    keys = [
+        "transformed_in_year",
+        "zjtx_products_in_year",
+        "key_new_products_in_year",
+        "killer_products_in_year",
+        "brands_in_year",
+    ]
+    counted = {key: METRICS[key].count(DAY.year, day, shifan) for key in keys}
+    assert counted["transformed_in_year"] == 1
+    assert sum(counted.values()) == 2  # the transformation and the product
+    for key in keys:
+        assert METRICS[key].count(DAY.year, day, baodi) == 0, key
+        assert METRICS[key].evidence(DAY.year, day, baodi) == [], key
