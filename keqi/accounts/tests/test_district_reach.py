@@ -417,3 +417,35 @@ def test_product_and_transformation_targets_count_the_plans_district_only(
     for key in keys:
         assert METRICS[key].count(DAY.year, day, baodi) == 0, key
         assert METRICS[key].evidence(DAY.year, day, baodi) == [], key
+
+
+@pytest.mark.parametrize("name", DISTRICT_WIDE)
+def test_stored_verdicts_and_workbook_jobs_of_the_other_district_are_404(
+    firms: dict[str, Enterprise],  # noqa: F811
+    name: str,
+) -> None:
+    from keqi.evaluations.tests.helpers import run_now, verdict_of
+    from keqi.registry.models import WorkbookJob
+
+    run = run_now()
+    theirs = verdict_of(run, firms["shifan"])
+    job = WorkbookJob.objects.create(
+        kind=_first(WorkbookJob, "kind"), user=person("sf_hq")
+    )
+    user: User = person(name)
+    c = Client()
+    c.force_login(user)
+    key = api_token_create(user=user, name="对接", actor=user).key
+    auth = {"HTTP_AUTHORIZATION": f"Token {key}"}
+    assert c.get(f"/evaluations/verdicts/{theirs.pk}/").status_code == 404
+    assert c.get(f"/enterprises/import/jobs/{job.pk}/").status_code == 404
+    assert c.get(f"/enterprises/import/jobs/{job.pk}/download/").status_code == 404
+    uscc = firms["shifan"].uscc
+    assert c.get(f"/api/v1/enterprises/{uscc}/verdicts/", **auth).status_code == 404
+    for url in (
+        f"/evaluations/runs/{run.pk}/",
+        f"/evaluations/runs/{run.pk}/?programme=tech_sme&format=xlsx",
+        f"/api/v1/evaluations/{run.pk}/verdicts/",
+        f"/api/v1/verdicts/?run={run.pk}",
+    ):
+        assert leaks(c, url, **auth) is None
