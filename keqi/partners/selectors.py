@@ -284,16 +284,20 @@ class LoanTrigger:
     chuying_number: str
 
 
-def chuying_bank_loans(start: dt.date, end: dt.date) -> list[LoanTrigger]:
+def chuying_bank_loans(
+    start: dt.date, end: dt.date, district_id: int | None = None
+) -> list[LoanTrigger]:
     """Bank loans dated start..end (inclusive) to enterprises then holding a valid
     雏鹰企业 qualification, oldest first — the trigger of the city's one-off award
-    (津政发〔2019〕17号). Not scoped: it is for award jobs; pages scope the result.
+    (津政发〔2019〕17号). Not scoped to a user: it is for award jobs, which give the
+    district of the rule's fund (None: every district); pages scope the result.
     """
-    loans = list(
-        FinanceRecord.objects.filter(kind=FinanceKind.LOAN, on__gte=start, on__lte=end)
-        .select_related("enterprise__area")
-        .order_by("on", "id")
+    rows = FinanceRecord.objects.filter(
+        kind=FinanceKind.LOAN, on__gte=start, on__lte=end
     )
+    if district_id is not None:
+        rows = rows.filter(enterprise__area__district_id=district_id)
+    loans = list(rows.select_related("enterprise__area").order_by("on", "id"))
     held: dict[int, list[Qualification]] = {}
     for q in Qualification.objects.filter(
         kind=QualificationKind.CHUYING,

@@ -449,3 +449,36 @@ def test_stored_verdicts_and_workbook_jobs_of_the_other_district_are_404(
         f"/api/v1/verdicts/?run={run.pk}",
     ):
         assert leaks(c, url, **auth) is None
+
+
+def test_award_candidates_come_from_the_rules_district_only(
+    firms: dict[str, Enterprise],  # noqa: F811
+) -> None:
+    from keqi.funds.awards import award_candidates_generate
+    from keqi.funds.models import Award
+
+    rules = {}
+    for code in ("baodi", "shifan"):
+        fund = Fund.objects.create(
+            code=f"f-{code}",
+            name=f"{code}资金",
+            district=District.objects.get(code=code),
+        )
+        rules[code] = AwardRule.objects.create(
+            name=f"{code}科技型中小企业奖励",
+            award_type=_first(AwardRule, "award_type"),
+            fund=fund,
+            trigger_kind="科技型中小企业",
+            amount=Decimal(1000),
+            amount_source=_first(AwardRule, "amount_source"),
+            effective_from=dt.date(2019, 1, 1),
+            basis_document="文件",
+            basis_article="第一条",
+            basis_text="条款",
+        )
+    award_candidates_generate(year=2019, actor=person("hq"))
+    made = set(Award.objects.values_list("rule__fund__district__code", "enterprise"))
+    assert made == {("baodi", firms["baodi"].pk)}
+    award_candidates_generate(year=2019, actor=None)  # the system: every district
+    made = set(Award.objects.values_list("rule__fund__district__code", "enterprise"))
+    assert made == {("baodi", firms["baodi"].pk), ("shifan", firms["shifan"].pk)}
