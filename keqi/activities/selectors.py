@@ -263,12 +263,16 @@ def followup_list(
     return sorted(rows, key=lambda r: (r.first_on, r.enterprise.name))
 
 
-def plan_target_value(metric_key: str, year: int) -> Decimal | None:
-    """The loaded plan's target for a metric in that year, if a plan names one."""
+def plan_target_value(metric_key: str, year: int, user: Any = None) -> Decimal | None:
+    """The target for a metric in that year of the latest plan of the user's
+    district (any district's for no user), if a plan names one."""
     from keqi.campaign.models import Source, Target
 
+    mine = Q() if user is None else district_q(user, "plan__office_unit__district_id")
     target = (
-        Target.objects.filter(source=Source.AUTO, metric=metric_key, plan__year=year)
+        Target.objects.filter(
+            mine, source=Source.AUTO, metric=metric_key, plan__year=year
+        )
         .order_by("-plan__loaded_at")
         .first()
     )

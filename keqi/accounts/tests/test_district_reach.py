@@ -26,7 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from keqi.accounts.models import Area, District, Unit, User
 from keqi.accounts.tests.test_districts import firms, person  # noqa: F401
-from keqi.activities.models import Activity
+from keqi.activities.models import Activity, TalentIntroduction, TraineeReport
 from keqi.api.services import api_token_create
 from keqi.campaign.metrics import METRICS
 from keqi.campaign.models import (
@@ -68,7 +68,7 @@ from keqi.registry.models import Enterprise
 
 pytestmark = pytest.mark.django_db
 
-MARKS = ("越界", "示范河西乙")
+MARKS = ("越界", "示范河西乙", "987654", "987,654")
 DISTRICT_WIDE = ["hq", "leader", "member", "auditor"]
 # Pages that are not lists of district data, or that act rather than show.
 SKIP = {"logout", "healthz", "api:schema", "api:not_found", "api:docs"}
@@ -207,6 +207,16 @@ def make_other_district_rows(firm: Enterprise) -> dict[str, Model]:
         starts_on=DAY,
         due_on=DAY,
     )
+    make(TraineeReport, unit=unit, month=DAY.replace(day=1), cumulative=987654)
+    make(
+        TalentIntroduction,
+        enterprise=firm,
+        introduced_on=DAY,
+        people=3,
+        category=_first(TalentIntroduction, "category"),
+        unit=unit,
+        note="越界引进",
+    )
     fund = make(
         Fund,
         code="yuejie",
@@ -270,6 +280,9 @@ def kind_urls() -> list[str]:
         urls += [f"/cultivation/libraries/{lib}/?on={DAY}&format=xlsx"]
         urls += [f"/cultivation/libraries/{lib}/changes/"]
         urls += [f"/api/v1/libraries/{lib}/?on={DAY}"]
+    for page in ("/activities/trainees/", "/activities/haihe/", "/activities/list/"):
+        urls += [f"{page}?year={DAY.year}&as_of={DAY.year}-12-31"]
+        urls += [f"{page}?year={DAY.year}&as_of={DAY.year}-12-31&format=xlsx"]
     urls += [f"/cultivation/reserve/{key}/" for key in RESERVE_BY_KEY]
     urls += [f"/cultivation/reserve/{key}/?format=xlsx" for key in RESERVE_BY_KEY]
     return urls
