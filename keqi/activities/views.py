@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from keqi.accounts.models import Area, Unit
-from keqi.accounts.scopes import area_ids_in_scope, district_id_of
+from keqi.accounts.scopes import area_ids_in_scope, district_id_of, district_q
 from keqi.activities import services
 from keqi.activities.exports import xlsx_response
 from keqi.activities.forms import ActivityForm, AttendanceForm
@@ -128,7 +128,9 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         "kinds": ActivityKind.values,
         "areas": areas,
         "area": area_picked(areas, flt.area_id),
-        "organisers": Unit.objects.filter(organised_activities__isnull=False)
+        "organisers": Unit.objects.filter(
+            district_q(request.user), organised_activities__isnull=False
+        )
         .distinct()
         .order_by("sort", "code"),
         "may_record": may_record(request.user),

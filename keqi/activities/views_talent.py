@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from keqi.accounts.models import Area, Unit, User
+from keqi.accounts.scopes import district_q
 from keqi.activities.forms import IntroductionForm, TraineeForm
 from keqi.activities.models import TalentIntroduction, TraineeReport
 from keqi.activities.selectors import may_record, plan_target_value
@@ -97,7 +98,8 @@ def _initial_trainee(request: HttpRequest) -> dict[str, object]:
     user = cast(User, request.user)
     pk = request.GET.get("unit", "")
     unit_pk = whole_number(pk)
-    unit = None if unit_pk is None else Unit.objects.filter(pk=unit_pk).first()
+    units = Unit.objects.filter(district_q(user))
+    unit = None if unit_pk is None else units.filter(pk=unit_pk).first()
     if unit is None or not (user.is_hq or unit.pk == user.unit_id):
         unit = user.unit
     month = business_today().replace(day=1)

@@ -137,7 +137,7 @@ def hq_members(request: HttpRequest) -> HttpResponse:
     edit_pk = whole_number(request.GET.get("edit", ""))
     if edit_pk is not None and _user(request).is_hq:
         editing = rows.filter(pk=edit_pk).first()
-    form = HqMemberForm(request.POST or None, instance=editing)
+    form = HqMemberForm(request.POST or None, instance=editing, user=request.user)
     if request.method == "POST":
         if not _user(request).is_hq:
             raise PermissionDenied("只有指挥部办公室可以执行此操作")

@@ -68,7 +68,7 @@ from keqi.registry.models import Enterprise
 
 pytestmark = pytest.mark.django_db
 
-MARKS = ("越界", "示范河西乙", "987654", "987,654")
+MARKS = ("越界", "示范河西乙", "示范河西镇", "987654", "987,654")
 DISTRICT_WIDE = ["hq", "leader", "member", "auditor"]
 # Pages that are not lists of district data, or that act rather than show.
 SKIP = {"logout", "healthz", "api:schema", "api:not_found", "api:docs"}
