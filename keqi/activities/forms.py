@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from keqi.accounts.models import Unit
-from keqi.accounts.scopes import enterprise_q
+from keqi.accounts.scopes import district_q, enterprise_q
 from keqi.activities.models import (
     Activity,
     Award,
@@ -116,7 +116,8 @@ class ActivityForm(_UserForm):
             del self.fields["organiser"]
         else:
             field = cast("forms.ModelChoiceField[Any]", self.fields["organiser"])
-            field.queryset = Unit.objects.order_by("sort", "code")
+            units = Unit.objects.filter(district_q(user)) if user else Unit.objects
+            field.queryset = units.order_by("sort", "code")
 
 
 class AttendanceForm(SafeForm):
@@ -195,7 +196,7 @@ class TraineeForm(SafeForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        units = Unit.objects.order_by("sort", "code")
+        units = Unit.objects.filter(district_q(user)).order_by("sort", "code")
         if not user.is_hq:
             units = units.filter(pk=user.unit_id)
         cast("forms.ModelChoiceField[Any]", self.fields["unit"]).queryset = units

@@ -17,7 +17,12 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from keqi.accounts.models import Role
-from keqi.accounts.scopes import area_ids_in_scope, enterprise_q
+from keqi.accounts.scopes import (
+    area_ids_in_scope,
+    district_q,
+    enterprise_q,
+    sees_every_district,
+)
 from keqi.activities.models import (
     Activity,
     ActivityKind,
@@ -34,8 +39,10 @@ def activity_q(user: Any) -> Q:
     """A filter selecting the activities `user` may see."""
     if user is None or not user.is_authenticated or not user.is_active:
         return _NOTHING
-    if area_ids_in_scope(user) is None:
+    if sees_every_district(user):
         return Q()
+    if area_ids_in_scope(user) is None:
+        return district_q(user, "organiser__district_id")
     mine = enterprise_q(user, prefix="enterprise__")
     return (
         Q(organiser_id=user.unit_id)
@@ -256,12 +263,16 @@ def followup_list(
     return sorted(rows, key=lambda r: (r.first_on, r.enterprise.name))
 
 
-def plan_target_value(metric_key: str, year: int) -> Decimal | None:
-    """The loaded plan's target for a metric in that year, if a plan names one."""
+def plan_target_value(metric_key: str, year: int, user: Any = None) -> Decimal | None:
+    """The target for a metric in that year of the latest plan of the user's
+    district (any district's for no user), if a plan names one."""
     from keqi.campaign.models import Source, Target
 
+    mine = Q() if user is None else district_q(user, "plan__office_unit__district_id")
     target = (
-        Target.objects.filter(source=Source.AUTO, metric=metric_key, plan__year=year)
+        Target.objects.filter(
+            mine, source=Source.AUTO, metric=metric_key, plan__year=year
+        )
         .order_by("-plan__loaded_at")
         .first()
     )

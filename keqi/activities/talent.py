@@ -14,13 +14,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from keqi.accounts.models import Area, Unit
-from keqi.accounts.scopes import enterprise_q
+from keqi.accounts.scopes import district_q, enterprise_q
 from keqi.activities.models import TalentIntroduction, TraineeReport
 from keqi.activities.selectors import may_record
 from keqi.activities.services import ActivityAction
+from keqi.campaign.metrics import counting_district
 from keqi.core import audit
 from keqi.core.dates import business_today
 from keqi.core.uscc import unusable
@@ -137,29 +138,43 @@ class TraineeLine:
         return out
 
 
-def trainee_reports_upto(year: int, as_of: dt.date) -> list[TraineeReport]:
-    """Every unit's reports of the year whose month has ended by `as_of`."""
-    rows = TraineeReport.objects.filter(month__year=year).select_related("unit")
+def _trainee_district_q(user: Any) -> Q:
+    """The reports of the user's district's units; for no user (a plan's metric),
+    the district being counted (every district when none is)."""
+    if user is not None:
+        return district_q(user, "unit__district_id")
+    district = counting_district()
+    return Q() if district is None else Q(unit__district_id=district)
+
+
+def trainee_reports_upto(
+    year: int, as_of: dt.date, user: Any = None
+) -> list[TraineeReport]:
+    """The reports of the year whose month has ended by `as_of`, of every unit of
+    the user's district (see `_trainee_district_q`)."""
+    rows = TraineeReport.objects.filter(
+        _trainee_district_q(user), month__year=year
+    ).select_related("unit")
     return [
         r for r in rows.order_by("unit__sort", "month") if month_end(r.month) <= as_of
     ]
 
 
-def trainee_table(year: int, as_of: dt.date) -> list[TraineeLine]:
+def trainee_table(year: int, as_of: dt.date, user: Any = None) -> list[TraineeLine]:
     """A line per reporting unit with its monthly cumulative counts up to `as_of`."""
     lines: dict[int, TraineeLine] = {}
-    for r in trainee_reports_upto(year, as_of):
+    for r in trainee_reports_upto(year, as_of, user):
         line = lines.setdefault(r.unit_id, TraineeLine(r.unit, [None] * 12))
         line.cumulative[r.month.month - 1] = r.cumulative
         line.latest = r
     return list(lines.values())
 
 
-def trainee_total(year: int, as_of: dt.date) -> int:
+def trainee_total(year: int, as_of: dt.date, user: Any = None) -> int:
     """People trained in the year so far: each unit's latest cumulative, added up."""
     return sum(
         line.latest.cumulative
-        for line in trainee_table(year, as_of)
+        for line in trainee_table(year, as_of, user)
         if line.latest is not None
     )
 

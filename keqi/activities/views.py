@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from keqi.accounts.models import Area, Unit
-from keqi.accounts.scopes import area_ids_in_scope
+from keqi.accounts.scopes import area_ids_in_scope, district_id_of, district_q
 from keqi.activities import services
 from keqi.activities.exports import xlsx_response
 from keqi.activities.forms import ActivityForm, AttendanceForm
@@ -79,12 +79,16 @@ def index(request: HttpRequest) -> HttpResponse:
         "as_of": as_of,
         "by_kind": by_kind,
         "trainings": len(tech_sme_trainings(year, as_of)),
-        "trainings_target": plan_target_value("tech_sme_trainings_in_year", year),
+        "trainings_target": plan_target_value(
+            "tech_sme_trainings_in_year", year, request.user
+        ),
         "contests": contests(year, as_of),
-        "platforms": METRICS[PLATFORM_METRIC].count(year, as_of),
-        "platforms_target": plan_target_value(PLATFORM_METRIC, year),
-        "trainees": trainee_total(year, as_of),
-        "trainees_target": plan_target_value("trainees_in_year", year),
+        "platforms": METRICS[PLATFORM_METRIC].count(
+            year, as_of, district_id_of(request.user)
+        ),
+        "platforms_target": plan_target_value(PLATFORM_METRIC, year, request.user),
+        "trainees": trainee_total(year, as_of, request.user),
+        "trainees_target": plan_target_value("trainees_in_year", year, request.user),
         "intro_people": intros.people,
         "followups": len(followup_list(user, year, as_of)),
         "may_record": may_record(user),
@@ -124,7 +128,9 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         "kinds": ActivityKind.values,
         "areas": areas,
         "area": area_picked(areas, flt.area_id),
-        "organisers": Unit.objects.filter(organised_activities__isnull=False)
+        "organisers": Unit.objects.filter(
+            district_q(request.user), organised_activities__isnull=False
+        )
         .distinct()
         .order_by("sort", "code"),
         "may_record": may_record(request.user),

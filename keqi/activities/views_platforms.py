@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from keqi.accounts.models import Area
+from keqi.accounts.scopes import district_id_of
 from keqi.activities.platforms import (
     PLATFORM_METRIC,
     PlatformFilter,
@@ -67,8 +68,10 @@ def platforms(request: HttpRequest) -> HttpResponse:
     if flt.year is not None:
         as_of = flt.as_of or day
         context |= {
-            "district_count": METRICS[PLATFORM_METRIC].count(flt.year, as_of),
-            "target": plan_target_value(PLATFORM_METRIC, flt.year),
+            "district_count": METRICS[PLATFORM_METRIC].count(
+                flt.year, as_of, district_id_of(request.user)
+            ),
+            "target": plan_target_value(PLATFORM_METRIC, flt.year, request.user),
             "unfiltered": not (flt.kind or flt.level or flt.area_id),
         }
     return render(request, "activities/platforms.html", context)

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from keqi.accounts.models import Area, Unit, User
+from keqi.accounts.scopes import district_q
 from keqi.activities.forms import IntroductionForm, TraineeForm
 from keqi.activities.models import TalentIntroduction, TraineeReport
 from keqi.activities.selectors import may_record, plan_target_value
@@ -58,27 +59,27 @@ def trainees(request: HttpRequest) -> HttpResponse:
             list(zip(line.cumulative, keys, strict=True)),
             may_record(user) and (user.is_hq or line.unit.pk == user.unit_id),
         )
-        for line in trainee_table(year, as_of)
+        for line in trainee_table(year, as_of, user)
     ]
     if export_requested(request):
-        return xlsx_list_response(_trainee_export(year, as_of), request)
+        return xlsx_list_response(_trainee_export(year, as_of, user), request)
     context = {
         "year": year,
         "as_of": as_of,
         "lines": lines,
         "months": MONTHS,
-        "total": trainee_total(year, as_of),
-        "target": plan_target_value(TRAINEE_METRIC, year),
+        "total": trainee_total(year, as_of, user),
+        "target": plan_target_value(TRAINEE_METRIC, year, request.user),
         "may_record": may_record(request.user),
         "errors": f.errors,
     }
     return render(request, "activities/trainees.html", context)
 
 
-def _trainee_export(year: int, as_of: dt.date) -> ListExport:
+def _trainee_export(year: int, as_of: dt.date, user: User) -> ListExport:
     """Two rows per unit: the cumulative by month, then each month's own number."""
     rows: list[list[object]] = []
-    for line in trainee_table(year, as_of):
+    for line in trainee_table(year, as_of, user):
         rows.append([str(line.unit), "累计", *line.cumulative])
         rows.append([str(line.unit), "当月", *line.monthly])
     columns: list[tuple[str, Any]] = [
@@ -86,7 +87,7 @@ def _trainee_export(year: int, as_of: dt.date) -> ListExport:
         ("口径", itemgetter(1)),
     ]
     columns += [(m, itemgetter(i + 2)) for i, m in enumerate(MONTHS)]
-    total = ("合计（各单位最近累计之和）", f"{trainee_total(year, as_of)}人")
+    total = ("合计（各单位最近累计之和）", f"{trainee_total(year, as_of, user)}人")
     return ListExport(
         "职业技能人才培训", columns, rows, [("年度", str(year)), total], as_of
     )
@@ -97,7 +98,8 @@ def _initial_trainee(request: HttpRequest) -> dict[str, object]:
     user = cast(User, request.user)
     pk = request.GET.get("unit", "")
     unit_pk = whole_number(pk)
-    unit = None if unit_pk is None else Unit.objects.filter(pk=unit_pk).first()
+    units = Unit.objects.filter(district_q(user))
+    unit = None if unit_pk is None else units.filter(pk=unit_pk).first()
     if unit is None or not (user.is_hq or unit.pk == user.unit_id):
         unit = user.unit
     month = business_today().replace(day=1)

@@ -31,7 +31,7 @@ from keqi.api.pagination import PageQuery, paged, paginate
 from keqi.api.services import api_write_record
 from keqi.campaign import organisation as org
 from keqi.campaign.models import HqMember, Meeting, Plan, UnitWorkTask
-from keqi.campaign.selectors import plan_get
+from keqi.campaign.selectors import meeting_get_for, plan_get
 from keqi.core.dates import business_today
 from keqi.core.uscc import normalise
 from keqi.funds.models import AwardStatus
@@ -164,9 +164,9 @@ def _narrow(rows: QuerySet[Any], user: Any, query: dict[str, Any]) -> QuerySet[A
     return rows
 
 
-def _plan(query: dict[str, Any]) -> Plan:
+def _plan(query: dict[str, Any], user: Any) -> Plan:
     try:
-        return plan_get(query.get("plan") or None)
+        return plan_get(query.get("plan") or None, user=user)
     except Http404:
         raise ValidationError({"plan": ["方案不存在或尚未载入"]}) from None
 
@@ -447,7 +447,7 @@ def standard_list(request: Request) -> Response:
 def meeting_list(request: Request) -> Response:
     """The joint meetings of the plan."""
     query = queries.cleaned(request, PlanQuery)
-    rows = Meeting.objects.filter(plan=_plan(query)).prefetch_related(
+    rows = Meeting.objects.filter(plan=_plan(query, request.user)).prefetch_related(
         "decisions__owner", "attendance__unit"
     )
     return _listed(request, rows, query, shapes_work.MeetingSerializer)
@@ -462,9 +462,7 @@ def meeting_list(request: Request) -> Response:
 @api_view(["GET"])
 def meeting_detail(request: Request, pk: int) -> Response:
     """One joint meeting."""
-    meeting = Meeting.objects.filter(pk=pk).first()
-    if meeting is None:
-        raise Http404("会议不存在")
+    meeting = meeting_get_for(request.user, pk)
     return Response(shapes_work.MeetingSerializer(meeting).data)
 
 
@@ -478,7 +476,9 @@ def meeting_detail(request: Request, pk: int) -> Response:
 def hq_member_list(request: Request) -> Response:
     """The members of the 指挥部."""
     query = queries.cleaned(request, PlanQuery)
-    rows = HqMember.objects.filter(plan=_plan(query)).select_related("unit")
+    rows = HqMember.objects.filter(plan=_plan(query, request.user)).select_related(
+        "unit"
+    )
     return _listed(request, rows, query, shapes_work.HqMemberSerializer)
 
 
@@ -494,7 +494,7 @@ def work_task_list(request: Request) -> Response:
     """Work-plan tasks the caller may read."""
     query = queries.cleaned(request, WorkTaskQuery)
     today = business_today()
-    rows = org.work_task_list_for(request.user, _plan(query))
+    rows = org.work_task_list_for(request.user, _plan(query, request.user))
     if query.get("unit"):
         rows = rows.filter(unit__code=query["unit"])
     if query.get("status") == "overdue":
@@ -540,7 +540,7 @@ def work_task_create(request: Request) -> Response:
         raise PermissionDenied("当前账号不能填写单位工作方案")
     given = shapes_work.WorkTaskWriteSerializer(data=request.data)
     given.is_valid(raise_exception=True)
-    plan = _plan({})
+    plan = _plan({}, request.user)
     values = _task_values(plan, given.validated_data)
     task = _task_saved(
         request,

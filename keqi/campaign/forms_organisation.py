@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from keqi.accounts.models import Unit
+from keqi.accounts.scopes import district_q
 from keqi.campaign.models import HqMember, Plan, UnitWorkTask, WorkTaskStatus
 from keqi.core.forms import SafeForm, SafeModelForm
 
@@ -68,6 +69,12 @@ class HqMemberForm(SafeModelForm):
     class Meta:
         model = HqMember
         fields = ("unit", "name", "post", "role", "phone", "note")
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if user is not None:  # the units of the user's district only
+            units = Unit.objects.filter(district_q(user)).order_by("sort", "code")
+            self.fields["unit"].queryset = units  # type: ignore[attr-defined]
 
     def _post_clean(self) -> None:
         pass

@@ -17,8 +17,10 @@ from keqi.accounts.models import Role, Unit
 from keqi.accounts.scopes import district_q
 from keqi.campaign.models import (
     Decision,
+    HqMember,
     Measure,
     MeasureUnit,
+    Meeting,
     Plan,
     ProgressReport,
     Target,
@@ -149,6 +151,39 @@ def report_get_for(user: Any, pk: int) -> ProgressReport:
     if report is None or not report_list_for(user, report.plan).filter(pk=pk).exists():
         raise Http404("月报不存在或不属于您的单位")
     return report
+
+
+def meeting_list_for(user: Any) -> QuerySet[Meeting]:
+    """Joint meetings of the plans of the user's district (all for the city)."""
+    return Meeting.objects.filter(plan__in=plan_list_for(user)).select_related("plan")
+
+
+def meeting_get_for(user: Any, pk: int) -> Meeting:
+    """One meeting of the user's district, else 404."""
+    found = meeting_list_for(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("会议不存在或不属于本区")
+    return found
+
+
+def hq_member_get_for(user: Any, pk: int) -> HqMember:
+    """One member of the 指挥部 of a plan of the user's district, else 404."""
+    found = HqMember.objects.filter(plan__in=plan_list_for(user), pk=pk).first()
+    if found is None:
+        raise Http404("指挥部成员不存在或不属于本区")
+    return found
+
+
+def decision_get_for(user: Any, pk: int) -> Decision:
+    """One agreed item of a meeting of the user's district, else 404."""
+    found = (
+        Decision.objects.filter(meeting__plan__in=plan_list_for(user), pk=pk)
+        .select_related("owner")
+        .first()
+    )
+    if found is None:
+        raise Http404("议定事项不存在或不属于本区")
+    return found
 
 
 def decision_list(plan: Plan) -> QuerySet[Decision]:

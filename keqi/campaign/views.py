@@ -43,8 +43,6 @@ from keqi.campaign.forms import (
 )
 from keqi.campaign.metrics import METRICS
 from keqi.campaign.models import (
-    Decision,
-    Meeting,
     Plan,
     ProgressKind,
     ProgressReport,
@@ -53,7 +51,9 @@ from keqi.campaign.models import (
 )
 from keqi.campaign.progress import RULE_TEXT
 from keqi.campaign.selectors import (
+    decision_get_for,
     decision_list,
+    meeting_get_for,
     number_text,
     plan_get,
     reads_all_reports,
@@ -180,7 +180,9 @@ def report_open(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     unit = user.unit
     if user.is_hq and request.POST.get("unit"):
-        unit = get_object_or_404(Unit, pk=request.POST["unit"])
+        unit = get_object_or_404(
+            Unit.objects.filter(district_q(user)), pk=request.POST["unit"]
+        )
     if unit is None:
         messages.error(request, "您的账号未关联单位，无法填报月报")
         return redirect("campaign:report_list")
@@ -333,9 +335,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A meeting: agenda, minutes and agreed items (HQ edits)."""
-    meetings = Meeting.objects.select_related("plan")
-    meetings = meetings.prefetch_related("attendance__unit")
-    meeting = get_object_or_404(meetings, pk=pk)
+    meeting = meeting_get_for(request.user, pk)
     form = DecisionForm()
     if request.method == "POST":
         _hq_only(request)
@@ -366,7 +366,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def decision_close(request: HttpRequest, pk: int) -> HttpResponse:
     """The owner unit or HQ marks an agreed item done."""
-    decision = get_object_or_404(Decision.objects.select_related("owner"), pk=pk)
+    decision = decision_get_for(request.user, pk)
     try:
         done_on = parse_day(request.POST.get("done_on"), timezone.localdate())
         meeting_services.decision_close(

@@ -8,15 +8,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from keqi.accounts.models import Unit, User
 from keqi.campaign import organisation as org
 from keqi.campaign.exports_organisation import hq_members_export, work_tasks_export
 from keqi.campaign.forms_organisation import HqMemberForm, WorkTaskFilter, WorkTaskForm
-from keqi.campaign.models import HqMember, Meeting, WorkTaskStatus
-from keqi.campaign.selectors import plan_get
+from keqi.campaign.models import HqMember, WorkTaskStatus
+from keqi.campaign.selectors import hq_member_get_for, meeting_get_for, plan_get
 from keqi.core.dates import business_today
 from keqi.core.exports import export_requested, xlsx_list_response
 from keqi.core.forms import errors_onto_form
@@ -47,7 +47,7 @@ def _filtered(request: HttpRequest, rows: Any, form: WorkTaskFilter) -> Any:
 def work_plans(request: HttpRequest) -> HttpResponse:
     """Each unit's own work plan: tasks, person, time line, overdue in red."""
     plan, today, user = (
-        plan_get(request.GET.get("plan")),
+        plan_get(request.GET.get("plan"), user=request.user),
         business_today(),
         request.user,
     )
@@ -84,7 +84,7 @@ def work_task_new(request: HttpRequest) -> HttpResponse:
     """Add a task to the user's unit's work plan."""
     if not org.can_write_work_plan(request.user):
         raise PermissionDenied("当前账号不能填写单位工作方案")
-    plan = plan_get(request.GET.get("plan"))
+    plan = plan_get(request.GET.get("plan"), user=request.user)
     form = WorkTaskForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:
@@ -129,7 +129,7 @@ def work_task_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def hq_members(request: HttpRequest) -> HttpResponse:
     """The 指挥部's members; the HQ office adds, changes and removes them."""
-    plan = plan_get(request.GET.get("plan"))
+    plan = plan_get(request.GET.get("plan"), user=request.user)
     rows = HqMember.objects.filter(plan=plan).select_related("unit")
     if export_requested(request):
         return xlsx_list_response(hq_members_export(plan, rows), request)
@@ -137,7 +137,7 @@ def hq_members(request: HttpRequest) -> HttpResponse:
     edit_pk = whole_number(request.GET.get("edit", ""))
     if edit_pk is not None and _user(request).is_hq:
         editing = rows.filter(pk=edit_pk).first()
-    form = HqMemberForm(request.POST or None, instance=editing)
+    form = HqMemberForm(request.POST or None, instance=editing, user=request.user)
     if request.method == "POST":
         if not _user(request).is_hq:
             raise PermissionDenied("只有指挥部办公室可以执行此操作")
@@ -160,7 +160,7 @@ def hq_members(request: HttpRequest) -> HttpResponse:
 @require_POST
 def hq_member_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Remove a member of the 指挥部 (HQ office)."""
-    member = get_object_or_404(HqMember, pk=pk)
+    member = hq_member_get_for(request.user, pk)
     org.hq_member_delete(member=member, actor=request.user)
     messages.success(request, f"已删除指挥部成员“{member}”")
     return redirect("campaign:hq_members")
@@ -201,7 +201,7 @@ def _attendance_shown(request: HttpRequest, unit: Unit, row: Any) -> dict[str, s
 @login_required
 def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     """The HQ office records who came to a joint meeting and why others did not."""
-    meeting = get_object_or_404(Meeting.objects.select_related("plan"), pk=pk)
+    meeting = meeting_get_for(request.user, pk)
     if not _user(request).is_hq:
         raise PermissionDenied("只有指挥部办公室可以登记出席情况")
     units = org.attendance_units(meeting.plan)

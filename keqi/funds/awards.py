@@ -23,6 +23,7 @@ from keqi.core.db_guards import insert_once
 from keqi.core.models import AuditEvent
 from keqi.funds.access import (
     ensure_manager,
+    fund_q,
     is_area_staff_of,
     may_handle_money,
     may_manage,
@@ -84,6 +85,8 @@ def _triggering(rule: AwardRule, year: int) -> list[Qualification]:
     ).select_related("enterprise")
     if rule.trigger_level:
         rows = rows.filter(level=rule.trigger_level)
+    if rule.fund.district_id is not None:  # a district's fund rewards its own firms
+        rows = rows.filter(enterprise__area__district_id=rule.fund.district_id)
     return list(rows.order_by("granted_on", "pk"))
 
 
@@ -210,7 +213,7 @@ def _generate_for_loans(
     """雏鹰企业取得银行贷款 (津政发〔2019〕17号, a one-off award): the first bank loan
     in the year, while the rule was in force, of an enterprise then holding a valid
     雏鹰企业 title, unless the enterprise already has a live award of this kind."""
-    loans = chuying_bank_loans(*_rule_window(rule, year))
+    loans = chuying_bank_loans(*_rule_window(rule, year), rule.fund.district_id)
     seen = set(
         Award.objects.filter(rule__trigger_event=TriggerEvent.CHUYING_LOAN)
         .exclude(status=AwardStatus.REJECTED)
@@ -245,7 +248,12 @@ def award_candidates_generate(*, year: int, actor: Any) -> Generated:
     """
     ensure_manager(actor)
     out = Generated()
-    rules = AwardRule.objects.exclude(trigger_kind="", trigger_event="").order_by("pk")
+    rules = (
+        AwardRule.objects.filter(fund_q(actor, "fund__"))
+        .exclude(trigger_kind="", trigger_event="")
+        .select_related("fund")
+        .order_by("pk")
+    )
     for rule in rules:
         if rule.trigger_event == TriggerEvent.CHUYING_LOAN:
             made = _generate_for_loans(rule, year, out)

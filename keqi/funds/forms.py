@@ -10,8 +10,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from keqi.accounts.models import Area
+from keqi.accounts.scopes import area_q
 from keqi.core.forms import SafeForm
 from keqi.core.numbers import parse_date, parse_decimal
+from keqi.funds.access import fund_q
 from keqi.funds.models import (
     AmountSource,
     AwardRule,
@@ -74,7 +76,24 @@ def _blank_first(choices: Any, label: str) -> list[tuple[str, str]]:
     return [("", label), *((str(v), str(t)) for v, t in choices)]
 
 
-class RuleForm(SafeForm):
+class DistrictForm(SafeForm):
+    """A form whose fund, rule and area choices are the user's district's only
+    (the services refuse another district's anyway; the lists should not offer it)."""
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        narrowed = {
+            "fund": Fund.objects.filter(fund_q(user)),
+            "rule": AwardRule.objects.filter(fund_q(user, "fund__")),
+            "area": Area.objects.filter(area_q(user)) if user else Area.objects.all(),
+        }
+        for name, rows in narrowed.items():
+            field = self.fields.get(name)
+            if isinstance(field, forms.ModelChoiceField):
+                field.queryset = rows
+
+
+class RuleForm(DistrictForm):
     """An award rule; amounts the plan does not state are entered and labelled."""
 
     name = forms.CharField(label="奖励名称", max_length=100)
@@ -128,7 +147,7 @@ class RuleForm(SafeForm):
         return values
 
 
-class ApplicationForm(SafeForm):
+class ApplicationForm(DistrictForm):
     """An application entered for an enterprise (by its USCC)."""
 
     uscc = forms.CharField(label="统一社会信用代码", max_length=18)
@@ -175,14 +194,14 @@ class NoticeForm(SafeForm):
     note = forms.CharField(label="公示说明", required=False, widget=forms.Textarea)
 
 
-class RatioForm(SafeForm):
+class RatioForm(DistrictForm):
     area = forms.ModelChoiceField(label="街镇/园区", queryset=Area.objects.all())
     award_type = forms.ChoiceField(label="奖励类型", choices=AwardType.choices)
     area_percent = PercentField(label="街镇/园区负担比例（%）")
     reason = forms.CharField(label="依据或原因", max_length=500, required=False)
 
 
-class BudgetForm(SafeForm):
+class BudgetForm(DistrictForm):
     fund = forms.ModelChoiceField(label="资金", queryset=Fund.objects.all())
     amount = YuanField(label="预算金额（元）", positive=False)
     reason = forms.CharField(label="依据或原因", max_length=500, required=False)

@@ -22,6 +22,13 @@ class TransferLevel(models.TextChoices):
 class TransferIncome(models.Model):
     """One receipt of 上级转移支付 (or a correction of one), in 元."""
 
+    district = models.ForeignKey(
+        "accounts.District",
+        verbose_name="所属区",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     year = models.PositiveSmallIntegerField("预算年度")
     level = models.CharField("来源", max_length=10, choices=TransferLevel.choices)
     title = models.CharField("资金名称", max_length=200)

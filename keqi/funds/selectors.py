@@ -29,6 +29,7 @@ from keqi.core.models import AuditEvent
 from keqi.funds.access import area_q, award_q, fund_q
 from keqi.funds.models import (
     Award,
+    AwardRule,
     BudgetOverrun,
     EntryKind,
     Fund,
@@ -37,6 +38,11 @@ from keqi.funds.models import (
     PublicNotice,
 )
 from keqi.funds.money import HUNDRED, ZERO
+
+
+def rule_list_for(user: Any) -> QuerySet[AwardRule]:
+    """Award rules paid from the funds of the user's district (all for the city)."""
+    return AwardRule.objects.filter(fund_q(user, "fund__")).select_related("fund")
 
 
 def award_list_for(user: Any) -> QuerySet[Award]:

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
+from keqi.accounts.scopes import district_for, district_q
 from keqi.core import audit
 from keqi.funds.access import ensure_money_handler, sees_whole_district
 from keqi.funds.ledger import ensure_year_open
@@ -37,11 +38,12 @@ ACTION_LABELS = {
 
 
 def transfer_list_for(user: Any) -> QuerySet[TransferIncome]:
-    """Every income entry for whole-district readers; nothing for an area's staff."""
+    """The income of the user's district for whole-district readers (every
+    district's for the city); nothing for an area's staff."""
     rows = TransferIncome.objects.select_related("fund", "corrects", "created_by")
     if user is None or not user.is_authenticated or not sees_whole_district(user):
         return rows.none()
-    return rows
+    return rows.filter(district_q(user))
 
 
 def ensure_reads_transfers(user: Any) -> None:
@@ -80,8 +82,11 @@ def transfer_income_record(
         raise ValidationError({"title": "请填写资金名称"})
     amount = checked_yuan(amount, "金额")
     _check_year(year, received_on)
+    district = district_for(actor)
+    if fund is not None and district is not None and fund.district_id != district.pk:
+        raise ValidationError({"fund": "只能纳入本区的资金"})
     row = TransferIncome(
-        year=year, level=level, title=title.strip(), document=document.strip(),
+        district=district, year=year, level=level, title=title.strip(), document=document.strip(),
         fund=fund, received_on=received_on, amount=amount, note=note.strip(),
         created_by=actor,
     )  # fmt: skip
@@ -110,8 +115,8 @@ def transfer_income_correct(
         raise ValidationError({"note": "请写明更正原因"})
     _check_year(row.year, received_on)
     correction = TransferIncome.objects.create(
-        year=row.year, level=row.level, title=row.title, document=row.document,
-        fund=row.fund, received_on=received_on, amount=-row.amount, corrects=row,
+        district=row.district, year=row.year, level=row.level, title=row.title,
+        document=row.document, fund=row.fund, received_on=received_on, amount=-row.amount, corrects=row,
         note=reason.strip(), created_by=actor,
     )  # fmt: skip
     audit.record(
@@ -144,12 +149,14 @@ class TransferSummary:
         return f"扣除上级转移支付收入后，区级净负担 {yuan_text(net)} 元"
 
 
-def transfer_summary(year: int) -> TransferSummary:
-    """Income of the year, summed in Python (never a database float)."""
+def transfer_summary(year: int, user: Any = None) -> TransferSummary:
+    """Income of the year of the user's district (every district's for the
+    system, None), summed in Python (never a database float)."""
     sums = {level: ZERO for level in TransferLevel.values}
-    for level, amount in TransferIncome.objects.filter(year=year).values_list(
-        "level", "amount"
-    ):
+    rows = TransferIncome.objects.filter(year=year)
+    if user is not None:
+        rows = rows.filter(district_q(user))
+    for level, amount in rows.values_list("level", "amount"):
         sums[level] += amount
     labels = dict(TransferLevel.choices)
     by_level = [(labels[k], v) for k, v in sums.items()]

@@ -53,6 +53,7 @@ from keqi.funds.selectors import (
     fund_budget_vs_paid,
     notice_get_for,
     notice_list_for,
+    rule_list_for,
 )
 from keqi.registry.models import Enterprise
 from keqi.registry.selectors import enterprise_list_for
@@ -114,7 +115,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def rule_list(request: HttpRequest) -> HttpResponse:
     """Every award rule with its dates, amount (and where it comes from) and clause."""
     user = user_of(request)
-    rules = AwardRule.objects.filter(fund_q(user, "fund__")).select_related("fund")
+    rules = rule_list_for(user)
     return render(
         request,
         "funds/rules.html",
@@ -154,7 +155,7 @@ def _rule_form_page(request: HttpRequest, rule: AwardRule | None) -> HttpRespons
     if not may_manage(user):
         raise PermissionDenied("只有指挥部办公室可以维护奖励规则")
     initial = RuleForm.initial_for(rule) if rule else {}
-    form = RuleForm(request.POST or None, initial=initial)
+    form = RuleForm(request.POST or None, initial=initial, user=user)
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         reason = values.pop("reason")
@@ -178,7 +179,8 @@ def rule_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _rule_form_page(request, get_object_or_404(AwardRule, pk=pk))
+    rows = rule_list_for(user_of(request))
+    return _rule_form_page(request, get_object_or_404(rows, pk=pk))
 
 
 # ------------------------------------------------------------------ awards
@@ -198,7 +200,7 @@ def _award_filters(request: HttpRequest, user: User) -> tuple[Any, dict[str, Any
     rule = request.GET.get("rule", "")
     if rule:
         rule_pk = whole_number(rule)
-        if rule_pk is None or not AwardRule.objects.filter(pk=rule_pk).exists():
+        if rule_pk is None or not rule_list_for(user).filter(pk=rule_pk).exists():
             raise Http404("没有这个奖励规则")
         rows = rows.filter(rule_id=rule_pk)
     chosen = {"year": year, "status": status, "area": area, "rule": rule}
@@ -221,7 +223,7 @@ def award_list(request: HttpRequest) -> HttpResponse:
         "totals": totals,
         "chosen": chosen,
         "statuses": AwardStatus.choices,
-        "rules": AwardRule.objects.order_by("award_type", "pk"),
+        "rules": rule_list_for(user).order_by("award_type", "pk"),
     }
     context |= {
         "areas": Area.objects.filter(area_q(user, "pk"))
@@ -266,7 +268,7 @@ def award_apply(request: HttpRequest) -> HttpResponse:
     """Enter an application for an enterprise (HQ or its own area)."""
     user = user_of(request)
     form = ApplicationForm(
-        request.POST or None, initial={"year": business_today().year}
+        request.POST or None, initial={"year": business_today().year}, user=user
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -212,7 +212,7 @@ def budget_list(request: HttpRequest) -> HttpResponse:
 def budget_set(request: HttpRequest) -> HttpResponse:
     """Set a fund's budget for a year (区财政局 or HQ)."""
     year = year_of(request)
-    form = BudgetForm(request.POST)
+    form = BudgetForm(request.POST, user=user_of(request))
     if not form.is_valid():
         _form_errors(request, form)
     else:
@@ -258,13 +258,13 @@ def settlement(request: HttpRequest) -> HttpResponse:
         "money": may_handle_money(user),
         "grid": _ratio_grid(year, areas),
         "types": AwardType.choices,
-        "form": RatioForm(),
+        "form": RatioForm(user=user),
         "may_close": year < business_today().year and not year_closed(year),
     }
     totals = _totals(statements) if sees_whole_district(user) else None
     context["totals"] = totals
     if totals is not None:  # the district's 转移支付 income (措施12), district view
-        transfers = transfer_summary(year)
+        transfers = transfer_summary(year, user)
         context["transfers"] = transfers
         context["district_net"] = transfers.district_net_text(totals["district_share"])
     return render(request, "funds/settlement.html", context)
@@ -280,7 +280,7 @@ def _totals(statements: list[Statement]) -> dict[str, Decimal]:
 def ratio_set(request: HttpRequest) -> HttpResponse:
     """Set an area's share for an award type and year (区财政局 or HQ)."""
     year = year_of(request)
-    form = RatioForm(request.POST)
+    form = RatioForm(request.POST, user=user_of(request))
     if not form.is_valid():
         _form_errors(request, form)
     else:

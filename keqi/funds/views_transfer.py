@@ -16,12 +16,12 @@ from django.views.decorators.http import require_POST
 
 from keqi.core.dates import business_today
 from keqi.core.exports import ListExport, export_requested, xlsx_list_response
-from keqi.core.forms import SafeForm, errors_onto_form
+from keqi.core.forms import errors_onto_form
 from keqi.core.query import whole_number
 from keqi.funds.access import may_handle_money
-from keqi.funds.forms import YuanField
+from keqi.funds.forms import DistrictForm, YuanField
 from keqi.funds.models import Fund
-from keqi.funds.models_transfer import TransferIncome, TransferLevel
+from keqi.funds.models_transfer import TransferLevel
 from keqi.funds.money import ZERO
 from keqi.funds.transfers import (
     ensure_reads_transfers,
@@ -35,7 +35,7 @@ from keqi.funds.views import user_of
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class TransferForm(SafeForm):
+class TransferForm(DistrictForm):
     """One receipt of 上级转移支付."""
 
     year = forms.IntegerField(label="预算年度", min_value=2000, max_value=2100)
@@ -81,7 +81,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
     if export_requested(request):
         return xlsx_list_response(_export(rows, year), request)
     today = business_today()
-    form = TransferForm(request.POST or None, initial={"year": today.year})
+    form = TransferForm(request.POST or None, initial={"year": today.year}, user=user)
     if request.method == "POST":
         if not may_handle_money(user):
             raise PermissionDenied("只有区财政局或指挥部办公室可以登记")
@@ -102,9 +102,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "money": may_handle_money(user),
         "corrected": set(
-            TransferIncome.objects.filter(corrects__isnull=False).values_list(
-                "corrects_id", flat=True
-            )
+            rows.filter(corrects__isnull=False).values_list("corrects_id", flat=True)
         ),
     }
     return render(request, "funds/transfers.html", context)

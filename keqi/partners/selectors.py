@@ -21,7 +21,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from keqi.accounts.models import Area
-from keqi.accounts.scopes import enterprise_q
+from keqi.accounts.scopes import district_q, enterprise_q, sees_every_district
 from keqi.partners.access import can_record, is_district_wide
 from keqi.partners.models import (
     CooperationProject,
@@ -45,11 +45,20 @@ def _signed_in(user: Any) -> bool:
 
 
 def _area_or_unit(user: Any, area_lookups: tuple[str, ...]) -> Q:
-    """Area staff: rows of their own unit, or touching their area."""
+    """Area staff: rows of their own unit, or touching their area. District-wide
+    users: rows recorded by a unit of their district, or touching its areas; the
+    city: every row."""
     if not _signed_in(user):
         return _NONE
-    if is_district_wide(user):
+    if sees_every_district(user):
         return Q()
+    if is_district_wide(user):
+        q = district_q(user, "unit__district_id")
+        if q == _NONE:
+            return _NONE
+        for lookup in area_lookups:
+            q |= district_q(user, lookup.removesuffix("_id") + "__district_id")
+        return q
     q = Q(unit_id=user.unit_id)
     if user.area_id_in_scope is not None:
         for lookup in area_lookups:
@@ -275,16 +284,20 @@ class LoanTrigger:
     chuying_number: str
 
 
-def chuying_bank_loans(start: dt.date, end: dt.date) -> list[LoanTrigger]:
+def chuying_bank_loans(
+    start: dt.date, end: dt.date, district_id: int | None = None
+) -> list[LoanTrigger]:
     """Bank loans dated start..end (inclusive) to enterprises then holding a valid
     雏鹰企业 qualification, oldest first — the trigger of the city's one-off award
-    (津政发〔2019〕17号). Not scoped: it is for award jobs; pages scope the result.
+    (津政发〔2019〕17号). Not scoped to a user: it is for award jobs, which give the
+    district of the rule's fund (None: every district); pages scope the result.
     """
-    loans = list(
-        FinanceRecord.objects.filter(kind=FinanceKind.LOAN, on__gte=start, on__lte=end)
-        .select_related("enterprise__area")
-        .order_by("on", "id")
+    rows = FinanceRecord.objects.filter(
+        kind=FinanceKind.LOAN, on__gte=start, on__lte=end
     )
+    if district_id is not None:
+        rows = rows.filter(enterprise__area__district_id=district_id)
+    loans = list(rows.select_related("enterprise__area").order_by("on", "id"))
     held: dict[int, list[Qualification]] = {}
     for q in Qualification.objects.filter(
         kind=QualificationKind.CHUYING,

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from keqi.accounts.scopes import enterprise_q
+from keqi.accounts.scopes import district_q, enterprise_q
 from keqi.partners.models_plan import (
     Alliance,
     Carrier,
@@ -48,8 +48,8 @@ def alliance_list_for(user: Any) -> QuerySet[Alliance]:
 
 
 def carrier_list_for(user: Any) -> QuerySet[Carrier]:
-    """Every carrier (a district facility), for anyone signed in."""
-    q = Q() if _signed_in(user) else _NONE
+    """Carriers of the user's district (every district's for the city)."""
+    q = district_q(user, "unit__district_id") if _signed_in(user) else _NONE
     return Carrier.objects.filter(q).select_related("area", "unit")
 
 
@@ -61,8 +61,8 @@ def settlement_list_for(user: Any) -> QuerySet[CarrierSettlement]:
 
 
 def station_list_for(user: Any) -> QuerySet[OverseasStation]:
-    """Every overseas 招商 station, for anyone signed in."""
-    q = Q() if _signed_in(user) else _NONE
+    """Overseas 招商 stations of the user's district (all for the city)."""
+    q = district_q(user, "unit__district_id") if _signed_in(user) else _NONE
     return OverseasStation.objects.filter(q).select_related("carrier", "unit")
 
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from keqi.accounts.models import Area, Unit, User
-from keqi.accounts.scopes import area_q, enterprise_q
+from keqi.accounts.scopes import area_q, district_id_of, enterprise_q
 from keqi.core.dates import business_today
 from keqi.core.models import AuditEvent
 from keqi.core.query import query_id
@@ -94,7 +94,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _introduced(user: Any, today: Any) -> dict[str, Any]:
     """This year's introduced 高企 as the campaign counts them, rows limited to scope."""
-    rows = METRIC.evidence(today.year, today)
+    rows = METRIC.evidence(today.year, today, district_id_of(user))
     visible = set(
         _visible(user)
         .filter(pk__in=[r.enterprise_id for r in rows])

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from keqi.campaign.metrics import Evidence, Metric, metric_register
+from keqi.campaign.metrics import Evidence, Metric, in_district, metric_register
 from keqi.products.models import Product, ProductKind, Transformation
 
 ZJTX_METRIC = "zjtx_products_in_year"
@@ -38,6 +38,7 @@ def recognised(kind: str) -> Callable[[int, dt.date], list[Evidence]]:
 
     def find(year: int, as_of: dt.date) -> list[Evidence]:
         rows = Product.objects.filter(
+            in_district("enterprise__"),  # the plan's district (campaign.metrics)
             kind=kind,
             recognised_on__gte=dt.date(year, 1, 1),
             recognised_on__lte=_end(year, as_of),
@@ -61,6 +62,7 @@ def recognised(kind: str) -> Callable[[int, dt.date], list[Evidence]]:
 def _recognised_tally(kind: str, per_enterprise: bool) -> Callable[[int, dt.date], int]:
     def tally(year: int, as_of: dt.date) -> int:
         rows = Product.objects.filter(
+            in_district("enterprise__"),  # the plan's district (campaign.metrics)
             kind=kind,
             recognised_on__gte=dt.date(year, 1, 1),
             recognised_on__lte=_end(year, as_of),
@@ -73,7 +75,9 @@ def _recognised_tally(kind: str, per_enterprise: bool) -> Callable[[int, dt.date
 
 
 def _transformations(year: int, as_of: dt.date) -> list[Transformation]:
-    rows = Transformation.objects.filter(year=year, completed_on__lte=as_of)
+    rows = Transformation.objects.filter(
+        in_district("enterprise__"), year=year, completed_on__lte=as_of
+    )
     rows = rows.select_related("enterprise__area")
     return list(rows.order_by("completed_on", "enterprise__name", "id"))
 
@@ -97,7 +101,9 @@ def transformed(year: int, as_of: dt.date) -> list[Evidence]:
 
 def transformed_tally(year: int, as_of: dt.date) -> int:
     """The same figure counted in the database (distinct enterprises)."""
-    rows = Transformation.objects.filter(year=year, completed_on__lte=as_of)
+    rows = Transformation.objects.filter(
+        in_district("enterprise__"), year=year, completed_on__lte=as_of
+    )
     return rows.values("enterprise_id").distinct().count()
 
 

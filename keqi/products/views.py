@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from keqi.accounts.scopes import district_id_of
 from keqi.activities.selectors import plan_target_value
 from keqi.activities.views import year_and_day
 from keqi.campaign.metrics import METRICS, Metric
@@ -101,8 +102,8 @@ def index(request: HttpRequest) -> HttpResponse:
     targets = [
         (
             m,
-            m.count(year, as_of),
-            plan_target_value(m.key, year),
+            m.count(year, as_of, district_id_of(user)),
+            plan_target_value(m.key, year, request.user),
             _records(m, year, as_of),
         )
         for m in (METRICS[ZJTX_METRIC], METRICS[TRANSFORMED_METRIC])

@@ -32,13 +32,21 @@ def register(sub: Any) -> None:
     exp = sub.add_parser(
         "export",
         help="导出企业库为工作簿（与导入格式相同），或导出空白模板",
-        description="按企业数据工作簿格式导出整个企业库（或某个街镇/园区）。文件以 .xlsx "
-        "结尾时写 Excel 工作簿，不带扩展名时写 CSV 文件夹（UTF-8）。",
+        description="按企业数据工作簿格式导出整个企业库（或某个区、某个街镇/园区）。"
+        "文件以 .xlsx 结尾时写 Excel 工作簿，不带扩展名时写 CSV 文件夹（UTF-8）。"
+        "一套系统服务几个区时，用 --user 只导出该用户管辖范围内的企业，或用 --district "
+        "只导出一个区的企业。",
     )
     exp.add_argument("file", metavar="文件", help="输出文件（.xlsx）或文件夹")
     exp.add_argument(
         "--area", metavar="名称", help="只导出该街镇/园区的企业（名称或代码）"
     )
+    exp.add_argument(
+        "--user",
+        metavar="用户名",
+        help="只导出该用户管辖范围内的企业（区级账号只含本区）",
+    )
+    exp.add_argument("--district", metavar="代码", help="只导出该区的企业（区的代码）")
     exp.add_argument(
         "--template", action="store_true", help="导出带填写示例的空白模板（.xlsx）"
     )
@@ -75,7 +83,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         write_template(path)
         print(f"已写出空白模板：{path}")
         return 0
-    enterprises, message = _enterprises(args.area)
+    enterprises, message = _enterprises(args.area, args.user, args.district)
     if enterprises is None:
         print(message)
         return 2
@@ -90,17 +98,35 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _enterprises(area_name: str | None) -> tuple[Any, str]:
-    from keqi.accounts.models import Area
+def _enterprises(
+    area_name: str | None, username: str | None = None, district: str | None = None
+) -> tuple[Any, str]:
+    """The enterprises to export and how to name them; (None, why) when the
+    user, district or area is unknown or the area is outside the user's scope."""
+    from keqi.accounts.models import Area, District
+    from keqi.accounts.scopes import area_q
     from keqi.registry.models import Enterprise
+    from keqi.registry.selectors import enterprise_list_for
 
+    rows, areas, whose = Enterprise.objects.all(), Area.objects.all(), "整个企业库"
+    if username:
+        user = _user(username)
+        if user is None:
+            return None, f"用户不存在：{username}"
+        rows, areas = enterprise_list_for(user), areas.filter(area_q(user))
+        whose = f"用户 {username} 管辖范围内的企业"
+    if district:
+        found = District.objects.filter(code=district).first()
+        if found is None:
+            return None, f"未配置的区：{district}（填区的代码）"
+        rows, areas = rows.filter(area__district=found), areas.filter(district=found)
+        whose = f"{found.name}的企业" if not username else f"{whose}（{found.name}）"
     if not area_name:
-        return Enterprise.objects.all(), "整个企业库"
-    area = Area.objects.filter(name=area_name).first()
-    area = area or Area.objects.filter(code=area_name).first()
+        return rows, whose
+    area = areas.filter(name=area_name).first() or areas.filter(code=area_name).first()
     if area is None:
-        return None, f"未配置的街镇/园区：{area_name}"
-    return Enterprise.objects.filter(area=area), f"{area.name}的企业"
+        return None, f"未配置的街镇/园区，或不在所选范围内：{area_name}"
+    return rows.filter(area=area), f"{area.name}的企业"
 
 
 def _user(username: str | None) -> Any:
