@@ -277,3 +277,12 @@ def plan_target_value(metric_key: str, year: int, user: Any = None) -> Decimal |
         .first()
     )
     return target.value if target is not None else None
+
+
+def plan_loaded(year: int, user: Any = None) -> bool:
+    """Whether the user's district (any district for no user) has a plan for
+    that year loaded: a missing target then means the plan sets none."""
+    from keqi.campaign.models import Plan
+
+    mine = Q() if user is None else district_q(user, "office_unit__district_id")
+    return Plan.objects.filter(mine, year=year).exists()

@@ -35,6 +35,7 @@ from keqi.activities.selectors import (
     headcount,
     may_edit_activity,
     may_record,
+    plan_loaded,
     plan_target_value,
 )
 from keqi.activities.talent import introduction_totals, introductions_for, trainee_total
@@ -89,6 +90,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "platforms_target": plan_target_value(PLATFORM_METRIC, year, request.user),
         "trainees": trainee_total(year, as_of, request.user),
         "trainees_target": plan_target_value("trainees_in_year", year, request.user),
+        "plan_loaded": plan_loaded(year, request.user),
         "intro_people": intros.people,
         "followups": len(followup_list(user, year, as_of)),
         "may_record": may_record(user),

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from keqi.accounts.scopes import district_id_of
-from keqi.activities.selectors import plan_target_value
+from keqi.activities.selectors import plan_loaded, plan_target_value
 from keqi.activities.views import year_and_day
 from keqi.campaign.metrics import METRICS, Metric
 from keqi.core.dates import business_today
@@ -112,6 +112,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "year": year,
         "as_of": as_of,
         "targets": targets,
+        "plan_loaded": plan_loaded(year, user),
         "products": totals_by_kind(product_list_for(user, flt), ProductKind),
         "transformations": totals_by_kind(
             transformation_list_for(user, flt), TransformationKind

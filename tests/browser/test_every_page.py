@@ -46,6 +46,8 @@ ROLES = (
     "sysadmin",
     "secadmin",
     "auditadmin",
+    "city",
+    "sfhq",
 )
 WIDTHS = (1366, 390)
 DOWNLOAD = re.compile(
