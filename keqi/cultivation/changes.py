@@ -22,14 +22,24 @@ from django.core.exceptions import ValidationError
 
 from keqi.cultivation.libraries import (
     Library,
-    MemberRow,
-    member_rows,
+    MemberRows,
+    by_name,
     scope_area_ids,
     snapshot,
 )
 from keqi.registry.models import Qualification
 
 ONE_DAY = dt.timedelta(days=1)
+
+
+#: The groups of a change report: attribute (also the page's anchor) and heading.
+GROUPS = (
+    ("new", "新增（期间取得资质）"),
+    ("expired", "到期（期间有效期届满）"),
+    ("revoked", "撤销（期间被撤销）"),
+    ("moved_in", "迁入（由其他街镇/园区迁入）"),
+    ("moved_out", "迁出（迁往其他街镇/园区）"),
+)
 
 
 @dataclass(frozen=True)
@@ -41,11 +51,11 @@ class ChangeReport:
     end: dt.date
     count_start: int
     count_end: int
-    new: list[MemberRow]
-    expired: list[MemberRow]
-    revoked: list[MemberRow]
-    moved_in: list[MemberRow]
-    moved_out: list[MemberRow]
+    new: MemberRows
+    expired: MemberRows
+    revoked: MemberRows
+    moved_in: MemberRows
+    moved_out: MemberRows
 
     @property
     def computed_end(self) -> int:
@@ -101,9 +111,11 @@ def change_report(
     lost = here_first - held_last
     revoked = _revoked_among(lost, library, start, end)
 
-    def rows(pks: set[int], *, at_end: bool) -> list[MemberRow]:
+    def rows(pks: set[int], *, at_end: bool) -> MemberRows:
+        """The group by name; its rows are read only for the page shown (or the
+        download), never for the whole registry."""
         day = end if at_end else start
-        return member_rows(pks, library, day, first.area_of, last.area_of)
+        return MemberRows(by_name(pks), library, day, first.area_of, last.area_of)
 
     return ChangeReport(
         library=library,

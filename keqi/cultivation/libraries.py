@@ -196,6 +196,7 @@ class MemberRows(Sequence[MemberRow]):
     library: Library
     day: dt.date
     area_then: dict[int, int | None]
+    area_after: dict[int, int | None] | None = None
 
     def __len__(self) -> int:
         return len(self.pks)
@@ -216,7 +217,9 @@ class MemberRows(Sequence[MemberRow]):
     def _rows(self, pks: list[int]) -> list[MemberRow]:
         found = {
             row.enterprise.pk: row
-            for row in member_rows(set(pks), self.library, self.day, self.area_then)
+            for row in member_rows(
+                set(pks), self.library, self.day, self.area_then, self.area_after
+            )
         }
         return [found[pk] for pk in pks if pk in found]
 
@@ -237,11 +240,15 @@ def library_members(
         areas = mine if areas is None else areas & mine
     snap = snapshot(day, (library,))
     pks = snap.in_areas(library.key, areas)
-    by_name = Enterprise.objects.order_by("name", "id").values_list("pk", flat=True)
+    return MemberRows(by_name(pks), library, day, snap.area_of)
+
+
+def by_name(pks: set[int]) -> list[int]:
+    """These enterprises' ids in the order lists show them (name, then id)."""
+    named = Enterprise.objects.order_by("name", "id").values_list("pk", flat=True)
     if len(pks) <= 500:  # else naming them all costs more than reading every id
-        by_name = by_name.filter(pk__in=pks)
-    ordered = [pk for pk in by_name if pk in pks]
-    return MemberRows(ordered, library, day, snap.area_of)
+        named = named.filter(pk__in=pks)
+    return [pk for pk in named if pk in pks]
 
 
 def member_rows(

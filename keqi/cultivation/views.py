@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 from keqi.accounts.models import Area, District
 from keqi.accounts.scopes import area_ids_in_scope, area_q, district_picked
 from keqi.core.exports import export_requested, xlsx_list_response
-from keqi.cultivation.changes import change_report
+from keqi.cultivation.changes import GROUPS, change_report
 from keqi.cultivation.exports import changes_export, library_export, tiers_export
 from keqi.cultivation.filters import Filters
 from keqi.cultivation.libraries import (
@@ -137,6 +137,14 @@ def library_changes(request: HttpRequest, key: str) -> HttpResponse:
     context = {
         "library": library,
         "report": report,
+        "groups": [
+            (
+                anchor,
+                title,
+                paged(getattr(report, anchor), request.GET, f"{anchor}_page"),
+            )
+            for anchor, title in GROUPS
+        ],
         "areas": areas,
         "area": area_picked(areas, area_id),
         "errors": f.errors,

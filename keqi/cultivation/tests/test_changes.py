@@ -94,7 +94,7 @@ def test_change_report_reconciles_with_the_counts_on_both_days(cases, hq) -> Non
 def test_district_wide_report_has_no_moves_between_its_own_areas(cases, hq) -> None:
     r = change_report(hq, HT, D1, D2)
     assert (r.count_start, r.count_end) == (11, 9)
-    assert r.moved_in == [] and r.moved_out == []
+    assert len(r.moved_in) == 0 and len(r.moved_out) == 0
     assert len(r.new) == 3 and len(r.expired) == 3 and len(r.revoked) == 2
 
 
@@ -120,3 +120,38 @@ def test_a_start_after_the_end_is_refused_in_chinese(hq) -> None:
 def test_town_user_cannot_ask_for_another_towns_report(cases, town_a) -> None:
     with pytest.raises(Http404):
         change_report(town_a, HT, D1, D2, area_pk("koudong"))
+
+
+def test_the_page_shows_each_group_a_page_at_a_time_and_the_download_has_every_row(
+    cases, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A city's change report holds tens of thousands of rows: each group is
+    paged on its own (numbers run on), its total stays whole, the download
+    keeps every row."""
+    from io import BytesIO
+
+    from django.test import Client
+    from openpyxl import load_workbook
+
+    from keqi.core.testing import persona
+    from keqi.cultivation import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 1)
+    client = Client()
+    client.force_login(persona("hq"))
+    area = Area.objects.get(code="koudong").pk
+    url = f"/cultivation/libraries/high_tech/changes/?from={D1}&to={D2}&area={area}"
+    report = change_report(persona("hq"), HT, D1, D2, area)
+    expired = [r.enterprise.name for r in report.expired]
+    assert len(expired) == 3
+    first = client.get(url).content.decode()
+    second = client.get(url + "&expired_page=2").content.decode()
+    assert "到期（期间有效期届满）：3 家" in first
+    assert expired[0] in first
+    assert expired[1] not in first and expired[2] not in first
+    assert expired[1] in second and expired[0] not in second
+    assert '<td class="num">2</td>' in second  # numbering runs on
+    book = load_workbook(BytesIO(client.get(url + "&format=xlsx").content))
+    cells = {c.value for row in book.active.iter_rows() for c in row}
+    assert set(expired) <= cells
+    assert {r.enterprise.name for r in report.new} <= cells
