@@ -16,7 +16,9 @@ So count(d1) + new − expired − revoked + moved_in − moved_out = count(d2).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple, Protocol
 
 from django.core.exceptions import ValidationError
 
@@ -74,9 +76,21 @@ class ChangeReport:
         return self.computed_end == self.count_end
 
 
-def ended_by_revocation(
-    quals: list[Qualification], start: dt.date, end: dt.date
-) -> bool:
+class Ends(Protocol):
+    """What of a qualification says how it ended."""
+
+    @property
+    def valid_until(self) -> dt.date | None: ...
+    @property
+    def revoked_on(self) -> dt.date | None: ...
+
+
+class Held(NamedTuple):
+    valid_until: dt.date | None
+    revoked_on: dt.date | None
+
+
+def ended_by_revocation(quals: Sequence[Ends], start: dt.date, end: dt.date) -> bool:
     """Whether the last of these qualifications to stop in [start, end) was revoked.
 
     A qualification's last day in force is valid_until or the day before
@@ -111,11 +125,15 @@ def change_report(
     lost = here_first - held_last
     revoked = _revoked_among(lost, library, start, end)
 
+    changed = here_last ^ here_first
+    ordered = by_name(changed)  # one reading of the names for every group
+
     def rows(pks: set[int], *, at_end: bool) -> MemberRows:
         """The group by name; its rows are read only for the page shown (or the
         download), never for the whole registry."""
         day = end if at_end else start
-        return MemberRows(by_name(pks), library, day, first.area_of, last.area_of)
+        mine = [pk for pk in ordered if pk in pks]
+        return MemberRows(mine, library, day, first.area_of, last.area_of)
 
     return ChangeReport(
         library=library,
@@ -134,10 +152,12 @@ def change_report(
 def _revoked_among(
     pks: set[int], library: Library, start: dt.date, end: dt.date
 ) -> set[int]:
-    by_enterprise: dict[int, list[Qualification]] = {}
-    quals = Qualification.objects.filter(enterprise_id__in=pks, kind__in=library.kinds)
-    for q in quals:
-        by_enterprise.setdefault(q.enterprise_id, []).append(q)
+    by_enterprise: dict[int, list[Held]] = {}
+    quals = Qualification.objects.filter(
+        enterprise_id__in=pks, kind__in=library.kinds
+    ).values_list("enterprise_id", "valid_until", "revoked_on")
+    for pk, until, revoked in quals:
+        by_enterprise.setdefault(pk, []).append(Held(until, revoked))
     return {
         pk
         for pk, held in by_enterprise.items()
