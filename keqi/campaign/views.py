@@ -15,7 +15,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from keqi.accounts.models import Role, Unit, User
-from keqi.accounts.scopes import district_q, enterprise_q
+from keqi.accounts.scopes import (
+    DISTRICT_ROLES,
+    district_q,
+    enterprise_q,
+    sees_every_district,
+)
 from keqi.campaign import meetings as meeting_services
 from keqi.campaign import services
 from keqi.campaign.assessment import assess, escalations, formula_text
@@ -64,6 +69,7 @@ from keqi.campaign.summary import summary_build
 from keqi.core.dates import business_today
 from keqi.core.exports import export_requested, xlsx_list_response
 from keqi.core.reports import generated_report_keep
+from keqi.cultivation.paging import paged
 from keqi.registry.models import Enterprise
 
 
@@ -101,6 +107,12 @@ def board(request: HttpRequest) -> HttpResponse:
     )
 
 
+def sees_plan_district(user: Any) -> bool:
+    """Whether every record of the user's plan is the user's to see (a district
+    role or the city; a plan's records are its district's)."""
+    return sees_every_district(user) or user.role in DISTRICT_ROLES
+
+
 @login_required
 def target_records(request: HttpRequest, key: str) -> HttpResponse:
     """The registry records behind an auto target, limited to what the user may see."""
@@ -113,18 +125,20 @@ def target_records(request: HttpRequest, key: str) -> HttpResponse:
     if metric.records_url is not None:  # the owning app lists them, scoped
         return redirect(metric.records_url(plan.year, as_of))
     rows = metric.evidence(plan.year, as_of, plan.office_unit.district_id)
-    visible = set(
-        Enterprise.objects.filter(enterprise_q(request.user)).values_list(
-            "pk", flat=True
+    shown = rows
+    if not sees_plan_district(request.user):  # a town: its own enterprises' rows
+        visible = set(
+            Enterprise.objects.filter(enterprise_q(request.user)).values_list(
+                "pk", flat=True
+            )
         )
-    )
-    shown = [r for r in rows if r.enterprise_id in visible]
+        shown = [r for r in rows if r.enterprise_id in visible]
     if export_requested(request):
         found = target_records_export(plan, target, metric, shown, as_of)
         return xlsx_list_response(found, request)
     context = {"plan": plan, "target": target, "metric": metric, "as_of": as_of}
     context |= {
-        "rows": shown,
+        "pager": paged(shown, request.GET),
         "total": metric.count(plan.year, as_of, plan.office_unit.district_id),
         "all": len(rows),
     }

@@ -51,6 +51,31 @@ def test_auto_target_records_are_limited_to_the_users_area(town_a, town_b) -> No
     assert "全区共 2 条记录，您的权限范围内可查看 1 条" in text
 
 
+def test_auto_target_records_are_paged_with_the_whole_count(hq, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A city's 科小 target has thousands of records: a page at a time, numbered
+    on, the count whole; the download has every row."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from keqi.cultivation import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    baodi_plan()
+    for n in range(3):
+        grant("高新技术企业", dt.date(2019, 6, 12 + n), number=f"GR20191200002{n}")
+    url = "/campaign/targets/high-tech/records/?as_of=2019-07-01"
+    client = _client(hq)
+    first = client.get(url).content.decode()
+    second = client.get(url + "&page=2").content.decode()
+    assert "GR201912000020" in first and "GR201912000022" not in first
+    assert "GR201912000022" in second and "GR201912000020" not in second
+    assert "第 2 / 2 页，共 3 条" in second and "<td>3</td>" in second
+    book = load_workbook(BytesIO(client.get(url + "&format=xlsx").content))
+    cells = {c.value for row in book.active.iter_rows() for c in row}
+    assert {f"GR20191200002{n}" for n in range(3)} <= cells
+
+
 def test_a_member_unit_gets_404_on_another_units_report(member, town_a) -> None:  # type: ignore[no-untyped-def]
     plan = baodi_plan()
     theirs = progress_report_open(plan=plan, unit=town_a.unit, month=JUNE, actor=town_a)
