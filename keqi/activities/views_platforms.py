@@ -25,6 +25,7 @@ from keqi.core.dates import business_today
 from keqi.core.exports import ListExport, export_requested, xlsx_list_response
 from keqi.cultivation.filters import Filters
 from keqi.cultivation.libraries import area_check
+from keqi.cultivation.paging import paged
 from keqi.cultivation.views import area_picked, areas_for
 from keqi.registry.models import Qualification
 
@@ -48,14 +49,16 @@ def platforms(request: HttpRequest) -> HttpResponse:
     """Platforms by kind, level, area and year; with a year, the list behind the
     campaign's count of new platforms."""
     flt, f = _filter(request)
-    rows = list(platform_list_for(request.user, flt))
+    found = platform_list_for(request.user, flt)
     day = flt.as_of or business_today()
     areas = areas_for(request.user)
     if export_requested(request):
         area = area_picked(areas, flt.area_id)
-        return xlsx_list_response(_export(rows, flt, day, area), request)
+        return xlsx_list_response(_export(list(found), flt, day, area), request)
+    pager = paged(found, request.GET)
     context = {
-        "rows": [(q, platform_status(q, day)) for q in rows],
+        "pager": pager,
+        "rows": [(q, platform_status(q, day)) for q in pager.rows],
         "flt": flt,
         "day": day,
         "kinds": platform_kinds(),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar, overload
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import QueryDict
 
 #: Rows per page on the cultivation lists.
@@ -91,7 +92,7 @@ class Pager:
 
 
 def paged(
-    rows: Sequence[Any], query: QueryDict, name: str = "page", size: int | None = None
+    rows: Sequence[Any] | QuerySet[Any], query: QueryDict, name: str = "page", size: int | None = None
 ) -> Pager:
     """The page of `rows` asked for by `query[name]` (the last one when past the
     end, the first when not a number); PAGE_SIZE rows unless `size` is given."""

@@ -74,3 +74,17 @@ def test_a_town_sees_only_its_platforms_and_404s_on_another_area(town_a) -> None
     assert client.get(f"/activities/platforms/?area={koudong.pk}").status_code == 404
     export = client.get("/activities/platforms/?year=2019&as_of=2019-09-30&format=xlsx")
     assert export.status_code == 200
+
+
+def test_the_list_is_paged_with_its_whole_count(hq, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from keqi.cultivation import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    _platforms()
+    client = client_for(hq)
+    total = len(platform_list_for(hq, PlatformFilter()))
+    assert total > 2
+    first = client.get("/activities/platforms/?year=").content.decode()
+    assert f"共 <strong>{total}</strong> 个" in first
+    assert f"第 1 / {(total + 1) // 2} 页，共 {total} 条" in first
+    assert first.count('<span class="badge') == 2
