@@ -92,7 +92,10 @@ class Pager:
 
 
 def paged(
-    rows: Sequence[Any] | QuerySet[Any], query: QueryDict, name: str = "page", size: int | None = None
+    rows: Sequence[Any] | QuerySet[Any],
+    query: QueryDict,
+    name: str = "page",
+    size: int | None = None,
 ) -> Pager:
     """The page of `rows` asked for by `query[name]` (the last one when past the
     end, the first when not a number); PAGE_SIZE rows unless `size` is given."""
