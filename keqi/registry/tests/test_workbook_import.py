@@ -326,33 +326,3 @@ def test_the_cycle_collector_is_back_on_after_an_import_or_a_refused_one() -> No
     assert gc.isenabled()
     assert not import_workbook(ERRORS_XLSX, actor=None).ok
     assert gc.isenabled()
-
-
-def test_the_write_keeps_sqlite_durability_and_puts_the_page_cache_back() -> None:
-    """The import writes with a larger SQLite page cache; the journal and sync
-    settings are those of every other write, and the cache is put back after."""
-    from django.db import connection
-
-    from keqi.registry.workbook.importer import WRITE_CACHE_KB
-
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite's page cache")
-
-    def settings() -> tuple[int, ...]:
-        with connection.cursor() as cursor:
-            found = []
-            for name in ("cache_size", "synchronous", "journal_mode"):
-                cursor.execute(f"PRAGMA {name}")
-                found.append(cursor.fetchone()[0])
-        return tuple(found)
-
-    before = settings()
-    during: list[tuple[int, ...]] = []
-    result = import_workbook(
-        GOOD_XLSX, actor=None, on_applied=lambda: during.append(settings())
-    )
-    assert result.applied
-    assert during == [(WRITE_CACHE_KB, *before[1:])]
-    assert settings() == before
-    assert not import_workbook(ERRORS_XLSX, actor=None).ok
-    assert settings() == before

@@ -7,14 +7,13 @@ applies the planned rows through the audited registry services in one transactio
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, models, transaction
 
 from keqi.accounts.models import Area
 from keqi.accounts.scopes import can_edit_enterprises, district_q
@@ -280,7 +279,7 @@ def _apply_all(
     reason = f"导入工作簿“{result.source}”"
     sheet = ""
     try:
-        with transaction.atomic(), _write_cache():
+        with transaction.atomic():
             if registry_changed_since(mark):
                 raise PlanDrift("核对之后企业库已有变化，请重新导入")
             refs = {c: (e.pk, e.name) for c, e in planner.enterprises.items()}
@@ -300,30 +299,6 @@ def _apply_all(
         result.errors.append(CellError(sheet, 0, "", message))
         return
     result.applied = True
-
-
-@contextlib.contextmanager
-def _write_cache() -> Iterator[None]:
-    """On SQLite, a larger page cache while the import writes (this connection
-    only, put back afterwards): a city's first import adds 400 000 rows and
-    their index entries, and SQLite's default 2 MB cache made it write the same
-    index pages out again and again. Durability is unchanged (journal and
-    synchronous settings untouched)."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size = {WRITE_CACHE_KB}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
-
-
-WRITE_CACHE_KB = -65536  # negative: KiB, so 64 MB
 
 
 def _write_sheet(

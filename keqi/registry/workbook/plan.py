@@ -330,6 +330,8 @@ def jsonable(value: Any) -> Any:
         return format(value.normalize(), "f")
     if kind is dt.date:
         return value.isoformat()
+    if kind is dict:  # extra columns, money units: kept as they are
+        return value
     return audit.to_jsonable(value)
 
 

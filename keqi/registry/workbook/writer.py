@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from math import isfinite
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -192,7 +193,9 @@ def _rows(
     width = len(lookups)
     for values in rows.values_list(*names).iterator(chunk_size=CHUNK):
         shown = [
-            _YES_NO[v] if v.__class__ is bool else (None if v == "" else v)
+            v
+            if (kind := v.__class__) is not str and kind is not bool
+            else (_YES_NO[v] if kind is bool else (v or None))
             for v in values[:width]
         ]  # _shown, inline: it runs for every cell
         if extra_keys:
@@ -258,7 +261,7 @@ class SheetRows:
     def write(self, rows: Iterable[list[Any]]) -> int:
         """Write `rows` from the sheet's second row on; returns how many."""
         ws, fh = self.ws, self.ws.fh
-        letters, limit = self.letters, ws.xls_rowmax
+        letters, limit, cell = self.letters, ws.xls_rowmax, self._cell
         last, widest, number = None, -1, 0
         for number, row in enumerate(rows, start=1):
             if number >= limit:  # XlsxWriter drops cells past Excel's last row
@@ -267,15 +270,20 @@ class SheetRows:
                 letters.extend(xl_col_to_name(c) for c in range(len(letters), len(row)))
             line = str(number + 1)
             parts = [f'<row r="{line}">']
+            top = -1
             for col, value in enumerate(row):
                 if value is None:
                     continue
-                parts.append(self._cell(number, col, letters[col] + line, value))
-                widest = max(widest, col)
-            if len(parts) > 1:
+                top = col
+                kind = type(value)
+                if kind is int or (kind is float and isfinite(value)):
+                    parts.append(f'<c r="{letters[col]}{line}"><v>{value:.16G}</v></c>')
+                else:
+                    parts.append(cell(number, col, letters[col] + line, value))
+            if top >= 0:
                 parts.append("</row>")
                 fh.write("".join(parts))
-                last = number
+                last, widest = number, max(widest, top)
         if last is not None:
             ws.dim_rowmax = max(ws.dim_rowmax or 0, last)
             ws.dim_colmax = max(ws.dim_colmax or 0, widest)
