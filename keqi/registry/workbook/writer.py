@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import math
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -346,7 +345,7 @@ _PLAIN_TEXT_MAX = 16_383
 
 
 def _finite(number: int | float) -> int | float:
-    if type(number) is float and (math.isnan(number) or math.isinf(number)):
+    if type(number) is float and not isfinite(number):
         raise TypeError("NAN/INF not supported in write_number()")
     return number
 
