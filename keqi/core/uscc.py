@@ -7,11 +7,13 @@ I, O, Z, S, V); position 18 is a check character so that the weighted sum of all
 
 from __future__ import annotations
 
+import operator
 import unicodedata
 from dataclasses import dataclass
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
+_ALLOWED = frozenset(ALPHABET)
 WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
@@ -37,7 +39,9 @@ def normalise(raw: str) -> str:
 
 def check_character(first17: str) -> str:
     """The check character for the first 17 characters (which must be valid)."""
-    total = sum(_VALUE[ch] * w for ch, w in zip(first17, WEIGHTS, strict=True))
+    if len(first17) != len(WEIGHTS):
+        raise ValueError("check_character needs exactly 17 characters")
+    total = sum(map(operator.mul, map(_VALUE.__getitem__, first17), WEIGHTS))
     return ALPHABET[(31 - total % 31) % 31]
 
 
@@ -50,12 +54,14 @@ def _org_code_ok(code: str) -> bool:
     return check == expected
 
 
-def check_uscc(raw: str) -> UsccCheck:
-    """Check a code; the error and warning are Chinese sentences for the user."""
+def check_uscc(raw: str, *, advisory: bool = True) -> UsccCheck:
+    """Check a code; the error and warning are Chinese sentences for the user.
+    Without `advisory`, the GB 11714 check of positions 9–17 (only ever a
+    warning) is left out: for callers that never show the warning."""
     code = normalise(raw)
     if len(code) != 18:
         return UsccCheck(code, error=f"统一社会信用代码应为18位，实际为{len(code)}位")
-    bad = [ch for ch in code if ch not in _VALUE]
+    bad = [] if _ALLOWED.issuperset(code) else [ch for ch in code if ch not in _VALUE]
     if bad:
         shown = "、".join(dict.fromkeys(bad))
         return UsccCheck(
@@ -72,7 +78,7 @@ def check_uscc(raw: str) -> UsccCheck:
             code,
             error=f"统一社会信用代码校验位错误：第18位应为{expected}，实际为{code[17]}",
         )
-    if code[8:16].isalnum() and not _org_code_ok(code):
+    if advisory and code[8:16].isalnum() and not _org_code_ok(code):
         return UsccCheck(code, warning="组织机构代码（第9–17位）校验未通过，请核实")
     return UsccCheck(code)
 

@@ -10,19 +10,30 @@ scope already; these functions only write.
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, cast
 
 from django.db import connection, models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 
 BATCH = 2000
 
 
-def _batches(items: Sequence[Any]) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), BATCH):
-        yield items[start : start + BATCH]
+def _batches(items: Iterable[Any]) -> Iterator[Sequence[Any]]:
+    if isinstance(items, Sequence):
+        for start in range(0, len(items), BATCH):
+            yield items[start : start + BATCH]
+        return
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, BATCH)):
+        yield batch
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
@@ -41,8 +52,13 @@ def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
         return ops.adapt_datefield_value
     if isinstance(field, models.DecimalField):
         digits, places = field.max_digits, field.decimal_places
+        if (
+            type(ops).adapt_decimalfield_value
+            is BaseDatabaseOperations.adapt_decimalfield_value
+        ):
+            return _same  # the driver takes the Decimal as it is
         return lambda value: ops.adapt_decimalfield_value(value, digits, places)
-    return lambda value: value
+    return _same
 
 
 def _stamped(field: models.Field[Any, Any]) -> bool:
@@ -51,60 +67,49 @@ def _stamped(field: models.Field[Any, Any]) -> bool:
     )
 
 
-def insert_rows(model: type[models.Model], rows: Sequence[models.Model]) -> None:
-    """INSERT the unsaved rows (their primary keys stay unset); `auto_now` and
-    `auto_now_add` fields get the current time as save() would give them."""
-    if not rows:
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    now = timezone.now()
-    for field in fields:
-        if _stamped(field):
-            for row in rows:
-                setattr(row, field.attname, now)
-    convert = [(f.attname, _converter(f)) for f in fields]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
-    with connection.cursor() as cursor:
-        for batch in _batches(rows):
-            cursor.executemany(
-                sql, [[c(getattr(r, name)) for name, c in convert] for r in batch]
-            )
-
-
-def insert_dicts(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
+def insert_dicts(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> int:
     """INSERT rows given as {field name: value}; a field left out gets its
     default, `auto_now`/`auto_now_add` fields the current time, and a foreign
-    key may be given as its object or its id."""
-    if not rows:
-        return
+    key may be given as its object or its id. `rows` may be a generator (it is
+    read BATCH rows at a time); returns how many rows were inserted.
+
+    Each row becomes its parameters with one lookup per field; only the fields
+    whose database conversion changes something (dates, JSON, keys…) are
+    converted, and a time stamp is converted once for all rows."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     now = timezone.now()
-    plan = []
-    for field in fields:
-        convert = _converter(field)
-        if field.is_relation:
-            convert = _key_of
-        default = now if _stamped(field) else field.get_default()
-        plan.append((field.name, convert, default, _stamped(field)))
+    pairs: list[tuple[str, Any]] = []
+    converts: list[tuple[int, Callable[[Any], Any]]] = []
+    fixed: list[tuple[int, Any]] = []
+    for index, field in enumerate(fields):
+        convert = _key_of if field.is_relation else _converter(field)
+        if _stamped(field):
+            fixed.append((index, convert(now)))
+            pairs.append((field.name, None))
+            continue
+        pairs.append((field.name, field.get_default()))
+        if convert is not _same:
+            converts.append((index, convert))
+
+    def parameters(row: dict[str, Any]) -> list[Any]:
+        get = row.get
+        values = [get(name, default) for name, default in pairs]
+        for index, convert in converts:
+            values[index] = convert(values[index])
+        for index, value in fixed:
+            values[index] = value
+        return values
+
     quote = connection.ops.quote_name
     columns = ", ".join(quote(str(f.column)) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
+    written = 0
     with connection.cursor() as cursor:
         for batch in _batches(rows):
-            cursor.executemany(
-                sql,
-                [
-                    [
-                        convert(default if stamped else r.get(name, default))
-                        for name, convert, default, stamped in plan
-                    ]
-                    for r in batch
-                ],
-            )
+            cursor.executemany(sql, [parameters(r) for r in batch])
+            written += len(batch)
+    return written
 
 
 def _key_of(value: Any) -> Any:

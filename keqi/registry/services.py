@@ -530,29 +530,25 @@ def import_changes_record(
     """
     actor_obj = actor if getattr(actor, "pk", None) else None
     before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
-    batch: list[AuditEvent] = []
-    written = 0
-    for (pk, name), created, values in changes:
-        action = (
-            AuditAction.ENTERPRISE_CREATE if created else AuditAction.WORKBOOK_IMPORT
-        )
-        batch.append(
-            AuditEvent(
-                actor=actor_obj,
-                action=action,
-                target_type="registry.enterprise",
-                target_id=str(pk),
-                target_repr=name[:200],
-                subject=f"enterprise:{pk}",
-                changes=values,
-                reason=reason[:500],
-            )
-        )
-        if len(batch) == bulk.BATCH:
-            bulk.insert_rows(AuditEvent, batch)
-            written, batch = written + len(batch), []
-    bulk.insert_rows(AuditEvent, batch)
-    if not written + len(batch):
+    created_action, changed_action = (
+        str(AuditAction.ENTERPRISE_CREATE),
+        str(AuditAction.WORKBOOK_IMPORT),
+    )
+    reason = reason[:500]
+    events = (
+        {
+            "actor": actor_obj,
+            "action": created_action if created else changed_action,
+            "target_type": "registry.enterprise",
+            "target_id": str(pk),
+            "target_repr": name[:200],
+            "subject": f"enterprise:{pk}",
+            "changes": values,
+            "reason": reason,
+        }
+        for (pk, name), created, values in changes
+    )
+    if not bulk.insert_dicts(AuditEvent, events):
         return (0, 0)
     last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
     return ((before or 0) + 1, last or 0)

@@ -40,3 +40,12 @@ def test_check_character_of_raw_zero_is_zero() -> None:
     # The check value 31 maps back to '0'; make_uscc must produce codes that pass.
     for serial in range(200):
         assert check_uscc(make_uscc("91120224", f"MA{serial:07d}")).ok
+
+
+def test_the_advisory_org_code_check_can_be_left_out_without_changing_errors() -> None:
+    # GB 11714 fails for this body, but the GB 32100 check character is right
+    code = make_uscc("91120224", "MA0000001")
+    assert check_uscc(code).warning
+    assert check_uscc(code, advisory=False) == check_uscc(code).__class__(code)
+    wrong = code[:17] + ("0" if code[17] != "0" else "1")
+    assert check_uscc(wrong, advisory=False).error == check_uscc(wrong).error

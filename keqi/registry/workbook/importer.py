@@ -253,6 +253,12 @@ def _field_label(spec: SheetSpec, name: str) -> str:
     return labels.get(name) or FIELD_LABELS.get(name, name)
 
 
+def _labels(spec: SheetSpec) -> dict[str, str]:
+    """The sheet's column headers by field (what `_field_label` says of them)."""
+    _field_label(spec, "")
+    return _LABELS[spec.name]
+
+
 _LABELS: dict[str, dict[str, str]] = {}
 
 
@@ -351,8 +357,10 @@ def _enterprise_changes(
             )
             if item.outcome == "created":
                 where += "（新增）"
+            labels = _labels(item.spec)
             for name, pair in item.changes.items():
-                values[f"{where} {_field_label(item.spec, name)}"] = pair
+                label = labels.get(name) or _field_label(item.spec, name)
+                values[f"{where} {label}"] = pair
         yield refs[uscc], created, values
 
 

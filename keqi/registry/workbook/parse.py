@@ -171,6 +171,17 @@ def _parse_rows(
             continue
         clean = column_cleaner(spec, item.column, item.unit, areas, codes)
         field_name, money = item.column.field, item.column.kind == "money"
+        try:  # the whole column at once; cell by cell when one cannot be read
+            cleaned = list(map(clean, column))
+        except CellProblem:
+            cleaned = None
+        if cleaned is not None:
+            for parsed, value in zip(rows, cleaned, strict=True):
+                parsed.values[field_name] = value
+            if money:
+                for parsed in rows:
+                    parsed.units[field_name] = item.unit
+            continue
         for parsed, raw in zip(rows, column, strict=True):
             try:
                 value = clean(raw)
@@ -368,7 +379,10 @@ _LENGTHS: dict[tuple[str, str], int | None] = {}  # (sheet, field) → model lim
 
 
 # The same code comes once per sheet row (an enterprise and its three years…).
-_checked_uscc = functools.lru_cache(maxsize=4096)(check_uscc)
+# The import never shows check_uscc's advisory warning: it is not worked out.
+_checked_uscc = functools.lru_cache(maxsize=4096)(
+    functools.partial(check_uscc, advisory=False)
+)
 
 
 def _numeric_note(raw: Any) -> str:

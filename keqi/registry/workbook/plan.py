@@ -7,8 +7,10 @@ so planning a few thousand enterprises costs a handful of queries.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -63,14 +65,13 @@ class Planned:
         400 000 new rows does not hold them all at once."""
         if self.updates is not None:
             return self.updates
-        blank = blank_values(self.spec)
         changes: dict[str, list[Any]] = {}
         values = self.values
-        for name in SERVICE_FIELDS[self.spec.name]:
+        for name, blank in blank_values(self.spec).items():
             if name in values:
                 new = jsonable(values[name])
-                if new != blank[name]:
-                    changes[name] = [blank[name], new]
+                if new != blank:
+                    changes[name] = [blank, new]
         return changes
 
 
@@ -325,6 +326,12 @@ def jsonable(value: Any) -> Any:
     kind = type(value)
     if kind is str or kind is int or kind is bool or value is None:
         return value
+    if kind is Decimal:  # as audit.to_jsonable writes it, without its checks
+        return format(value.normalize(), "f")
+    if kind is dt.date:
+        return value.isoformat()
+    if kind is dict:  # extra columns, money units: kept as they are
+        return value
     return audit.to_jsonable(value)
 
 
@@ -364,6 +371,12 @@ def merged_units(
     current: Any, row: ParsedRow, values: dict[str, Any]
 ) -> dict[str, str]:
     """Original money units: noted for each amount this row sets from 元 or 千元."""
+    if current is None:  # a new row: every amount it sets from 元 or 千元
+        return {
+            field: unit
+            for field, unit in row.units.items()
+            if unit != DEFAULT_MONEY_UNIT and values[field] is not None
+        }
     units = dict(getattr(current, "source_units", None) or {})
     for field, unit in row.units.items():
         old = getattr(current, field, None) if current is not None else None

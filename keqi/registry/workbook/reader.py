@@ -257,7 +257,11 @@ def _read_xlsx(path: Path) -> list[RawSheet]:
             # calamine numbers rows from A1 but starts each row at the first
             # used column: put the blank columns back so B stays B
             pad = [None] * (sheet.start[1] if sheet.start else 0)
-            rows = ([*pad, *_xlsx_row(row)] for row in sheet.iter_rows())
+            rows = (
+                ([*pad, *_xlsx_row(row)] for row in sheet.iter_rows())
+                if pad
+                else (_xlsx_row(row) for row in sheet.iter_rows())
+            )
             sheets.append(RawSheet(name, _number(name, rows, _AS_IS)))
     except WorkbookUnreadable:
         raise

@@ -1,0 +1,39 @@
+"""Writing many registry rows in plain SQL (the workbook import's path)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from keqi.core.models import AuditEvent
+from keqi.registry import bulk
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rows_from_a_generator_are_written_in_batches_with_defaults_and_stamps(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(bulk, "BATCH", 3)
+    read: list[int] = []
+
+    def events() -> Iterator[dict[str, Any]]:
+        for n in range(7):
+            read.append(n)
+            yield {
+                "action": "x",
+                "target_type": "t",
+                "target_id": str(n),
+                "changes": {"金额": ["1.5", "2"]} if n else {},
+            }
+
+    assert bulk.insert_dicts(AuditEvent, events()) == 7
+    assert read == list(range(7))
+    rows = list(AuditEvent.objects.filter(action="x").order_by("pk"))
+    assert [r.target_id for r in rows] == [str(n) for n in range(7)]
+    assert rows[0].changes == {} and rows[1].changes == {"金额": ["1.5", "2"]}
+    assert rows[0].reason == "" and rows[0].actor_id is None
+    assert len({r.at for r in rows}) == 1 and rows[0].at is not None
+    assert bulk.insert_dicts(AuditEvent, iter([])) == 0
