@@ -130,8 +130,10 @@ def _renewed_first_ending(
     ending = Case(When(ends_in_q(year), then=Value(0)), default=Value(1))
     enterprise = [F("enterprise_id")]
     # Every condition on a window result, so that the windows see all of an
-    # enterprise's qualifications (a plain filter would narrow them first).
-    return quals.annotate(
+    # enterprise's qualifications (a plain filter would narrow them first); only
+    # the enterprises with one ending are read.
+    ending_ids = quals.filter(ends_in_q(year)).values("enterprise_id")
+    return quals.filter(enterprise_id__in=ending_ids).annotate(
         place=Window(
             RowNumber(),
             partition_by=enterprise,
