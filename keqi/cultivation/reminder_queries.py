@@ -133,12 +133,18 @@ def _renewed_first_ending(
     # enterprise's qualifications (a plain filter would narrow them first); only
     # the enterprises with one ending are read.
     ending_ids = quals.filter(ends_in_q(year)).values("enterprise_id")
-    return quals.filter(enterprise_id__in=ending_ids).annotate(
-        place=Window(
-            RowNumber(),
-            partition_by=enterprise,
-            order_by=[ending.asc(), F("granted_on").asc(), F("id").asc()],
-        ),
-        any_ending=Window(Min(ending), partition_by=enterprise),
-        last_granted=Window(Max("granted_on"), partition_by=[*enterprise, F("kind")]),
-    ).filter(place=1, any_ending=0, granted_on__lt=F("last_granted"))
+    return (
+        quals.filter(enterprise_id__in=ending_ids)
+        .annotate(
+            place=Window(
+                RowNumber(),
+                partition_by=enterprise,
+                order_by=[ending.asc(), F("granted_on").asc(), F("id").asc()],
+            ),
+            any_ending=Window(Min(ending), partition_by=enterprise),
+            last_granted=Window(
+                Max("granted_on"), partition_by=[*enterprise, F("kind")]
+            ),
+        )
+        .filter(place=1, any_ending=0, granted_on__lt=F("last_granted"))
+    )

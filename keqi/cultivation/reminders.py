@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import Collate
+from django.db.models import Count, F, QuerySet
 from django.db.models.expressions import OrderBy
+from django.db.models.functions import Collate
 
 from keqi.accounts.models import Area
 from keqi.accounts.scopes import enterprise_q
@@ -119,6 +119,19 @@ class _Refs:
         ]
 
 
+def _quals(rows: QuerySet[Qualification]) -> dict[int, list[QualRef]]:
+    """Qualifications per enterprise, by date granted then id (the database's
+    order, as the rules have always read them)."""
+    found: dict[int, list[QualRef]] = defaultdict(list)
+    for pk, kind, number, granted, until, revoked in rows.order_by(
+        "granted_on", "id"
+    ).values_list(
+        "enterprise_id", "kind", "number", "granted_on", "valid_until", "revoked_on"
+    ):
+        found[pk].append(QualRef(kind, number, granted, until, revoked))
+    return found
+
+
 class Segment:
     """Items of one list that share a due day and a reminder, in name order."""
 
@@ -188,23 +201,11 @@ class YearAudience:
     def items(self, refs: list[EnterpriseRef]) -> list[Item]:
         """The items of these enterprises, details by the per-enterprise rules."""
         pks = [r.pk for r in refs]
-        quals: dict[int, list[QualRef]] = defaultdict(list)
-        rows = (
+        quals = _quals(
             Qualification.objects.filter(
                 recent_q(self.first_year), kind__in=self.rt.kinds, enterprise_id__in=pks
             )
-            .order_by("granted_on", "id")
-            .values_list(
-                "enterprise_id",
-                "kind",
-                "number",
-                "granted_on",
-                "valid_until",
-                "revoked_on",
-            )
         )
-        for pk, *values in rows:
-            quals[pk].append(QualRef(*values))
         marks = {
             d.enterprise_id: d
             for d in ReminderDone.objects.filter(
@@ -458,7 +459,9 @@ def _fixed_segments(
         opens, due = window(rt, year, dates)
         if due is None or not (section := days.section(opens, due, False)):
             continue
-        audience = YearAudience(rt, year, opens, due, days.first.year, enterprises, refs)
+        audience = YearAudience(
+            rt, year, opens, due, days.first.year, enterprises, refs
+        )
         for done, name in ((False, section), (True, "done")):
             grouped[(name, due)].append(AudienceSegment(audience, done))
     return [
@@ -499,18 +502,11 @@ def _expiry_segments(
         ).values("enterprise_id")
     )
     ending = concerned.values("pk")
-    quals: dict[int, list[QualRef]] = defaultdict(list)
-    rows = (
+    quals = _quals(
         Qualification.objects.filter(
             recent_q(days.first.year), kind__in=rt.kinds, enterprise_id__in=ending
         )
-        .order_by("granted_on", "id")
-        .values_list(
-            "enterprise_id", "kind", "number", "granted_on", "valid_until", "revoked_on"
-        )
     )
-    for pk, *values in rows:
-        quals[pk].append(QualRef(*values))
     by_pk = {r.pk: r for r in refs.read(concerned)}
     marks = {
         (d.enterprise_id, d.year): d

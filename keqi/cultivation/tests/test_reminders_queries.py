@@ -60,8 +60,22 @@ def _extra_types() -> None:
     """Reminders beside the seeded ones, one of each audience the seed lacks."""
     made = [
         ("holders_mixed", Audience.HOLDERS, [TECH_SME, EAGLE], True, (4, 1), (6, 30)),
-        ("expiring_two", Audience.EXPIRING, [HIGH_TECH, TECH_SME], False, None, (11, 30)),
-        ("previous_mark", Audience.PREVIOUS_HOLDERS, [HIGH_TECH], True, (2, 1), (4, 15)),
+        (
+            "expiring_two",
+            Audience.EXPIRING,
+            [HIGH_TECH, TECH_SME],
+            False,
+            None,
+            (11, 30),
+        ),
+        (
+            "previous_mark",
+            Audience.PREVIOUS_HOLDERS,
+            [HIGH_TECH],
+            True,
+            (2, 1),
+            (4, 15),
+        ),
         ("everyone_census", Audience.ALL, [], False, (6, 1), (6, 30)),
     ]
     for n, (code, audience, kinds, above, opens, due) in enumerate(made):
@@ -117,7 +131,13 @@ def _edges(areas: list[str]) -> None:
             year=2019,
             done_on=D(2019, 9, 1),
         )
-    _q(firm("高企当日撤销"), HIGH_TECH, D(2016, 10, 1), D(2019, 10, 31), D(2019, 10, 31))
+    _q(
+        firm("高企当日撤销"),
+        HIGH_TECH,
+        D(2016, 10, 1),
+        D(2019, 10, 31),
+        D(2019, 10, 31),
+    )
     _q(firm("高企开窗撤销"), HIGH_TECH, D(2017, 10, 1), D(2020, 9, 30), D(2019, 1, 1))
     e = firm("高企两证同年到期")
     _q(e, HIGH_TECH, D(2016, 12, 1), D(2019, 11, 30))
@@ -213,7 +233,9 @@ def _differences(got: dict[str, list[Any]], want: dict[str, list[Any]]) -> list[
     for name in LISTS:
         a, b = [key(i) for i in got[name]], [key(i) for i in want[name]]
         if a != b:
-            at = next((n for n, (x, y) in enumerate(zip(a, b)) if x != y), None)
+            at = next(
+                (n for n, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), None
+            )
             found.append((name, at, set(a) - set(b), set(b) - set(a)))
     return found
 
