@@ -40,8 +40,14 @@ def areas_for(user: object, district: District | None = None) -> list[Area]:
 def district_of(request: HttpRequest) -> District | None:
     """The district `?district=<code>` narrows a list to (a city user's drill-down
     from the comparison page); 404 when unknown or outside the user's scope."""
+    return district_picked_in(request.user, request.GET.get("district", ""))
+
+
+def district_picked_in(user: object, code: str) -> District | None:
+    """The district `code` names within the user's scope (None when blank; 404
+    when unknown or outside it)."""
     try:
-        return district_picked(request.user, request.GET.get("district", ""))
+        return district_picked(user, code)
     except LookupError:
         raise Http404("该区不存在或不在您的管辖范围内") from None
 
