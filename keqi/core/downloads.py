@@ -56,6 +56,14 @@ FAILED = "生成文件时出错，未生成文件。请返回列表页重新下�
 USER_GONE = "发起人账号已停用，未生成文件。"
 
 Tick = Callable[[int], None]
+#: Requesters whose downloads their district's HQ administrators may fetch too.
+BUSINESS_ROLES = (
+    Role.HQ_ADMIN,
+    Role.LEADER,
+    Role.AUDITOR,
+    Role.MEMBER,
+    Role.AREA_STAFF,
+)
 
 
 @dataclass(frozen=True)
@@ -313,6 +321,8 @@ def _may_see(user: Any, download: Download) -> bool:
         )
     if user.role != Role.HQ_ADMIN or sees_every_district(user):
         return False
+    if download.superuser or download.role not in BUSINESS_ROLES:
+        return False  # e.g. the security auditor's log export (三员分立)
     district = user.unit.district_id if user.unit is not None else None
     return district is not None and district == download.district_id
 

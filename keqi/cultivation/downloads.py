@@ -13,13 +13,20 @@ from typing import IO, Any
 from django.http import QueryDict
 
 from keqi.core.downloads import Prepared, Tick, counted, downloadable, list_prepared
-from keqi.cultivation.exports import rd_rows_export, reminders_export, reserve_export
+from keqi.cultivation.exports import (
+    library_export,
+    rd_rows_export,
+    reminders_export,
+    reserve_export,
+    tiers_export,
+)
 from keqi.cultivation.filters import Filters
-from keqi.cultivation.libraries import area_check
+from keqi.cultivation.libraries import area_check, library_get, library_members
 from keqi.cultivation.rd import default_year, rd_enterprises, rd_report
 from keqi.cultivation.rd_export import rd_workbook
 from keqi.cultivation.reminders import reminder_calendar
 from keqi.cultivation.reserve import reserve_list
+from keqi.cultivation.selectors import ladder_load, tier_rows_for
 from keqi.cultivation.views import area_picked, areas_for, district_picked_in
 from keqi.registry.selectors import enterprise_get_for
 
@@ -108,3 +115,32 @@ def reminders(user: Any, params: Mapping[str, str]) -> Prepared:
     export = reminders_export(cal, area, enterprise)
     total = sum(len(getattr(cal, key)) for key in ("overdue", "upcoming", "open_now", "done"))
     return list_prepared(export, user, total)
+
+
+@downloadable("cultivation.library")
+def library(user: Any, params: Mapping[str, str]) -> Prepared:
+    """The members of one library on a day (an area, a district's)."""
+    found = library_get(params.get("key", ""))
+    f = _filters(params)
+    day = f.day("on", "统计日期")
+    area_id = f.pk("area")
+    district = district_picked_in(user, params.get("district", ""))
+    rows = library_members(user, found, day, area_id, district)
+    area = area_picked(areas_for(user, district), area_id)
+    return list_prepared(library_export(found, day, rows, area), user)
+
+
+@downloadable("cultivation.tiers")
+def tiers(user: Any, params: Mapping[str, str]) -> Prepared:
+    """Each enterprise's tier (and the national mark) on a day, as filtered."""
+    f = _filters(params)
+    day = f.day("on", "统计日期")
+    area_id = f.pk("area")
+    area_check(user, area_id)
+    ladder, mark = ladder_load()
+    rows = tier_rows_for(user, day, area_id)
+    chosen = f.choice("tier", [*ladder, *([mark] if mark else [])])
+    if chosen:
+        rows = rows.only(chosen, mark)
+    area = area_picked(areas_for(user), area_id)
+    return list_prepared(tiers_export(day, rows, mark, chosen or "", area), user)

@@ -14,9 +14,10 @@ from django.utils.http import urlencode
 
 from keqi.accounts.models import Area, District
 from keqi.accounts.scopes import area_ids_in_scope, area_q, district_picked
+from keqi.core.downloads import offer
 from keqi.core.exports import export_requested, xlsx_list_response
 from keqi.cultivation.changes import change_report
-from keqi.cultivation.exports import changes_export, library_export, tiers_export
+from keqi.cultivation.exports import changes_export
 from keqi.cultivation.filters import Filters
 from keqi.cultivation.libraries import (
     LIBRARIES,
@@ -105,12 +106,11 @@ def library_list(request: HttpRequest, key: str) -> HttpResponse:
     f = Filters(request.GET)
     day = f.day("on", "统计日期")
     area_id = f.pk("area")
+    if export_requested(request):
+        return offer(request, "cultivation.library", key=key, on=day.isoformat())
     district = district_of(request)
     rows = library_members(request.user, library, day, area_id, district)
     areas = areas_for(request.user, district)
-    if export_requested(request):
-        area = area_picked(areas, area_id)
-        return xlsx_list_response(library_export(library, day, rows, area), request)
     context = {
         "library": library,
         "day": day,
@@ -158,6 +158,8 @@ def tiers(request: HttpRequest) -> HttpResponse:
     day = f.day("on", "统计日期")
     area_id = f.pk("area")
     area_check(request.user, area_id)  # 404 for another area
+    if export_requested(request):
+        return offer(request, "cultivation.tiers", on=day.isoformat())
     ladder, mark = ladder_load()
     rows = tier_rows_for(request.user, day, area_id)
     chosen = f.choice("tier", [*ladder, *([mark] if mark else [])])
@@ -168,10 +170,6 @@ def tiers(request: HttpRequest) -> HttpResponse:
     if chosen:
         rows = rows.only(chosen, mark)
     areas = areas_for(request.user)
-    if export_requested(request):
-        area = area_picked(areas, area_id)
-        found = tiers_export(day, rows, mark, chosen or "", area)
-        return xlsx_list_response(found, request)
     context = {
         "day": day,
         "pager": paged(rows, request.GET),

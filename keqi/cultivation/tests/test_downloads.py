@@ -279,3 +279,28 @@ def test_old_downloads_and_their_files_are_removed(
     assert downloads_sweep() == 1
     assert not folder.exists() and not Download.objects.filter(pk=old.pk).exists()
     assert client.get(f"/downloads/{old.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/cultivation/libraries/high_tech/?on=2019-12-31&format=xlsx",
+        "/cultivation/tiers/?on=2019-12-31&format=xlsx",
+    ],
+)
+def test_library_and_tier_jobs_file_is_the_inline_file(
+    url: str, town_b: Any, settings: Any, fixed_clock: None
+) -> None:
+    from keqi.core.testing import make_enterprise
+    from keqi.cultivation.tests.helpers import D, grant
+    from keqi.registry.models import QualificationKind as K
+
+    grant(make_enterprise("dakoutun", name="大口屯高企"), K.HIGH_TECH, D(2018, 1, 1))
+    grant(make_enterprise("koudong", name="口东高企"), K.HIGH_TECH, D(2018, 1, 1))
+    client = client_for(town_b)
+    direct = inline(client, url, settings)
+    found, _ = in_background(client, url, settings)
+    prepared = fetch(client, found)
+    assert sheets(prepared) == sheets(direct)
+    assert "口东高企" in str(sheets(prepared))
+    assert "大口屯高企" not in str(sheets(prepared))
