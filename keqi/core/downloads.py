@@ -52,7 +52,9 @@ INLINE_MAX = 1000
 KEEP_HOURS = 72
 #: Seconds between two progress writes to the database.
 PROGRESS_EVERY = 1.0
-FAILED = "生成文件时出错，未生成文件。请返回列表页重新下载；如仍出错，请联系系统管理员。"
+FAILED = (
+    "生成文件时出错，未生成文件。请返回列表页重新下载；如仍出错，请联系系统管理员。"
+)
 USER_GONE = "发起人账号已停用，未生成文件。"
 
 Tick = Callable[[int], None]
@@ -150,7 +152,9 @@ def inline_max() -> int:
 def query_params(request: HttpRequest, **extra: str) -> dict[str, str]:
     """The page's filters (paging and format left out) and what the URL names."""
     params = {
-        k: str(v) for k, v in request.GET.items() if k not in ("page", "epage", "format")
+        k: str(v)
+        for k, v in request.GET.items()
+        if k not in ("page", "epage", "format")
     }
     return params | extra
 
@@ -266,7 +270,9 @@ def download_execute(download_id: int) -> Download:
     download.state = DownloadState.RUNNING
     download.save(update_fields=["state", "updated_at"])
     prepared = builder(download.kind)(scoped_user(download), download.params)
-    relative = f"downloads/{download.pk}-{secrets.token_urlsafe(12)}/{prepared.filename}"
+    relative = (
+        f"downloads/{download.pk}-{secrets.token_urlsafe(12)}/{prepared.filename}"
+    )
     target = media_path(relative)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -328,7 +334,9 @@ def _may_see(user: Any, download: Download) -> bool:
 
 
 def keep_for() -> dt.timedelta:
-    return dt.timedelta(hours=int(getattr(settings, "KEQI_DOWNLOAD_KEEP_HOURS", KEEP_HOURS)))
+    return dt.timedelta(
+        hours=int(getattr(settings, "KEQI_DOWNLOAD_KEEP_HOURS", KEEP_HOURS))
+    )
 
 
 def downloads_sweep(now: dt.datetime | None = None) -> int:

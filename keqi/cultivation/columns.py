@@ -283,22 +283,20 @@ def reserve_tables_prune(now: dt.datetime | None = None) -> int:
         "pk", "programme", "day", "state", "requested_at"
     )
     newest: dict[tuple[str, dt.date], int] = {}
-    others = []
+    doomed: list[int] = []
+    rest: list[tuple[int, tuple[str, dt.date], str, dt.datetime]] = []
     for pk, programme, day, state, requested_at in rows.iterator():
-        if state == TableState.DONE:
-            previous = newest.get((programme, day))
-            newest[(programme, day)] = pk
-            if previous is not None:
-                others.append((previous, programme, day, TableState.DONE, lost))
-        else:
-            others.append((pk, programme, day, state, requested_at))
-    doomed = []
-    for pk, programme, day, state, requested_at in others:
-        if state == TableState.DONE:
-            doomed.append(pk)
-        elif requested_at < lost:  # lost in flight, or an old failure
-            doomed.append(pk)
-        elif state == TableState.FAILED and pk < newest.get((programme, day), 0):
+        if state != TableState.DONE:
+            rest.append((pk, (programme, day), state, requested_at))
+            continue
+        superseded = newest.get((programme, day))
+        if superseded is not None:
+            doomed.append(superseded)
+        newest[(programme, day)] = pk
+    for pk, key, state, requested_at in rest:
+        lost_or_old = requested_at < lost  # lost in flight, or an old failure
+        superseded = state == TableState.FAILED and pk < newest.get(key, 0)
+        if lost_or_old or superseded:
             doomed.append(pk)
     deleted, _ = ReserveTable.objects.filter(pk__in=doomed).delete()
     return deleted

@@ -113,7 +113,9 @@ def reminders(user: Any, params: Mapping[str, str]) -> Prepared:
     )
     area = area_picked(areas_for(user), area_id)
     export = reminders_export(cal, area, enterprise)
-    total = sum(len(getattr(cal, key)) for key in ("overdue", "upcoming", "open_now", "done"))
+    total = sum(
+        len(getattr(cal, key)) for key in ("overdue", "upcoming", "open_now", "done")
+    )
     return list_prepared(export, user, total)
 
 

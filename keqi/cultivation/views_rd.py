@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse

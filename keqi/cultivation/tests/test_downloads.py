@@ -146,7 +146,9 @@ def test_the_reminders_jobs_file_is_the_inline_file(
     found, _ = in_background(client, REMINDERS, settings)
     prepared = fetch(client, found)
     assert sheets(prepared) == sheets(direct)
-    assert "本镇高企" in str(sheets(prepared)) and "他镇高企" not in str(sheets(prepared))
+    assert "本镇高企" in str(sheets(prepared)) and "他镇高企" not in str(
+        sheets(prepared)
+    )
 
 
 def test_a_short_list_is_still_downloaded_at_once(
@@ -171,13 +173,13 @@ def test_a_town_job_holds_its_town_as_it_was_when_asked(
     found, _ = in_background(client, RESERVE, settings)
     assert found.state == DownloadState.QUEUED and found.area is not None
     assert found.area.code == "dakoutun"
-    Unit.objects.filter(pk=town_a.unit_id).update(
-        area=Area.objects.get(code="koudong")
-    )
+    Unit.objects.filter(pk=town_a.unit_id).update(area=Area.objects.get(code="koudong"))
     download_execute(found.pk)
     names = table_names(fetch(client_for(hq), found))
     assert "接近企业" in names and "口东接近企业" not in names
-    assert client_for(persona("town_a")).get(f"/downloads/{found.pk}/").status_code == 404
+    assert (
+        client_for(persona("town_a")).get(f"/downloads/{found.pk}/").status_code == 404
+    )
 
 
 @pytest.mark.parametrize("other", ["town_b", "member", "leader"])
