@@ -171,11 +171,21 @@ def offer(request: HttpRequest, kind: str, **extra: str) -> HttpResponse:
             params=params,
             title=Path(prepared.filename).stem,
             total=prepared.total,
+            origin=list_page(request),
         )
         return redirect("download", found.pk)
     buffer = io.BytesIO()
     prepared.write(buffer, lambda n: None)
     return file_response(buffer.getvalue(), prepared.filename, prepared.content_type)
+
+
+def list_page(request: HttpRequest) -> str:
+    """The page the download was asked from, with its filters (a workbook's
+    address ``…/export.xlsx`` leads back to the page it belongs to)."""
+    query = request.GET.copy()
+    query.pop("format", None)
+    path = request.path.removesuffix("export.xlsx")
+    return f"{path}?{query.urlencode()}" if query else path
 
 
 def file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -214,7 +224,13 @@ def scoped_user(download: Download) -> Any:
 
 
 def download_request(
-    *, user: Any, kind: str, params: Mapping[str, str], title: str, total: int
+    *,
+    user: Any,
+    kind: str,
+    params: Mapping[str, str],
+    title: str,
+    total: int,
+    origin: str = "",
 ) -> Download:
     """Record a download with the requester's scope now and queue it."""
     downloads_sweep()
@@ -223,6 +239,7 @@ def download_request(
         kind=kind,
         title=title[:200],
         params=dict(params),
+        origin=origin[:1000],
         user=user,
         role=role,
         superuser=superuser,

@@ -98,6 +98,7 @@ class Download(models.Model):
     kind = models.CharField("下载类型", max_length=60)
     title = models.CharField("名称", max_length=200)
     params = models.JSONField("筛选条件", default=dict, blank=True)
+    origin = models.CharField("列表页地址", max_length=1000, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="发起人",

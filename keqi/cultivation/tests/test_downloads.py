@@ -261,6 +261,7 @@ def test_a_failure_is_shown_in_chinese_and_leaves_no_file(
     assert found.state == DownloadState.FAILED and not found.path
     text = client.get(page).content.decode()
     assert "生成文件时出错，未生成文件" in text and "disk full" not in text
+    assert 'href="/cultivation/reserve/tech_sme/?on=2019-09-30">返回列表页' in text
     assert client.get(f"/downloads/{found.pk}/file").status_code == 404
     assert not list(media_path("downloads").glob("*/*"))
 
