@@ -36,6 +36,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.db import OperationalError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -358,9 +359,10 @@ def keep_for() -> dt.timedelta:
 
 def downloads_sweep(now: dt.datetime | None = None) -> int:
     """Remove downloads (and their files) finished more than the keeping time
-    ago; returns how many."""
+    ago, or asked for that long ago and never finished; returns how many."""
     cutoff = (now or timezone.now()) - keep_for()
-    old = list(Download.objects.filter(finished_at__lt=cutoff))
+    never = Q(finished_at__isnull=True, created_at__lt=cutoff)
+    old = list(Download.objects.filter(Q(finished_at__lt=cutoff) | never))
     for download in old:
         if download.path:
             shutil.rmtree(media_path(download.path).parent, ignore_errors=True)

@@ -279,7 +279,13 @@ def test_old_downloads_and_their_files_are_removed(
     Download.objects.filter(pk=old.pk).update(
         finished_at=timezone.now() - dt.timedelta(hours=73)
     )
-    assert downloads_sweep() == 1
+    stuck = Download.objects.create(
+        kind="cultivation.reserve", title="x", user=hq, role=hq.role
+    )
+    Download.objects.filter(pk=stuck.pk).update(
+        created_at=timezone.now() - dt.timedelta(hours=73)
+    )
+    assert downloads_sweep() == 2
     assert not folder.exists() and not Download.objects.filter(pk=old.pk).exists()
     assert client.get(f"/downloads/{old.pk}/").status_code == 404
 
