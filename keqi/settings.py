@@ -249,6 +249,12 @@ TASKS = {
     }
 }
 
+# A full-list download (reserve lists, R&D lists and workbook…) with more rows than
+# this is written by the background worker, with progress, instead of in the
+# request; its file is kept this many hours (keqi.core.downloads).
+KEQI_DOWNLOAD_INLINE_MAX = env_int("KEQI_DOWNLOAD_INLINE_MAX", 1000)
+KEQI_DOWNLOAD_KEEP_HOURS = env_int("KEQI_DOWNLOAD_KEEP_HOURS", 72)
+
 # Stored evaluation runs older than this many days are removed by
 # `keqi evaluations prune` (each month's last run and cited runs are always kept).
 KEQI_EVALUATION_KEEP_DAYS = env_int("KEQI_EVALUATION_KEEP_DAYS", 365)

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from keqi.core import views as core_views
+from keqi.core import views_downloads
 
 # A bad request (BadRequest raised with a Chinese message) is a Chinese page, or JSON
 # under /api/.
@@ -17,6 +18,10 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("reports/", core_views.report_list, name="report_list"),
     path("reports/<int:pk>/", core_views.report_download, name="report_download"),
+    path("downloads/<int:pk>/", views_downloads.download_page, name="download"),
+    path(
+        "downloads/<int:pk>/file", views_downloads.download_fetch, name="download_file"
+    ),
     path("accounts/", include("keqi.accounts.urls")),
     path("enterprises/", include("keqi.registry.urls")),
     path("cultivation/", include("keqi.cultivation.urls")),

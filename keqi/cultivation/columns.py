@@ -269,10 +269,37 @@ def reserve_table_compute(table_id: int) -> int:
             done=len(found.ids),
             finished_at=timezone.now(),
         )
-        ReserveTable.objects.filter(
-            programme=table.programme, day=table.day, pk__lt=table_id
-        ).exclude(state__in=(TableState.WAITING, TableState.RUNNING)).delete()
+    reserve_tables_prune()
     return len(found.ids)
+
+
+def reserve_tables_prune(now: dt.datetime | None = None) -> int:
+    """Drop the tables no page reads. Per programme and day the newest finished
+    table stays (the one pages show), and so does every table in flight; older
+    finished tables, failures before the newest finished one, and requests lost
+    for LOST_AFTER (the page has asked again) go. Returns how many went."""
+    lost = (now or timezone.now()) - LOST_AFTER
+    rows = ReserveTable.objects.order_by("finished_at", "pk").values_list(
+        "pk", "programme", "day", "state", "requested_at"
+    )
+    newest: dict[tuple[str, dt.date], int] = {}
+    doomed: list[int] = []
+    rest: list[tuple[int, tuple[str, dt.date], str, dt.datetime]] = []
+    for pk, programme, day, state, requested_at in rows.iterator():
+        if state != TableState.DONE:
+            rest.append((pk, (programme, day), state, requested_at))
+            continue
+        superseded = newest.get((programme, day))
+        if superseded is not None:
+            doomed.append(superseded)
+        newest[(programme, day)] = pk
+    for pk, key, state, requested_at in rest:
+        lost_or_old = requested_at < lost  # lost in flight, or an old failure
+        superseded = state == TableState.FAILED and pk < newest.get(key, 0)
+        if lost_or_old or superseded:
+            doomed.append(pk)
+    deleted, _ = ReserveTable.objects.filter(pk__in=doomed).delete()
+    return deleted
 
 
 def _enterprises(pks: list[int]) -> Iterator[Enterprise]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from itertools import chain
 from typing import Any
 
 from keqi.core.exports import ListExport
@@ -109,9 +110,12 @@ def _score(row: ReserveRow) -> str:
 
 
 def reserve_export(found: ReserveList, area: Any) -> ListExport:
-    """The 免申即享 list and the ranked reserve of one programme."""
-    rows = [("免申即享", i, r) for i, r in enumerate(found.eligible, 1)]
-    rows += [("后备", i, r) for i, r in enumerate(found.reserve, 1)]
+    """The 免申即享 list and the ranked reserve of one programme (rows explained
+    as they are written, a chunk at a time)."""
+    rows = chain(
+        (("免申即享", i, r) for i, r in enumerate(found.eligible, 1)),
+        (("后备", i, r) for i, r in enumerate(found.reserve, 1)),
+    )
     columns = (
         ("名单", lambda t: t[0]),
         ("排名", lambda t: t[1]),

@@ -14,9 +14,10 @@ from django.utils.http import urlencode
 
 from keqi.accounts.models import Area, District
 from keqi.accounts.scopes import area_ids_in_scope, area_q, district_picked
+from keqi.core.downloads import offer
 from keqi.core.exports import export_requested, xlsx_list_response
 from keqi.cultivation.changes import GROUPS, change_report
-from keqi.cultivation.exports import changes_export, library_export, tiers_export
+from keqi.cultivation.exports import changes_export
 from keqi.cultivation.filters import Filters
 from keqi.cultivation.libraries import (
     LIBRARIES,
@@ -40,8 +41,14 @@ def areas_for(user: object, district: District | None = None) -> list[Area]:
 def district_of(request: HttpRequest) -> District | None:
     """The district `?district=<code>` narrows a list to (a city user's drill-down
     from the comparison page); 404 when unknown or outside the user's scope."""
+    return district_picked_in(request.user, request.GET.get("district", ""))
+
+
+def district_picked_in(user: object, code: str) -> District | None:
+    """The district `code` names within the user's scope (None when blank; 404
+    when unknown or outside it)."""
     try:
-        return district_picked(request.user, request.GET.get("district", ""))
+        return district_picked(user, code)
     except LookupError:
         raise Http404("该区不存在或不在您的管辖范围内") from None
 
@@ -99,12 +106,11 @@ def library_list(request: HttpRequest, key: str) -> HttpResponse:
     f = Filters(request.GET)
     day = f.day("on", "统计日期")
     area_id = f.pk("area")
+    if export_requested(request):
+        return offer(request, "cultivation.library", key=key, on=day.isoformat())
     district = district_of(request)
     rows = library_members(request.user, library, day, area_id, district)
     areas = areas_for(request.user, district)
-    if export_requested(request):
-        area = area_picked(areas, area_id)
-        return xlsx_list_response(library_export(library, day, rows, area), request)
     context = {
         "library": library,
         "day": day,
@@ -160,6 +166,8 @@ def tiers(request: HttpRequest) -> HttpResponse:
     day = f.day("on", "统计日期")
     area_id = f.pk("area")
     area_check(request.user, area_id)  # 404 for another area
+    if export_requested(request):
+        return offer(request, "cultivation.tiers", on=day.isoformat())
     ladder, mark = ladder_load()
     rows = tier_rows_for(request.user, day, area_id)
     chosen = f.choice("tier", [*ladder, *([mark] if mark else [])])
@@ -170,10 +178,6 @@ def tiers(request: HttpRequest) -> HttpResponse:
     if chosen:
         rows = rows.only(chosen, mark)
     areas = areas_for(request.user)
-    if export_requested(request):
-        area = area_picked(areas, area_id)
-        found = tiers_export(day, rows, mark, chosen or "", area)
-        return xlsx_list_response(found, request)
     context = {
         "day": day,
         "pager": paged(rows, request.GET),

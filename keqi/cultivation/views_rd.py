@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -14,8 +12,8 @@ from django.utils.http import urlencode
 
 from keqi.accounts.industries import key_industries_for
 from keqi.core.dates import business_today
-from keqi.core.exports import export_requested, xlsx_list_response
-from keqi.cultivation.exports import rd_rows_export
+from keqi.core.downloads import offer
+from keqi.core.exports import export_requested
 from keqi.cultivation.filters import Filters
 from keqi.cultivation.libraries import area_check
 from keqi.cultivation.paging import paged
@@ -26,7 +24,6 @@ from keqi.cultivation.rd import (
     rd_enterprises,
     rd_report,
 )
-from keqi.cultivation.rd_export import rd_workbook
 from keqi.cultivation.views import area_picked, areas_for, district_of
 
 SHOWS: dict[str, str] = {  # list name (a key of rd.LISTS) → title
@@ -91,15 +88,13 @@ def rd_list(request: HttpRequest) -> HttpResponse:
     """The enterprises behind one number of the monitor, a page at a time (the
     download has them all)."""
     f, year, area_id, industry = _filters(request)
+    if export_requested(request):
+        return offer(request, "cultivation.rd_list", year=str(year))
     show = f.choice("show", list(SHOWS)) or "reporting"
     title = SHOWS[show]
     district = district_of(request)
     rows = rd_enterprises(request.user, year, area_id, industry, show, district)
     areas = areas_for(request.user, district)
-    if export_requested(request):
-        area = area_picked(areas, area_id)
-        found = rd_rows_export(title, year, rows, area, industry or "")
-        return xlsx_list_response(found, request)
     context = {
         "year": year,
         "title": title,
@@ -115,20 +110,5 @@ def rd_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def rd_export(request: HttpRequest) -> HttpResponse:
     """The monitor as an Excel workbook, with the same filters and scope."""
-    _, year, area_id, industry = _filters(request)
-    report = rd_report(request.user, year, area_id, industry)
-    lists = {
-        show: rd_enterprises(request.user, year, area_id, industry, show)
-        for show in ("all", "fell", "flagged")
-    }
-    buffer = BytesIO()
-    rd_workbook(report, lists).save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    filename = quote(f"研发投入监测_{year}.xlsx")
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"rd_{year}.xlsx\"; filename*=UTF-8''{filename}"
-    )
-    return response
+    _, year, _, _ = _filters(request)
+    return offer(request, "cultivation.rd_workbook", year=str(year))

@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from keqi.core.exports import export_requested, xlsx_list_response
+from keqi.core.downloads import offer
+from keqi.core.exports import export_requested
 from keqi.core.numbers import parse_date
 from keqi.core.query import whole_number
-from keqi.cultivation.exports import reminders_export
 from keqi.cultivation.filters import Filters
 from keqi.cultivation.libraries import area_check
 from keqi.cultivation.models import ReminderType
@@ -37,7 +37,9 @@ def reminders(request: HttpRequest) -> HttpResponse:
     download has all four in full)."""
     f = Filters(request.GET)
     today = f.day("on", "查看日期")
-    ahead = _days(f, "ahead", 30)
+    ahead = ahead_days(f)
+    if export_requested(request):
+        return offer(request, "cultivation.reminders", on=today.isoformat())
     area_id, enterprise_id = f.pk("area"), f.pk("enterprise")
     area_check(request.user, area_id)  # 404 for another area
     enterprise = (
@@ -51,9 +53,6 @@ def reminders(request: HttpRequest) -> HttpResponse:
         enterprise_id=enterprise_id,
     )
     areas = areas_for(request.user)
-    if export_requested(request):
-        area = area_picked(areas, area_id)
-        return xlsx_list_response(reminders_export(cal, area, enterprise), request)
     shown = _section(f, cal)
     context = {
         "cal": cal,
@@ -87,7 +86,8 @@ def _section(f: Filters, cal: Calendar) -> str:
     return next((key for key, _ in SECTIONS if getattr(cal, key)), SECTIONS[0][0])
 
 
-def _days(f: Filters, name: str, default: int) -> int:
+def ahead_days(f: Filters, name: str = "ahead", default: int = 30) -> int:
+    """How many days ahead the calendar looks (1–366; 30 when blank or bad)."""
     raw = f.query.get(name, "").strip()
     days = whole_number(raw, digits=3)
     if days is not None and 1 <= days <= 366:

@@ -6,8 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from keqi.core.exports import export_requested, xlsx_list_response
-from keqi.cultivation.exports import reserve_export
+from keqi.core.downloads import offer
+from keqi.core.exports import export_requested
 from keqi.cultivation.filters import Filters
 from keqi.cultivation.paging import paged
 from keqi.cultivation.portrait import (
@@ -30,11 +30,10 @@ def reserve(request: HttpRequest, key: str) -> HttpResponse:
     f = Filters(request.GET)
     day = f.day("on", "评价日期")
     area_id = f.pk("area")
+    if export_requested(request):
+        return offer(request, "cultivation.reserve", key=key, on=day.isoformat())
     found = reserve_list(request.user, key, day, area_id)
     areas = areas_for(request.user)
-    if export_requested(request):
-        area = area_picked(areas, area_id)
-        return xlsx_list_response(reserve_export(found, area), request)
     context = {
         "programmes": RESERVE_PROGRAMMES,
         "found": found,

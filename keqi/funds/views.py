@@ -5,6 +5,7 @@ Money pages (ledger, budgets, settlement) are in views_money.py.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, cast
 from urllib.parse import quote
@@ -20,7 +21,8 @@ from django.views.decorators.http import require_POST
 
 from keqi.accounts.models import Area, User
 from keqi.core.dates import business_today
-from keqi.core.exports import export_requested, xlsx_list_response
+from keqi.core.downloads import offer
+from keqi.core.exports import export_requested
 from keqi.core.query import whole_number
 from keqi.cultivation.paging import paged
 from keqi.funds import awards as flow
@@ -34,7 +36,7 @@ from keqi.funds.access import (
 )
 from keqi.funds.award_rules import award_rule_save
 from keqi.funds.award_rules import fund_create as award_fund_create
-from keqi.funds.exports import awards_export, notice_workbook
+from keqi.funds.exports import notice_workbook
 from keqi.funds.forms import ApplicationForm, NoticeForm, ReasonForm, RuleForm
 from keqi.funds.ledger import award_net_paid
 from keqi.funds.models import (
@@ -187,17 +189,24 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _award_filters(request: HttpRequest, user: User) -> tuple[Any, dict[str, Any]]:
-    year = year_of(request)
+    return award_filters(request.GET, user, year_of(request))
+
+
+def award_filters(
+    query: Mapping[str, str], user: Any, year: int
+) -> tuple[Any, dict[str, Any]]:
+    """The awards of `year` the list's filters (status, area, rule) select,
+    within the user's scope, in the list's order; 404 for an unknown filter."""
     rows = award_list_for(user).filter(year=year)
-    status = request.GET.get("status", "")
+    status = query.get("status", "")
     if status:
         if status not in AwardStatus.values:
             raise Http404("没有这个状态")
         rows = rows.filter(status=status)
-    area = request.GET.get("area", "")
+    area = query.get("area", "")
     if area:
         rows = rows.filter(enterprise__area__code=area)
-    rule = request.GET.get("rule", "")
+    rule = query.get("rule", "")
     if rule:
         rule_pk = whole_number(rule)
         if rule_pk is None or not rule_list_for(user).filter(pk=rule_pk).exists():
@@ -214,9 +223,9 @@ def award_list(request: HttpRequest) -> HttpResponse:
     the count and amount of the whole list (the download has every award);
     candidates can be generated."""
     user = user_of(request)
-    rows, chosen = _award_filters(request, user)
     if export_requested(request):
-        return xlsx_list_response(awards_export(rows, chosen), request)
+        return offer(request, "funds.awards", year=str(year_of(request)))
+    rows, chosen = _award_filters(request, user)
     totals = award_totals(rows)
     context = {
         "pager": paged(rows, request.GET),

@@ -84,3 +84,60 @@ def test_a_table_survives_an_enterprise_deleted_since(firms, hq, queued_worker) 
     gone.delete()
     found = reserve_list(hq, "tech_sme", ON)
     assert "将删除企业" not in names(found.reserve)
+
+
+def test_pruning_keeps_the_newest_table_per_list_and_day_and_those_in_flight() -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from keqi.cultivation.columns import reserve_tables_prune
+
+    now = timezone.now()
+
+    def table(programme: str, day: dt.date, state: str, hours_ago: float) -> int:
+        at = now - dt.timedelta(hours=hours_ago)
+        made = ReserveTable.objects.create(
+            programme=programme,
+            kind="x",
+            day=day,
+            rules="r",
+            fingerprint="f",
+            state=state,
+            finished_at=at if state in ("done", "failed") else None,
+        )
+        ReserveTable.objects.filter(pk=made.pk).update(requested_at=at)
+        return made.pk
+
+    d1, d2 = dt.date(2019, 9, 30), dt.date(2019, 10, 1)
+    old = table("tech_sme", d1, "done", 30)
+    failed_before = table("tech_sme", d1, "failed", 20)
+    newest = table("tech_sme", d1, "done", 10)
+    failed_after = table("tech_sme", d1, "failed", 1)  # kept: why the update fails
+    waiting = table("tech_sme", d1, "waiting", 0.5)
+    running = table("tech_sme", d1, "running", 1)
+    lost = table("tech_sme", d1, "waiting", 3)
+    other_day = table("tech_sme", d2, "done", 40)
+    other_list = table("high_tech", d1, "done", 40)
+    assert reserve_tables_prune(now) == 3
+    left = set(ReserveTable.objects.values_list("pk", flat=True))
+    assert left == {newest, failed_after, waiting, running, other_day, other_list}
+    assert not {old, failed_before, lost} & left
+
+
+def test_the_worker_prunes_after_storing_a_new_table(firms, hq, queued_worker) -> None:  # noqa: F811
+    reserve_list(hq, "tech_sme", ON)
+    run_worker()
+    stale = ReserveTable.objects.create(
+        programme="tech_sme",
+        kind="x",
+        day=ON,
+        rules="r",
+        fingerprint="f",
+        state=TableState.FAILED,
+    )
+    make_enterprise("dakoutun", name="新企业")
+    reserve_list(hq, "tech_sme", ON)
+    run_worker()
+    assert not ReserveTable.objects.filter(pk=stale.pk).exists()
+    assert ReserveTable.objects.filter(programme="tech_sme").count() == 1

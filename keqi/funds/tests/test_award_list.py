@@ -67,3 +67,25 @@ def test_candidates_are_audited_one_event_each(awards) -> None:
         [event] = AuditEvent.objects.filter(subject=award.subject)
         assert event.changes["amount"] == [None, "200000.05"]
         assert dt.date(2019, 11, 28).isoformat() in event.reason
+
+
+def test_a_long_award_list_is_written_by_the_worker_as_the_inline_file(
+    awards, town_a, settings, immediate_tasks, tmp_path, monkeypatch
+) -> None:
+    from keqi.cultivation.tests.test_downloads import (
+        fetch,
+        in_background,
+        inline,
+        sheets,
+    )
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(
+        "keqi.core.exports.timezone.localtime", lambda *a: dt.datetime(2019, 10, 8)
+    )
+    c = client_for(town_a)
+    direct = inline(c, URL + "&format=xlsx", settings)
+    found, _ = in_background(c, URL + "&format=xlsx", settings)
+    prepared = fetch(c, found)
+    assert sheets(prepared) == sheets(direct)
+    assert found.total == 3 and "口东高企" not in str(sheets(prepared))
