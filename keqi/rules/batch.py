@@ -16,18 +16,19 @@ Kleene AND is ``min`` and OR is ``max``; an outcome is ``INELIGIBLE=0``,
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
+from keqi.rules.facts import EnterpriseFacts
 from keqi.rules.model import Outcome
 from keqi.rules.numbers import BandTable, Threshold, Tri
 
@@ -468,3 +469,61 @@ def closeness_codes(
         return blocked, Column(zero, np.zeros(rows, dtype=np.bool_))
     short: I64 = np.maximum(mark - result.score_high.astype(np.int64), 0)
     return blocked, Column(short, np.ones(rows, dtype=np.bool_))
+
+
+V = TypeVar("V")
+#: Fields of :class:`~keqi.rules.facts.EnterpriseFacts` a list-based reduction reads.
+Fields = tuple[str, ...]
+
+
+def facts_key(
+    fields: Fields, kinds: frozenset[str] | None = None
+) -> Callable[[EnterpriseFacts], Hashable]:
+    """The values of ``fields`` of one enterprise as a hashable key (expert
+    points as a frozen set of items; with ``kinds``, only the qualifications of
+    those kinds)."""
+    plain = tuple(f for f in fields if f != "expert_points")
+    experts = "expert_points" in fields
+    titles = "qualifications" in fields and kinds is not None
+    if titles:
+        plain = tuple(f for f in plain if f != "qualifications")
+
+    def key(facts: EnterpriseFacts) -> Hashable:
+        values: tuple[Any, ...] = tuple(getattr(facts, f) for f in plain)
+        if titles:
+            assert kinds is not None
+            values += (tuple(q for q in facts.qualifications if q.kind in kinds),)
+        if experts:
+            values += (frozenset(facts.expert_points.items()),)
+        return values
+
+    return key
+
+
+def per_distinct(
+    rows: Iterable[EnterpriseFacts],
+    fields: Fields,
+    compute: Callable[[EnterpriseFacts], V],
+    kinds: frozenset[str] | None = None,
+) -> list[V]:
+    """``compute(row)`` for every row, called once per distinct value of ``fields``
+    (of the qualifications, only those of ``kinds`` when given).
+
+    Most enterprises share their lists (no IP, no credit record, no title the
+    conditions ask about), so the scalar functions that reduce lists to codes
+    run once per distinct list rather than once per enterprise.  Exact only when
+    ``compute`` reads nothing but that: every (fields, compute, kinds) a builder
+    uses is listed in its module's ``REDUCTIONS`` and checked by
+    ``test_batch_reductions.py`` (rows that agree on it and differ in everything
+    else get the same result).
+    """
+    key = facts_key(fields, kinds)
+    seen: dict[Hashable, V] = {}
+    out: list[V] = []
+    for row in rows:
+        k = key(row)
+        if k in seen:
+            out.append(seen[k])
+        else:
+            out.append(seen.setdefault(k, compute(row)))
+    return out

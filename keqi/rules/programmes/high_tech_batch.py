@@ -19,12 +19,14 @@ from keqi.rules.batch import (
     I64,
     BatchResult,
     Column,
+    Fields,
     Mask,
     band_index,
     band_lookup,
     band_ranges,
     growth_index_three_fast,
     growth_index_two,
+    per_distinct,
     pin_expert,
     ratio_test,
     scaled,
@@ -35,7 +37,7 @@ from keqi.rules.batch import (
 )
 from keqi.rules.context import Ctx
 from keqi.rules.facts import EnterpriseFacts
-from keqi.rules.numbers import BandTable
+from keqi.rules.numbers import BandTable, Tri
 from keqi.rules.params import ParamSet
 from keqi.rules.programmes import high_tech
 from keqi.rules.programmes import high_tech_score as score
@@ -101,28 +103,51 @@ def build_columns(
     return cols
 
 
+#: What the list-based conditions and items read.
+LISTED_FIELDS: Fields = (
+    *("ip", "qualifications", "credit_records"),
+    *("tech_field", "expert_points"),
+)
+Listed = tuple[tuple[Tri, ...], tuple[int, ...], tuple[int, ...]]
+
+
+def listed(facts: EnterpriseFacts, ctx: Ctx) -> Listed:
+    """Statuses of CODED, and low and high points of each LISTED item."""
+    codes = (
+        high_tech.core_ip(facts, ctx).status,
+        high_tech.field_condition(facts, ctx).status,
+        high_tech.incident(facts, ctx).status,
+    )
+    items = {i.id: i for i in score.listed_items(facts, ctx)}
+    lows = tuple(int(items[i].low or 0) for i in LISTED)
+    highs = tuple(int(items[i].high or 0) for i in LISTED)
+    return codes, lows, highs
+
+
+#: Every reduction the builder runs once per distinct value of its fields.
+def title_kinds(ctx: Ctx) -> frozenset[str]:
+    """The qualification kinds :func:`listed` reads (the standards bonus)."""
+    return frozenset(("主导制定标准", "参与制定标准"))
+
+
+REDUCTIONS = {"listed": (LISTED_FIELDS, listed, title_kinds)}
+
+
 def _listed(rows: list[EnterpriseFacts], ctx: Ctx) -> dict[str, Column]:
     """Status codes and points that come from lists (IP, titles, records)."""
-    codes: dict[str, list[object]] = {cid: [] for cid in CODED}
-    lows: dict[str, list[int | None]] = {item: [] for item in LISTED}
-    highs: dict[str, list[int | None]] = {item: [] for item in LISTED}
-    for facts in rows:
-        for cond in (
-            high_tech.core_ip(facts, ctx),
-            high_tech.field_condition(facts, ctx),
-            high_tech.incident(facts, ctx),
-        ):
-            codes[cond.id].append(cond.status)
-        for item in score.listed_items(facts, ctx):
-            if item.id in lows:
-                lows[item.id].append(item.low)
-                highs[item.id].append(item.high)
+    found = per_distinct(
+        rows, LISTED_FIELDS, lambda f: listed(f, ctx), title_kinds(ctx)
+    )
     ones = np.ones(len(rows), bool)
-    out = {"status." + c: Column(tri_codes(v), ones) for c, v in codes.items()}  # type: ignore[arg-type]
+    out = {
+        "status." + c: Column(tri_codes([f[0][k] for f in found]), ones)
+        for k, c in enumerate(CODED)
+    }
     rest = [i for i in LISTED if i not in score.IP_GROUP]
     for name, ids in (("ip_group", score.IP_GROUP), ("rest", rest)):
-        for prefix, table in (("lo", lows), ("hi", highs)):
-            summed = [sum(int(table[i][r] or 0) for i in ids) for r in range(len(rows))]
+        at = [LISTED.index(i) for i in ids]
+        for prefix, side in (("lo", 1), ("hi", 2)):
+            summed = [sum(f[side][k] for k in at) for f in found]  # type: ignore[misc]
             out[f"{prefix}.{name}"] = Column.of(summed, np.int16)
     return out
 
