@@ -23,7 +23,7 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -500,30 +500,51 @@ def facts_key(
     return key
 
 
+@dataclass(frozen=True)
+class Distinct(Generic[V]):
+    """Results once per distinct key, and which one each row has."""
+
+    index: npt.NDArray[np.intp]
+    values: list[V]
+
+    def column(self, pick: Callable[[V], int], dtype: type = np.int64) -> Any:
+        """One integer per row: ``pick`` of the row's result."""
+        return np.array([pick(v) for v in self.values], dtype=dtype)[self.index]
+
+    def codes(self, pick: Callable[[V], Tri]) -> I8:
+        """One status code per row: ``pick`` of the row's result."""
+        found: I8 = np.array([TRI_CODE[pick(v)] for v in self.values], dtype=np.int8)[
+            self.index
+        ]
+        return found
+
+
 def per_distinct(
     rows: Iterable[EnterpriseFacts],
     fields: Fields,
     compute: Callable[[EnterpriseFacts], V],
     kinds: frozenset[str] | None = None,
-) -> list[V]:
+) -> Distinct[V]:
     """``compute(row)`` for every row, called once per distinct value of ``fields``
     (of the qualifications, only those of ``kinds`` when given).
 
     Most enterprises share their lists (no IP, no credit record, no title the
     conditions ask about), so the scalar functions that reduce lists to codes
-    run once per distinct list rather than once per enterprise.  Exact only when
-    ``compute`` reads nothing but that: every (fields, compute, kinds) a builder
-    uses is listed in its module's ``REDUCTIONS`` and checked by
-    ``test_batch_reductions.py`` (rows that agree on it and differ in everything
-    else get the same result).
+    run once per distinct list rather than once per enterprise, and the codes
+    are spread to the rows by numpy.  Exact only when ``compute`` reads nothing
+    but that: every (fields, compute, kinds) a builder uses is listed in its
+    module's ``REDUCTIONS`` and checked by ``test_batch_reductions.py`` (rows
+    that agree on it and differ in everything else get the same result).
     """
     key = facts_key(fields, kinds)
-    seen: dict[Hashable, V] = {}
-    out: list[V] = []
+    seen: dict[Hashable, int] = {}
+    values: list[V] = []
+    index: list[int] = []
     for row in rows:
         k = key(row)
-        if k in seen:
-            out.append(seen[k])
-        else:
-            out.append(seen.setdefault(k, compute(row)))
-    return out
+        at = seen.get(k)
+        if at is None:
+            at = seen[k] = len(values)
+            values.append(compute(row))
+        index.append(at)
+    return Distinct(np.array(index, dtype=np.intp), values)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 from fractions import Fraction
+from functools import partial
 
 import numpy as np
 
@@ -32,7 +33,6 @@ from keqi.rules.batch import (
     scaled,
     threshold_test,
     tri_and,
-    tri_codes,
     tri_from,
 )
 from keqi.rules.context import Ctx
@@ -133,6 +133,10 @@ def title_kinds(ctx: Ctx) -> frozenset[str]:
 REDUCTIONS = {"listed": (LISTED_FIELDS, listed, title_kinds)}
 
 
+def _summed(found: Listed, side: int, at: list[int]) -> int:
+    return sum(found[side][k] for k in at)  # type: ignore[misc]
+
+
 def _listed(rows: list[EnterpriseFacts], ctx: Ctx) -> dict[str, Column]:
     """Status codes and points that come from lists (IP, titles, records)."""
     found = per_distinct(
@@ -140,15 +144,15 @@ def _listed(rows: list[EnterpriseFacts], ctx: Ctx) -> dict[str, Column]:
     )
     ones = np.ones(len(rows), bool)
     out = {
-        "status." + c: Column(tri_codes([f[0][k] for f in found]), ones)
+        "status." + c: Column(found.codes(lambda f, k=k: f[0][k]), ones)  # type: ignore[misc]
         for k, c in enumerate(CODED)
     }
     rest = [i for i in LISTED if i not in score.IP_GROUP]
     for name, ids in (("ip_group", score.IP_GROUP), ("rest", rest)):
         at = [LISTED.index(i) for i in ids]
         for prefix, side in (("lo", 1), ("hi", 2)):
-            summed = [sum(f[side][k] for k in at) for f in found]  # type: ignore[misc]
-            out[f"{prefix}.{name}"] = Column.of(summed, np.int16)
+            summed = found.column(partial(_summed, side=side, at=at), np.int16)
+            out[f"{prefix}.{name}"] = Column(summed, ones)
     return out
 
 

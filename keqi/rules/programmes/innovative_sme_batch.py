@@ -28,7 +28,6 @@ from keqi.rules.batch import (
     ratio_range,
     scaled,
     threshold_test,
-    tri_codes,
     tri_or,
 )
 from keqi.rules.context import Ctx
@@ -68,12 +67,13 @@ def build_columns(
     found = per_distinct(
         rows, LISTED_FIELDS, lambda f: listed(f, ctx), title_kinds(ctx)
     )
-    for idx, name in ((0, "ip"), (1, "field")):
-        cols[f"lo.{name}"] = Column.of([f[0][idx] for f in found], np.int16)
-        cols[f"hi.{name}"] = Column.of([f[1][idx] for f in found], np.int16)
     ones = np.ones(len(rows), dtype=bool)
+    for idx, name in ((0, "ip"), (1, "field")):
+        for side, prefix in ((0, "lo"), (1, "hi")):
+            values = found.column(lambda f, s=side, i=idx: f[s][i], np.int16)  # type: ignore[misc]
+            cols[f"{prefix}.{name}"] = Column(values, ones)
     for k, cid in enumerate(CODED_ROUTES):
-        cols["status." + cid] = Column(tri_codes([f[2][k] for f in found]), ones)
+        cols["status." + cid] = Column(found.codes(lambda f, k=k: f[2][k]), ones)  # type: ignore[misc]
     return cols
 
 

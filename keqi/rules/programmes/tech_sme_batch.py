@@ -27,7 +27,6 @@ from keqi.rules.batch import (
     scaled,
     threshold_test,
     tri_and,
-    tri_codes,
     tri_from,
     tri_or,
 )
@@ -60,8 +59,10 @@ def build_columns(
     for name in AMOUNTS:
         cols[name] = Column.of([scaled(f.year(year).get(name)) for f in rows])  # type: ignore[arg-type]
     counts = per_distinct(rows, IP_FIELDS, lambda f: common.ip_counts(f, ctx))
+    ones = np.ones(len(rows), bool)
     for attr in ("class_i_sure", "class_i_maybe", "class_ii_sure", "class_ii_maybe"):
-        cols["ip." + attr] = Column.of([getattr(c, attr) for c in counts], np.int16)
+        values = counts.column(lambda c, a=attr: getattr(c, a), np.int16)  # type: ignore[misc]
+        cols["ip." + attr] = Column(values, ones)
     for cid, codes in _coded(rows, ctx).items():
         cols["status." + cid] = Column(codes, np.ones(len(rows), bool))
     return cols
@@ -92,7 +93,7 @@ def _coded(rows: list[EnterpriseFacts], ctx: Ctx) -> dict[str, I8]:
     found = per_distinct(
         rows, CODED_FIELDS, lambda f: coded_statuses(f, ctx), title_kinds(ctx)
     )
-    return {cid: tri_codes([s[i] for s in found]) for i, cid in enumerate(CODED)}
+    return {cid: found.codes(lambda s, i=i: s[i]) for i, cid in enumerate(CODED)}  # type: ignore[misc]
 
 
 #: Every reduction the builder runs once per distinct value of its fields.

@@ -22,7 +22,6 @@ from keqi.rules.batch import (
     scaled,
     threshold_test,
     tri_and,
-    tri_codes,
     tri_from,
 )
 from keqi.rules.context import Ctx
@@ -134,13 +133,15 @@ def build_columns(
     ages = per_distinct(rows, AGE_FIELDS, lambda f: age_status(f, ctx))
     who = per_distinct(rows, IDENTITY_FIELDS, lambda f: identity_status(f, ctx))
     found = per_distinct(rows, LIST_FIELDS, lambda f: listed(f, ctx), title_kinds(ctx))
-    identity = [by_age[AGES.index(age)] for age, by_age in zip(ages, who, strict=True)]
-    codes = [(i, *rest) for i, rest in zip(identity, found, strict=True)]
+    # the identity for each possible age, then the one of the row's age
+    age_at = ages.column(AGES.index)
+    by_age = np.stack([who.codes(lambda w, a=a: w[a]) for a in range(len(AGES))])  # type: ignore[misc]
+    identity = by_age[age_at, np.arange(len(rows))]
     ones = np.ones(len(rows), dtype=bool)
-    cols = {
-        "status." + cid: Column(tri_codes([c[i] for c in codes]), ones)
-        for i, cid in enumerate(CODED[version])
-    }
+    cids = CODED[version]
+    cols = {"status." + cids[0]: Column(identity, ones)}
+    for i, cid in enumerate(cids[1:]):
+        cols["status." + cid] = Column(found.codes(lambda c, i=i: c[i]), ones)  # type: ignore[misc]
     cols["operating_revenue"] = Column.of(
         [scaled(f.amount(as_of.year - 1, "operating_revenue")) for f in rows]
     )

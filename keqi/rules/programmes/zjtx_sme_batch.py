@@ -91,8 +91,9 @@ def build_columns(
     coder = coded_2022 if _version(as_of) == "2022" else coded_2026
     ones = np.ones(len(rows), dtype=bool)
     coded = per_distinct(rows, CODED_FIELDS, lambda f: coder(f, ctx), title_kinds(ctx))
-    for name in coded[0] if coded else {}:
-        cols[name] = Column(np.array([c[name] for c in coded], dtype=np.int16), ones)
+    for name in coded.values[0] if coded.values else {}:
+        values = coded.column(lambda c, n=name: c[n], np.int16)  # type: ignore[misc]
+        cols[name] = Column(values, ones)
     return cols
 
 
