@@ -36,7 +36,7 @@ from keqi.rules.batch import (
     tri_from,
 )
 from keqi.rules.context import Ctx
-from keqi.rules.facts import EnterpriseFacts
+from keqi.rules.facts import EnterpriseFacts, YearFigures
 from keqi.rules.numbers import BandTable, Tri
 from keqi.rules.params import ParamSet
 from keqi.rules.programmes import high_tech
@@ -64,11 +64,12 @@ PINNED = (
 )
 
 
-def _value(facts: EnterpriseFacts, year: int, name: str) -> int | None:
-    value = facts.figure(year, name)
-    if value is None or name in ("conversions", "staff_total", "tech_staff"):
-        return value  # type: ignore[return-value]
-    return scaled(value)  # type: ignore[arg-type]
+def _values(year: list[YearFigures], name: str) -> list[int | None]:
+    """One figure of one year per row: counts as they are, amounts scaled."""
+    values = [getattr(fig, name) for fig in year]
+    if name in ("conversions", "staff_total", "tech_staff"):
+        return values
+    return [None if v is None else scaled(v) for v in values]
 
 
 def build_columns(
@@ -91,12 +92,12 @@ def build_columns(
         ),
     }
     for slot in SLOTS:
+        year = [f.year(latest - 3 + slot) for f in rows]
         for name in YEARLY:
-            cols[f"{name}.{slot}"] = Column.of(
-                [_value(f, latest - 3 + slot, name) for f in rows]
-            )
+            cols[f"{name}.{slot}"] = Column.of(_values(year, name))
+    year = [f.year(latest) for f in rows]
     for name in LATEST:
-        cols[name] = Column.of([_value(f, latest, name) for f in rows])
+        cols[name] = Column.of(_values(year, name))
     cols |= _listed(rows, ctx)
     for item in PINNED:
         cols["expert." + item] = Column.of([f.expert_points.get(item) for f in rows])
