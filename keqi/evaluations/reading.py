@@ -83,7 +83,7 @@ def _values(
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        rows: list[Any] = cursor.fetchall()
     if steps:
         converted = []
         for raw in rows:

@@ -22,6 +22,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
+from operator import attrgetter
 from types import MappingProxyType
 from typing import Any, Generic, TypeVar
 
@@ -488,8 +489,12 @@ def facts_key(
     if titles:
         plain = tuple(f for f in plain if f != "qualifications")
 
+    get = attrgetter(*plain) if len(plain) > 1 else None
+
     def key(facts: EnterpriseFacts) -> Hashable:
-        values: tuple[Any, ...] = tuple(getattr(facts, f) for f in plain)
+        values: tuple[Any, ...] = (
+            get(facts) if get is not None else tuple(getattr(facts, f) for f in plain)
+        )
         if titles:
             assert kinds is not None
             values += (tuple(q for q in facts.qualifications if q.kind in kinds),)
