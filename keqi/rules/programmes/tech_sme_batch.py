@@ -54,10 +54,11 @@ def build_columns(
     ctx = Ctx(params, as_of)
     year = tech_sme.data_year(ctx)
     cols: dict[str, Column] = {}
+    figures = [f.year(year) for f in rows]
     for name in COUNTS:
-        cols[name] = Column.of([f.year(year).get(name) for f in rows], np.int32)  # type: ignore[misc]
+        cols[name] = Column.of([getattr(g, name) for g in figures], np.int32)
     for name in AMOUNTS:
-        cols[name] = Column.of([scaled(f.year(year).get(name)) for f in rows])  # type: ignore[arg-type]
+        cols[name] = Column.of([scaled(getattr(g, name)) for g in figures])
     counts = per_distinct(rows, IP_FIELDS, lambda f: common.ip_counts(f, ctx))
     ones = np.ones(len(rows), bool)
     for attr in ("class_i_sure", "class_i_maybe", "class_ii_sure", "class_ii_maybe"):
