@@ -438,11 +438,8 @@ def _texts_prepare(
 ) -> _Texts:
     """Look the texts up and compress the missing ones (before the write
     transaction, so compressing never holds the database's write lock)."""
-    found: dict[str, int] = {}
     digests = list(texts)
-    for start in range(0, len(digests), TEXT_LOOKUP):
-        part = digests[start : start + TEXT_LOOKUP]
-        found |= dict(model.objects.filter(digest__in=part).values_list("digest", "pk"))
+    found = _stored_ids(model, digests)
     rows: list[tuple[str, str, bytes]] = []
     for digest in digests:
         if digest in found:
@@ -459,12 +456,24 @@ def _text_ids(model: type[_Text], texts: _Texts) -> dict[str, int]:
     if texts.rows:
         # another run may store the same text meanwhile: that row serves
         _insert(model, ("digest", "dictionary", "body"), texts.rows, ignore=True)
-        missing = [row[0] for row in texts.rows]
-        for start in range(0, len(missing), TEXT_LOOKUP):
-            part = missing[start : start + TEXT_LOOKUP]
-            found |= dict(
-                model.objects.filter(digest__in=part).values_list("digest", "pk")
+        found |= _stored_ids(model, [row[0] for row in texts.rows])
+    return found
+
+
+def _stored_ids(model: type[_Text], digests: list[str]) -> dict[str, int]:
+    """The row id of each of ``digests`` that is stored, in one query per
+    ``TEXT_LOOKUP`` digests (plain SQL: the ORM prepares every value of an IN
+    list, which cost more than the query)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    found: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(digests), TEXT_LOOKUP):
+            part = digests[start : start + TEXT_LOOKUP]
+            marks = ", ".join(["%s"] * len(part))
+            cursor.execute(
+                f"SELECT digest, id FROM {table} WHERE digest IN ({marks})", part
             )
+            found |= dict(cursor.fetchall())
     return found
 
 

@@ -16,18 +16,20 @@ Kleene AND is ``min`` and OR is ``max``; an outcome is ``INELIGIBLE=0``,
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
+from operator import attrgetter
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
+from keqi.rules.facts import EnterpriseFacts
 from keqi.rules.model import Outcome
 from keqi.rules.numbers import BandTable, Threshold, Tri
 
@@ -468,3 +470,86 @@ def closeness_codes(
         return blocked, Column(zero, np.zeros(rows, dtype=np.bool_))
     short: I64 = np.maximum(mark - result.score_high.astype(np.int64), 0)
     return blocked, Column(short, np.ones(rows, dtype=np.bool_))
+
+
+V = TypeVar("V")
+#: Fields of :class:`~keqi.rules.facts.EnterpriseFacts` a list-based reduction reads.
+Fields = tuple[str, ...]
+
+
+def facts_key(
+    fields: Fields, kinds: frozenset[str] | None = None
+) -> Callable[[EnterpriseFacts], Hashable]:
+    """The values of ``fields`` of one enterprise as a hashable key (expert
+    points as a frozen set of items; with ``kinds``, only the qualifications of
+    those kinds)."""
+    plain = tuple(f for f in fields if f != "expert_points")
+    experts = "expert_points" in fields
+    titles = "qualifications" in fields and kinds is not None
+    if titles:
+        plain = tuple(f for f in plain if f != "qualifications")
+
+    get = attrgetter(*plain) if len(plain) > 1 else None
+
+    def key(facts: EnterpriseFacts) -> Hashable:
+        values: tuple[Any, ...] = (
+            get(facts) if get is not None else tuple(getattr(facts, f) for f in plain)
+        )
+        if titles:
+            assert kinds is not None
+            values += (tuple(q for q in facts.qualifications if q.kind in kinds),)
+        if experts:
+            values += (frozenset(facts.expert_points.items()),)
+        return values
+
+    return key
+
+
+@dataclass(frozen=True)
+class Distinct(Generic[V]):
+    """Results once per distinct key, and which one each row has."""
+
+    index: npt.NDArray[np.intp]
+    values: list[V]
+
+    def column(self, pick: Callable[[V], int], dtype: type = np.int64) -> Any:
+        """One integer per row: ``pick`` of the row's result."""
+        return np.array([pick(v) for v in self.values], dtype=dtype)[self.index]
+
+    def codes(self, pick: Callable[[V], Tri]) -> I8:
+        """One status code per row: ``pick`` of the row's result."""
+        found: I8 = np.array([TRI_CODE[pick(v)] for v in self.values], dtype=np.int8)[
+            self.index
+        ]
+        return found
+
+
+def per_distinct(
+    rows: Iterable[EnterpriseFacts],
+    fields: Fields,
+    compute: Callable[[EnterpriseFacts], V],
+    kinds: frozenset[str] | None = None,
+) -> Distinct[V]:
+    """``compute(row)`` for every row, called once per distinct value of ``fields``
+    (of the qualifications, only those of ``kinds`` when given).
+
+    Most enterprises share their lists (no IP, no credit record, no title the
+    conditions ask about), so the scalar functions that reduce lists to codes
+    run once per distinct list rather than once per enterprise, and the codes
+    are spread to the rows by numpy.  Exact only when ``compute`` reads nothing
+    but that: every (fields, compute, kinds) a builder uses is listed in its
+    module's ``REDUCTIONS`` and checked by ``test_batch_reductions.py`` (rows
+    that agree on it and differ in everything else get the same result).
+    """
+    key = facts_key(fields, kinds)
+    seen: dict[Hashable, int] = {}
+    values: list[V] = []
+    index: list[int] = []
+    for row in rows:
+        k = key(row)
+        at = seen.get(k)
+        if at is None:
+            at = seen[k] = len(values)
+            values.append(compute(row))
+        index.append(at)
+    return Distinct(np.array(index, dtype=np.intp), values)

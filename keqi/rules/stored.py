@@ -74,16 +74,16 @@ def _record(obj: Any) -> dict[str, Any]:
 def facts_to_dict(facts: EnterpriseFacts) -> dict[str, Any]:
     """``facts`` as a JSON-safe dict (field order kept, years ascending)."""
     out: dict[str, Any] = {"format": FACTS_FORMAT}
-    for f in dataclasses.fields(facts):
-        value = getattr(facts, f.name)
-        if f.name == "years":
+    for name in _names(EnterpriseFacts):
+        value = getattr(facts, name)
+        if name == "years":
             out["years"] = {str(y): _record(value[y]) for y in sorted(value)}
-        elif f.name in _NESTED:
-            out[f.name] = [_record(item) for item in value]
-        elif f.name == "expert_points":
-            out[f.name] = {k: value[k] for k in sorted(value)}
+        elif name in _NESTED:
+            out[name] = [_record(item) for item in value]
+        elif name == "expert_points":
+            out[name] = {k: value[k] for k in sorted(value)}
         else:
-            out[f.name] = _plain(value)
+            out[name] = _plain(value)
     return out
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 from fractions import Fraction
+from functools import partial
 
 import numpy as np
 
@@ -19,23 +20,24 @@ from keqi.rules.batch import (
     I64,
     BatchResult,
     Column,
+    Fields,
     Mask,
     band_index,
     band_lookup,
     band_ranges,
     growth_index_three_fast,
     growth_index_two,
+    per_distinct,
     pin_expert,
     ratio_test,
     scaled,
     threshold_test,
     tri_and,
-    tri_codes,
     tri_from,
 )
 from keqi.rules.context import Ctx
-from keqi.rules.facts import EnterpriseFacts
-from keqi.rules.numbers import BandTable
+from keqi.rules.facts import EnterpriseFacts, YearFigures
+from keqi.rules.numbers import BandTable, Tri
 from keqi.rules.params import ParamSet
 from keqi.rules.programmes import high_tech
 from keqi.rules.programmes import high_tech_score as score
@@ -62,11 +64,12 @@ PINNED = (
 )
 
 
-def _value(facts: EnterpriseFacts, year: int, name: str) -> int | None:
-    value = facts.figure(year, name)
-    if value is None or name in ("conversions", "staff_total", "tech_staff"):
-        return value  # type: ignore[return-value]
-    return scaled(value)  # type: ignore[arg-type]
+def _values(year: list[YearFigures], name: str) -> list[int | None]:
+    """One figure of one year per row: counts as they are, amounts scaled."""
+    values = [getattr(fig, name) for fig in year]
+    if name in ("conversions", "staff_total", "tech_staff"):
+        return values
+    return [None if v is None else scaled(v) for v in values]
 
 
 def build_columns(
@@ -89,41 +92,68 @@ def build_columns(
         ),
     }
     for slot in SLOTS:
+        year = [f.year(latest - 3 + slot) for f in rows]
         for name in YEARLY:
-            cols[f"{name}.{slot}"] = Column.of(
-                [_value(f, latest - 3 + slot, name) for f in rows]
-            )
+            cols[f"{name}.{slot}"] = Column.of(_values(year, name))
+    year = [f.year(latest) for f in rows]
     for name in LATEST:
-        cols[name] = Column.of([_value(f, latest, name) for f in rows])
+        cols[name] = Column.of(_values(year, name))
     cols |= _listed(rows, ctx)
     for item in PINNED:
         cols["expert." + item] = Column.of([f.expert_points.get(item) for f in rows])
     return cols
 
 
+#: What the list-based conditions and items read.
+LISTED_FIELDS: Fields = (
+    *("ip", "qualifications", "credit_records"),
+    *("tech_field", "expert_points"),
+)
+Listed = tuple[tuple[Tri, ...], tuple[int, ...], tuple[int, ...]]
+
+
+def listed(facts: EnterpriseFacts, ctx: Ctx) -> Listed:
+    """Statuses of CODED, and low and high points of each LISTED item."""
+    codes = (
+        high_tech.core_ip(facts, ctx).status,
+        high_tech.field_condition(facts, ctx).status,
+        high_tech.incident(facts, ctx).status,
+    )
+    items = {i.id: i for i in score.listed_items(facts, ctx)}
+    lows = tuple(int(items[i].low or 0) for i in LISTED)
+    highs = tuple(int(items[i].high or 0) for i in LISTED)
+    return codes, lows, highs
+
+
+#: Every reduction the builder runs once per distinct value of its fields.
+def title_kinds(ctx: Ctx) -> frozenset[str]:
+    """The qualification kinds :func:`listed` reads (the standards bonus)."""
+    return frozenset(("主导制定标准", "参与制定标准"))
+
+
+REDUCTIONS = {"listed": (LISTED_FIELDS, listed, title_kinds)}
+
+
+def _summed(found: Listed, side: int, at: list[int]) -> int:
+    return sum(found[side][k] for k in at)  # type: ignore[misc]
+
+
 def _listed(rows: list[EnterpriseFacts], ctx: Ctx) -> dict[str, Column]:
     """Status codes and points that come from lists (IP, titles, records)."""
-    codes: dict[str, list[object]] = {cid: [] for cid in CODED}
-    lows: dict[str, list[int | None]] = {item: [] for item in LISTED}
-    highs: dict[str, list[int | None]] = {item: [] for item in LISTED}
-    for facts in rows:
-        for cond in (
-            high_tech.core_ip(facts, ctx),
-            high_tech.field_condition(facts, ctx),
-            high_tech.incident(facts, ctx),
-        ):
-            codes[cond.id].append(cond.status)
-        for item in score.listed_items(facts, ctx):
-            if item.id in lows:
-                lows[item.id].append(item.low)
-                highs[item.id].append(item.high)
+    found = per_distinct(
+        rows, LISTED_FIELDS, lambda f: listed(f, ctx), title_kinds(ctx)
+    )
     ones = np.ones(len(rows), bool)
-    out = {"status." + c: Column(tri_codes(v), ones) for c, v in codes.items()}  # type: ignore[arg-type]
+    out = {
+        "status." + c: Column(found.codes(lambda f, k=k: f[0][k]), ones)  # type: ignore[misc]
+        for k, c in enumerate(CODED)
+    }
     rest = [i for i in LISTED if i not in score.IP_GROUP]
     for name, ids in (("ip_group", score.IP_GROUP), ("rest", rest)):
-        for prefix, table in (("lo", lows), ("hi", highs)):
-            summed = [sum(int(table[i][r] or 0) for i in ids) for r in range(len(rows))]
-            out[f"{prefix}.{name}"] = Column.of(summed, np.int16)
+        at = [LISTED.index(i) for i in ids]
+        for prefix, side in (("lo", 1), ("hi", 2)):
+            summed = found.column(partial(_summed, side=side, at=at), np.int16)
+            out[f"{prefix}.{name}"] = Column(summed, ones)
     return out
 
 

@@ -277,6 +277,18 @@ def equity(facts: EnterpriseFacts, ctx: Ctx) -> ConditionResult:
 
 def direct_conditions(facts: EnterpriseFacts, ctx: Ctx) -> list[ConditionResult]:
     """The four direct routes and their union."""
+    routes = [*titled_routes(facts, ctx), equity(facts, ctx)]
+    union = any_of(r.status for r in routes)
+    return [
+        *routes,
+        common.result_of(
+            C_DIRECT, union, union.label, "任一项", "直通条件" + union.label
+        ),
+    ]
+
+
+def titled_routes(facts: EnterpriseFacts, ctx: Ctx) -> list[ConditionResult]:
+    """The three direct routes that read titles and awards (not figures)."""
     years = ctx.integer("innovative_sme.direct_years")
     cert_years = ctx.integer("high_tech.certificate_years")
     award = common.granted_within(facts, ["科技奖励"], ctx.as_of, years, PROVINCIAL_UP)
@@ -302,18 +314,10 @@ def direct_conditions(facts: EnterpriseFacts, ctx: Ctx) -> list[ConditionResult]
                 cert_years,
             ),
         )
-    routes = [
+    return [
         common.result_of(C_AWARD, award, award.label, "近三年", award_reason),
         common.result_of(C_TITLE, titles, titles.label, "有效期内", title_reason),
         common.result_of(C_INST, inst, inst.label, "省部级以上", inst.label),
-        equity(facts, ctx),
-    ]
-    union = any_of(r.status for r in routes)
-    return [
-        *routes,
-        common.result_of(
-            C_DIRECT, union, union.label, "任一项", "直通条件" + union.label
-        ),
     ]
 
 

@@ -2,7 +2,8 @@
 
 The four ratio indicators and the equity route are computed on columns; the IP
 and field indicators and the award/title/institution routes read lists, so the
-scalar functions turn them into codes while the columns are built.
+scalar functions turn them into codes while the columns are built, once per
+distinct value of the fields they read (``REDUCTIONS``).
 """
 
 from __future__ import annotations
@@ -20,16 +21,18 @@ from keqi.rules.batch import (
     UNKNOWN,
     BatchResult,
     Column,
+    Fields,
     add_all,
     difference,
+    per_distinct,
     ratio_range,
     scaled,
     threshold_test,
-    tri_codes,
     tri_or,
 )
 from keqi.rules.context import Ctx
 from keqi.rules.facts import EnterpriseFacts
+from keqi.rules.numbers import Tri
 from keqi.rules.params import ParamSet
 from keqi.rules.programmes import innovative_sme as prog
 
@@ -61,15 +64,47 @@ def build_columns(
         cols[f"equity.{k}"] = Column.of(
             [scaled(f.amount(as_of.year - k, "equity_financing")) for f in rows]
         )
-    items = [(prog.ip_item(f, ctx), prog.field_item(f, ctx)) for f in rows]
-    routes = [prog.direct_conditions(f, ctx)[:3] for f in rows]
-    for idx, name in ((0, "ip"), (1, "field")):
-        cols[f"lo.{name}"] = Column.of([i[idx].low for i in items], np.int16)
-        cols[f"hi.{name}"] = Column.of([i[idx].high for i in items], np.int16)
+    found = per_distinct(
+        rows, LISTED_FIELDS, lambda f: listed(f, ctx), title_kinds(ctx)
+    )
     ones = np.ones(len(rows), dtype=bool)
+    for idx, name in ((0, "ip"), (1, "field")):
+        for side, prefix in ((0, "lo"), (1, "hi")):
+            values = found.column(lambda f, s=side, i=idx: f[s][i], np.int16)  # type: ignore[misc]
+            cols[f"{prefix}.{name}"] = Column(values, ones)
     for k, cid in enumerate(CODED_ROUTES):
-        cols["status." + cid] = Column(tri_codes([r[k].status for r in routes]), ones)
+        cols["status." + cid] = Column(found.codes(lambda f, k=k: f[2][k]), ones)  # type: ignore[misc]
     return cols
+
+
+#: What the IP and field indicators and the titled routes read.
+LISTED_FIELDS: Fields = (
+    *("ip", "qualifications", "expert_points", "strategic_emerging"),
+)
+Listed = tuple[tuple[int, int], tuple[int, int], tuple[Tri, ...]]
+
+
+def listed(facts: EnterpriseFacts, ctx: Ctx) -> Listed:
+    """Low and high points of the IP and field indicators, and the statuses of
+    the three titled routes."""
+    ip, field = prog.ip_item(facts, ctx), prog.field_item(facts, ctx)
+    routes = tuple(r.status for r in prog.titled_routes(facts, ctx))
+    return (ip.low, field.low), (ip.high, field.high), routes
+
+
+#: Every reduction the builder runs once per distinct value of its fields.
+def title_kinds(ctx: Ctx) -> frozenset[str]:
+    """The qualification kinds the titled routes read."""
+    return frozenset(
+        (
+            "科技奖励",
+            *ctx.texts("innovative_sme.direct_titles"),
+            *ctx.texts("rd_institution.kinds"),
+        )
+    )
+
+
+REDUCTIONS = {"listed": (LISTED_FIELDS, listed, title_kinds)}
 
 
 def _need(low: I64, high: I64, pid: str, ctx: Ctx) -> I8:

@@ -3,7 +3,8 @@
 Numeric conditions (6(2), the score, 6(5)) are computed here on ``int64``
 columns.  Conditions that read lists and dates (6(1), 6(3), 6(4), Art. 8) are
 reduced to status codes while the columns are built, by the scalar functions
-themselves, so the two paths cannot drift apart.
+themselves, so the two paths cannot drift apart; they run once per distinct
+value of the fields they read (``REDUCTIONS``).
 """
 
 from __future__ import annotations
@@ -19,23 +20,30 @@ from keqi.rules.batch import (
     MET,
     BatchResult,
     Column,
+    Fields,
     band_points,
+    per_distinct,
     prepare,
     scaled,
     threshold_test,
     tri_and,
-    tri_codes,
     tri_from,
     tri_or,
 )
 from keqi.rules.context import Ctx
 from keqi.rules.facts import EnterpriseFacts
+from keqi.rules.numbers import Tri
 from keqi.rules.params import ParamSet
 from keqi.rules.programmes import common, tech_sme
 
 COUNTS = ("staff_total", "tech_staff")
 AMOUNTS = ("sales_revenue", "total_assets", "rd_expense", "total_cost")
 CODED = ("6.1", "6.3", "6.4", "8.1", "8.2", "8.3", "8.4")
+IP_FIELDS: Fields = ("ip",)
+CODED_FIELDS: Fields = (
+    *("registered_in_tianjin", "restricted_products"),
+    *("credit_records", "qualifications"),
+)
 
 
 def build_columns(
@@ -46,36 +54,54 @@ def build_columns(
     ctx = Ctx(params, as_of)
     year = tech_sme.data_year(ctx)
     cols: dict[str, Column] = {}
+    figures = [f.year(year) for f in rows]
     for name in COUNTS:
-        cols[name] = Column.of([f.year(year).get(name) for f in rows], np.int32)  # type: ignore[misc]
+        cols[name] = Column.of([getattr(g, name) for g in figures], np.int32)
     for name in AMOUNTS:
-        cols[name] = Column.of([scaled(f.year(year).get(name)) for f in rows])  # type: ignore[arg-type]
-    counts = [common.ip_counts(f, ctx) for f in rows]
+        cols[name] = Column.of([scaled(getattr(g, name)) for g in figures])
+    counts = per_distinct(rows, IP_FIELDS, lambda f: common.ip_counts(f, ctx))
+    ones = np.ones(len(rows), bool)
     for attr in ("class_i_sure", "class_i_maybe", "class_ii_sure", "class_ii_maybe"):
-        cols["ip." + attr] = Column.of([getattr(c, attr) for c in counts], np.int16)
+        values = counts.column(lambda c, a=attr: getattr(c, a), np.int16)  # type: ignore[misc]
+        cols["ip." + attr] = Column(values, ones)
     for cid, codes in _coded(rows, ctx).items():
         cols["status." + cid] = Column(codes, np.ones(len(rows), bool))
     return cols
 
 
+def coded_statuses(facts: EnterpriseFacts, ctx: Ctx) -> tuple[Tri, ...]:
+    """Statuses of the gate and route conditions of CODED, in that order (the
+    size gate, 6(2), is a column of its own)."""
+    return (
+        tech_sme.resident(facts).status,
+        tech_sme.products(facts).status,
+        tech_sme.credit(facts, ctx).status,
+        tech_sme.high_tech_cert(facts, ctx).status,
+        tech_sme.award(facts, ctx).status,
+        tech_sme.institution(facts, ctx).status,
+        tech_sme.standard(facts, ctx).status,
+    )
+
+
+def title_kinds(ctx: Ctx) -> frozenset[str]:
+    """The qualification kinds :func:`coded_statuses` reads."""
+    return frozenset(
+        ("高新技术企业", "科技奖励", "主导制定标准", *ctx.texts("rd_institution.kinds"))
+    )
+
+
 def _coded(rows: list[EnterpriseFacts], ctx: Ctx) -> dict[str, I8]:
-    found: dict[str, list[object]] = {cid: [] for cid in CODED}
-    for facts in rows:
-        # the gate and route conditions of CODED (the size gate, 6(2), is a
-        # column of its own)
-        conds = [
-            tech_sme.resident(facts),
-            tech_sme.products(facts),
-            tech_sme.credit(facts, ctx),
-            tech_sme.high_tech_cert(facts, ctx),
-            tech_sme.award(facts, ctx),
-            tech_sme.institution(facts, ctx),
-            tech_sme.standard(facts, ctx),
-        ]
-        for cond in conds:
-            if cond.id in found:
-                found[cond.id].append(cond.status)
-    return {cid: tri_codes(vals) for cid, vals in found.items()}  # type: ignore[arg-type]
+    found = per_distinct(
+        rows, CODED_FIELDS, lambda f: coded_statuses(f, ctx), title_kinds(ctx)
+    )
+    return {cid: found.codes(lambda s, i=i: s[i]) for i, cid in enumerate(CODED)}  # type: ignore[misc]
+
+
+#: Every reduction the builder runs once per distinct value of its fields.
+REDUCTIONS = {
+    "ip_counts": (IP_FIELDS, common.ip_counts, None),
+    "coded": (CODED_FIELDS, coded_statuses, title_kinds),
+}
 
 
 def _size(cols: Mapping[str, Column], ctx: Ctx) -> I8:

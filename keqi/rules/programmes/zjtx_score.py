@@ -250,6 +250,17 @@ def ratio_items(facts: EnterpriseFacts, ctx: Ctx) -> dict[str, ScoreItem]:
     return out
 
 
+def listed_items(facts: EnterpriseFacts, ctx: Ctx) -> list[ScoreItem]:
+    """The items that read lists, expert points and the niche years, not
+    yearly figures: the columnar path takes these from here."""
+    return [
+        niche_item(facts),
+        *open_items(facts),
+        ip_item(facts, ctx),
+        institution_item(facts, ctx),
+    ]
+
+
 def score_items(facts: EnterpriseFacts, ctx: Ctx) -> list[ScoreItem]:
     """All 13 items, in the sheet's order."""
     ctx.text("zjtx_sme.2022.score_sheet")

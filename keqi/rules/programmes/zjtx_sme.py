@@ -161,23 +161,7 @@ def direct_2022(facts: EnterpriseFacts, ctx: Ctx) -> list[tuple[str, Tri]]:
     year = ctx.as_of.year - 1
     rd = sum_years(facts, [year - 1, year], "rd_expense")
     equity = sum_years(facts, [year - 1, year], "equity_financing")
-    award = any_of(
-        [
-            common.granted_within(
-                facts, ["科技奖励"], ctx.as_of, 3, ["省级（市级）"], 3
-            ),
-            common.granted_within(facts, ["科技奖励"], ctx.as_of, 3, ["国家级"], 5),
-        ]
-    )
-    maker = any_of(
-        [
-            tri("创客中国" in (q.note or "") and "500" in (q.rank or ""))
-            for q in common.quals(facts, ["创新创业大赛"])
-            if common.in_window(
-                q.granted_on, common.years_before(ctx.as_of, 3), ctx.as_of
-            )
-        ]
-    )
+    award, maker = titled_2022(facts, ctx)
     return [
         ("近三年省级科技奖励前三或国家级前五", award),
         (
@@ -198,6 +182,29 @@ def direct_2022(facts: EnterpriseFacts, ctx: Ctx) -> list[tuple[str, Tri]]:
         ),
         ("近三年创客中国500强", maker),
     ]
+
+
+def titled_2022(facts: EnterpriseFacts, ctx: Ctx) -> tuple[Tri, Tri]:
+    """The two direct routes of 2022 that read awards (not figures): a
+    provincial top-three or national top-five award, and 创客中国 top 500."""
+    award = any_of(
+        [
+            common.granted_within(
+                facts, ["科技奖励"], ctx.as_of, 3, ["省级（市级）"], 3
+            ),
+            common.granted_within(facts, ["科技奖励"], ctx.as_of, 3, ["国家级"], 5),
+        ]
+    )
+    maker = any_of(
+        [
+            tri("创客中国" in (q.note or "") and "500" in (q.rank or ""))
+            for q in common.quals(facts, ["创新创业大赛"])
+            if common.in_window(
+                q.granted_on, common.years_before(ctx.as_of, 3), ctx.as_of
+            )
+        ]
+    )
+    return award, maker
 
 
 def score_or_direct(

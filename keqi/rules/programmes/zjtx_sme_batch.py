@@ -2,7 +2,8 @@
 
 Numeric conditions and score items run on columns; list-based items (IP,
 institution, open items, titles, awards) are coded by the scalar functions
-while the columns are built.
+while the columns are built, once per distinct value of the fields they read
+(``REDUCTIONS``).
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from keqi.rules.batch import (
     UNKNOWN,
     BatchResult,
     Column,
+    Fields,
     add_all,
     band_values,
     difference,
     growth_index_three_fast,
+    per_distinct,
     ratio_range,
     ratio_test,
     scaled,
@@ -85,24 +88,30 @@ def build_columns(
     cols["platform"] = Column.of(
         [f.expert_points.get("zjtx_sme.platform_score") for f in rows], np.int32
     )
-    coder = _coded_2022 if _version(as_of) == "2022" else _coded_2026
+    coder = coded_2022 if _version(as_of) == "2022" else coded_2026
     ones = np.ones(len(rows), dtype=bool)
-    coded = [coder(f, ctx) for f in rows]
-    for name in coded[0] if coded else {}:
-        cols[name] = Column(np.array([c[name] for c in coded], dtype=np.int16), ones)
+    coded = per_distinct(rows, CODED_FIELDS, lambda f: coder(f, ctx), title_kinds(ctx))
+    for name in coded.values[0] if coded.values else {}:
+        values = coded.column(lambda c, n=name: c[n], np.int16)  # type: ignore[misc]
+        cols[name] = Column(values, ones)
     return cols
 
 
-def _coded_2022(facts: EnterpriseFacts, ctx: Ctx) -> dict[str, int]:
-    items = {i.id: i for i in zjtx_score.score_items(facts, ctx)}
+#: What the coded items, titles and routes read.
+CODED_FIELDS: Fields = ("ip", "qualifications", "expert_points", "niche_years")
+
+
+def coded_2022(facts: EnterpriseFacts, ctx: Ctx) -> dict[str, int]:
+    """Points of CODED_ITEMS and the award and 创客中国 routes (2022)."""
+    items = {i.id: i for i in zjtx_score.listed_items(facts, ctx)}
     out = {f"lo.{k}": items[k].low for k in CODED_ITEMS}
     out |= {f"hi.{k}": items[k].high for k in CODED_ITEMS}
-    routes = zjtx_sme.direct_2022(facts, ctx)
-    award, maker = routes[0][1], routes[3][1]
+    award, maker = zjtx_sme.titled_2022(facts, ctx)
     return out | {"status.award": _code(award), "status.maker": _code(maker)}
 
 
-def _coded_2026(facts: EnterpriseFacts, ctx: Ctx) -> dict[str, int]:
+def coded_2026(facts: EnterpriseFacts, ctx: Ctx) -> dict[str, int]:
+    """The titles and IP conditions (2026)."""
     titles = common.held_any(
         facts, ctx.texts("zjtx_sme.2026.base_titles"), ctx.as_of, None, 1
     )
@@ -110,6 +119,21 @@ def _coded_2026(facts: EnterpriseFacts, ctx: Ctx) -> dict[str, int]:
         "status.2026.1": _code(titles),
         "status.2026.7": _code(zjtx_sme.ip_2026(facts, ctx).status),
     }
+
+
+#: Every reduction the builder runs once per distinct value of its fields.
+def title_kinds(ctx: Ctx) -> frozenset[str]:
+    """The qualification kinds the coded items and routes read."""
+    base = ("科技奖励", "创新创业大赛", *ctx.texts("rd_institution.kinds"))
+    if _version(ctx.as_of) == "2026":
+        return frozenset((*base, *ctx.texts("zjtx_sme.2026.base_titles")))
+    return frozenset(base)
+
+
+REDUCTIONS = {
+    "coded_2022": (CODED_FIELDS, coded_2022, title_kinds),
+    "coded_2026": (CODED_FIELDS, coded_2026, title_kinds),
+}
 
 
 def _code(status: Tri) -> int:
