@@ -262,7 +262,9 @@ def settlement_statements(year: int, areas: list[Area]) -> list[Statement]:
     ]
 
 
-def year_closes(year: int, district_ids: set[int | None]) -> dict[int, YearClose]:
+def year_closes(
+    year: int, district_ids: set[int | None]
+) -> dict[int | None, YearClose]:
     """The year's closes of the given districts, by district id (each district
     closes its own years)."""
     rows = YearClose.objects.filter(year=year, district_id__in=district_ids - {None})
@@ -315,9 +317,7 @@ def _hold_writers() -> None:
 
 
 @transaction.atomic
-def year_close(
-    *, year: int, actor: Any, district: District | None = None
-) -> YearClose:
+def year_close(*, year: int, actor: Any, district: District | None = None) -> YearClose:
     """Close a finished year of one district (its 区财政局 or HQ): the statements
     of the district's areas are frozen as they are.
 

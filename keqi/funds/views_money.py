@@ -255,14 +255,16 @@ def _settlement_district(request: HttpRequest) -> District | None:
     """The district whose settlement is shown: a district user's own; for those
     who see every district (the city), the one `?district=` names, else the first."""
     user = user_of(request)
-    if not sees_every_district(user):
-        return district_for(user)
     code = request.GET.get("district") or request.POST.get("district") or ""
     try:
         picked = district_picked(user, code)
     except LookupError:
         raise Http404("该区不存在或不在您的管辖范围内") from None
-    return picked or District.objects.order_by("sort", "pk").first()
+    if picked is not None:
+        return picked
+    if not sees_every_district(user):
+        return district_for(user)
+    return District.objects.order_by("sort", "pk").first()
 
 
 @login_required
