@@ -100,10 +100,20 @@ def _paid_award(code: str, amount: Decimal, firm: Enterprise) -> Award:
 
 @pytest.fixture
 def money(firms: dict[str, Enterprise]) -> dict[str, Award]:  # noqa: F811
-    return {
+    made = {
         "baodi": _paid_award("baodi", M("12345.00"), firms["baodi"]),
         "shifan": _paid_award("shifan", M("987654.00"), firms["shifan"]),
     }
+    for name, amount in (("finance", "12345.00"), ("sf_finance", "987654.00")):
+        transfer_income_record(
+            year=2019,
+            level="city",
+            title="市级科技企业奖补资金",
+            received_on=dt.date(2019, 11, 1),
+            amount=M(amount),
+            actor=who(name),
+        )
+    return made
 
 
 def test_closing_a_year_closes_it_for_the_own_district_only(
@@ -229,6 +239,7 @@ def _money_pages(area: str) -> list[str]:
         "/funds/awards/",
         "/funds/notices/",
         "/funds/transfers/",
+        "/funds/transfers/?year=2019",
         f"/funds/settlement/2019/{area}/",
     ]
 
@@ -244,6 +255,10 @@ def test_baodi_roles_see_their_settlement_and_nothing_of_shifan(
     page = c.get("/funds/settlement/?year=2019").content.decode()
     assert "未关账" in page  # 示范区's close is not Baodi's
     assert "12,345" in c.get(f"/funds/settlement/2019/{own}/").content.decode()
+    transfers = c.get("/funds/transfers/?year=2019")
+    if transfers.status_code == 200:  # the year's income is Baodi's alone
+        text = transfers.content.decode()
+        assert "市级 12,345.00 元；合计 <strong>12,345.00</strong>" in text
     for url in (
         "/funds/settlement/2019/sf-hexi/",
         "/funds/settlement/2019/sf-hexi/statement.xlsx",
