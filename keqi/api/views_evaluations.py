@@ -18,7 +18,7 @@ from keqi.api.serializers import AreaRefSerializer
 from keqi.api.verdicts import ProgrammeVerdictSerializer
 from keqi.core.uscc import normalise
 from keqi.evaluations.models import EvaluationRun, Outcome, StoredVerdict
-from keqi.evaluations.selectors import run_get, run_list, verdicts_for
+from keqi.evaluations.selectors import run_get_for, run_list_for, verdicts_for
 from keqi.evaluations.texts import verdicts_prepare
 
 RUN_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="评价批次编号")
@@ -26,6 +26,9 @@ RUN_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="评价�
 
 class RunSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
+    district = serializers.CharField(
+        allow_null=True, help_text="所属区代码；空为全市（各区全部企业）"
+    )
     as_of = serializers.DateField(help_text="评价基准日")
     trigger = serializers.CharField(help_text="发起方式")
     status = serializers.CharField(help_text="状态代码")
@@ -72,6 +75,7 @@ class StoredVerdictQuery(PageQuery):
 def _run(run: EvaluationRun) -> dict[str, Any]:
     return {
         "id": run.pk,
+        "district": run.district.code if run.district is not None else None,
         "as_of": run.as_of,
         "trigger": run.trigger,
         "status": run.status,
@@ -104,16 +108,18 @@ def _verdict(v: StoredVerdict) -> dict[str, Any]:
 
 @extend_schema(
     summary="评价批次",
-    description="每次按某一基准日评价全部企业的记录，最新的在前；含当时的规则版本和参数调整。",
+    description="本区每次按某一基准日评价本区全部企业的记录（市级账号可见各区及全市的评价），"
+    "最新的在前；含所属区、当时的规则版本和参数调整。",
     parameters=[PageQuery],
     responses=paged(RunSerializer),
     tags=["评价"],
 )
 @api_view(["GET"])
 def evaluation_list(request: Request) -> Response:
-    """Every stored run, latest first."""
+    """The caller's district's stored runs (every district's for the city),
+    latest first."""
     query = queries.cleaned(request, PageQuery)
-    page = paginate(request, run_list(), query)
+    page = paginate(request, run_list_for(request.user), query)
     return Response({**page.meta, "results": [_run(r) for r in page.items]})
 
 
@@ -127,7 +133,7 @@ def evaluation_list(request: Request) -> Response:
 @api_view(["GET"])
 def evaluation_verdicts(request: Request, pk: int) -> Response:
     """A run's stored verdicts on the caller's enterprises."""
-    run = run_get(pk)
+    run = run_get_for(request.user, pk)
     query = queries.cleaned(request, StoredVerdictQuery)
     area = queries.area_in_scope(request.user, query.get("area"))
     rows = verdicts_for(request.user, run, area.pk if area else None)

@@ -52,8 +52,23 @@ class Outcome(models.TextChoices):
 
 
 class EvaluationRun(models.Model):
-    """One evaluation of every enterprise in the registry as of a date."""
+    """One evaluation of every enterprise of a district as of a date.
 
+    A district's HQ starts runs of its own district; only the system (``keqi
+    evaluate --registry`` without ``--district`` on an install of several
+    districts) makes a run of the whole city (no district), which only the city
+    reads.
+    """
+
+    district = models.ForeignKey(
+        "accounts.District",
+        verbose_name="所属区",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="空为全市（各区全部企业）",
+    )
     as_of = models.DateField("评价基准日")
     trigger = models.CharField("发起方式", max_length=10, choices=RunTrigger.choices)
     requested_by = models.ForeignKey(

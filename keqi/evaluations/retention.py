@@ -5,9 +5,10 @@ A run is kept when any of these holds:
 
 * it was requested within the retention period (``KEQI_EVALUATION_KEEP_DAYS``,
   default 365 days; 0 keeps nothing by age);
-* it is the latest finished run of its month (by 评价基准日), so every month of
-  the history keeps one complete evaluation;
-* it is the latest finished run of all, or is still waiting or running;
+* it is the latest finished run of its district and month (by 评价基准日), so
+  every month of each district's history keeps one complete evaluation;
+* it is the latest finished run of its district (city-wide runs count as one
+  more district), or is still waiting or running;
 * something cites it.  Other apps that cite runs (a 公示, an award, a report that
   quotes a run's verdicts) register a citer with :func:`run_citer_register`; today
   no app stores a run id (funds copies its evidence onto the award, and campaign
@@ -43,8 +44,8 @@ _CITERS: dict[str, RunCiter] = {}
 
 KEEP_REASONS = {
     "recent": "保留期内",
-    "month": "当月最后一次完成的评价",
-    "latest": "最近一次完成的评价",
+    "month": "本区当月最后一次完成的评价",
+    "latest": "本区最近一次完成的评价",
     "active": "尚未完成",
     "cited": "被公示、奖励或报告引用",
 }
@@ -94,14 +95,17 @@ def prune_plan(*, days: int | None = None, now: dt.datetime | None = None) -> Pr
     runs = list(EvaluationRun.objects.order_by("-requested_at", "-pk"))
     cited = cited_run_ids()
     plan = PrunePlan(days, cutoff)
-    months: set[tuple[int, int]] = set()
-    latest_seen = False
+    # Each district's history stands alone: another district's newer run
+    # never makes a district's latest one prunable.
+    months: set[tuple[int | None, int, int]] = set()
+    latest_seen: set[int | None] = set()
     for run in runs:  # latest first
         reason = ""
         if run.status == RunStatus.DONE:
-            month = (run.as_of.year, run.as_of.month)
-            if not latest_seen:
-                latest_seen, reason = True, "latest"
+            month = (run.district_id, run.as_of.year, run.as_of.month)
+            if run.district_id not in latest_seen:
+                latest_seen.add(run.district_id)
+                reason = "latest"
             elif month not in months:
                 reason = "month"
             months.add(month)

@@ -1,7 +1,9 @@
 """Reading stored evaluations, always within what the user may see.
 
-Runs themselves are district-wide facts (when, which rules); their verdicts are
-per enterprise and follow the registry's scope: area staff see only their own
+A run belongs to a district: its users (every role) see that district's runs
+and no other's, which are a 404 with their verdicts; the city reads every
+district's runs and the city-wide ones. Within a run, verdicts are per
+enterprise and follow the registry's scope: area staff see only their own
 area's enterprises, and another area's verdict is a 404.
 """
 
@@ -11,48 +13,60 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from keqi.accounts.scopes import enterprise_q
+from keqi.accounts.scopes import district_q, enterprise_q
 from keqi.evaluations.models import EvaluationRun, Outcome, RunStatus, StoredVerdict
 from keqi.registry.models import Enterprise
 
 OUTCOME_ORDER = [o.value for o in Outcome]
 
 
-def run_list() -> QuerySet[EvaluationRun]:
-    """Every run, latest first."""
-    return EvaluationRun.objects.select_related("requested_by")
+def run_q(user: Any, prefix: str = "") -> Q:
+    """Runs the user may see: their district's (every one for the city)."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    return district_q(user, f"{prefix}district_id")
 
 
-def run_get(pk: int) -> EvaluationRun:
-    """One run, 404 when there is none."""
-    return get_object_or_404(run_list(), pk=pk)
+def run_list_for(user: Any) -> QuerySet[EvaluationRun]:
+    """The runs the user may see, latest first."""
+    return EvaluationRun.objects.filter(run_q(user)).select_related(
+        "requested_by", "district"
+    )
 
 
-def runs_done() -> QuerySet[EvaluationRun]:
-    """Finished runs, the ones that can be compared."""
-    return run_list().filter(status=RunStatus.DONE)
+def run_get_for(user: Any, pk: int) -> EvaluationRun:
+    """One run, 404 when there is none or it is another district's."""
+    return get_object_or_404(run_list_for(user), pk=pk)
+
+
+def runs_done_for(user: Any) -> QuerySet[EvaluationRun]:
+    """The user's finished runs, the ones that can be compared."""
+    return run_list_for(user).filter(status=RunStatus.DONE)
 
 
 def verdicts_for(
     user: Any, run: EvaluationRun, area_id: int | None = None
 ) -> QuerySet[StoredVerdict]:
-    """The run's verdicts on enterprises the user may see (in one area if given).
+    """The run's verdicts on enterprises the user may see (in one area if given);
+    none of a run the user may not see.
 
     The area is the enterprise's area now, as everywhere in the registry."""
     rows = StoredVerdict.objects.filter(run=run).filter(
-        enterprise_q(user, "enterprise__")
+        enterprise_q(user, "enterprise__"), run_q(user, "run__")
     )
     return rows if area_id is None else rows.filter(enterprise__area_id=area_id)
 
 
 def verdict_get_for(user: Any, pk: int) -> StoredVerdict:
-    """One stored verdict; 404 when missing or outside the user's scope."""
+    """One stored verdict; 404 when missing, outside the user's scope or of a
+    run the user may not see."""
     found = (
         StoredVerdict.objects.filter(enterprise_q(user, "enterprise__"))
+        .filter(run_q(user, "run__"))
         .select_related("run", "text", "enterprise__area")
         .filter(pk=pk)
         .first()
@@ -120,7 +134,7 @@ def verdict_history_for(user: Any, verdict: StoredVerdict) -> QuerySet[StoredVer
             programme=verdict.programme,
             run__status=RunStatus.DONE,
         )
-        .filter(enterprise_q(user, "enterprise__"))
+        .filter(enterprise_q(user, "enterprise__"), run_q(user, "run__"))
         .select_related("run")
         .order_by("-run__requested_at", "-run_id")
     )

@@ -1,4 +1,4 @@
-"""Evaluating the whole registry and storing every verdict (the one code path).
+"""Evaluating a district's registry and storing every verdict (the one code path).
 
 The background task, ``keqi evaluate --registry`` and the demo all call
 :func:`evaluation_run_execute`.  A run fixes its engine setup when it is requested
@@ -29,6 +29,8 @@ from django.db.models import F
 from django.db.models.constants import OnConflict
 from django.utils import timezone
 
+from keqi.accounts.models import District
+from keqi.accounts.scopes import district_for
 from keqi.core import audit
 from keqi.criteria.engine import EngineSetup, engine_setup, engine_setup_from_snapshot
 from keqi.evaluations.models import (
@@ -83,9 +85,22 @@ class EvaluationAction:
 
 
 def ensure_may_run(actor: Any) -> None:
-    """Only HQ starts evaluations (``None`` is the system: CLI and demo)."""
+    """Only HQ starts evaluations (``None`` is the system: CLI and demo); the
+    city reads every district's runs but starts none."""
     if actor is not None and not actor.is_hq:
         raise PermissionDenied("只有指挥部办公室可以发起评价")
+
+
+def run_district(actor: Any, district: District | None) -> District | None:
+    """The district a new run evaluates: HQ's own (another is refused); for the
+    system the one named, else the install's only district, else None (the
+    whole city)."""
+    own = district_for(actor)
+    if actor is None or actor.is_superuser:
+        return district or own
+    if own is None or (district is not None and district.pk != own.pk):
+        raise PermissionDenied("只能评价本区的企业")
+    return own
 
 
 @transaction.atomic
@@ -96,12 +111,16 @@ def evaluation_run_create(
     actor: Any,
     programmes: Sequence[str] = (),
     setup: EngineSetup | None = None,
+    district: District | None = None,
 ) -> EvaluationRun:
-    """Record a requested run with the engine setup it will use (default: the
-    current one, stored overrides included).  Only HQ or the system may do this."""
+    """Record a requested run of a district (see :func:`run_district`) with the
+    engine setup it will use (default: the current one, stored overrides
+    included).  Only HQ or the system may do this."""
     ensure_may_run(actor)
+    district = run_district(actor, district)
     snapshot = (setup or engine_setup()).snapshot()
     run = EvaluationRun.objects.create(
+        district=district,
         as_of=as_of,
         trigger=trigger,
         requested_by=actor if getattr(actor, "pk", None) else None,
@@ -114,6 +133,7 @@ def evaluation_run_create(
         action=EvaluationAction.RUN_REQUEST,
         target=run,
         changes={
+            "district": [None, district.code if district else None],
             "as_of": [None, as_of.isoformat()],
             "trigger": [None, trigger],
             "overrides": [None, sorted(run.overrides)],
@@ -125,10 +145,13 @@ def evaluation_run_create(
 def evaluation_run_request(*, as_of: dt.date, actor: Any) -> EvaluationRun:
     """HQ's button: record a run and hand it to the background worker after commit.
 
-    A second click for the same day while the first still waits is refused.
+    A second click for the same day and district while the first still waits is
+    refused.
     """
     ensure_may_run(actor)
-    waiting = EvaluationRun.objects.filter(as_of=as_of, status=RunStatus.QUEUED)
+    waiting = EvaluationRun.objects.filter(
+        as_of=as_of, status=RunStatus.QUEUED, district=run_district(actor, None)
+    )
     if waiting.exists():
         raise ValidationError(
             f"基准日 {as_of.isoformat()} 的评价已在排队，请等待其完成后再发起"
@@ -149,7 +172,8 @@ def _enqueue(run_id: int) -> None:
 def evaluation_run_execute(
     *, run: EvaluationRun, progress: Progress | None = None, sink: Sink | None = None
 ) -> EvaluationRun:
-    """Evaluate every enterprise as of ``run.as_of`` and store each verdict.
+    """Evaluate every enterprise of the run's district (of every district for
+    a city-wide run) as of ``run.as_of`` and store each verdict.
 
     Streams the registry in chunks of ``CHUNK`` enterprises: facts are read and
     evaluated outside any transaction, then the chunk's rows are written in one
@@ -160,7 +184,10 @@ def evaluation_run_execute(
     On error the run is marked failed, its partial verdicts removed, and the
     error re-raised.
     """
-    ids = list(Enterprise.objects.order_by("uscc").values_list("pk", flat=True))
+    enterprises = Enterprise.objects.all()
+    if run.district_id is not None:
+        enterprises = enterprises.filter(area__district_id=run.district_id)
+    ids = list(enterprises.order_by("uscc").values_list("pk", flat=True))
     _run_start(run, len(ids))
     try:
         plan, samples = _plan_for(run), _Samples()

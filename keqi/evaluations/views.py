@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from keqi.accounts.models import User
+from keqi.accounts.scopes import sees_every_district
 from keqi.core.dates import business_today
 from keqi.cultivation.filters import Filters
 from keqi.cultivation.views import area_picked, areas_for
@@ -22,9 +23,9 @@ from keqi.evaluations.selectors import (
     OUTCOME_ORDER,
     flips_for,
     outcome_counts_for,
-    run_get,
-    run_list,
-    runs_done,
+    run_get_for,
+    run_list_for,
+    runs_done_for,
     verdict_get_for,
     verdict_history_for,
     verdict_list_for,
@@ -41,11 +42,12 @@ def _user(request: HttpRequest) -> User:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    """Every run with its progress; HQ starts a new one here."""
+    """The district's runs with their progress; its HQ starts a new one here."""
     context = {
-        "runs": run_list()[:50],
+        "runs": run_list_for(request.user)[:50],
         "day": business_today(),
         "can_run": _user(request).is_hq,
+        "show_district": sees_every_district(request.user),
     }
     return render(request, "evaluations/index.html", context)
 
@@ -53,7 +55,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def start(request: HttpRequest) -> HttpResponse:
-    """HQ's button: queue an evaluation of every enterprise as of a date."""
+    """HQ's button: queue an evaluation of the district's enterprises as of a date."""
     if not _user(request).is_hq:
         raise PermissionDenied("只有指挥部办公室可以发起评价")
     f = Filters(request.POST)
@@ -63,8 +65,9 @@ def start(request: HttpRequest) -> HttpResponse:
         return redirect("evaluations:index")
     try:
         run = evaluation_run_request(as_of=day, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
+    except (ValidationError, PermissionDenied) as exc:
+        text = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, text)
         return redirect("evaluations:index")
     messages.success(request, f"已发起评价（基准日 {day.isoformat()}），正在后台进行。")
     return redirect("evaluations:run", run.pk)
@@ -73,7 +76,7 @@ def start(request: HttpRequest) -> HttpResponse:
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A run: progress while it runs, then counts and verdicts by programme."""
-    run = run_get(pk)
+    run = run_get_for(request.user, pk)
     f = Filters(request.GET)
     areas = areas_for(request.user)
     area_id = f.pk("area")
@@ -121,7 +124,7 @@ def _picked(runs: list[EvaluationRun], pk: int | None, default: int) -> Any:
 @login_required
 def compare(request: HttpRequest) -> HttpResponse:
     """Enterprises whose outcome changed between two finished runs."""
-    runs = list(runs_done()[:100])
+    runs = list(runs_done_for(request.user)[:100])
     f = Filters(request.GET)
     after = _picked(runs, f.pk("after"), 0)
     before = _picked(runs, f.pk("before"), 1)

@@ -95,8 +95,9 @@ def _rule_errors(values: dict[str, Any]) -> list[str]:
 
 
 def _overlapping(values: dict[str, Any], exclude_pk: int | None) -> AwardRule | None:
-    """Another rule the same qualification (or event) would trigger on an
-    overlapping date."""
+    """Another rule of the same district that the same qualification (or event)
+    would trigger on an overlapping date. Another district's rule never pays
+    this district's enterprises, so it neither clashes nor is named here."""
     kind, event = values.get("trigger_kind"), values.get("trigger_event")
     if not kind and not event:
         return None
@@ -106,6 +107,9 @@ def _overlapping(values: dict[str, Any], exclude_pk: int | None) -> AwardRule | 
         if kind
         else AwardRule.objects.filter(trigger_event=event)
     )
+    fund = values.get("fund")
+    if fund is not None:
+        others = others.filter(fund__district_id=fund.district_id)
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
     level = values.get("trigger_level", "")

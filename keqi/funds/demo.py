@@ -183,13 +183,14 @@ def _setup() -> tuple[Fund, int]:
             award_rule_save(rule=None, values=values | {"fund": fund}, actor=None)
             made += 1
     for year, amount in BUDGETS.items():
-        if not YearClose.objects.filter(year=year).exists():
+        if not YearClose.objects.filter(year=year, district=fund.district).exists():
             fund_budget_set(fund=fund, year=year, amount=amount, actor=None)
     return fund, made
 
 
 def _ratios(year: int) -> None:
-    if YearClose.objects.filter(year=year).exists():
+    district = Unit.objects.get(code="hq").district  # the demo's money is Baodi's
+    if YearClose.objects.filter(year=year, district=district).exists():
         return
     for code, kind, percent in RATIOS[year]:
         settlement_ratio_set(

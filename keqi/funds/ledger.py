@@ -2,7 +2,8 @@
 
 Entries are only ever added. A wrong payment is corrected by a reversal: a new
 entry of the opposite amount that names the payment it cancels (at most one per
-payment), dated when the correction is made. Nothing may be dated in a closed year.
+payment), dated when the correction is made. Nothing may be dated in a year the
+district of the entry's area has closed (each district closes its own years).
 """
 
 from __future__ import annotations
@@ -33,14 +34,20 @@ from keqi.funds.models import (
 from keqi.funds.money import ZERO, checked_yuan
 
 
-def year_closed(year: int) -> bool:
-    """Whether the year's settlement has been closed (frozen)."""
-    return YearClose.objects.filter(year=year).exists()
+def year_closed(year: int, district_id: int | None) -> bool:
+    """Whether the district has closed (frozen) the year's settlement. Each
+    district closes its own years; a row of no district (possible only on an
+    install that had several districts before funds were given theirs) counts
+    as closed when any district closed the year."""
+    closes = YearClose.objects.filter(year=year)
+    if district_id is not None:
+        closes = closes.filter(district_id=district_id)
+    return closes.exists()
 
 
-def ensure_year_open(year: int) -> None:
-    """Refuse, in Chinese, any change dated in a closed year."""
-    if year_closed(year):
+def ensure_year_open(year: int, district_id: int | None) -> None:
+    """Refuse, in Chinese, any change dated in a year the district has closed."""
+    if year_closed(year, district_id):
         raise ValidationError(
             f"{year}年度已结算关账，不能再记入该年度的分录或修改该年度的比例和预算；"
             "更正请在未关账的年度做冲销分录"
@@ -53,10 +60,10 @@ def award_net_paid(award: Award) -> Decimal:
     return sum(amounts, ZERO)
 
 
-def _check_day(day: dt.date, label: str) -> None:
+def _check_day(day: dt.date, label: str, district_id: int | None) -> None:
     if day > business_today():
         raise ValidationError(f"{label} {day} 晚于今天，不能预先记账")
-    ensure_year_open(day.year)
+    ensure_year_open(day.year, district_id)
 
 
 def _pay_errors(award: Award, amount: Decimal, day: dt.date, payer: str) -> list[str]:
@@ -98,11 +105,13 @@ def ledger_pay(
     ensure_money_handler(actor)
     award = (
         Award.objects.select_for_update(of=("self",))
-        .select_related("enterprise", "rule", "notice")
+        .select_related("enterprise__area", "rule", "notice")
         .get(pk=award.pk)
     )
+    district_id = award.enterprise.area.district_id
+    ensure_own_district(actor, district_id)
     amount = checked_yuan(amount, "拨付金额")
-    _check_day(entry_date, "拨付日期")
+    _check_day(entry_date, "拨付日期", district_id)
     errors = _pay_errors(award, amount, entry_date, payer)
     if errors:
         raise ValidationError(errors)
@@ -145,7 +154,12 @@ def ledger_reverse(
     待拨付.
     """
     ensure_money_handler(actor)
-    entry = LedgerEntry.objects.select_for_update(of=("self",)).get(pk=entry.pk)
+    entry = (
+        LedgerEntry.objects.select_for_update(of=("self",))
+        .select_related("area")
+        .get(pk=entry.pk)
+    )
+    ensure_own_district(actor, entry.area.district_id)
     day = entry_date or business_today()
     if not reason.strip():
         raise ValidationError("请填写冲销原因")
@@ -155,7 +169,7 @@ def ledger_reverse(
         raise ValidationError("该拨付分录已经冲销过，不能重复冲销")
     if day < entry.entry_date:
         raise ValidationError(f"冲销日期不能早于原拨付日期 {entry.entry_date}")
-    _check_day(day, "冲销日期")
+    _check_day(day, "冲销日期", entry.area.district_id)
     reversal = LedgerEntry.objects.create(
         kind=EntryKind.REVERSAL,
         award_id=entry.award_id,
@@ -281,7 +295,7 @@ def fund_budget_set(
     amount = checked_yuan(amount, "预算金额", positive=False)
     if amount < 0:
         raise ValidationError("预算金额不能为负数")
-    ensure_year_open(year)
+    ensure_year_open(year, fund.district_id)
     row = _budget_row(fund, year, amount)
     paid = fund_net_paid(fund.pk, year)
     if amount < paid:

@@ -3,7 +3,8 @@
 Money here is in 元 with two decimal places (the registry keeps 万元). The ledger is
 append-only: a payment is corrected only by a reversing entry that points at it;
 the database itself refuses UPDATE and DELETE on ledger rows (see migration 0002),
-and any new entry or ratio change dated in a closed year.
+and any new entry or ratio change dated in a year its area's district has closed
+(migration 0010).
 """
 
 from __future__ import annotations
@@ -503,13 +504,18 @@ class SettlementRatio(models.Model):
 
 
 class YearClose(models.Model):
-    """A closed (settled) year: no entries dated in it and no ratio changes after.
+    """A district's closed (settled) year: no entries dated in it in the district's
+    areas and no ratio or budget changes after. Each district closes its own years.
 
-    `snapshot` keeps every area's statement as it stood when closed, so anyone can
-    check that recomputing the year from the ledger gives the same figures.
+    `snapshot` keeps every area's statement of the district as it stood when
+    closed, so anyone can check that recomputing the year from the ledger gives
+    the same figures.
     """
 
-    year = models.PositiveSmallIntegerField("年度", unique=True)
+    district = models.ForeignKey(
+        District, verbose_name="所属区", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("年度")
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="关账人",
@@ -524,7 +530,12 @@ class YearClose(models.Model):
     class Meta:
         verbose_name = "年度结算关账"
         verbose_name_plural = "年度结算关账"
-        ordering = ["-year"]
+        ordering = ["-year", "district__sort", "district_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "year"], name="one_close_per_district_year"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.year}年度已关账"

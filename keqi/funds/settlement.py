@@ -5,7 +5,8 @@ enterprise's area by the area's ratio for that award type and year (50% when not
 set). An area's statement says what was paid out in it (by the district and by the
 area itself), the area's share, and the difference: what the area owes the district
 (positive) or is owed (negative). The rounding rule is in keqi/funds/money.py.
-Closing a year freezes it and keeps a snapshot to check any later recomputation.
+Each district closes its own years: closing freezes the district's year and keeps
+a snapshot of its areas' statements to check any later recomputation.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.http import Http404
 
-from keqi.accounts.models import Area
+from keqi.accounts.models import Area, District
+from keqi.accounts.scopes import district_for
 from keqi.core import audit
 from keqi.core.dates import business_today
 from keqi.core.db_guards import insert_once
@@ -57,14 +59,14 @@ def settlement_ratio_set(
 ) -> SettlementRatio:
     """Set the area's share (%) of one award type's cost for a year (区财政局 or HQ).
 
-    Refused for a closed year. The district bears the rest.
+    Refused for a year the area's district has closed. The district bears the rest.
     """
     ensure_money_handler(actor)
     ensure_own_district(actor, area.district_id)
     if award_type not in AwardType.values:
         raise ValidationError("请选择奖励类型")
     percent = checked_percent(area_percent, "街镇/园区负担比例")
-    ensure_year_open(year)
+    ensure_year_open(year, area.district_id)
     row = SettlementRatio.objects.filter(
         year=year, area=area, award_type=award_type
     ).first()
@@ -88,11 +90,11 @@ def settlement_ratio_set(
     return row
 
 
-def ratios_for(year: int) -> dict[tuple[int, str], Decimal]:
-    """The ratios set for a year: (area id, award type) → area %."""
+def ratios_for(year: int, areas: list[Area]) -> dict[tuple[int, str], Decimal]:
+    """The ratios set for a year in the given areas: (area id, award type) → area %."""
     return {
         (r.area_id, r.award_type): r.area_percent
-        for r in SettlementRatio.objects.filter(year=year)
+        for r in SettlementRatio.objects.filter(year=year, area__in=areas)
     }
 
 
@@ -247,26 +249,42 @@ def settlement_statements(year: int, areas: list[Area]) -> list[Statement]:
         .order_by()
         .values_list(*_LINE_COLUMNS)
     )
-    lines = _lines(rows, ratios_for(year))
-    closed = YearClose.objects.filter(year=year).first()
+    lines = _lines(rows, ratios_for(year, areas))
+    closes = year_closes(year, {area.district_id for area in areas})
     return [
         Statement(
             year,
             area,
             sorted(lines.get(area.pk, []), key=lambda x: (x.award_type, x.enterprise)),
-            closed,
+            closes.get(area.district_id),
         )
         for area in areas
     ]
 
 
-def settlement_list_for(user: Any, year: int) -> list[Statement]:
-    """Statements the user may see: every area with money in the year, or their own."""
+def year_closes(
+    year: int, district_ids: set[int | None]
+) -> dict[int | None, YearClose]:
+    """The year's closes of the given districts, by district id (each district
+    closes its own years)."""
+    rows = YearClose.objects.filter(year=year, district_id__in=district_ids - {None})
+    return {c.district_id: c for c in rows.select_related("closed_by")}
+
+
+def settlement_areas_for(user: Any, district: District | None = None) -> list[Area]:
+    """The areas whose statements the user may see (of one district, if given)."""
+    areas = Area.objects.filter(area_q(user, "pk"))
+    return list(areas if district is None else areas.filter(district=district))
+
+
+def settlement_list_for(
+    user: Any, year: int, district: District | None = None
+) -> list[Statement]:
+    """Statements the user may see: every area with money in the year (of the
+    given district), or their own."""
     if not user.is_authenticated:
         return []
-    statements = settlement_statements(
-        year, list(Area.objects.filter(area_q(user, "pk")))
-    )
+    statements = settlement_statements(year, settlement_areas_for(user, district))
     if sees_whole_district(user):
         return [s for s in statements if s.lines]
     return statements
@@ -299,34 +317,43 @@ def _hold_writers() -> None:
 
 
 @transaction.atomic
-def year_close(*, year: int, actor: Any) -> YearClose:
-    """Close a finished year (区财政局 or HQ): its statements are frozen as they are.
+def year_close(*, year: int, actor: Any, district: District | None = None) -> YearClose:
+    """Close a finished year of one district (its 区财政局 or HQ): the statements
+    of the district's areas are frozen as they are.
 
-    Afterwards nothing can be dated in the year and its ratios and budgets cannot
-    change (the database refuses too). The snapshot lets anyone check later that
+    The district is the actor's own (the system, actor None, names it, or the
+    install's only one); another district's years are not the actor's to close.
+    Afterwards nothing can be dated in the year in the district's areas and its
+    ratios and budgets cannot change (the database refuses too); other
+    districts' years stay open. The snapshot lets anyone check later that
     recomputing gives the same figures.
     """
     ensure_money_handler(actor)
+    district = district or district_for(actor)
+    if district is None:
+        raise ValidationError("请指定要结算关账的区")
+    ensure_own_district(actor, district.pk)
     _hold_writers()
     if year >= business_today().year:
         raise ValidationError(f"{year}年度尚未执行终了，年度结束后方可结算关账")
-    ensure_year_open(year)
-    statements = settlement_statements(year, list(Area.objects.all()))
+    ensure_year_open(year, district.pk)
+    statements = settlement_statements(year, list(district.areas.all()))
     areas = {s.area.code: s.figures() for s in statements if s.lines}
     total = str(sum((s.total for s in statements), ZERO))
     closed = YearClose(
+        district=district,
         year=year,
         closed_by=actor if getattr(actor, "pk", None) else None,
         snapshot={"areas": areas, "total": total},
     )
     # Two closes at once both pass the check above (SHARE locks do not exclude
-    # each other); the year's unique key refuses the second.
-    insert_once(closed, f"{year}年度已结算关账")
+    # each other); the (district, year) unique key refuses the second.
+    insert_once(closed, f"{district.name}{year}年度已结算关账")
     audit.record(
         actor=actor,
         action=FundsAction.YEAR_CLOSE,
         target=closed,
         changes=jsonable({"total": [None, total], "areas": [None, len(areas)]}),
-        subject=f"settlement:{year}",
+        subject=f"settlement:{district.code}:{year}",
     )
     return closed

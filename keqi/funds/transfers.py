@@ -17,9 +17,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
+from keqi.accounts.models import District
 from keqi.accounts.scopes import district_for, district_q
 from keqi.core import audit
-from keqi.funds.access import ensure_money_handler, sees_whole_district
+from keqi.funds.access import (
+    ensure_money_handler,
+    ensure_own_district,
+    sees_whole_district,
+)
 from keqi.funds.ledger import ensure_year_open
 from keqi.funds.models import Fund
 from keqi.funds.models_transfer import TransferIncome, TransferLevel
@@ -51,14 +56,14 @@ def ensure_reads_transfers(user: Any) -> None:
         raise PermissionDenied("上级转移支付收入由区财政局和指挥部办公室查看")
 
 
-def _check_year(year: int, received_on: dt.date) -> None:
+def _check_year(year: int, received_on: dt.date, district_id: int | None) -> None:
     if not 2000 <= year <= 2100:
         raise ValidationError({"year": "预算年度应为四位数字，如 2019"})
     if received_on.year not in (year, year + 1):
         raise ValidationError(
             {"received_on": f"到账日期应在{year}年或次年（跨年到账）内"}
         )
-    ensure_year_open(year)
+    ensure_year_open(year, district_id)
 
 
 @transaction.atomic
@@ -81,8 +86,8 @@ def transfer_income_record(
     if not title.strip():
         raise ValidationError({"title": "请填写资金名称"})
     amount = checked_yuan(amount, "金额")
-    _check_year(year, received_on)
     district = district_for(actor)
+    _check_year(year, received_on, district.pk if district is not None else None)
     if fund is not None and district is not None and fund.district_id != district.pk:
         raise ValidationError({"fund": "只能纳入本区的资金"})
     row = TransferIncome(
@@ -107,13 +112,14 @@ def transfer_income_correct(
 ) -> TransferIncome:
     """Cancel a receipt with a negative entry naming it (then record it anew)."""
     ensure_money_handler(actor)
+    ensure_own_district(actor, row.district_id)
     if row.corrects_id is not None:
         raise ValidationError("更正记录本身不能再更正")
     if TransferIncome.objects.filter(corrects=row).exists():
         raise ValidationError("该笔收入已经更正过")
     if not reason.strip():
         raise ValidationError({"note": "请写明更正原因"})
-    _check_year(row.year, received_on)
+    _check_year(row.year, received_on, row.district_id)
     correction = TransferIncome.objects.create(
         district=row.district, year=row.year, level=row.level, title=row.title,
         document=row.document, fund=row.fund, received_on=received_on, amount=-row.amount, corrects=row,
@@ -149,13 +155,18 @@ class TransferSummary:
         return f"扣除上级转移支付收入后，区级净负担 {yuan_text(net)} 元"
 
 
-def transfer_summary(year: int, user: Any = None) -> TransferSummary:
+def transfer_summary(
+    year: int, user: Any = None, district: District | None = None
+) -> TransferSummary:
     """Income of the year of the user's district (every district's for the
-    system, None), summed in Python (never a database float)."""
+    system, None; one district's when given), summed in Python (never a
+    database float)."""
     sums = {level: ZERO for level in TransferLevel.values}
     rows = TransferIncome.objects.filter(year=year)
     if user is not None:
         rows = rows.filter(district_q(user))
+    if district is not None:
+        rows = rows.filter(district=district)
     for level, amount in rows.values_list("level", "amount"):
         sums[level] += amount
     labels = dict(TransferLevel.choices)

@@ -15,7 +15,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from keqi.accounts.models import Area
+from keqi.accounts.models import Area, District
+from keqi.accounts.scopes import (
+    district_for,
+    district_picked,
+    district_q,
+    sees_every_district,
+)
 from keqi.core.dates import business_today
 from keqi.core.models import AuditEvent
 from keqi.core.query import whole_number
@@ -23,8 +29,8 @@ from keqi.funds.access import area_q, fund_q, may_handle_money, sees_whole_distr
 from keqi.funds.actions import FundsAction
 from keqi.funds.exports import ledger_workbook, statement_docx, statement_workbook
 from keqi.funds.forms import BudgetForm, PaymentForm, RatioForm, ReverseForm
-from keqi.funds.ledger import fund_budget_set, ledger_pay, ledger_reverse, year_closed
-from keqi.funds.models import AwardType, Fund, FundBudget, LedgerEntry, YearClose
+from keqi.funds.ledger import fund_budget_set, ledger_pay, ledger_reverse
+from keqi.funds.models import AwardType, Fund, FundBudget, LedgerEntry
 from keqi.funds.money import ROUNDING_RULE
 from keqi.funds.selectors import (
     award_get_for,
@@ -38,10 +44,12 @@ from keqi.funds.settlement import (
     Statement,
     ratio_history,
     ratios_for,
+    settlement_areas_for,
     settlement_get_for,
     settlement_list_for,
     settlement_ratio_set,
     year_close,
+    year_closes,
 )
 from keqi.funds.transfers import transfer_summary
 from keqi.funds.views import XLSX, download, user_of, year_of
@@ -187,13 +195,11 @@ def budget_list(request: HttpRequest) -> HttpResponse:
     user, year = user_of(request), year_of(request)
     fund = _fund_of(request)
     uses = [u for u in fund_budget_vs_paid(year, user) if fund in (None, u.fund)]
+    budgets = FundBudget.objects.filter(fund_q(user, "fund__"), year=year)
     history = AuditEvent.objects.filter(
         action=FundsAction.BUDGET_SET,
         target_type="funds.fundbudget",
-        target_id__in=[
-            str(pk)
-            for pk in FundBudget.objects.filter(year=year).values_list("pk", flat=True)
-        ],
+        target_id__in=[str(pk) for pk in budgets.values_list("pk", flat=True)],
     ).select_related("actor")
     overruns = overrun_list_for(user, year)
     if fund is not None:
@@ -232,7 +238,7 @@ def _ratio_grid(
     year: int, areas: list[Area]
 ) -> list[tuple[Area, list[tuple[Decimal, bool]]]]:
     """Per area, each award type's area % and whether it is the default."""
-    set_ = ratios_for(year)
+    set_ = ratios_for(year, areas)
     grid = []
     for area in areas:
         cells = []
@@ -245,26 +251,55 @@ def _ratio_grid(
     return grid
 
 
+def _settlement_district(request: HttpRequest) -> District | None:
+    """The district whose settlement is shown: a district user's own; for those
+    who see every district (the city), the one `?district=` names, else the first."""
+    user = user_of(request)
+    code = request.GET.get("district") or request.POST.get("district") or ""
+    try:
+        picked = district_picked(user, code)
+    except LookupError:
+        raise Http404("该区不存在或不在您的管辖范围内") from None
+    if picked is not None:
+        return picked
+    if not sees_every_district(user):
+        return district_for(user)
+    return District.objects.order_by("sort", "pk").first()
+
+
 @login_required
 def settlement(request: HttpRequest) -> HttpResponse:
-    """A year's settlement: per area what was paid, shares and who owes whom; ratios."""
+    """One district's settlement for a year: per area what was paid, shares and
+    who owes whom; ratios; whether the district has closed the year."""
     user, year = user_of(request), year_of(request)
-    statements = settlement_list_for(user, year)
-    areas = list(Area.objects.filter(area_q(user, "pk")))
+    district = _settlement_district(request)
+    statements = settlement_list_for(user, year, district)
+    areas = settlement_areas_for(user, district)
+    closed = (
+        None if district is None else year_closes(year, {district.pk}).get(district.pk)
+    )
     context = {"year": year, "statements": statements, "rule": ROUNDING_RULE}
     context |= {
-        "closed": YearClose.objects.filter(year=year).first(),
+        "district": district,
+        "districts": (
+            District.objects.filter(district_q(user, "pk"))
+            if sees_every_district(user)
+            else None
+        ),
+        "closed": closed,
         "whole": sees_whole_district(user),
         "money": may_handle_money(user),
         "grid": _ratio_grid(year, areas),
         "types": AwardType.choices,
         "form": RatioForm(user=user),
-        "may_close": year < business_today().year and not year_closed(year),
+        "may_close": district is not None
+        and year < business_today().year
+        and closed is None,
     }
     totals = _totals(statements) if sees_whole_district(user) else None
     context["totals"] = totals
     if totals is not None:  # the district's 转移支付 income (措施12), district view
-        transfers = transfer_summary(year, user)
+        transfers = transfer_summary(year, user, district)
         context["transfers"] = transfers
         context["district_net"] = transfers.district_net_text(totals["district_share"])
     return render(request, "funds/settlement.html", context)
@@ -296,17 +331,22 @@ def ratio_set(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def settlement_close(request: HttpRequest) -> HttpResponse:
-    """Close (freeze) a finished year (区财政局 or HQ)."""
+    """Close (freeze) a finished year of the user's district (区财政局 or HQ)."""
     year = year_of(request)
     if not may_handle_money(user_of(request)):
         raise PermissionDenied("只有区财政局或指挥部办公室可以结算关账")
+    district = _settlement_district(request)
     try:
-        year_close(year=year, actor=user_of(request))
+        closed = year_close(year=year, actor=user_of(request), district=district)
     except ValidationError as exc:
         _refused(request, exc)
     else:
-        messages.success(request, f"{year}年度已结算关账，该年度数据从此冻结")
-    return redirect(f"{reverse('funds:settlement')}?year={year}")
+        messages.success(
+            request,
+            f"{closed.district.name}{year}年度已结算关账，该区该年度数据从此冻结",
+        )
+    query = f"?year={year}" + (f"&district={district.code}" if district else "")
+    return redirect(reverse("funds:settlement") + query)
 
 
 @login_required

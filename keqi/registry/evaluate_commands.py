@@ -32,7 +32,8 @@ DESCRIPTION = """\
 有任何错误则列出每一处错误（表 · 行 · 列）并退出（返回值 1）。
 所属街镇/园区按所填文字接受，评价不依赖系统中配置的街镇/园区。
 
-评价企业库（--registry）：评价企业库中的全部企业，输出格式相同；同时把每家企业
+评价企业库（--registry）：评价企业库中的全部企业（--district 只评价该区的企业，
+评价记录归该区；系统只服务一个区时即该区），输出格式相同；同时把每家企业
 每个项目的结论连同所用数据、规则版本和参数保存为一次评价记录（网页“评价记录”中
 可查看、复核和比较；不改动企业库）。进度（每 500 家一行）打印到标准错误，
 不影响标准输出中的结果。
@@ -61,6 +62,12 @@ def register(sub: Any) -> None:
         "--registry",
         action="store_true",
         help="评价企业库中的全部企业并保存为评价记录（不指定工作簿）",
+    )
+    cmd.add_argument(
+        "--district",
+        metavar="代码",
+        help="与 --registry 一起用：只评价该区的企业，评价记录归该区（区的代码）；"
+        "只有一个区时默认即该区，几个区时不指定则评价全市、只有市级账号可见",
     )
     cmd.add_argument(
         "--as-of",
@@ -111,7 +118,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.registry:
         from keqi.criteria.engine import engine_setup
 
-        stored = _registry_run(as_of, args.programme or ())
+        stored = _registry_run(as_of, args.programme or (), district=args.district)
         params = engine_setup().params
         return 1 if stored is None else _emit(stored, as_of, args, params)
     facts = _facts(args)
@@ -127,10 +134,12 @@ def _registry_run(
     as_of: dt.date,
     programmes: Sequence[str],
     sink: Callable[[EnterpriseResult], None] | None = None,
+    district: str | None = None,
 ) -> list[EnterpriseResult] | None:
     """Evaluate the registry as a stored run (the background task's code path);
     None, after saying why, when the run failed.  With ``sink`` every result goes
     there as it comes and the list returned is empty."""
+    from keqi.accounts.models import District
     from keqi.evaluations.models import EvaluationRun, RunTrigger
     from keqi.evaluations.services import evaluation_run_create, evaluation_run_execute
 
@@ -139,7 +148,11 @@ def _registry_run(
 
     results: list[EnterpriseResult] = []
     run = evaluation_run_create(
-        as_of=as_of, trigger=RunTrigger.CLI, actor=None, programmes=programmes
+        as_of=as_of,
+        trigger=RunTrigger.CLI,
+        actor=None,
+        programmes=programmes,
+        district=District.objects.get(code=district) if district else None,
     )
     try:
         run = evaluation_run_execute(
@@ -216,7 +229,7 @@ def _registry_json(as_of: dt.date, args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryFile("w+", encoding="utf-8") as scratch:
         spool = _JsonSpool(as_of, scratch, engine_setup().params)
-        if _registry_run(as_of, args.programme or (), spool.add) is None:
+        if _registry_run(as_of, args.programme or (), spool.add, args.district) is None:
             return 1
         if args.output:
             with Path(args.output).open("w", encoding="utf-8") as out:
@@ -235,6 +248,13 @@ def _usage_problem(args: argparse.Namespace) -> str:
 
     if bool(args.workbook) == bool(args.registry):
         return "请指定一个工作簿，或使用 --registry 评价企业库（二者选一）"
+    if args.district:
+        from keqi.accounts.models import District
+
+        if not args.registry:
+            return "--district 只能与 --registry 一起使用（评价该区企业库中的企业）"
+        if not District.objects.filter(code=args.district).exists():
+            return f"未配置的区：{args.district}（填区的代码）"
     extra: tuple[Any, ...] = ()
     if args.registry:
         from keqi.criteria.engine import engine_setup

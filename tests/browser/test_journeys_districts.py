@@ -74,3 +74,36 @@ def test_a_district_hq_officer_does_not_see_the_comparison(page, two_districts):
     page.get_by_role("link", name="示范河西智造科技有限公司").wait_for()
     assert "大口屯精工" not in page.content()
     shoot(page, "district-hq-registry")
+
+
+def test_each_district_sees_its_own_runs_and_the_city_picks_a_districts_settlement(  # type: ignore[no-untyped-def]
+    page, two_districts
+):
+    from keqi.evaluations.models import RunTrigger
+    from keqi.evaluations.services import (
+        evaluation_run_create,
+        evaluation_run_execute,
+    )
+
+    runs = {}
+    for name in ("hq", "sf_hq"):
+        run = evaluation_run_create(
+            as_of=dt.date(2019, 9, 30), trigger=RunTrigger.CLI, actor=person(name)
+        )
+        runs[name] = evaluation_run_execute(run=run)
+    log_in(page, person("sf_hq"))
+    page.goto("/evaluations/")
+    page.get_by_role("link", name=f"第 {runs['sf_hq'].pk} 次").click()
+    page.get_by_role("heading", name="示范区（虚构）").wait_for()
+    assert "大口屯精工" not in page.content()
+    page.goto("/evaluations/")
+    assert page.get_by_role("link", name=f"第 {runs['hq'].pk} 次").count() == 0
+    shoot(page, "district-runs")
+    page.context.clear_cookies()
+    log_in(page, person("city"))
+    page.goto("/funds/settlement/?year=2019")
+    page.locator("select[name=district]").select_option(label="示范区（虚构）")
+    page.get_by_role("button", name="查看").click()
+    page.get_by_role("heading", name="年度结算 · 示范区（虚构） · 2019年度").wait_for()
+    assert page.get_by_role("button", name="2019年度结算关账").count() == 0
+    shoot(page, "city-settlement")

@@ -73,17 +73,21 @@ def _renamed(name: str) -> str:
 
 def second_district_load(as_of: dt.date) -> list[str]:
     """The enterprises and the plan of 示范区; the summary lines to print."""
+    from keqi.accounts.models import District
     from keqi.campaign.metrics import METRICS
     from keqi.campaign.planfile import plan_file_read
     from keqi.campaign.services import plan_load
+    from keqi.evaluations.demo import district_runs_load
 
     summary: LoadSummary = demo_load(second_district_dataset())
     loaded = plan_load(
         spec=plan_file_read(PLAN_FILE, known_metrics=METRICS), actor=None
     )
+    runs = district_runs_load(as_of, District.objects.get(code=DISTRICT_FILE))
     return [
         f"第二个区（{NAME}，演示用）：企业新建 {summary.counts[('enterprise', 'created')]} 家"
         f"（连同年度数据、资质等共 {summary.total('created')} 条记录），"
         f"方案 {loaded.plan.name}{'（新载入）' if loaded.created else ''}；"
-        "市级账号在“区际比较”页对比两个区。"
+        "市级账号在“区际比较”页对比两个区。",
+        *(f"  {line}" for line in runs),
     ]

@@ -16,7 +16,7 @@ from keqi.rules import evaluate
 from keqi.rules.stored import facts_to_json, verdict_json
 
 BEFORE = [("evaluations", "0002_run_progressed_at")]
-AFTER = [("evaluations", "0006_verdicts_stored_as_codes")]
+AFTER = [("evaluations", "0007_run_district")]
 
 
 def _migrate(target: list[tuple[str, str]]) -> Any:

@@ -176,6 +176,7 @@ def test_a_run_without_progress_for_ten_minutes_stops_refreshing_and_says_so(
     hq,
 ) -> None:  # type: ignore[no-untyped-def]
     run = EvaluationRun.objects.create(
+        district=hq.unit.district,
         as_of=AS_OF,
         trigger=RunTrigger.BUTTON,
         status=RunStatus.RUNNING,
