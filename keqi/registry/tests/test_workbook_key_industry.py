@@ -21,7 +21,7 @@ from keqi.accounts.services import district_config_load, district_init
 from keqi.core.testing import make_enterprise, persona
 from keqi.registry.models import Enterprise
 from keqi.registry.tests.workbook_helpers import dump
-from keqi.registry.workbook import export_registry, import_workbook, write_template
+from keqi.registry.workbook import export_registry, import_workbook
 from keqi.registry.workbook.schema import ENTERPRISE
 
 pytestmark = pytest.mark.django_db
