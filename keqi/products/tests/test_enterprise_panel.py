@@ -58,9 +58,9 @@ def test_the_enterprise_page_lists_its_products_and_transformations(
     assert "口东导热膜" not in page  # another enterprise's record
     # each record links to its list narrowed to this enterprise and kind
     narrowed = urlencode({"q": ours.uscc, "kind": ProductKind.ZJTX})
-    assert f"{reverse('products:product_list')}?{narrowed}".replace(
-        "&", "&amp;"
-    ) in page
+    assert (
+        f"{reverse('products:product_list')}?{narrowed}".replace("&", "&amp;") in page
+    )
 
 
 def test_the_enterprise_page_of_another_town_stays_hidden(
