@@ -304,7 +304,9 @@ def _library_members(key: str) -> Callable[[int, dt.date], list[Evidence]]:
 
     def find(year: int, as_of: dt.date) -> list[Evidence]:
         rows = (
-            Qualification.objects.filter(held_q(as_of), kind__in=library.kinds)
+            Qualification.objects.filter(
+                held_q(as_of), in_district("enterprise__"), kind__in=library.kinds
+            )
             .select_related("enterprise__area")
             .order_by("enterprise__name", "granted_on", "id")
         )
@@ -329,7 +331,9 @@ def _library_tally(key: str) -> Callable[[int, dt.date], int]:
     kinds = LIBRARY_BY_KEY[key].kinds
 
     def tally(year: int, as_of: dt.date) -> int:
-        held = Qualification.objects.filter(held_q(as_of), kind__in=kinds)
+        held = Qualification.objects.filter(
+            held_q(as_of), in_district("enterprise__"), kind__in=kinds
+        )
         return 1 if held.exists() else 0
 
     return tally

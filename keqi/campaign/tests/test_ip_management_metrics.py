@@ -75,6 +75,19 @@ def test_each_district_counts_its_own_enterprises() -> None:
     assert METRICS["library_tech_leading"].count(2019, day, baodi) == 0
 
 
+def test_a_library_is_established_in_a_district_only_by_its_own_members() -> None:
+    """建立…库 counts the plan's district: another district's member does not
+    make Baodi's library established (it did before: libraries ignored districts)."""
+    load_baodi()
+    district_init(config=district_config_load("shifan"))
+    baodi, shifan = (District.objects.get(code=c).pk for c in ("baodi", "shifan"))
+    grant(make_enterprise("sf-hexi"), K.TECH_LEADING, D(2019, 3, 1))
+    metric, day = METRICS["library_tech_leading"], D(2019, 9, 30)
+    assert metric.count(2019, day, shifan) == 1
+    assert metric.count(2019, day, baodi) == 0
+    assert metric.evidence(2019, day, baodi) == []
+
+
 @pytest.fixture
 def certified() -> dict[str, object]:
     today = business_today()
