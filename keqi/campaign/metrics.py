@@ -227,7 +227,14 @@ def _joint_stock(year: int, as_of: dt.date) -> list[Evidence]:
     return rows
 
 
-def _counted(key: str, label: str, rule: str, per_enterprise: bool, q: Q) -> Metric:
+def _counted(
+    key: str,
+    label: str,
+    rule: str,
+    per_enterprise: bool,
+    q: Q,
+    plan_words: tuple[str, ...] = (),
+) -> Metric:
     """A metric over qualifications granted in the year, listed and tallied alike."""
     return Metric(
         key,
@@ -236,7 +243,59 @@ def _counted(key: str, label: str, rule: str, per_enterprise: bool, q: Q) -> Met
         per_enterprise,
         lambda y, d: _granted(y, d, q),
         _tally(q, per_enterprise),
+        plan_words=plan_words,
     )
+
+
+def _held_rows(as_of: dt.date, q: Q) -> QuerySet[Qualification]:
+    return Qualification.objects.filter(q, held_q(as_of), in_district("enterprise__"))
+
+
+def _held(q: Q) -> Callable[[int, dt.date], list[Evidence]]:
+    """Qualifications in force on `as_of` (whatever the year granted)."""
+
+    def find(year: int, as_of: dt.date) -> list[Evidence]:
+        rows = (
+            _held_rows(as_of, q)
+            .select_related("enterprise__area")
+            .order_by("enterprise__name", "granted_on", "id")
+        )
+        return [
+            Evidence(
+                r.enterprise_id,
+                r.enterprise.name,
+                r.enterprise.area.name,
+                r.kind,
+                r.level,
+                r.number,
+                r.granted_on,
+            )
+            for r in rows
+        ]
+
+    return find
+
+
+def _held_tally(q: Q) -> Callable[[int, dt.date], int]:
+    def tally(year: int, as_of: dt.date) -> int:
+        return _held_rows(as_of, q).values("enterprise_id").distinct().count()
+
+    return tally
+
+
+def _holders_url(kind: str) -> Callable[[int, dt.date], str]:
+    """The registry's list of the enterprises holding `kind` on the day."""
+
+    def url(year: int, as_of: dt.date) -> str:
+        query = {"qualification": kind, "as_of": as_of.isoformat()}
+        return f"{reverse('registry:enterprise_list')}?{urlencode(query)}"
+
+    return url
+
+
+IP_MANAGEMENT_Q = Q(kind=QualificationKind.IP_MANAGEMENT)
+IP_MANAGEMENT_IN_YEAR = "ip_management_in_year"
+IP_MANAGEMENT_HELD = "ip_management_held"
 
 
 def _library_members(key: str) -> Callable[[int, dt.date], list[Evidence]]:
@@ -245,7 +304,9 @@ def _library_members(key: str) -> Callable[[int, dt.date], list[Evidence]]:
 
     def find(year: int, as_of: dt.date) -> list[Evidence]:
         rows = (
-            Qualification.objects.filter(held_q(as_of), kind__in=library.kinds)
+            Qualification.objects.filter(
+                held_q(as_of), in_district("enterprise__"), kind__in=library.kinds
+            )
             .select_related("enterprise__area")
             .order_by("enterprise__name", "granted_on", "id")
         )
@@ -270,7 +331,9 @@ def _library_tally(key: str) -> Callable[[int, dt.date], int]:
     kinds = LIBRARY_BY_KEY[key].kinds
 
     def tally(year: int, as_of: dt.date) -> int:
-        held = Qualification.objects.filter(held_q(as_of), kind__in=kinds)
+        held = Qualification.objects.filter(
+            held_q(as_of), in_district("enterprise__"), kind__in=kinds
+        )
         return 1 if held.exists() else 0
 
     return tally
@@ -357,6 +420,26 @@ METRICS: dict[str, Metric] = {
             "资质类型为“企业技术中心”、级别为“省级（市级）”、取得日期在本年度内的个数",
             False,
             Q(kind=QualificationKind.TECH_CENTER, level="省级（市级）"),
+        ),
+        # 重点任务（一）1：加快知识产权强企建设，规范企业知识产权管理.
+        _counted(
+            IP_MANAGEMENT_IN_YEAR,
+            "年内通过知识产权管理体系认证（贯标）的企业",
+            "资质类型为“知识产权管理体系认证”（依据GB/T 29490《企业知识产权管理规范》，"
+            "俗称贯标）、取得日期在本年度内的企业数（同一企业只计一次）",
+            True,
+            IP_MANAGEMENT_Q,
+            plan_words=("知识产权管理", "贯标"),
+        ),
+        Metric(
+            IP_MANAGEMENT_HELD,
+            "持有有效知识产权管理体系认证的企业",
+            "统计日持有类型为“知识产权管理体系认证”的资质、在有效期内且未撤销的企业数"
+            "（不论哪一年取得）",
+            True,
+            _held(IP_MANAGEMENT_Q),
+            _held_tally(IP_MANAGEMENT_Q),
+            records_url=_holders_url(QualificationKind.IP_MANAGEMENT),
         ),
         _library("tech_sme", "科技型中小企业库"),
         _library("lingjun", "领军（培育）企业库"),

@@ -7,6 +7,13 @@ from django.db import models
 
 from keqi.registry.models import Enterprise, QualificationKind
 
+# A certificate of standard IP management (GB/T 29490 贯标) is recorded and
+# counted but is no cultivation title: it never becomes a rung of the ladder.
+NOT_TIERS = frozenset({QualificationKind.IP_MANAGEMENT.value})
+TIER_KINDS = [
+    (v, label) for v, label in QualificationKind.choices if v not in NOT_TIERS
+]
+
 
 class RungRole(models.TextChoices):
     TIER = "tier", "梯度层级"
@@ -16,9 +23,7 @@ class RungRole(models.TextChoices):
 class TierRung(models.Model):
     """One rung of the tier ladder (position 1 is the lowest), or the national mark."""
 
-    kind = models.CharField(
-        "资质类型", max_length=20, choices=QualificationKind.choices, unique=True
-    )
+    kind = models.CharField("资质类型", max_length=20, choices=TIER_KINDS, unique=True)
     position = models.PositiveSmallIntegerField("次序（1为最低）")
     role = models.CharField(
         "作用", max_length=10, choices=RungRole.choices, default=RungRole.TIER

@@ -11,6 +11,7 @@ from django.db import transaction
 from keqi.accounts.scopes import can_edit_enterprises
 from keqi.core import audit
 from keqi.cultivation.models import (
+    TIER_KINDS,
     ReminderDate,
     ReminderDone,
     ReminderType,
@@ -18,7 +19,7 @@ from keqi.cultivation.models import (
     TierRung,
 )
 from keqi.cultivation.selectors import ladder_load
-from keqi.registry.models import Enterprise, QualificationKind
+from keqi.registry.models import Enterprise
 from keqi.registry.selectors import enterprise_get_for
 
 
@@ -46,7 +47,7 @@ def _ensure_may_mark(actor: Any, enterprise: Enterprise) -> None:
 
 
 def _check_ladder(tiers: list[str], mark: str | None) -> None:
-    known = set(QualificationKind.values)
+    known = {value for value, _ in TIER_KINDS}
     if not tiers:
         raise ValidationError("梯度层级至少要有一级")
     for kind in [*tiers, *([mark] if mark else [])]:

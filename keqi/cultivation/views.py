@@ -26,10 +26,10 @@ from keqi.cultivation.libraries import (
     library_get,
     library_members,
 )
+from keqi.cultivation.models import TIER_KINDS
 from keqi.cultivation.paging import paged
 from keqi.cultivation.selectors import ladder_load, tier_history_for, tier_rows_for
 from keqi.cultivation.services import tier_ladder_set
-from keqi.registry.models import QualificationKind
 
 
 def areas_for(user: object, district: District | None = None) -> list[Area]:
@@ -225,7 +225,7 @@ def ladder_edit(request: HttpRequest) -> HttpResponse:
     context = {
         "ladder_text": "\n".join(ladder),
         "mark": mark,
-        "kinds": QualificationKind.values,
+        "kinds": [value for value, _ in TIER_KINDS],
         "errors": errors,
     }
     return render(request, "cultivation/ladder_edit.html", context)

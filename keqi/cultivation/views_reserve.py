@@ -20,7 +20,7 @@ from keqi.cultivation.portrait import (
 )
 from keqi.cultivation.reserve import RESERVE_PROGRAMMES, reserve_list
 from keqi.cultivation.views import area_picked, areas_for
-from keqi.registry.selectors import enterprise_get_for
+from keqi.registry.selectors import enterprise_get_for, ip_management_on
 
 
 @login_required
@@ -64,6 +64,7 @@ def portrait(request: HttpRequest, pk: int) -> HttpResponse:
         "p": found,
         "rows": verdict_rows(found),
         "qualifications": enterprise.qualifications.order_by("kind", "-granted_on"),
+        "ip_management": ip_management_on(enterprise, day),
         "fields": [
             (name, label, form.values.get(name, "")) for name, label, _ in WHATIF_FIELDS
         ],

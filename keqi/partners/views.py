@@ -19,6 +19,8 @@ from django.views.decorators.http import require_POST
 
 from keqi.accounts.models import Area, Unit, User
 from keqi.accounts.scopes import area_q, district_id_of, enterprise_q
+from keqi.activities.selectors import plan_target_value
+from keqi.campaign.metrics import IP_MANAGEMENT_HELD, IP_MANAGEMENT_IN_YEAR, METRICS
 from keqi.core.dates import business_today
 from keqi.core.models import AuditEvent
 from keqi.core.query import query_id
@@ -325,8 +327,34 @@ def trademarks(request: HttpRequest) -> HttpResponse:
         page=_page(request, rows.order_by("-registered_on", "number")),
         totals=trademark_totals(request.user),
         ip_events=event_list_for(request.user, EventTopic.IP)[:20],
+        ip_management=_ip_management(request.user, business_today()),
     )
     return render(request, "partners/trademarks.html", context)
+
+
+def _ip_management(user: Any, today: Any) -> dict[str, Any]:
+    """规范知识产权管理 as the campaign counts it (the user's district), with the
+    year's newly certified enterprises listed as far as the user may see them."""
+    district = district_id_of(user)
+    held, new = METRICS[IP_MANAGEMENT_HELD], METRICS[IP_MANAGEMENT_IN_YEAR]
+    rows = new.evidence(today.year, today, district)
+    visible = set(
+        _visible(user)
+        .filter(pk__in=[r.enterprise_id for r in rows])
+        .values_list("pk", flat=True)
+    )
+    shown = [r for r in rows if r.enterprise_id in visible]
+    return {
+        "year": today.year,
+        "held": held,
+        "held_count": held.count(today.year, today, district),
+        "held_url": held.records_url(today.year, today) if held.records_url else "",
+        "new": new,
+        "new_count": new.count(today.year, today, district),
+        "target": plan_target_value(new.key, today.year, user),
+        "rows": shown,
+        "hidden": len({r.enterprise_id for r in rows} - visible),
+    }
 
 
 # ---------------------------------------------------------------- service log

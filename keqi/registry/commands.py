@@ -48,7 +48,10 @@ def register(sub: Any) -> None:
     )
     exp.add_argument("--district", metavar="代码", help="只导出该区的企业（区的代码）")
     exp.add_argument(
-        "--template", action="store_true", help="导出带填写示例的空白模板（.xlsx）"
+        "--template",
+        action="store_true",
+        help="导出带填写示例的空白模板（.xlsx）；“重点产业”下拉列表列出 --user 所在区、"
+        "--district 所指区的重点产业，两者都不给时列出各区配置的重点产业",
     )
     exp.set_defaults(func=cmd_export)
 
@@ -80,7 +83,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     if args.template:
-        write_template(path)
+        industries, message = _template_industries(args.user, args.district)
+        if industries is None:
+            print(message)
+            return 2
+        write_template(path, key_industries=industries)
         print(f"已写出空白模板：{path}")
         return 0
     enterprises, message = _enterprises(args.area, args.user, args.district)
@@ -96,6 +103,27 @@ def cmd_export(args: argparse.Namespace) -> int:
     for table in tables:
         print(f"  {table.spec.name}：{table.count} 条")
     return 0
+
+
+def _template_industries(
+    username: str | None, district: str | None
+) -> tuple[list[str] | None, str]:
+    """The 重点产业 the template offers: the user's district's, the named
+    district's, or every configured district's; (None, why) for an unknown one."""
+    from keqi.accounts.industries import key_industries_for, remember_key_industries
+    from keqi.accounts.models import District
+
+    if district:
+        found = District.objects.filter(code=district).first()
+        if found is None:
+            return None, f"未配置的区：{district}（填区的代码）"
+        return list(found.key_industries), ""
+    if username:
+        user = _user(username)
+        if user is None:
+            return None, f"用户不存在：{username}"
+        return key_industries_for(user), ""
+    return remember_key_industries(None, list(District.objects.order_by("pk"))), ""
 
 
 def _enterprises(

@@ -282,6 +282,10 @@ class QualificationKind(models.TextChoices):
     JOINT_STOCK = "股份制改造", "股份制改造"
     QUOTED = "挂牌", "挂牌"
     LISTED = "上市", "上市"
+    # 规范知识产权管理: a certificate of the enterprise's IP management system
+    # under GB/T 29490《企业知识产权管理规范》(贯标认证). Recorded and counted
+    # (campaign metrics ip_management_*); no programme's rules read it.
+    IP_MANAGEMENT = "知识产权管理体系认证", "知识产权管理体系认证"
 
 
 class QualificationLevel(models.TextChoices):

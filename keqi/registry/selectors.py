@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
@@ -9,7 +11,12 @@ from django.http import Http404
 
 from keqi.accounts.scopes import enterprise_q
 from keqi.core.models import AuditEvent
-from keqi.registry.models import Enterprise, WorkbookJob
+from keqi.registry.models import (
+    Enterprise,
+    Qualification,
+    QualificationKind,
+    WorkbookJob,
+)
 
 
 def enterprise_list_for(user: Any) -> QuerySet[Enterprise]:
@@ -41,3 +48,25 @@ def workbook_job_get_for(user: Any, pk: int) -> WorkbookJob:
 def workbook_job_list_for(user: Any) -> QuerySet[WorkbookJob]:
     """The user's own import and export jobs, newest first."""
     return WorkbookJob.objects.filter(user=user)
+
+
+@dataclass(frozen=True)
+class IpManagement:
+    """规范知识产权管理 of one enterprise on a day: the 知识产权管理体系认证 (GB/T
+    29490 贯标) in force, else the latest one recorded (expired, revoked or not yet
+    in force), else neither."""
+
+    day: dt.date
+    held: Qualification | None
+    latest: Qualification | None
+
+
+def ip_management_on(enterprise: Enterprise, day: dt.date) -> IpManagement:
+    """The enterprise's IP management certificate as of `day` (one query)."""
+    rows = list(
+        enterprise.qualifications.filter(kind=QualificationKind.IP_MANAGEMENT).order_by(
+            "-granted_on", "-id"
+        )
+    )
+    held = next((q for q in rows if q.is_valid_on(day)), None)
+    return IpManagement(day, held, None if held else (rows[0] if rows else None))

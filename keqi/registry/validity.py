@@ -33,6 +33,13 @@ VALIDITY_RULES: dict[str, ValidityRule] = {
         basis="国科火字〔2019〕87号：入库登记编号当年有效（单一来源，待核实）",
         confirmed=False,
     ),
+    "知识产权管理体系认证": ValidityRule(
+        years=3,
+        to_year_end=False,
+        basis="知识产权管理体系认证（GB/T 29490 贯标）证书有效期三年，期间每年监督审核，"
+        "期满再认证（认证机构公开资料，待核实）",
+        confirmed=False,
+    ),
 }
 
 

@@ -46,6 +46,7 @@ from keqi.registry.selectors import (
     enterprise_get_for,
     enterprise_history,
     enterprise_list_for,
+    ip_management_on,
 )
 
 PAGE_SIZE = 50
@@ -147,6 +148,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ip_items": enterprise.ip_items.order_by("-granted_on", "number"),
             "qualifications": qualifications,
             "credit_records": enterprise.credit_records.all(),
+            "ip_management": ip_management_on(enterprise, today),
             "history": [history_entry(e) for e in events],
             "history_truncated": len(events) == HISTORY_LIMIT,
             "can_edit": can_edit_enterprises(request.user),

@@ -29,6 +29,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from keqi.accounts.industries import key_industries_for
 from keqi.accounts.scopes import can_edit_enterprises
 from keqi.core.dates import business_today
 from keqi.core.exports import ListExport, export_requested, xlsx_list_response
@@ -241,9 +242,10 @@ def _shown_preview(preview: list[list[Any]]) -> list[RowChange]:
 
 @login_required
 def workbook_template(request: HttpRequest) -> FileResponse:
-    """The blank template with notes and an example row per sheet."""
+    """The blank template with notes and an example row per sheet; its 重点产业
+    drop-down offers the user's district's list."""
     buffer = io.BytesIO()
-    write_template(buffer)
+    write_template(buffer, key_industries=key_industries_for(request.user))
     buffer.seek(0)
     name = "企业数据工作簿模板.xlsx"
     return FileResponse(buffer, as_attachment=True, filename=name, content_type=XLSX)

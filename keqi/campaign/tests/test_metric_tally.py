@@ -45,6 +45,12 @@ def _records() -> None:
     listed = make_enterprise()
     grant(listed, K.QUOTED, D(2019, 2, 1))
     grant(listed, K.LISTED, D(2019, 9, 1))
+    # 知识产权管理体系认证 (贯标): three years each
+    recertified = make_enterprise()
+    grant(recertified, K.IP_MANAGEMENT, D(2016, 4, 1))  # expired 2019-03-31
+    grant(recertified, K.IP_MANAGEMENT, D(2019, 4, 1))
+    grant(make_enterprise(), K.IP_MANAGEMENT, D(2017, 8, 1))
+    grant(make_enterprise(), K.IP_MANAGEMENT, D(2019, 5, 1), revoked=D(2019, 9, 1))
 
 
 @pytest.mark.parametrize("key", sorted(METRICS))
@@ -76,6 +82,8 @@ def test_the_figures_on_a_day(db) -> None:  # type: ignore[no-untyped-def]
     assert counts["listing_in_year"] == 1
     assert counts["library_high_tech"] == 1  # three 高企 held on the day: established
     assert counts["library_tech_leading"] == 0  # nobody in it: not yet
+    assert counts["ip_management_in_year"] == 1  # the revoked one does not count
+    assert counts["ip_management_held"] == 2  # re-certified and the 2017 one
 
 
 def test_a_library_target_lists_its_members_on_the_day(db) -> None:  # type: ignore[no-untyped-def]

@@ -78,6 +78,7 @@ HONOURS: Mapping[str, int] = {
     "科技计划项目": 6,
     "软件企业证书": 3,
     "创业投资": 2,
+    "知识产权管理体系认证": 6,  # GB/T 29490 贯标: 2 in 2019, 3 held, 1 expired
 }
 CREDIT_RECORDS = 7  # negative records (经营异常名录, 环境违法, …)
 

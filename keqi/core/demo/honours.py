@@ -164,8 +164,22 @@ HONOUR_SPECS: dict[str, Honour] = {
             (("", "2017-01-01", "2019-08-30"),),
             note="天津宝坻科创股权投资合伙企业（有限合伙）",
         ),
+        # 规范知识产权管理 (GB/T 29490 贯标): a certificate of three years; the
+        # last slot expired in 2019 before the demo's day (needs re-certification).
+        Honour(
+            "知识产权管理体系认证",
+            STRONG,
+            (("", "2019-02-01", "2019-08-30"),) * 2
+            + (("", "2017-01-01", "2018-12-28"),) * 3
+            + (("", "2016-01-05", "2016-06-30"),),
+            "{n:05d}IP{year}R0M",
+            note="依据GB/T 29490-2013《企业知识产权管理规范》认证",
+        ),
     )
 }
+# Honours added after the first demo release draw from their own random stream,
+# so adding one leaves every other enterprise, title and record as it was.
+OWN_STREAM = ("知识产权管理体系认证",)
 
 CREDIT_KINDS = (
     "经营异常名录",
@@ -215,13 +229,29 @@ def hand_out(
     """Give each configured honour to that many suitable enterprises."""
     serial = 1000
     for kind, count in config.honours.items():
-        spec = HONOUR_SPECS[kind]
-        candidates = [e for e in dataset if spec.who(e) and not e.holds(kind)]
-        chosen = rng.sample(candidates, min(count, len(candidates)))
-        for ent, slot in zip(chosen, _slots(spec, len(chosen)), strict=True):
-            serial += rng.randint(1, 40)
-            give(rng, ent, spec, slot, serial)
+        if kind not in OWN_STREAM:
+            serial = _hand_out_one(rng, dataset, HONOUR_SPECS[kind], count, serial)
     add_credit_records(rng, config, dataset)
+    for kind in OWN_STREAM:
+        if kind in config.honours:
+            own = random.Random(f"{config.seed}:{kind}")
+            _hand_out_one(own, dataset, HONOUR_SPECS[kind], config.honours[kind], 1000)
+
+
+def _hand_out_one(
+    rng: random.Random,
+    dataset: list[DemoEnterprise],
+    spec: Honour,
+    count: int,
+    serial: int,
+) -> int:
+    """Give one honour to `count` suitable enterprises; the last serial used."""
+    candidates = [e for e in dataset if spec.who(e) and not e.holds(spec.kind)]
+    chosen = rng.sample(candidates, min(count, len(candidates)))
+    for ent, slot in zip(chosen, _slots(spec, len(chosen)), strict=True):
+        serial += rng.randint(1, 40)
+        give(rng, ent, spec, slot, serial)
+    return serial
 
 
 def add_credit_records(

@@ -396,21 +396,27 @@ def _numeric_note(raw: Any) -> str:
     )
 
 
+KEY_INDUSTRY_LENGTH = 20  # Enterprise.key_industry's max_length
+
+
 def _key_industry(raw: Any, areas: dict[str, Any]) -> str:
-    """A 重点产业 of the districts whose areas the importer may fill."""
+    """A 重点产业 as written, matched loosely to a name on the lists of the districts
+    whose areas the importer may fill (so " 人工智能 " is stored as 人工智能).
+
+    Whether the value is allowed is decided by the planner, which knows the
+    enterprise's area and the value it has now: an unchanged value stays valid
+    even when its district's list no longer names it (as on the edit form)."""
     if cells.is_blank(raw):
         return ""
-    districts = {
-        area.district.pk: area.district
-        for area in areas.values()
-        if getattr(area, "district", None) is not None
-    }
-    if not districts:  # no configured areas (`keqi evaluate`): taken as written
-        return cells.clean_text(raw, 20)
     allowed: dict[str, None] = {}
-    for district in districts.values():
-        allowed.update(dict.fromkeys(district.key_industries))
-    return cells.clean_listed(raw, list(allowed))
+    for area in areas.values():
+        district = getattr(area, "district", None)
+        if district is not None:
+            allowed.update(dict.fromkeys(district.key_industries))
+    try:
+        return cells.clean_listed(raw, list(allowed))
+    except CellProblem:
+        return cells.clean_text(raw, KEY_INDUSTRY_LENGTH)
 
 
 def _area(raw: Any, areas: dict[str, Any]) -> Any:

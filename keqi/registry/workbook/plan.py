@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import models
 
+from keqi.accounts.industries import key_industry_error
 from keqi.accounts.scopes import area_ids_in_scope, district_id_of, sees_every_district
 from keqi.core import audit
 from keqi.core.uscc import UNUSABLE
@@ -156,6 +157,7 @@ class Planner:
             self._check_duplicates(sheet)
             if sheet.spec is ENTERPRISE:
                 self._check_enterprise_scope(sheet)
+                self._check_key_industries(sheet)
             else:
                 self._check_references(sheet)
         return self.errors
@@ -203,6 +205,24 @@ class Planner:
                 and area.pk != self.scope_area
             ):
                 self._error(sheet, row, "area", "只能导入本街镇/园区的企业")
+
+    def _check_key_industries(self, sheet: ParsedSheet) -> None:
+        """The edit form's rule (accounts.industries.key_industry_error): a
+        重点产业 the enterprise already has stays, even when its district's list
+        no longer names it; a new or changed one must be on the list of the
+        district of the area the row puts the enterprise in."""
+        for row in sheet.rows:
+            value = row.values.get("key_industry")
+            if not value:
+                continue
+            existing = self.enterprises.get(row.values.get("uscc", ""))
+            area = row.values.get("area") or getattr(existing, "area", None)
+            if area is None:  # the area cell carries its own error
+                continue
+            current = existing.key_industry if existing is not None else ""
+            problem = key_industry_error(value, area=area, current=current)
+            if problem:
+                self._error(sheet, row, "key_industry", problem)
 
     def _check_references(self, sheet: ParsedSheet) -> None:
         for row in sheet.rows:

@@ -6,6 +6,7 @@ filled example row per sheet and a sheet of instructions.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -112,7 +113,7 @@ INSTRUCTIONS = (
 )
 
 
-def header_note(column: Column) -> str:
+def header_note(column: Column, key_industries: Sequence[str] = ()) -> str:
     """The comment on a header: required or not, unit, allowed values."""
     lines = ["必填" if column.required or column.needs_value else "选填"]
     if column.kind == "money":
@@ -126,6 +127,8 @@ def header_note(column: Column) -> str:
         lines.append(f"填 {YES_NO}")
     if column.choices is not None:
         lines.append("可选：" + "、".join(str(v) for v in column.choices.values))
+    if column.kind == "key_industry" and key_industries:
+        lines.append("可选：" + "、".join(key_industries))
     if column.kind == "uscc":
         lines.append("18位，校验位须正确")
     if column.note:
@@ -133,8 +136,14 @@ def header_note(column: Column) -> str:
     return "\n".join(lines)
 
 
-def write_template(path: Path | BinaryIO) -> None:
-    """Write the blank template (.xlsx) with notes, drop-downs and example rows."""
+def write_template(
+    path: Path | BinaryIO, *, key_industries: Sequence[str] = ()
+) -> None:
+    """Write the blank template (.xlsx) with notes, drop-downs and example rows.
+
+    `key_industries` is the 重点产业 list of the district the file is for (the
+    downloading user's): the column's drop-down and note offer it, and the
+    example row takes its first name."""
     book = Workbook()
     guide = book.active
     guide.title = "填写说明"
@@ -144,21 +153,40 @@ def write_template(path: Path | BinaryIO) -> None:
     for spec in SHEETS:
         ws = book.create_sheet(spec.name)
         headers = [c.header for c in spec.columns]
-        write_sheet(ws, Table(spec, headers, [EXAMPLES[spec.name]]))
+        example = _example(spec.name, key_industries)
+        write_sheet(ws, Table(spec, headers, [example]))
         for index, column in enumerate(spec.columns, start=1):
-            ws.cell(1, index).comment = Comment(header_note(column), "科企", 160, 260)
+            note = header_note(column, key_industries)
+            ws.cell(1, index).comment = Comment(note, "科企", 160, 260)
             ws.cell(2, index).font = EXAMPLE_FONT
-            ws.cell(2, index).value = excel_value(EXAMPLES[spec.name][index - 1])
-            _add_dropdown(ws, index, column)
+            ws.cell(2, index).value = excel_value(example[index - 1])
+            _add_dropdown(ws, index, column, key_industries)
     book.save(path)
 
 
-def _add_dropdown(ws: Worksheet, index: int, column: Column) -> None:
+def _example(sheet: str, key_industries: Sequence[str]) -> list[Any]:
+    """The sheet's example row, its 重点产业 one the district really lists."""
+    example = list(EXAMPLES[sheet])
+    if sheet == ENTERPRISE.name and key_industries:
+        example[_KEY_INDUSTRY_AT] = key_industries[0]
+    return example
+
+
+_KEY_INDUSTRY_AT = [c.kind for c in ENTERPRISE.columns].index("key_industry")
+
+
+def _add_dropdown(
+    ws: Worksheet, index: int, column: Column, key_industries: Sequence[str]
+) -> None:
     values = [str(v) for v in column.choices.values] if column.choices else []
     if column.kind == "bool":
         values = ["是", "否"]
+    if column.kind == "key_industry":
+        values = list(key_industries)
     listed = ",".join(values)
     if not values or len(listed) > 250:  # Excel's limit for an inline list
+        return
+    if any("," in v or '"' in v for v in values):  # would split or end the list
         return
     rule = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True)
     letter = ws.cell(1, index).column_letter
