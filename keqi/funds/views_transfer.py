@@ -95,7 +95,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": Paginator(rows, 50).get_page(request.GET.get("page")),
         "total": sum((r.amount for r in rows), ZERO),
-        "summary": transfer_summary(year or today.year),
+        "summary": transfer_summary(year or today.year, user),
         "year": year,
         "level": level,
         "levels": TransferLevel.choices,
