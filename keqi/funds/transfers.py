@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
+from keqi.accounts.models import District
 from keqi.accounts.scopes import district_for, district_q
 from keqi.core import audit
 from keqi.funds.access import ensure_money_handler, sees_whole_district
@@ -73,8 +74,11 @@ def transfer_income_record(
     document: str = "",
     fund: Fund | None = None,
     note: str = "",
+    district: District | None = None,
 ) -> TransferIncome:
-    """Record money received from the city or the centre (区财政局 or HQ)."""
+    """Record money received from the city or the centre (区财政局 or HQ). The
+    income is the actor's district's; the system (actor None) names the district
+    when the install has several."""
     ensure_money_handler(actor)
     if level not in TransferLevel.values:
         raise ValidationError({"level": "请选择来源（中央或市级）"})
@@ -82,7 +86,8 @@ def transfer_income_record(
         raise ValidationError({"title": "请填写资金名称"})
     amount = checked_yuan(amount, "金额")
     _check_year(year, received_on)
-    district = district_for(actor)
+    if actor is not None or district is None:
+        district = district_for(actor)
     if fund is not None and district is not None and fund.district_id != district.pk:
         raise ValidationError({"fund": "只能纳入本区的资金"})
     row = TransferIncome(
