@@ -37,6 +37,8 @@ DONE, DOING, NOT_STARTED = (
     WorkTaskStatus.NOT_STARTED,
 )
 NOTE = "演示数据（虚构）"
+# (unit, measure, task, route, person, starts, due, status, done on, progress)
+Task = tuple[str, int, str, str, str, dt.date, dt.date, str, dt.date | None, str]
 
 # (unit, name, post, 指挥部职务)
 BAODI_MEMBERS = (
@@ -65,7 +67,7 @@ SHIFAN_MEMBERS = (
 )
 
 # (unit, measure, task, route, person, starts, due, status, done on, progress)
-BAODI_TASKS = (
+BAODI_TASKS: tuple[Task, ...] = (
     ("hq", 2, "分三期组织科技型中小企业入库申报培训", "5月、7月各办一期全区培训，6月在开发区办专场",
      "孙悦", D(2019, 5, 1), D(2019, 7, 31), DONE, D(2019, 7, 26), "三期培训已办完"),
     ("hq", 3, "建立雏鹰、瞪羚、科技领军（培育）企业库", "按评价规则筛选入库，每季度更新",
@@ -95,7 +97,7 @@ BAODI_TASKS = (
     ("rsj", 11, "全年培训职业技能人才8000人", "按月统计定点培训机构培训人数",
      "宋洁", D(2019, 5, 1), D(2019, 12, 31), DOING, None, "截至9月累计3900人"),
 )  # fmt: skip
-SHIFAN_TASKS = (
+SHIFAN_TASKS: tuple[Task, ...] = (
     ("sf-hq", 1, "梳理高新技术企业后备库", "筛选后备企业，逐家辅导", "林晓",
      D(2019, 5, 15), D(2019, 7, 31), DONE, D(2019, 7, 20), "后备库已建立"),
     ("sf-hq", 2, "组织科技型中小企业评价入库培训", "每季度一期", "林晓",
@@ -124,7 +126,7 @@ def _members(plan: Plan, specs: tuple[tuple[str, str, str, str], ...]) -> int:
     return made
 
 
-def _tasks(plan: Plan, specs: tuple[tuple, ...]) -> int:  # type: ignore[type-arg]
+def _tasks(plan: Plan, specs: tuple[Task, ...]) -> int:
     made = 0
     measures = {m.number: m for m in plan.measures.all()}
     for code, number, title, route, person, start, due, status, done, note in specs:

@@ -344,7 +344,8 @@ def demo_load(as_of: dt.date) -> list[str]:
     for step in steps:
         lines += step()
     fund = Fund.objects.get(code=FUND[0])
-    income = transfers_load(Unit.objects.get(code="hq").district, fund)
+    district = Unit.objects.get(code="hq").district
+    income = transfers_load(district, fund) if district is not None else 0
     entries = LedgerEntry.objects.count()
     return [
         *lines,

@@ -19,24 +19,25 @@ from keqi.funds.transfers import transfer_income_correct, transfer_income_record
 
 D = dt.date
 M = Decimal
+Spec = tuple[str, str, str, dt.date, Decimal, str]
 # (title, level, document, received on, amount in 元, note)
-BAODI = (
+BAODI: tuple[Spec, ...] = (
     ("市级科技型企业培育专项资金（演示）", "city", "津财教指〔2019〕38号（虚构）",
      D(2019, 6, 18), M("1200000.00"), "纳入科技企业扶持资金"),
     ("中央引导地方科技发展资金（演示）", "central", "财教〔2019〕96号（虚构）",
      D(2019, 8, 26), M("800000.00"), ""),
 )  # fmt: skip
-WRONG = ("市级科技创新券补助资金（演示）", "city", "津科计〔2019〕55号（虚构）",
+WRONG: Spec = ("市级科技创新券补助资金（演示）", "city", "津科计〔2019〕55号（虚构）",
          D(2019, 7, 22), M("350000.00"), "")  # fmt: skip
 RIGHT_AMOUNT = M("305000.00")
-SHIFAN = (
+SHIFAN: tuple[Spec, ...] = (
     ("市级科技型企业培育专项资金（示范区，演示）", "city", "虚构文号",
      D(2019, 7, 5), M("400000.00"), ""),
 )  # fmt: skip
 
 
 def _record(
-    district: District, spec: tuple, fund: Fund | None, amount: M | None = None  # type: ignore[type-arg]
+    district: District, spec: Spec, fund: Fund | None, amount: M | None = None
 ) -> TransferIncome:
     title, level, document, day, full, note = spec
     amount = full if amount is None else amount

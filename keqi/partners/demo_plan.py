@@ -48,7 +48,7 @@ def _in_area(code: str, count: int, skip: int = 0) -> list[Enterprise]:
     """`count` enterprises of an area (after the first `skip`), topped up from the
     rest of its district when it has fewer (a small demo)."""
     area = Area.objects.get(code=code)
-    same = Enterprise.objects.filter(area__district_id=area.district_id)
+    same = Enterprise.objects.filter(area__district=area.district)
     own = list(same.filter(area=area).order_by("uscc"))
     rest = list(same.exclude(area=area).order_by("uscc"))
     return (own + rest)[skip : skip + count]
@@ -79,9 +79,13 @@ def _carriers(units: dict[str, Unit], counts: Counter[str]) -> dict[str, Carrier
     for name, kind, area, operator, unit, note in CARRIERS:
         values = {"name": name, "kind": kind, "area": areas[area],
                   "operator": operator, "unit": units[unit], "note": note}  # fmt: skip
-        existing = Carrier.objects.filter(name=name).first()
-        services = (sp.carrier_create, sp.carrier_update)
-        found[name] = _save(counts, "载体", existing, services, values)
+        found[name] = _save(
+            counts,
+            "载体",
+            Carrier.objects.filter(name=name).first(),
+            (sp.carrier_create, sp.carrier_update),
+            values,
+        )
     for carrier, area, n, skip, first, left in SETTLED:
         row = found[carrier]
         for i, firm in enumerate(_in_area(area, n, skip)):
@@ -91,11 +95,15 @@ def _carriers(units: dict[str, Unit], counts: Counter[str]) -> dict[str, Carrier
                 "left_on": D(2019, 9, 2) if i == left else None, "unit": row.unit,
                 "note": "迁至外区（演示数据）" if i == left else "",
             }  # fmt: skip
-            existing = CarrierSettlement.objects.filter(
-                carrier=row, enterprise=firm, settled_on=day
-            ).first()
-            services = (sp.carrier_settlement_create, sp.carrier_settlement_update)
-            _save(counts, "入驻记录", existing, services, values)
+            _save(
+                counts,
+                "入驻记录",
+                CarrierSettlement.objects.filter(
+                    carrier=row, enterprise=firm, settled_on=day
+                ).first(),
+                (sp.carrier_settlement_create, sp.carrier_settlement_update),
+                values,
+            )
     return found
 
 
@@ -115,9 +123,13 @@ def _stations(
         values = {"name": name, "region": region, "opened_on": opened,
                   "carrier": carriers.get(carrier) if carrier else None,
                   "contact": contact, "note": note, "unit": units["hzjlb"]}  # fmt: skip
-        existing = OverseasStation.objects.filter(name=name).first()
-        services = (sp.overseas_station_create, sp.overseas_station_update)
-        _save(counts, "驻外招商工作站", existing, services, values)
+        _save(
+            counts,
+            "驻外招商工作站",
+            OverseasStation.objects.filter(name=name).first(),
+            (sp.overseas_station_create, sp.overseas_station_update),
+            values,
+        )
 
 
 # ---------------------------------------------------------------- alliances
@@ -126,7 +138,7 @@ def _stations(
 def _of_industry(units: dict[str, Unit], industry: str, count: int) -> list[Enterprise]:
     """Baodi's first enterprises of a 重点产业 (by code)."""
     rows = Enterprise.objects.filter(
-        area__district_id=units["hq"].district_id, key_industry=industry
+        area__district=units["hq"].district, key_industry=industry
     )
     return list(rows.order_by("uscc")[:count])
 
@@ -150,9 +162,13 @@ def _alliances(units: dict[str, Unit], counts: Counter[str]) -> None:
             "institutions": list(Institution.objects.filter(name__in=institutes)),
             "note": note, "unit": units[unit],
         }  # fmt: skip
-        existing = Alliance.objects.filter(name=name).first()
-        services = (sp.alliance_create, sp.alliance_update)
-        _save(counts, "产业技术创新战略联盟", existing, services, values)
+        _save(
+            counts,
+            "产业技术创新战略联盟",
+            Alliance.objects.filter(name=name).first(),
+            (sp.alliance_create, sp.alliance_update),
+            values,
+        )
 
 
 # ---------------------------------------------------------------- standards
@@ -162,7 +178,7 @@ def _standards(units: dict[str, Unit], counts: Counter[str]) -> None:
     park = _in_area("bdkfq", 6, 20)
     if len(park) < 6:
         return
-    specs = (
+    specs: tuple[tuple[Any, ...], ...] = (
         ("石墨烯导热膜 热扩散系数测试方法", "团体标准", "T/TJGX 012—2019", "发布",
          park[0], park[1:3], D(2019, 3, 20), D(2019, 8, 30)),
         ("植保无人机 飞行控制系统通用技术要求", "行业标准", "", "起草", park[3],
@@ -176,9 +192,13 @@ def _standards(units: dict[str, Unit], counts: Counter[str]) -> None:
             "lead_enterprise": lead, "enterprises": others, "started_on": start,
             "published_on": published, "note": "演示数据", "unit": units["scjgj"],
         }  # fmt: skip
-        existing = StandardWork.objects.filter(level=level, title=title).first()
-        services = (sp.standard_work_create, sp.standard_work_update)
-        _save(counts, "标准制定", existing, services, values)
+        _save(
+            counts,
+            "标准制定",
+            StandardWork.objects.filter(level=level, title=title).first(),
+            (sp.standard_work_create, sp.standard_work_update),
+            values,
+        )
 
 
 # ---------------------------------------------------------------- 军民融合
@@ -188,7 +208,7 @@ def _civmil(units: dict[str, Unit], counts: Counter[str]) -> None:
     makers = _of_industry(units, "高端装备制造", 6)
     if len(makers) < 4:
         return
-    specs = (
+    specs: tuple[tuple[Any, ...], ...] = (
         ("高可靠伺服电机军用技术转民用", "军转民", makers[:2], "某军工研究所（虚构）",
          D(2019, 4, 10), "320", "完成民用型号样机，进入小批量试产（演示数据）"),
         ("特种线缆企业参与军品配套", "民参军", makers[2:3], "某军工集团配套办（虚构）",
@@ -204,9 +224,13 @@ def _civmil(units: dict[str, Unit], counts: Counter[str]) -> None:
             "amount": Decimal(amount) if amount else None, "outcome": outcome,
             "unit": units["gxj"],
         }  # fmt: skip
-        existing = CivMilProject.objects.filter(title=title).first()
-        services = (sp.civmil_project_create, sp.civmil_project_update)
-        _save(counts, "军民融合项目", existing, services, values)
+        _save(
+            counts,
+            "军民融合项目",
+            CivMilProject.objects.filter(title=title).first(),
+            (sp.civmil_project_create, sp.civmil_project_update),
+            values,
+        )
 
 
 LABELS = ("载体", "入驻记录", "驻外招商工作站", "产业技术创新战略联盟", "标准制定",
@@ -234,23 +258,34 @@ def shifan_plan_items_load() -> None:
     values = {"name": "示范高新园创新创业中心（虚构）", "kind": "孵化器", "area": area,
               "operator": "示范高新园管委会", "unit": units["sf-gxq-gwh"],
               "note": "示范区的演示载体"}  # fmt: skip
-    existing = Carrier.objects.filter(name=values["name"]).first()
     carrier = _save(
-        counts, "载体", existing, (sp.carrier_create, sp.carrier_update), values
+        counts,
+        "载体",
+        Carrier.objects.filter(name=values["name"]).first(),
+        (sp.carrier_create, sp.carrier_update),
+        values,
     )
     for i, firm in enumerate(_in_area("sf-gxq", 4)):
         day = D(2019, 4, 10) + dt.timedelta(days=30 * i)
         row = {"carrier": carrier, "enterprise": firm, "settled_on": day,
                "left_on": None, "unit": units["sf-gxq-gwh"]}  # fmt: skip
-        existing = CarrierSettlement.objects.filter(
-            carrier=carrier, enterprise=firm, settled_on=day
-        ).first()
-        services = (sp.carrier_settlement_create, sp.carrier_settlement_update)
-        _save(counts, "入驻记录", existing, services, row)
+        _save(
+            counts,
+            "入驻记录",
+            CarrierSettlement.objects.filter(
+                carrier=carrier, enterprise=firm, settled_on=day
+            ).first(),
+            (sp.carrier_settlement_create, sp.carrier_settlement_update),
+            row,
+        )
     station = {"name": "示范区驻杭州招商工作站（虚构）", "region": "杭州市",
                "opened_on": D(2019, 5, 20), "carrier": carrier,
                "contact": "钱进（示范区科技局）", "note": "演示数据",
                "unit": units["sf-hq"]}  # fmt: skip
-    existing = OverseasStation.objects.filter(name=station["name"]).first()
-    services = (sp.overseas_station_create, sp.overseas_station_update)
-    _save(counts, "驻外招商工作站", existing, services, station)
+    _save(
+        counts,
+        "驻外招商工作站",
+        OverseasStation.objects.filter(name=station["name"]).first(),
+        (sp.overseas_station_create, sp.overseas_station_update),
+        station,
+    )

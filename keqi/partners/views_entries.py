@@ -415,7 +415,9 @@ def _import_confirmed(
     """Apply the held file the user previewed, warnings and all."""
     path = held_take(request.session, kind, request.POST.get("confirm", ""))
     if path is None:
-        context["form_error"] = "待确认的文件已失效（已导入、已取消或已上传其他文件），请重新上传"
+        context["form_error"] = (
+            "待确认的文件已失效（已导入、已取消或已上传其他文件），请重新上传"
+        )
         return render(request, "partners/import.html", context, status=400)
     try:
         outcome = import_file(context["sheet"], path, request.user, confirmed=True)

@@ -144,15 +144,15 @@ def shifan_demo_load() -> None:
             enterprise=enterprise, kind=kind, name=name
         ).first()
         product_save(values=values, actor=None, row=row)
-    for n, enterprise in enumerate(firms[2:]):
-        kind = TRANSFORMATION_KINDS[n % len(TRANSFORMATION_KINDS)]
-        values = {
-            "enterprise": enterprise, "kind": kind, "year": 2019,
+    for n, firm in enumerate(firms[2:]):
+        change = TRANSFORMATION_KINDS[n % len(TRANSFORMATION_KINDS)]
+        done: dict[str, Any] = {
+            "enterprise": firm, "kind": change, "year": 2019,
             "completed_on": D(2019, 6 + n, 15),
-            "amount": Decimal(200) if kind == T.TECH_UPGRADE else None,
-            "description": WORDS[kind],
+            "amount": Decimal(200) if change == T.TECH_UPGRADE else None,
+            "description": WORDS[change],
         }  # fmt: skip
-        row = Transformation.objects.filter(
-            enterprise=enterprise, kind=kind, year=2019
+        found = Transformation.objects.filter(
+            enterprise=firm, kind=change, year=2019
         ).first()
-        transformation_save(values=values, actor=None, row=row)
+        transformation_save(values=done, actor=None, row=found)

@@ -89,5 +89,7 @@ def test_the_demo_holds_two_new_entrepreneur_courses(demo, hq) -> None:  # type:
     courses = Activity.objects.filter(kind=ActivityKind.ENTREPRENEUR)
     assert courses.count() == 2
     assert all(c.attendances.filter(attended=True).exists() for c in courses)
-    page = client_for(hq).get("/activities/list/", {"year": "2019", "kind": "新型企业家培育"})
+    page = client_for(hq).get(
+        "/activities/list/", {"year": "2019", "kind": "新型企业家培育"}
+    )
     assert "科技型企业家创新能力提升研修班" in page.content.decode()

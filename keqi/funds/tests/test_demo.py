@@ -85,7 +85,8 @@ def test_demo_rules_awards_money_and_pages(demo) -> None:
 def test_the_demo_records_transfer_income_with_one_correction(demo) -> None:
     rows = TransferIncome.objects.all()
     assert rows.count() == 5 and rows.filter(corrects__isnull=False).count() == 1
-    assert transfer_summary(2019).total == M("2305000.00")  # 1 200 000 + 800 000 + 305 000
+    # 1 200 000 + 800 000 + 305 000 (the corrected receipt cancelled)
+    assert transfer_summary(2019).total == M("2305000.00")
     assert "上级转移支付收入 5 条" in " ".join(demo)
     page = client_for(User.objects.get(username="czj")).get(
         reverse("funds:transfer_list"), {"year": "2019"}
