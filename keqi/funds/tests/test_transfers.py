@@ -151,3 +151,18 @@ def test_the_page_offers_a_reversing_entry_never_an_edit_and_it_is_audited(
     assert event.reason == "文号录错，重新登记"
     after = client.get(LIST, {"year": "2019"}).content.decode()
     assert correct not in after and "已更正" in after
+
+
+def test_the_year_summary_on_the_page_counts_the_users_district_only() -> None:
+    from keqi.accounts.models import District
+    from keqi.accounts.tests.test_districts import load_shifan
+
+    record(finance(), "300000.00")
+    load_shifan()
+    transfer_income_record(
+        year=2019, level="city", title="示范区的收入", received_on=dt.date(2019, 7, 1),
+        amount=M("999.00"), actor=None, district=District.objects.get(code="shifan"),
+    )  # fmt: skip
+    text = client_for(persona("hq")).get(LIST, {"year": "2019"}).content.decode()
+    assert "合计 <strong>300,000.00</strong> 元" in text
+    assert "示范区的收入" not in text and "300,999.00" not in text
