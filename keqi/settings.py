@@ -154,6 +154,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "keqi.core.context.site",
+                "keqi.accounts.context.picked_district",
             ],
         },
     }

@@ -8,6 +8,7 @@ so every run picks the same ones and a second run changes nothing:
   in 2019, the others not (they fill the follow-up list);
 - a 高企 policy training that does not count toward the three;
 - the drone and graphene forums, two expert-workstation events, a 推介会;
+- two 新型企业家培育 events (a three-day course, a salon) for 高企 founders;
 - the third 创新创业大赛, launched on 25 September: its schedule of three rounds and
   the enterprise and team entries registered so far (results come in December);
 - 区人社局's monthly trainee figures May–September, and 海河英才 introductions.
@@ -67,6 +68,15 @@ EVENTS: tuple[tuple[str, str, str, dt.date, str, dict[str, Any]], ...] = (
      D(2019, 8, 28), "kx", {"guests": "天津市科协院士专家服务团"}),
     ("DEMO-TJ-01", ActivityKind.OTHER, "京津冀三地科技成果转化推介会（宝坻分会场）",
      D(2019, 9, 19), "kx", {"co_organisers": "天津市科协"}),
+    ("DEMO-QYJ-01", ActivityKind.ENTREPRENEUR,
+     "新型企业家培育·科技型企业家创新能力提升研修班（第一期）", D(2019, 6, 20), "hq",
+     {"ends_on": D(2019, 6, 22), "co_organisers": "区工商联",
+      "venue": "京津中关村科技城企业服务中心",
+      "guests": "高校管理学院教授、上市公司创始人（演示数据，虚构）",
+      "summary": "三天集中研修：创新战略、股权激励与资本市场、数字化转型。"}),
+    ("DEMO-QYJ-02", ActivityKind.ENTREPRENEUR, "新型企业家培育·企业家沙龙：从技术到市场",
+     D(2019, 9, 17), "gxj", {"co_organisers": "区科技局",
+     "venue": "宝坻经济开发区", "guests": "投资机构合伙人、专精特新企业负责人（演示数据，虚构）"}),
     ("DEMO-DS-03", ActivityKind.CONTEST, "宝坻区第三届创新创业大赛",
      D(2019, 9, 25), "hq", {"ends_on": D(2019, 12, 12), "edition": 3, "people_total": 260,
      "co_organisers": "区工信局", "venue": "区科技馆",
@@ -149,6 +159,13 @@ def _attendees(code: str) -> list[Enterprise]:
     if code == "DEMO-PX-03":  # “150余家企业参加” (the HQ's July report)
         later = _firms(_registered_after(D(2019, 7, 26)), 40)
         return later + _firms(_never_registered().order_by("-uscc"), 135)
+    if code.startswith("DEMO-QYJ"):  # the founders of 高企 and their successors
+        holders = Enterprise.objects.filter(
+            qualifications__kind=QualificationKind.HIGH_TECH
+        ).distinct()
+        found = _firms(holders, 32)
+        half = max(1, len(found) // 2)
+        return found[:half] if code == "DEMO-QYJ-01" else found[half:] or found
     industry = {"DEMO-LT-01": "人工智能", "DEMO-LT-02": "新能源新材料"}.get(code)
     if industry:
         return _firms(Enterprise.objects.filter(key_industry=industry), 12)
@@ -222,6 +239,22 @@ def demo_load(as_of: dt.date) -> list[str]:
     return [
         f"  活动：新建 {outcomes['created']}，更新 {outcomes['updated']}，"
         f"未变 {outcomes['unchanged']}（含3次科技型中小企业入库申报培训、"
-        "无人机与石墨烯论坛、第三届创新创业大赛报名）；"
+        "无人机与石墨烯论坛、2次新型企业家培育、第三届创新创业大赛报名）；"
         f"区人社局技能人才培训月报 {len(TRAINEES)} 期；海河英才引进记录已载入"
     ]
+
+
+def shifan_demo_load() -> None:
+    """示范区's 新型企业家培育 course (the second district's demo)."""
+    firms = _firms(Enterprise.objects.filter(area__district__code="shifan"), 8)
+    activity, _ = _event(
+        "DEMO-SF-QYJ-01", ActivityKind.ENTREPRENEUR,
+        "示范区新型企业家培育·青年企业家创新训练营（虚构）", D(2019, 8, 23), "sf-hq",
+        {"venue": "示范高新园创新创业中心（虚构）", "summary": "演示数据。"},
+    )  # fmt: skip
+    if activity.people_total is None:
+        people = _attend(activity, firms, absent=1)
+        activity_update(
+            activity=activity, values={"people_total": people + 5}, actor=None,
+            reason=REASON,
+        )  # fmt: skip

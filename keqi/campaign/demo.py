@@ -28,6 +28,7 @@ from django.utils import timezone
 from keqi.accounts.models import Role, Unit, UnitKind, User
 from keqi.campaign import demo_texts as words
 from keqi.campaign.board import plan_units
+from keqi.campaign.demo_organisation import organisation_load
 from keqi.campaign.meetings import (
     decision_add,
     decision_close,
@@ -106,7 +107,8 @@ def demo_load(as_of: dt.date) -> list[str]:
         for _day, _order, step in sorted(_calendar(), key=lambda s: s[:2]):
             if _day <= as_of:
                 step(plan, done)
-    return [plan_line, *_summary(done)]
+        organisation = organisation_load(plan)  # after the meetings it records
+    return [plan_line, *_summary(done), *organisation]
 
 
 def _plan_ensure() -> tuple[Plan, str]:

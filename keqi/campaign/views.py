@@ -122,7 +122,9 @@ def target_records(request: HttpRequest, key: str) -> HttpResponse:
     if metric is None:
         raise Http404("该目标由责任单位填报，没有系统统计明细")
     as_of = _as_of(request)
-    if metric.records_url is not None:  # the owning app lists them, scoped
+    # The owning app lists them, scoped to the user's district; the city reads
+    # every district there, so it gets the plan's district's records here.
+    if metric.records_url is not None and not sees_every_district(request.user):
         return redirect(metric.records_url(plan.year, as_of))
     rows = metric.evidence(plan.year, as_of, plan.office_unit.district_id)
     shown = rows

@@ -22,10 +22,12 @@ from typing import NamedTuple, Protocol
 
 from django.core.exceptions import ValidationError
 
+from keqi.accounts.models import District
 from keqi.cultivation.libraries import (
     Library,
     MemberRows,
     by_name,
+    in_district,
     scope_area_ids,
     snapshot,
 )
@@ -112,11 +114,13 @@ def change_report(
     start: dt.date,
     end: dt.date,
     area_id: int | None = None,
+    district: District | None = None,
 ) -> ChangeReport:
-    """Compare a library on two dates for one area (or the user's whole scope)."""
+    """Compare a library on two dates for one area (or the user's whole scope, or
+    one district of it)."""
     if start > end:
         raise ValidationError("起始日期不能晚于截止日期")
-    areas = scope_area_ids(user, area_id)
+    areas = in_district(scope_area_ids(user, area_id), district)
     first, last = snapshot(start, (library,)), snapshot(end, (library,))
     held_first = first.in_areas(library.key, None)
     held_last = last.in_areas(library.key, None)

@@ -156,9 +156,21 @@ class CountTable:
     totals: dict[str, int]
 
 
-def library_counts(user: object, day: dt.date) -> CountTable:
-    """How many enterprises each library had on `day`, per area in the user's scope."""
-    allowed = scope_area_ids(user, None)
+def in_district(areas: set[int] | None, district: District | None) -> set[int] | None:
+    """The areas narrowed to one district's (the city's drill-down); unchanged
+    when no district is given."""
+    if district is None:
+        return areas
+    mine = set(district.areas.values_list("pk", flat=True))
+    return mine if areas is None else areas & mine
+
+
+def library_counts(
+    user: object, day: dt.date, district: District | None = None
+) -> CountTable:
+    """How many enterprises each library had on `day`, per area in the user's scope
+    (or one district of it)."""
+    allowed = in_district(scope_area_ids(user, None), district)
     snap = snapshot(day)
     areas = list(Area.objects.all())
     if allowed is not None:
@@ -234,10 +246,7 @@ def library_members(
     """The list behind a count: members on `day` in the area (or user's scope,
     or one district of it), by name. Ordering reads only names; rows are built
     when read."""
-    areas = scope_area_ids(user, area_id)
-    if district is not None:
-        mine = set(district.areas.values_list("pk", flat=True))
-        areas = mine if areas is None else areas & mine
+    areas = in_district(scope_area_ids(user, area_id), district)
     snap = snapshot(day, (library,))
     pks = snap.in_areas(library.key, areas)
     return MemberRows(by_name(pks), library, day, snap.area_of)

@@ -57,9 +57,13 @@ def area_picked(areas: list[Area], pk: int | None) -> Area | None:
     return next((a for a in areas if a.pk == pk), None)
 
 
-def list_url(key: str, day: dt.date, area_id: int | None) -> str:
-    """The list behind one count."""
+def list_url(
+    key: str, day: dt.date, area_id: int | None, district: District | None = None
+) -> str:
+    """The list behind one count (in the district the page is narrowed to)."""
     query = {"on": day.isoformat(), **({"area": str(area_id)} if area_id else {})}
+    if district is not None:
+        query["district"] = district.code
     return f"{reverse('cultivation:library_list', args=[key])}?{urlencode(query)}"
 
 
@@ -68,14 +72,15 @@ def overview(request: HttpRequest) -> HttpResponse:
     """Counts of every library by area as of a date; each number links to its list."""
     f = Filters(request.GET)
     day = f.day("on", "统计日期")
-    table = library_counts(request.user, day)
+    district = district_of(request)
+    table = library_counts(request.user, day, district)
     rows = [
         (
             area,
             [
                 (
                     table.counts.get((lib.key, area.pk), 0),
-                    list_url(lib.key, day, area.pk),
+                    list_url(lib.key, day, area.pk, district),
                 )
                 for lib in LIBRARIES
             ],
@@ -84,7 +89,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     ]
     unknown = [table.counts.get((lib.key, None), 0) for lib in LIBRARIES]
     totals = [
-        (table.totals[lib.key], list_url(lib.key, day, None)) for lib in LIBRARIES
+        (table.totals[lib.key], list_url(lib.key, day, None, district))
+        for lib in LIBRARIES
     ]
     context = {
         "day": day,
@@ -93,6 +99,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "unknown": unknown if any(unknown) else None,
         "totals": totals,
         "whole_district": area_ids_in_scope(request.user) is None,
+        "district": district,
         "errors": f.errors,
     }
     return render(request, "cultivation/overview.html", context)
@@ -131,12 +138,13 @@ def library_changes(request: HttpRequest, key: str) -> HttpResponse:
     end = f.day("to", "截止日期")
     start = f.day("from", "起始日期", dt.date(end.year - 1, 12, 31))
     area_id = f.pk("area")
-    areas = areas_for(request.user)
+    district = district_of(request)
+    areas = areas_for(request.user, district)
     try:
-        report = change_report(request.user, library, start, end, area_id)
+        report = change_report(request.user, library, start, end, area_id, district)
     except ValidationError as exc:
         f.errors.extend(exc.messages)
-        report = change_report(request.user, library, end, end, area_id)
+        report = change_report(request.user, library, end, end, area_id, district)
     if export_requested(request):
         area = area_picked(areas, area_id)
         return xlsx_list_response(changes_export(report, area), request)
@@ -153,6 +161,7 @@ def library_changes(request: HttpRequest, key: str) -> HttpResponse:
         ],
         "areas": areas,
         "area": area_picked(areas, area_id),
+        "district": district,
         "errors": f.errors,
     }
     return render(request, "cultivation/library_changes.html", context)

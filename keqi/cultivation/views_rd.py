@@ -49,8 +49,12 @@ def industries_for(user: Any) -> list[str]:
     return [*key_industries_for(user), NO_INDUSTRY]
 
 
-def _links(year: int, area_id: int | None, industry: str) -> dict[str, str]:
+def _links(
+    year: int, area_id: int | None, industry: str, district: Any = None
+) -> dict[str, str]:
     base = {"year": str(year)}
+    if district is not None:
+        base["district"] = district.code
     if area_id:
         base["area"] = str(area_id)
     if industry:
@@ -63,13 +67,17 @@ def _links(year: int, area_id: int | None, industry: str) -> dict[str, str]:
 def rd_monitor(request: HttpRequest) -> HttpResponse:
     """Totals by area and by 重点产业, with each number linked to its enterprises."""
     f, year, area_id, industry = _filters(request)
-    report = rd_report(request.user, year, area_id, industry)
-    areas = areas_for(request.user)
-    by_area = [(g, _links(year, int(g.key), industry)) for g in report.areas]
-    by_industry = [(g, _links(year, area_id, g.key)) for g in report.industries]
+    district = district_of(request)
+    report = rd_report(request.user, year, area_id, industry, district)
+    areas = areas_for(request.user, district)
+    by_area = [(g, _links(year, int(g.key), industry, district)) for g in report.areas]
+    by_industry = [
+        (g, _links(year, area_id, g.key, district)) for g in report.industries
+    ]
     context = {
         "report": report,
-        "total": (report.total, _links(year, area_id, industry)),
+        "district": district,
+        "total": (report.total, _links(year, area_id, industry, district)),
         "by_area": by_area,
         "by_industry": by_industry,
         "rules": FLAG_RULES,

@@ -28,6 +28,7 @@ from keqi.funds.awards import (
     award_reject,
     notice_publish,
 )
+from keqi.funds.demo_transfers import transfers_load
 from keqi.funds.ledger import fund_budget_set, ledger_pay, ledger_reverse
 from keqi.funds.models import (
     Award,
@@ -343,5 +344,12 @@ def demo_load(as_of: dt.date) -> list[str]:
     ]
     for step in steps:
         lines += step()
+    fund = Fund.objects.get(code=FUND[0])
+    district = Unit.objects.get(code="hq").district
+    income = transfers_load(district, fund) if district is not None else 0
     entries = LedgerEntry.objects.count()
-    return [*lines, f"  资金台账分录共 {entries} 条（演示数据的“今天”：{as_of}）"]
+    return [
+        *lines,
+        f"  上级转移支付收入 {income} 条（含一笔更正）",
+        f"  资金台账分录共 {entries} 条（演示数据的“今天”：{as_of}）",
+    ]

@@ -78,15 +78,19 @@ def transfer_income_record(
     document: str = "",
     fund: Fund | None = None,
     note: str = "",
+    district: District | None = None,
 ) -> TransferIncome:
-    """Record money received from the city or the centre (区财政局 or HQ)."""
+    """Record money received from the city or the centre (区财政局 or HQ). The
+    income is the actor's district's; the system (actor None) names the district
+    when the install has several."""
     ensure_money_handler(actor)
     if level not in TransferLevel.values:
         raise ValidationError({"level": "请选择来源（中央或市级）"})
     if not title.strip():
         raise ValidationError({"title": "请填写资金名称"})
     amount = checked_yuan(amount, "金额")
-    district = district_for(actor)
+    if actor is not None or district is None:
+        district = district_for(actor)
     _check_year(year, received_on, district.pk if district is not None else None)
     if fund is not None and district is not None and fund.district_id != district.pk:
         raise ValidationError({"fund": "只能纳入本区的资金"})

@@ -20,6 +20,8 @@ from typing import Any
 from keqi.accounts.models import Area, Unit
 from keqi.core.uscc import make_uscc
 from keqi.partners import services
+from keqi.partners.demo_plan import LABELS as PLAN_LABELS
+from keqi.partners.demo_plan import plan_items_load
 from keqi.partners.leads import lead_advance, lead_create, lead_settle
 from keqi.partners.metrics import valid_q
 from keqi.partners.models import (
@@ -354,7 +356,9 @@ def demo_load(as_of: dt.date) -> list[str]:
     _finance(units, pick, events, counts)
     _trademarks(units, pick, counts)
     _service_log(units, pick, counts)
-    labels = ("活动", "招商线索", "产学研项目", "金融记录", "商标", "走访服务记录")
+    plan_items_load(units, counts)
+    labels = ("活动", "招商线索", "产学研项目", "金融记录", "商标", "走访服务记录",
+              *PLAN_LABELS)  # fmt: skip
     parts = [
         f"{label}新建 {counts[label + '新建']}、更新 {counts[label + '更新']}、"
         f"未变 {counts[label + '未变']}"

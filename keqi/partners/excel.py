@@ -73,6 +73,9 @@ class Sheet:
     apply: Callable[[dict[str, Any], Any], str]  # → created / updated / unchanged
     rows: Callable[[Any], Any]  # the user's rows for an export, scoped and prefetched
     notes: tuple[str, ...] = ()
+    # Warnings about a cleaned row (Chinese): not errors, the import goes through
+    # once the user confirms them (e.g. 避免重复走访 on the service log).
+    warn: Callable[[dict[str, Any], Any], list[str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -86,10 +89,16 @@ class Problem:
 
 @dataclass
 class ImportOutcome:
-    """What an import did: counts per outcome, or the problems (nothing changed)."""
+    """What an import did: counts per outcome, or the problems (nothing changed).
+
+    `warnings` are per row and never stop an import by themselves; `held` says
+    the file was checked but not applied because its warnings await the user's
+    confirmation (then `counts` are what it would do)."""
 
     problems: list[Problem] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+    held: bool = False
 
     @property
     def ok(self) -> bool:
@@ -201,8 +210,14 @@ def _blank(value: Any) -> Any:
 # ---------------------------------------------------------------- import
 
 
-def import_file(sheet: Sheet, path: Path, user: Any) -> ImportOutcome:
-    """Check and apply a file; on any problem nothing is changed."""
+def import_file(
+    sheet: Sheet, path: Path, user: Any, *, confirmed: bool = True
+) -> ImportOutcome:
+    """Check and apply a file; on any problem nothing is changed.
+
+    Rows the sheet warns about are listed in `warnings`; unless `confirmed`, a
+    file with warnings is checked in full (problems, counts) but not applied and
+    comes back `held`, for the user to confirm (the page's preview)."""
     try:
         raw = _pick(sheet, read_workbook(path))
     except WorkbookUnreadable as exc:
@@ -213,11 +228,27 @@ def import_file(sheet: Sheet, path: Path, user: Any) -> ImportOutcome:
         return outcome
     with transaction.atomic():
         for number, values in rows:
-            _apply_row(sheet, number, values, user, outcome)
+            if _apply_row(sheet, number, values, user, outcome) not in (
+                None,
+                "unchanged",
+            ):  # a row the file leaves as it was is no news
+                outcome.warnings += row_warnings(sheet, number, values, user)
         if outcome.problems:
             transaction.set_rollback(True)
             outcome.counts = {}
+        elif outcome.warnings and not confirmed:
+            transaction.set_rollback(True)
+            outcome.held = True
     return outcome
+
+
+def row_warnings(
+    sheet: Sheet, number: int, values: dict[str, Any], user: Any
+) -> list[Problem]:
+    """The sheet's warnings about one cleaned row, with the row's number."""
+    if sheet.warn is None:
+        return []
+    return [Problem(number, "", message) for message in sheet.warn(values, user)]
 
 
 def _pick(sheet: Sheet, sheets: list[RawSheet]) -> RawSheet:
@@ -290,23 +321,26 @@ def _clean_row(
 
 def _apply_row(
     sheet: Sheet, number: int, values: dict[str, Any], user: Any, outcome: ImportOutcome
-) -> None:
+) -> str | None:
+    """Apply one row: its outcome (created / updated / unchanged), or None when
+    it has a problem (added to `outcome`)."""
     headers = {c.key: c.header for c in sheet.columns}
     try:
         with transaction.atomic():
             result = sheet.apply(values, user)
     except RowProblem as exc:
         outcome.problems.append(Problem(number, exc.column, str(exc)))
-        return
+        return None
     except ValidationError as exc:
         for key, messages in _messages(exc).items():
             for message in messages:
                 outcome.problems.append(Problem(number, headers.get(key, ""), message))
-        return
+        return None
     except PermissionDenied as exc:
         outcome.problems.append(Problem(number, "", str(exc) or "无权修改"))
-        return
+        return None
     outcome.counts[result] = outcome.counts.get(result, 0) + 1
+    return result
 
 
 def _messages(exc: ValidationError) -> dict[str, list[str]]:

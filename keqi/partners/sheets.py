@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Prefetch, Q
 
 from keqi.accounts.models import Area
@@ -68,6 +69,7 @@ from keqi.partners.selectors import (
     lead_list_for,
     project_list_for,
     service_list_for,
+    service_visits_nearby,
     trademark_list_for,
 )
 from keqi.registry.models import Enterprise, TechField
@@ -378,6 +380,24 @@ def _service_apply(values: dict[str, Any], user: Any) -> str:
     )
 
 
+def _service_warn(values: dict[str, Any], user: Any) -> list[str]:
+    """避免重复走访: other units' visits to the enterprise near the row's day."""
+    enterprise, on = values.get("enterprise"), values.get("on")
+    if enterprise is None or on is None:
+        return []
+    nearby = service_visits_nearby(
+        enterprise=enterprise,
+        unit_id=getattr(user, "unit_id", None),
+        on=on,
+        kind=values.get("kind", ""),
+    )
+    return [
+        f"避免重复走访：{v.unit}已于{v.on:%Y-%m-%d}{v.get_kind_display()}该企业"
+        f"（{v.person}），前后{settings.KEQI_SERVICE_REVISIT_DAYS}天内"
+        for v in nearby
+    ]
+
+
 SERVICES = Sheet(
     "services",
     "走访服务台账",
@@ -396,6 +416,11 @@ SERVICES = Sheet(
     ),
     _service_apply,
     lambda user: service_list_for(user).order_by("on", "enterprise__uscc", "id"),
+    notes=(
+        "前后若干天内（默认30天）其他单位走访过同一企业的行，上传后先列出提醒"
+        "（哪个单位、哪天走访），确认后才导入。",
+    ),
+    warn=_service_warn,
 )
 
 

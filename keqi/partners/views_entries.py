@@ -40,6 +40,7 @@ from keqi.partners import services
 from keqi.partners import services_plan as sp
 from keqi.partners.access import can_record
 from keqi.partners.excel import import_file, xlsx_bytes
+from keqi.partners.held_imports import held_drop, held_put, held_take
 from keqi.partners.leads import lead_create, lead_update
 from keqi.partners.selectors import (
     entry_get,
@@ -364,7 +365,10 @@ def list_export(request: HttpRequest, kind: str) -> FileResponse:
 
 @login_required
 def list_import(request: HttpRequest, kind: str) -> HttpResponse:
-    """Upload a file for one list: every row applied, or nothing and every error."""
+    """Upload a file for one list: every row applied, or nothing and every error.
+
+    A file whose rows only warn (避免重复走访) is previewed with the warnings and
+    applied when the user confirms (``confirm`` = the held file's token)."""
     sheet = ALL_SHEETS.get(kind)
     if sheet is None:
         raise Http404("没有这个列表")
@@ -373,6 +377,8 @@ def list_import(request: HttpRequest, kind: str) -> HttpResponse:
     context: dict[str, Any] = {"sheet": sheet, "kind": _kind(kind)}
     if request.method != "POST":
         return render(request, "partners/import.html", context)
+    if "confirm" in request.POST:
+        return _import_confirmed(request, kind, context)
     too_large = request_too_large(request)
     if too_large is not None:
         context["form_error"] = too_large
@@ -392,10 +398,32 @@ def list_import(request: HttpRequest, kind: str) -> HttpResponse:
         with path.open("wb") as out:
             for chunk in upload.chunks():  # type: ignore[union-attr]
                 out.write(chunk)
-        outcome = import_file(sheet, path, request.user)
+        outcome = import_file(sheet, path, request.user, confirmed=False)
+        if outcome.held:
+            context["held_token"] = held_put(request.session, kind, path)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     context |= {"outcome": outcome, "file_name": name}
+    return render(
+        request, "partners/import.html", context, status=200 if outcome.ok else 400
+    )
+
+
+def _import_confirmed(
+    request: HttpRequest, kind: str, context: dict[str, Any]
+) -> HttpResponse:
+    """Apply the held file the user previewed, warnings and all."""
+    path = held_take(request.session, kind, request.POST.get("confirm", ""))
+    if path is None:
+        context["form_error"] = (
+            "待确认的文件已失效（已导入、已取消或已上传其他文件），请重新上传"
+        )
+        return render(request, "partners/import.html", context, status=400)
+    try:
+        outcome = import_file(context["sheet"], path, request.user, confirmed=True)
+    finally:
+        held_drop(request.session, kind)
+    context |= {"outcome": outcome, "file_name": path.name}
     return render(
         request, "partners/import.html", context, status=200 if outcome.ok else 400
     )

@@ -116,3 +116,43 @@ def demo_load(as_of: Any) -> list[str]:
         f"产品与转型：新建产品与品牌 {products} 条、创新转型 {transformations} 条"
         f"（共 {Product.objects.count()} 条、{Transformation.objects.count()} 条）"
     ]
+
+
+# 示范区（虚构）: a few rows so its district's pages are not empty.
+SHIFAN_PRODUCTS = (
+    (ProductKind.ZJTX, "示范牌精密减速器", D(2019, 7, 18), CITY, GXJ, "演示数据（虚构文号）"),
+    (ProductKind.BRAND, "示范高新·智造", D(2019, 8, 8), "区级", "示范区市场监管局", "演示数据"),
+)  # fmt: skip
+
+
+def shifan_demo_load() -> None:
+    """示范区's products and transformations (the second district's demo)."""
+    firms = list(
+        Enterprise.objects.filter(area__district__code="shifan").order_by("uscc")[:6]
+    )
+    if len(firms) < 6:
+        return
+    for enterprise, (kind, name, day, level, by, evidence) in zip(
+        firms, SHIFAN_PRODUCTS, strict=False
+    ):
+        values: dict[str, Any] = {
+            "enterprise": enterprise, "kind": kind, "name": name,
+            "recognised_by": by, "level": level, "recognised_on": day,
+            "evidence": evidence,
+        }  # fmt: skip
+        row = Product.objects.filter(
+            enterprise=enterprise, kind=kind, name=name
+        ).first()
+        product_save(values=values, actor=None, row=row)
+    for n, firm in enumerate(firms[2:]):
+        change = TRANSFORMATION_KINDS[n % len(TRANSFORMATION_KINDS)]
+        done: dict[str, Any] = {
+            "enterprise": firm, "kind": change, "year": 2019,
+            "completed_on": D(2019, 6 + n, 15),
+            "amount": Decimal(200) if change == T.TECH_UPGRADE else None,
+            "description": WORDS[change],
+        }  # fmt: skip
+        found = Transformation.objects.filter(
+            enterprise=firm, kind=change, year=2019
+        ).first()
+        transformation_save(values=done, actor=None, row=found)

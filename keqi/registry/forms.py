@@ -507,9 +507,13 @@ class EnterpriseFilterForm(SafeForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.filter(area_q(user))  # type: ignore[attr-defined]
         # one read gives the district filter and (cached on the user) 重点产业
         self.districts = list(District.objects.filter(district_q(user, "pk")))
+        areas = Area.objects.filter(area_q(user))
+        picked = str(self.data.get("district", "")) if self.is_bound else ""
+        if picked in {d.code for d in self.districts}:  # the city's drill-down
+            areas = areas.filter(district__code=picked)
+        self.fields["area"].queryset = areas  # type: ignore[attr-defined]
         remember_key_industries(user, self.districts)
         self.fields["district"].choices = [  # type: ignore[attr-defined]
             ("", "全部区"),

@@ -83,3 +83,13 @@ def test_keqi_demo_loads_activities_before_the_campaign_reports_prefill_them(
         target__key="tech-sme-training",
     )
     assert june.prefilled == 2  # the trainings of 9 May and 13 June
+
+
+def test_the_demo_holds_two_new_entrepreneur_courses(demo, hq) -> None:  # type: ignore[no-untyped-def]
+    courses = Activity.objects.filter(kind=ActivityKind.ENTREPRENEUR)
+    assert courses.count() == 2
+    assert all(c.attendances.filter(attended=True).exists() for c in courses)
+    page = client_for(hq).get(
+        "/activities/list/", {"year": "2019", "kind": "新型企业家培育"}
+    )
+    assert "科技型企业家创新能力提升研修班" in page.content.decode()

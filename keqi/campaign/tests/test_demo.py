@@ -159,3 +159,31 @@ def test_hqs_july_report_carries_the_training_sign_in_sheet(demo):  # type: igno
         "所属街镇/园区",
         "参训人员",
     ]
+
+
+def test_the_demo_fills_the_organisation_pages(demo, client):  # type: ignore[no-untyped-def]
+    plan, lines = demo
+    members = plan.hq_members.all()
+    assert members.filter(role="commander").count() == 1
+    assert members.filter(role="office_head", name="张伟").exists()
+    tasks = plan.work_tasks.all()
+    assert tasks.values("unit").distinct().count() >= 8
+    assert all(t.person and t.due_on >= t.starts_on for t in tasks)
+    assert {t.status for t in tasks} == {"done", "doing", "not_started"}
+    overdue = [t.title for t in tasks if t.is_overdue(DEMO_DAY)]
+    assert "推动企业参与标准制定" in overdue
+    for meeting in plan.meetings.all():
+        rows = meeting.attendance.all()
+        assert rows.filter(present=True).exists(), meeting
+    absent = Meeting.objects.filter(plan=plan, attendance__present=False)
+    assert absent.exists()
+    assert any("组织保障" in line for line in lines)
+    assert client.login(username="hq", password=DEMO_PASSWORD)
+    for url, words in {
+        "/campaign/hq-members/": "刘振华",
+        "/campaign/work-plans/": "分三期组织科技型中小企业入库申报培训",
+    }.items():
+        assert words in client.get(url).content.decode(), url
+    meeting = plan.meetings.order_by("held_on").first()
+    page = client.get(f"/campaign/meetings/{meeting.pk}/attendance/")
+    assert page.status_code == 200 and "张伟" in page.content.decode()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from keqi.accounts.services import district_config_load, district_init
 from keqi.core.demo.generator import CONFIG, DemoEnterprise, build_dataset
@@ -84,10 +85,28 @@ def second_district_load(as_of: dt.date) -> list[str]:
         spec=plan_file_read(PLAN_FILE, known_metrics=METRICS), actor=None
     )
     runs = district_runs_load(as_of, District.objects.get(code=DISTRICT_FILE))
+    plan_items_load(loaded.plan)
     return [
         f"第二个区（{NAME}，演示用）：企业新建 {summary.counts[('enterprise', 'created')]} 家"
         f"（连同年度数据、资质等共 {summary.total('created')} 条记录），"
         f"方案 {loaded.plan.name}{'（新载入）' if loaded.created else ''}；"
-        "市级账号在“区际比较”页对比两个区。",
+        "指挥部成员、单位工作方案、载体入驻、驻外工作站、转移支付收入、产品与转型、"
+        "新型企业家培育各有几条；市级账号在“区际比较”页对比两个区。",
         *(f"  {line}" for line in runs),
     ]
+
+
+def plan_items_load(plan: Any) -> None:
+    """A few rows of each plan item for 示范区, so its pages are not empty."""
+    from keqi.accounts.models import District
+    from keqi.activities.demo import shifan_demo_load as activities_load
+    from keqi.campaign.demo_organisation import shifan_organisation_load
+    from keqi.funds.demo_transfers import shifan_transfers_load
+    from keqi.partners.demo_plan import shifan_plan_items_load
+    from keqi.products.demo import shifan_demo_load as products_load
+
+    shifan_organisation_load(plan)
+    shifan_plan_items_load()
+    shifan_transfers_load(District.objects.get(code="shifan"))
+    products_load()
+    activities_load()

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tarfile
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,16 @@ def build_data() -> None:
     )
     upload = ContentFile(XLSX_BYTES, "签到表.xlsx")
     report_attachment_add(report=report, upload=upload, actor=hq)
+    # append-only rows (triggers): a forced restore empties and refills them too
+    from keqi.funds.transfers import transfer_income_correct, transfer_income_record
+
+    income = transfer_income_record(
+        year=2019, level="city", title="市级专项（备份测试）", actor=hq,
+        received_on=dt.date(2019, 7, 1), amount=Decimal("1000.00"),
+    )  # fmt: skip
+    transfer_income_correct(
+        row=income, received_on=dt.date(2019, 7, 2), reason="测试更正", actor=hq
+    )
 
 
 @pytest.fixture
@@ -135,6 +146,7 @@ def test_restore_into_an_empty_database_gives_the_same_counts_and_pages(
     )
     before = probe()
     assert before["counts"]["registry_enterprise"] == 6
+    assert before["counts"]["funds_transferincome"] == 2  # append-only, guarded
     assert all(status == 200 for status, _ in before["pages"].values())
     assert summary.files == 1
     assert (source / "keqi.tar.gz.sha256").read_text().startswith(summary.sha256)

@@ -47,6 +47,10 @@ GUARDS = {
             "funds_ratio_closed_update",
             "funds_ratio_closed_delete",
         },
+        "funds_transferincome": {
+            "funds_transferincome_no_update",
+            "funds_transferincome_no_delete",
+        },
         "funds_yearclose": {"funds_close_no_update", "funds_close_no_delete"},
     },
     "postgresql": {
@@ -56,6 +60,7 @@ GUARDS = {
         "funds_budgetoverrun": {"funds_budgetoverrun_no_change"},
         "funds_ledgerentry": {"funds_ledger_no_change", "funds_ledger_closed_year"},
         "funds_settlementratio": {"funds_ratio_closed_year"},
+        "funds_transferincome": {"funds_transferincome_no_change"},
         "funds_yearclose": {"funds_close_final"},
     },
 }

@@ -83,6 +83,29 @@ def test_demo_command_creates_accounts_that_log_in_with_the_printed_password(
     assert "只读），只读" not in printed
 
 
+def test_the_second_districts_plan_item_pages_show_its_own_rows(
+    district, client, settings
+):  # type: ignore[no-untyped-def]
+    settings.KEQI_BUSINESS_DATE = dt.date(2019, 9, 30)
+    assert main(["demo", "--enterprises", "50"]) == 0
+    assert client.login(username="sfhq", password=DEMO_PASSWORD)
+    own = {  # each page of the plan items shows 示范区's rows, none of Baodi's
+        "/campaign/hq-members/": ("钱进", "刘振华"),
+        "/campaign/work-plans/": ("梳理高新技术企业后备库", "分三期组织"),
+        "/partners/plan/carriers/": ("示范高新园创新创业中心", "宝坻区科技企业孵化器"),
+        "/partners/plan/settlements/": ("示范高新园创新创业中心", "科技企业加速器"),
+        "/partners/plan/stations/": ("示范区驻杭州招商工作站", "驻深圳招商工作站"),
+        "/funds/transfers/?year=2019": ("示范区，演示", "中央引导地方科技发展资金"),
+        "/products/products/?year=2019": ("示范牌精密减速器", "高精度伺服控制器"),
+        "/products/transformations/?year=2019": ("示范", "宝坻"),
+        "/activities/list/?year=2019": ("青年企业家创新训练营", "科技型企业家"),
+    }
+    for url, (mine, baodis) in own.items():
+        text = client.get(url).content.decode()
+        assert mine in text, url
+        assert baodis not in text, url
+
+
 def test_demo_load_spreads_enterprises_over_twenty_areas_each_with_its_years(
     district,
 ):  # type: ignore[no-untyped-def]

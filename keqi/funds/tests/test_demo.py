@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal as M
 
 import pytest
+from django.urls import reverse
 
 from keqi.accounts.models import User
 from keqi.core.demo.accounts import demo_accounts_ensure
@@ -22,8 +24,10 @@ from keqi.funds.models import (
     SettlementRatio,
     YearClose,
 )
+from keqi.funds.models_transfer import TransferIncome
 from keqi.funds.settlement import settlement_get_for
 from keqi.funds.tests.helpers import client_for
+from keqi.funds.transfers import transfer_summary
 
 DEMO_DAY = dt.date(2019, 9, 30)
 
@@ -76,3 +80,18 @@ def test_demo_rules_awards_money_and_pages(demo) -> None:
             response = c.get(url)
             assert response.status_code == 200, (name, url)
             assert "暂无" not in response.content.decode(), (name, url)
+
+
+def test_the_demo_records_transfer_income_with_one_correction(demo) -> None:
+    rows = TransferIncome.objects.all()
+    assert rows.count() == 5 and rows.filter(corrects__isnull=False).count() == 1
+    # 1 200 000 + 800 000 + 305 000 (the corrected receipt cancelled)
+    assert transfer_summary(2019).total == M("2305000.00")
+    assert "上级转移支付收入 5 条" in " ".join(demo)
+    page = client_for(User.objects.get(username="czj")).get(
+        reverse("funds:transfer_list"), {"year": "2019"}
+    )
+    text = page.content.decode()
+    assert "中央引导地方科技发展资金（演示）" in text and "已更正" in text
+    demo_load(DEMO_DAY)
+    assert TransferIncome.objects.count() == 5

@@ -9,6 +9,7 @@ from decimal import Decimal as M
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
@@ -113,3 +114,55 @@ def test_the_settlement_shows_the_income_beside_the_district_share() -> None:
         reverse("funds:settlement"), {"year": "2019"}
     )
     assert "上级转移支付收入" not in town.content.decode().split("subnav")[-1]
+
+
+def test_the_database_refuses_to_edit_or_delete_an_income_entry() -> None:
+    row = record(finance(), "300000.00")
+    for sql in (
+        "UPDATE funds_transferincome SET amount = 1 WHERE id = %s",
+        "DELETE FROM funds_transferincome WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="上级转移支付收入只能追加"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [row.pk])
+    with pytest.raises(DatabaseError), transaction.atomic():
+        TransferIncome.objects.filter(pk=row.pk).delete()
+    assert TransferIncome.objects.get(pk=row.pk).amount == M("300000.00")
+
+
+def test_the_page_offers_a_reversing_entry_never_an_edit_and_it_is_audited(
+    settings,
+) -> None:
+    settings.KEQI_BUSINESS_DATE = dt.date(2019, 9, 30)  # the reversal's day
+    row = record(finance(), "300000.00")
+    client = client_for(finance())
+    text = client.get(LIST, {"year": "2019"}).content.decode()
+    correct = reverse("funds:transfer_correct", args=[row.pk])
+    assert correct in text and "冲减" in text
+    assert "/edit" not in text and "删除" not in text
+    response = client.post(correct, {"reason": "文号录错，重新登记"})
+    assert response.status_code == 302
+    reversal = TransferIncome.objects.get(corrects=row)
+    assert reversal.amount == M("-300000.00") and reversal.note == "文号录错，重新登记"
+    event = AuditEvent.objects.get(action="transfer_income.correct")
+    assert event.reason == "文号录错，重新登记"
+    after = client.get(LIST, {"year": "2019"}).content.decode()
+    assert correct not in after and "已更正" in after
+
+
+def test_the_year_summary_on_the_page_counts_the_users_district_only() -> None:
+    from keqi.accounts.models import District
+    from keqi.accounts.tests.test_districts import load_shifan
+
+    record(finance(), "300000.00")
+    load_shifan()
+    transfer_income_record(
+        year=2019, level="city", title="示范区的收入", received_on=dt.date(2019, 7, 1),
+        amount=M("999.00"), actor=None, district=District.objects.get(code="shifan"),
+    )  # fmt: skip
+    text = client_for(persona("hq")).get(LIST, {"year": "2019"}).content.decode()
+    assert "合计 <strong>300,000.00</strong> 元" in text
+    assert "示范区的收入" not in text and "300,999.00" not in text

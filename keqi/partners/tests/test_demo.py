@@ -21,6 +21,14 @@ from keqi.partners.models import (
     ServiceEntry,
     Trademark,
 )
+from keqi.partners.models_plan import (
+    Alliance,
+    Carrier,
+    CarrierSettlement,
+    CivMilProject,
+    OverseasStation,
+    StandardWork,
+)
 
 AS_OF = dt.date(2019, 9, 30)
 
@@ -70,3 +78,30 @@ def test_every_demo_page_shows_real_content(demo) -> None:  # type: ignore[no-un
         page = client.get(reverse(f"partners:{slug}")).content.decode()
         assert text in page, slug
     assert "暂无" not in client.get(reverse("partners:overdue")).content.decode()
+
+
+def test_the_demo_fills_every_plan_item_list(demo) -> None:  # type: ignore[no-untyped-def]
+    assert Carrier.objects.count() == 3 and OverseasStation.objects.count() == 3
+    settled = CarrierSettlement.objects.all()
+    assert settled.count() == 13 and settled.filter(left_on__isnull=False).count() == 1
+    assert Alliance.objects.count() == 2
+    assert set(StandardWork.objects.values_list("stage", flat=True)) == {
+        "立项", "起草", "发布"
+    }  # fmt: skip
+    assert CivMilProject.objects.count() == 3
+    beijing = OverseasStation.objects.get(name="驻北京招商工作站")
+    assert beijing.carrier is not None and beijing.carrier.name == "京津中关村科技城"
+    assert "载体新建 3" in demo[0] and "军民融合项目新建 3" in demo[0]
+    client = Client()
+    client.force_login(persona("hq"))
+    expected = {
+        "alliances": "宝坻区石墨烯产业技术创新战略联盟",
+        "carriers": "京津中关村科技城",
+        "settlements": "2019-09-02",  # the one that left
+        "stations": "驻深圳招商工作站",
+        "standards": "石墨烯导热膜 热扩散系数测试方法",
+        "civmil": "高可靠伺服电机军用技术转民用",
+    }
+    for kind, text in expected.items():
+        page = client.get(reverse("partners:plan_list", args=[kind]))
+        assert text in page.content.decode(), kind

@@ -5,7 +5,10 @@ day; the user confirms and the visit is saved anyway."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from typing import Any
 
+import openpyxl  # type: ignore[import-untyped]
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -96,3 +99,103 @@ def test_editing_a_visit_warns_too_but_not_about_itself(member, hq) -> None:
     assert response.status_code == 200 and "区工信局" in response.content.decode()
     own.refresh_from_db()
     assert own.asked == "改"
+
+
+# ---------------------------------------------------------------- Excel import
+
+IMPORT = reverse("partners:import", args=["services"])
+HEAD = ["统一社会信用代码", "方式", "日期", "服务人员", "企业诉求"]
+
+
+@pytest.fixture(autouse=True)
+def _held_files_in_tmp(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path / "media"  # where a previewed file is held
+
+
+def visits_file(tmp_path, *rows: list[str]):  # type: ignore[no-untyped-def]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "走访服务台账"
+    for row in (HEAD, *rows):
+        sheet.append(row)
+    path = tmp_path / "走访.xlsx"
+    book.save(path)
+    return path
+
+
+def upload(client: Client, path) -> Any:  # type: ignore[no-untyped-def]
+    with path.open("rb") as handle:
+        return client.post(IMPORT, {"file": handle})
+
+
+def test_the_import_previews_a_repeat_visit_per_row_and_saves_after_confirming(
+    tmp_path, member, town_a
+) -> None:
+    near, far = make_enterprise("dakoutun"), make_enterprise("dakoutun")
+    log_visit(near, member, on=dt.date(2019, 9, 1), person="李明")
+    path = visits_file(
+        tmp_path,
+        [far.uscc, "走访", "2019-09-20", "张三", "用电增容"],
+        [near.uscc, "走访", "2019-09-20", "张三", "人才公寓"],
+    )
+    client = client_for("town_a")
+    preview = upload(client, path)
+    text = preview.content.decode()
+    assert preview.status_code == 200 and "尚未导入" in text
+    assert "第3行" in text and "第2行" not in text  # only the row near a visit
+    assert "避免重复走访：区工信局已于2019-09-01走访该企业（李明）" in text
+    assert "确认导入" in text
+    assert ServiceEntry.objects.filter(unit=town_a.unit).count() == 0
+    token = re.search(r'name="confirm" value="([0-9a-f]+)"', text)
+    assert token is not None
+    done = client.post(IMPORT, {"confirm": token.group(1)})
+    assert done.status_code == 200 and "新增 2 条" in done.content.decode()
+    assert ServiceEntry.objects.filter(unit=town_a.unit).count() == 2
+    # the held file is gone: confirming twice imports nothing more
+    again = client.post(IMPORT, {"confirm": token.group(1)})
+    assert again.status_code == 400 and "请重新上传" in again.content.decode()
+    assert ServiceEntry.objects.filter(unit=town_a.unit).count() == 2
+
+
+def test_an_import_without_nearby_visits_goes_straight_through(
+    tmp_path, member, town_a, settings
+) -> None:
+    settings.KEQI_SERVICE_REVISIT_DAYS = 10
+    firm = make_enterprise("dakoutun")
+    log_visit(firm, member, on=dt.date(2019, 9, 1))
+    path = visits_file(
+        tmp_path,
+        [firm.uscc, "走访", "2019-09-20", "张三", "用电增容"],  # 19 days later
+        [firm.uscc, "电话", "2019-09-02", "张三", "电话咨询"],  # a call
+    )
+    response = upload(client_for("town_a"), path)
+    assert response.status_code == 200 and "新增 2 条" in response.content.decode()
+    assert ServiceEntry.objects.filter(unit=town_a.unit).count() == 2
+
+
+def test_another_session_cannot_confirm_a_held_file(tmp_path, member, town_a) -> None:
+    firm = make_enterprise("dakoutun")
+    log_visit(firm, member, on=dt.date(2019, 9, 1))
+    path = visits_file(tmp_path, [firm.uscc, "走访", "2019-09-10", "张三", "诉求"])
+    text = upload(client_for("town_a"), path).content.decode()
+    token = re.search(r'name="confirm" value="([0-9a-f]+)"', text)
+    assert token is not None
+    stranger = client_for("town_a")  # same account, another session
+    assert stranger.post(IMPORT, {"confirm": token.group(1)}).status_code == 400
+    assert not ServiceEntry.objects.filter(unit=town_a.unit).exists()
+
+
+def test_a_warned_row_that_also_has_an_error_shows_the_error_only(
+    tmp_path, member
+) -> None:
+    firm = make_enterprise("dakoutun")
+    log_visit(firm, member, on=dt.date(2019, 9, 1))
+    path = visits_file(
+        tmp_path,
+        [firm.uscc, "走访", "2019-09-10", "张三", "诉求"],
+        [firm.uscc, "走访", "不是日期", "张三", "诉求"],
+    )
+    response = upload(client_for("town_a"), path)
+    text = response.content.decode()
+    assert response.status_code == 400 and "第3行" in text and "确认导入" not in text
+    assert ServiceEntry.objects.count() == 1
