@@ -78,9 +78,10 @@ def rd_book(user: Any, params: Mapping[str, str]) -> Prepared:
     """The R&D monitor as a workbook: totals, then every enterprise, the falls
     and the flags (the rows counted for progress)."""
     year, area_id, industry = rd_filters(user, _filters(params))
-    report = rd_report(user, year, area_id, industry)
+    district = district_picked_in(user, params.get("district", ""))
+    report = rd_report(user, year, area_id, industry, district)
     lists = {
-        show: rd_enterprises(user, year, area_id, industry, show)
+        show: rd_enterprises(user, year, area_id, industry, show, district)
         for show in ("all", "fell", "flagged")
     }
 
