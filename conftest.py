@@ -81,3 +81,14 @@ def immediate_tasks(settings):  # type: ignore[no-untyped-def]
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
     }
+
+
+@pytest.fixture(autouse=True)
+def _reserve_tables_forgotten():  # type: ignore[no-untyped-def]
+    """Each test starts without the reserve tables an earlier test read: the
+    process keeps them by id, and a rolled-back test's ids are given out again."""
+    from keqi.cultivation.columns import columns_cache_clear
+
+    columns_cache_clear()
+    yield
+    columns_cache_clear()
