@@ -300,30 +300,7 @@ IP_MANAGEMENT_HELD = "ip_management_held"
 
 def _library_members(key: str) -> Callable[[int, dt.date], list[Evidence]]:
     """The library's members on `as_of`: each qualification that puts one there."""
-    library = LIBRARY_BY_KEY[key]
-
-    def find(year: int, as_of: dt.date) -> list[Evidence]:
-        rows = (
-            Qualification.objects.filter(
-                held_q(as_of), in_district("enterprise__"), kind__in=library.kinds
-            )
-            .select_related("enterprise__area")
-            .order_by("enterprise__name", "granted_on", "id")
-        )
-        return [
-            Evidence(
-                r.enterprise_id,
-                r.enterprise.name,
-                r.enterprise.area.name,
-                r.kind,
-                r.level,
-                r.number,
-                r.granted_on,
-            )
-            for r in rows
-        ]
-
-    return find
+    return _held(Q(kind__in=LIBRARY_BY_KEY[key].kinds))
 
 
 def _library_tally(key: str) -> Callable[[int, dt.date], int]:
