@@ -112,9 +112,19 @@ def transfer_income_record(
 
 @transaction.atomic
 def transfer_income_correct(
-    *, row: TransferIncome, received_on: dt.date, reason: str, actor: Any
+    *,
+    row: TransferIncome,
+    reason: str,
+    actor: Any,
+    received_on: dt.date | None = None,
 ) -> TransferIncome:
-    """Cancel a receipt with a negative entry naming it (then record it anew)."""
+    """Cancel a receipt with a negative entry naming it (then record it anew).
+
+    The cancelling entry is dated the receipt's own day unless a day is given:
+    it takes that receipt out of its year, whenever the mistake is found (the
+    time it was entered is in ``created_at`` and the audit trail)."""
+    if received_on is None:
+        received_on = row.received_on
     ensure_money_handler(actor)
     ensure_own_district(actor, row.district_id)
     if row.corrects_id is not None:

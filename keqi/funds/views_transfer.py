@@ -118,7 +118,6 @@ def transfer_correct(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         transfer_income_correct(
             row=row,
-            received_on=business_today(),
             reason=request.POST.get("reason", ""),
             actor=user,
         )

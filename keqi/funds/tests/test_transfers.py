@@ -69,6 +69,23 @@ def test_a_correction_cancels_the_income_once_and_keeps_the_original() -> None:
         )
 
 
+def test_a_mistake_found_years_later_is_cancelled_on_the_receipt_day(
+    settings,  # type: ignore[no-untyped-def]
+) -> None:
+    """The page's 更正 dates the cancelling entry on the receipt's own day, so a
+    2019 receipt found wrong in 2021 still leaves 2019's total at zero (dated
+    2021 it would be refused: outside 2019 and its next year)."""
+    row = record(finance())
+    settings.KEQI_BUSINESS_DATE = dt.date(2021, 3, 1)
+    url = reverse("funds:transfer_correct", args=[row.pk])
+    response = client_for(finance()).post(url, {"reason": "审计发现金额录错"})
+    assert response.status_code == 302
+    correction = TransferIncome.objects.get(corrects=row)
+    assert correction.received_on == dt.date(2019, 7, 1)
+    assert correction.amount == M("-300000.00")
+    assert transfer_summary(2019).total == M("0.00")
+
+
 def test_summary_adds_exactly_by_level() -> None:
     record(finance(), "0.10")
     record(finance(), "0.20", level="central")
