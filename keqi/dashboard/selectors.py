@@ -319,6 +319,8 @@ def rd_groups(rows: list[RdRow], year: int) -> list[RdGroup]:
             sum((r.rd.sales for r in mine), Decimal(0)),
         )
         groups.append(
-            RdGroup(owner, mine, _rd_row(f"{owner.name}合计", summed, year, None, owner))
+            RdGroup(
+                owner, mine, _rd_row(f"{owner.name}合计", summed, year, None, owner)
+            )
         )
     return groups
