@@ -57,3 +57,13 @@ def test_area_pickers_offer_全市_to_the_city_and_全区_to_a_district(
     awards = reverse("funds:award_list")
     assert '<option value="">全市</option>' in shown("city", awards)
     assert '<option value="">全区</option>' in shown("hq", awards)
+
+
+def test_the_transfer_income_page_says_the_city_sums_every_district(
+    city_world: dict[str, Enterprise],  # noqa: F811
+) -> None:
+    url = reverse("funds:transfer_list")
+    city = shown("city", url)
+    assert "（全市各区合计）" in city and "<th>区</th>" in city
+    hq = shown("hq", url)
+    assert "全市" not in hq and "<th>区</th>" not in hq
