@@ -67,3 +67,13 @@ def test_the_transfer_income_page_says_the_city_sums_every_district(
     assert "（全市各区合计）" in city and "<th>区</th>" in city
     hq = shown("hq", url)
     assert "全市" not in hq and "<th>区</th>" not in hq
+
+
+def test_the_api_library_table_names_each_areas_district(
+    city_world: dict[str, Enterprise],  # noqa: F811
+) -> None:
+    table = client_for(person("city")).get("/api/v1/libraries/", {"as_of": ON})
+    assert table.status_code == 200
+    areas = table.json()["libraries"][0]["areas"]
+    by_code = {a["code"]: a["district"] for a in areas}
+    assert by_code["sf-hexi"] == "shifan" and by_code["dakoutun"] == "baodi"
