@@ -77,3 +77,14 @@ def test_the_api_library_table_names_each_areas_district(
     areas = table.json()["libraries"][0]["areas"]
     by_code = {a["code"]: a["district"] for a in areas}
     assert by_code["sf-hexi"] == "shifan" and by_code["dakoutun"] == "baodi"
+
+
+def test_the_citys_library_overview_names_each_areas_district_in_order(
+    city_world: dict[str, Enterprise],  # noqa: F811
+) -> None:
+    text = shown("city", reverse("cultivation:overview"), on=ON)
+    assert "<th>区</th>" in text
+    baodi, shifan = text.index("大口屯镇"), text.index("示范河西镇")
+    last_baodi = text.index("京津新城")
+    assert baodi < last_baodi < shifan  # Baodi's areas, then 示范区's
+    assert "<th>区</th>" not in shown("hq", reverse("cultivation:overview"), on=ON)
