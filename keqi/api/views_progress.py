@@ -105,7 +105,7 @@ def library_table(request: Request) -> Response:
             {
                 "code": a.code,
                 "name": a.name,
-                "district": district_codes.get(a.district_id, ""),
+                "district": district_codes.get(a.district_id or 0, ""),
                 "count": table.counts.get((lib.key, a.pk), 0),
             }
             for a in shown
