@@ -13,6 +13,7 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from keqi.accounts.models import District
 from keqi.accounts.scopes import enterprise_q
 from keqi.api import queries
 from keqi.api.pagination import PageQuery, paged, paginate
@@ -42,6 +43,9 @@ class MembersQuery(DayQuery, PageQuery):
 
 
 class AreaCountSerializer(AreaRefSerializer):
+    district = serializers.CharField(
+        help_text="所属区代码（市级账号看到各区的街镇/园区，以此区分）"
+    )
     count = serializers.IntegerField(help_text="当日在库企业数")
 
 
@@ -94,12 +98,14 @@ def library_table(request: Request) -> Response:
     area = queries.area_in_scope(request.user, query.get("area"))
     table = library_counts(request.user, queries.as_of(query))
     shown = [a for a in table.areas if area is None or a.pk == area.pk]
+    district_codes = dict(District.objects.values_list("pk", "code"))
     libraries = []
     for lib in LIBRARIES:
         counts = [
             {
                 "code": a.code,
                 "name": a.name,
+                "district": district_codes.get(a.district_id or 0, ""),
                 "count": table.counts.get((lib.key, a.pk), 0),
             }
             for a in shown

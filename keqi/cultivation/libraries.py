@@ -165,6 +165,17 @@ def in_district(areas: set[int] | None, district: District | None) -> set[int] |
     return mine if areas is None else areas & mine
 
 
+def _by_district(area: Area) -> tuple[int, str, int, str]:
+    """An area's place in a list of every district's areas: by district first."""
+    owner = area.district
+    return (
+        owner.sort if owner else 0,
+        owner.code if owner else "",
+        area.sort,
+        area.code,
+    )
+
+
 def library_counts(
     user: object, day: dt.date, district: District | None = None
 ) -> CountTable:
@@ -172,9 +183,11 @@ def library_counts(
     (or one district of it)."""
     allowed = in_district(scope_area_ids(user, None), district)
     snap = snapshot(day)
-    areas = list(Area.objects.all())
+    areas = list(Area.objects.select_related("district"))
     if allowed is not None:
         areas = [a for a in areas if a.pk in allowed]
+    else:  # every district's areas (the city): by district, as the rows say
+        areas.sort(key=_by_district)
     counts: dict[tuple[str, int | None], int] = defaultdict(int)
     totals: dict[str, int] = {}
     for lib in LIBRARIES:

@@ -46,7 +46,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Round
 
-from keqi.accounts.models import Area
+from keqi.accounts.models import Area, District
 from keqi.accounts.scopes import enterprise_q
 from keqi.cultivation.area_history import area_moves, area_on
 from keqi.cultivation.libraries import (
@@ -54,6 +54,7 @@ from keqi.cultivation.libraries import (
     CountTable,
     Library,
     held_q,
+    in_district,
     scope_area_ids,
 )
 from keqi.cultivation.rd import percent
@@ -129,14 +130,30 @@ def _move_back(counts: dict[tuple[str, int | None], int], day: dt.date) -> None:
             counts[(key, then[pk])] = counts.get((key, then[pk]), 0) + 1
 
 
-def library_area_counts(user: object, day: dt.date) -> CountTable:
-    """How many enterprises each library had on `day`, per area in the user's scope."""
-    allowed = scope_area_ids(user, None)
+def of_district(district: District | None, prefix: str = "") -> Q:
+    """Rows of one district's enterprises (the city's drill-down); all when None."""
+    return Q() if district is None else Q(**{f"{prefix}area__district": district})
+
+
+def areas_shown(allowed: set[int] | None) -> list[Area]:
+    """The areas a panel lists: those allowed, every one (by district) for None."""
+    if allowed is None:
+        return list(
+            Area.objects.order_by("district__sort", "district__code", "sort", "code")
+        )
+    return [a for a in Area.objects.all() if a.pk in allowed]
+
+
+def library_area_counts(
+    user: object, day: dt.date, district: District | None = None
+) -> CountTable:
+    """How many enterprises each library had on `day`, per area in the user's scope
+    (or in one district of it: the city's drill-down)."""
+    allowed = in_district(scope_area_ids(user, None), district)
     counts = _members_by_area(day)
     _move_back(counts, day)
-    areas = list(Area.objects.all())
+    areas = areas_shown(allowed)
     if allowed is not None:
-        areas = [a for a in areas if a.pk in allowed]
         counts = {k: n for k, n in counts.items() if k[1] in allowed}
     counts = {k: n for k, n in counts.items() if n}
     totals: dict[str, int] = defaultdict(int)
@@ -159,7 +176,11 @@ class TierCounts:
 
 
 def _per_enterprise(
-    user: object, day: dt.date, ladder: tuple[str, ...], mark: str | None
+    user: object,
+    day: dt.date,
+    ladder: tuple[str, ...],
+    mark: str | None,
+    district: District | None,
 ) -> QuerySet[Any, dict[str, Any]]:
     """One row per enterprise in scope: its highest rung (`top`) and mark on `day`."""
     rung = Case(
@@ -175,7 +196,9 @@ def _per_enterprise(
         _held_everywhere(day)
         .alias(rung=rung, has_mark=has_mark)
         .filter(
-            Q(rung__isnull=False) | Q(has_mark=1), enterprise_q(user, "enterprise__")
+            Q(rung__isnull=False) | Q(has_mark=1),
+            enterprise_q(user, "enterprise__"),
+            of_district(district, "enterprise__"),
         )
         .order_by()
         .values("enterprise_id")
@@ -185,13 +208,18 @@ def _per_enterprise(
 
 
 def tier_counts(
-    user: object, day: dt.date, ladder: tuple[str, ...], mark: str | None
+    user: object,
+    day: dt.date,
+    ladder: tuple[str, ...],
+    mark: str | None,
+    district: District | None = None,
 ) -> TierCounts:
     """Enterprises in scope per highest rung on `day`, and those holding the mark.
 
     The per-enterprise rows are counted by a GROUP BY around them, so the
     database returns a handful of rows whatever the number of enterprises."""
-    inner, params = _per_enterprise(user, day, ladder, mark).query.sql_with_params()
+    rows_per_firm = _per_enterprise(user, day, ladder, mark, district)
+    inner, params = rows_per_firm.query.sql_with_params()
     sql = (
         'SELECT t."top", t."marked", COUNT(*) FROM (' + inner + ") t "
         'GROUP BY t."top", t."marked"'
@@ -228,13 +256,17 @@ def _micro(field: str) -> Cast:
     return Cast(Round(F(field) * Value(MICRO)), BigIntegerField())
 
 
-def rd_by_area(user: object, year: int) -> tuple[list[RdArea], RdArea]:
-    """Each area in scope, and the whole scope: R&D intensity for `year` (one GROUP BY)."""
-    allowed = scope_area_ids(user, None)
+def rd_by_area(
+    user: object, year: int, district: District | None = None
+) -> tuple[list[RdArea], RdArea]:
+    """Each area in scope (or in one district of it), and the whole: R&D intensity
+    for `year` (one GROUP BY)."""
+    allowed = in_district(scope_area_ids(user, None), district)
     rows = (
         AnnualFigures.objects.filter(
             Q(rd_expense__isnull=False, sales_revenue__gt=0),
             enterprise_q(user, "enterprise__"),
+            of_district(district, "enterprise__"),
             year=year,
         )
         .annotate(area=F("enterprise__area_id") + Value(0))
@@ -247,9 +279,7 @@ def rd_by_area(user: object, year: int) -> tuple[list[RdArea], RdArea]:
         .values_list("area", "n", "rd", "sales")
     )
     found = {area_id: (n, rd, sales) for area_id, n, rd, sales in rows}
-    areas = list(Area.objects.all())
-    if allowed is not None:
-        areas = [a for a in areas if a.pk in allowed]
+    areas = areas_shown(allowed)
     result = [_rd_area(a, *found.get(a.pk, (0, 0, 0))) for a in areas]
     total = RdArea(
         None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
@@ -17,7 +17,7 @@ from functools import lru_cache
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from keqi.accounts.models import Area, Unit
+from keqi.accounts.models import Area, District, Unit
 from keqi.accounts.scopes import area_ids_in_scope
 from keqi.campaign.board import TargetStatus
 from keqi.campaign.models import Plan
@@ -100,16 +100,28 @@ class TargetGauge:
         return (Decimal(share.numerator) / Decimal(share.denominator)).quantize(TENTH)
 
 
-def target_gauges(plan: Plan, as_of: dt.date) -> list[TargetGauge]:
+def _code(district: District | None) -> str | None:
+    """`?district=` of the links when the city has narrowed the page to a district."""
+    return district.code if district is not None else None
+
+
+def target_gauges(
+    plan: Plan, as_of: dt.date, district: District | None = None
+) -> list[TargetGauge]:
     """Every target of the plan; an auto figure links to its records, a reported
     one to the monthly reports."""
     gauges = []
     for status in targets_on(plan, as_of):
         if status.metric is not None:
-            query = {"plan": plan.name, "as_of": as_of.isoformat()}
+            query = {
+                "plan": plan.name,
+                "as_of": as_of.isoformat(),
+                "district": _code(district),
+            }
             url = _url("campaign:target_records", query, status.target.key)
         else:
-            url = _url("campaign:report_list", {"plan": plan.name})
+            query = {"plan": plan.name, "district": _code(district)}
+            url = _url("campaign:report_list", query)
         gauges.append(TargetGauge(status, url))
     return gauges
 
@@ -123,7 +135,9 @@ class UnitRow:
     due: int
 
 
-def timeliness_rows(plan: Plan, as_of: dt.date) -> list[UnitRow]:
+def timeliness_rows(
+    plan: Plan, as_of: dt.date, district: District | None = None
+) -> list[UnitRow]:
     """Each unit of the plan: reports on time, late and missing by `as_of`."""
     rows = []
     for entry in unit_timeliness(plan, as_of):
@@ -137,6 +151,7 @@ def timeliness_rows(plan: Plan, as_of: dt.date) -> list[UnitRow]:
                         "unit": entry.unit.code,
                         "status": status.value,
                         "as_of": as_of.isoformat(),
+                        "district": _code(district),
                     },
                 ),
             )
@@ -147,21 +162,47 @@ def timeliness_rows(plan: Plan, as_of: dt.date) -> list[UnitRow]:
 
 
 @dataclass(frozen=True)
+class LibraryGroup:
+    """One district's areas and its subtotal (the city's view of every district)."""
+
+    district: District
+    rows: list[tuple[Area, list[Figure]]]
+    subtotal: list[Figure]
+
+
+@dataclass(frozen=True)
 class LibraryPanel:
-    """Library × area counts on a day, each linked to its member list."""
+    """Library × area counts on a day, each linked to its member list; for the
+    city without a district, `groups` holds the same rows by district."""
 
     day: dt.date
     rows: list[tuple[Area, list[Figure]]]
     totals: list[Figure]
+    groups: list[LibraryGroup] = field(default_factory=list)
 
 
-def _library_url(key: str, day: dt.date, area_id: int | None) -> str:
-    return _url("cultivation:library_list", {"on": day, "area": area_id}, key)
+def _library_url(
+    key: str, day: dt.date, area_id: int | None, district: District | None
+) -> str:
+    query = {"on": day, "area": area_id, "district": _code(district)}
+    return _url("cultivation:library_list", query, key)
 
 
-def library_panel(user: object, day: dt.date) -> tuple[LibraryPanel, CountTable]:
-    """Counts of every library by area in the user's scope."""
-    table = library_area_counts(user, day)
+def _districts_of(areas: list[Area]) -> list[District]:
+    """The districts of the areas listed, in the districts' order."""
+    ids = {a.district_id for a in areas}
+    return [d for d in District.objects.all() if d.pk in ids]
+
+
+def library_panel(
+    user: object,
+    day: dt.date,
+    district: District | None = None,
+    by_district: bool = False,
+) -> tuple[LibraryPanel, CountTable]:
+    """Counts of every library by area in the user's scope (or one district of it);
+    `by_district` also groups the rows by district with a subtotal each."""
+    table = library_area_counts(user, day, district)
     rows = [
         (
             area,
@@ -169,7 +210,7 @@ def library_panel(user: object, day: dt.date) -> tuple[LibraryPanel, CountTable]
                 Figure(
                     SHORT_NAMES[lib.key],
                     table.counts.get((lib.key, area.pk), 0),
-                    _library_url(lib.key, day, area.pk),
+                    _library_url(lib.key, day, area.pk, district),
                 )
                 for lib in LIBRARIES
             ],
@@ -177,19 +218,36 @@ def library_panel(user: object, day: dt.date) -> tuple[LibraryPanel, CountTable]
         for area in table.areas
     ]
     totals = [
-        Figure(lib.name, table.totals[lib.key], _library_url(lib.key, day, None))
+        Figure(
+            lib.name, table.totals[lib.key], _library_url(lib.key, day, None, district)
+        )
         for lib in LIBRARIES
     ]
-    return LibraryPanel(day, rows, totals), table
+    groups = []
+    for owner in _districts_of(table.areas) if by_district else []:
+        mine = [(a, figures) for a, figures in rows if a.district_id == owner.pk]
+        subtotal = [
+            Figure(
+                lib.name,
+                sum(figures[i].value or 0 for _, figures in mine),
+                _library_url(lib.key, day, None, owner),
+            )
+            for i, lib in enumerate(LIBRARIES)
+        ]
+        groups.append(LibraryGroup(owner, mine, subtotal))
+    return LibraryPanel(day, rows, totals, groups), table
 
 
-def tier_figures(user: object, day: dt.date) -> tuple[list[Figure], Figure | None]:
+def tier_figures(
+    user: object, day: dt.date, district: District | None = None
+) -> tuple[list[Figure], Figure | None]:
     """The ladder, lowest rung first, and the national mark (高企) beside it."""
     ladder, mark = ladder_load()
-    counts: TierCounts = tier_counts(user, day, ladder, mark)
+    counts: TierCounts = tier_counts(user, day, ladder, mark, district)
 
     def link(kind: str) -> str:
-        return _url("cultivation:tiers", {"on": day, "tier": kind})
+        query = {"on": day, "tier": kind, "district": _code(district)}
+        return _url("cultivation:tiers", query)
 
     tiers = [Figure(kind, counts.by_tier[kind], link(kind)) for kind in ladder]
     marked = Figure(mark, counts.marked, link(mark)) if mark else None
@@ -206,20 +264,63 @@ class RdRow:
     count: Figure
 
 
-def rd_rows(user: object, year: int) -> tuple[list[RdRow], RdRow]:
-    """R&D intensity by area for `year`, and over the user's whole scope."""
-    areas, total = rd_by_area(user, year)
+@dataclass(frozen=True)
+class RdGroup:
+    """One district's areas and its R&D intensity over all of them."""
 
-    def row(label: str, rd: RdArea, area_id: int | None) -> RdRow:
-        query = {"year": year, "area": area_id, "show": "intensity"}
-        url = _url("cultivation:rd_list", query)
-        return RdRow(
-            label,
-            rd,
-            Figure("研发投入强度", rd.intensity_pct, url, "percent"),
-            Figure("计入企业数", rd.count, url),
+    district: District
+    rows: list[RdRow]
+    subtotal: RdRow
+
+
+def rd_rows(
+    user: object, year: int, district: District | None = None, whole: str = ""
+) -> tuple[list[RdRow], RdRow]:
+    """R&D intensity by area for `year` (in one district when given), and over the
+    user's whole scope, labelled `whole` (全区 or 合计 when blank)."""
+    areas, total = rd_by_area(user, year, district)
+    rows = [
+        _rd_row(r.area.name, r, year, r.area.pk, district)
+        for r in areas
+        if r.area is not None
+    ]
+    whole = whole or ("全区" if area_ids_in_scope(user) is None else "合计")
+    return rows, _rd_row(whole, total, year, None, district)
+
+
+def _rd_row(
+    label: str, rd: RdArea, year: int, area_id: int | None, district: District | None
+) -> RdRow:
+    query = {
+        "year": year,
+        "area": area_id,
+        "show": "intensity",
+        "district": _code(district),
+    }
+    url = _url("cultivation:rd_list", query)
+    return RdRow(
+        label,
+        rd,
+        Figure("研发投入强度", rd.intensity_pct, url, "percent"),
+        Figure("计入企业数", rd.count, url),
+    )
+
+
+def rd_groups(rows: list[RdRow], year: int) -> list[RdGroup]:
+    """The rows by district, each with the district's intensity over its areas
+    (Σ R&D ÷ Σ sales, as the district's own dashboard computes it)."""
+    groups = []
+    for owner in _districts_of([r.rd.area for r in rows if r.rd.area is not None]):
+        mine = [r for r in rows if r.rd.area and r.rd.area.district_id == owner.pk]
+        summed = RdArea(
+            None,
+            sum(r.rd.count for r in mine),
+            sum((r.rd.rd for r in mine), Decimal(0)),
+            sum((r.rd.sales for r in mine), Decimal(0)),
         )
-
-    rows = [row(r.area.name, r, r.area.pk) for r in areas if r.area is not None]
-    whole = "全区" if area_ids_in_scope(user) is None else "合计"
-    return rows, row(whole, total, None)
+        groups.append(
+            RdGroup(
+                owner, mine, _rd_row(f"{owner.name}合计", summed, year, None, owner)
+            )
+        )
+    return groups

@@ -45,7 +45,9 @@ ACTION_LABELS = {
 def transfer_list_for(user: Any) -> QuerySet[TransferIncome]:
     """The income of the user's district for whole-district readers (every
     district's for the city); nothing for an area's staff."""
-    rows = TransferIncome.objects.select_related("fund", "corrects", "created_by")
+    rows = TransferIncome.objects.select_related(
+        "fund", "corrects", "created_by", "district"
+    )
     if user is None or not user.is_authenticated or not sees_whole_district(user):
         return rows.none()
     return rows.filter(district_q(user))

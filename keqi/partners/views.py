@@ -18,7 +18,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from keqi.accounts.models import Area, Unit, User
-from keqi.accounts.scopes import area_q, district_id_of, enterprise_q
+from keqi.accounts.scopes import (
+    area_q,
+    district_id_of,
+    enterprise_q,
+    sees_every_district,
+)
 from keqi.activities.selectors import plan_target_value
 from keqi.campaign.metrics import IP_MANAGEMENT_HELD, IP_MANAGEMENT_IN_YEAR, METRICS
 from keqi.core.dates import business_today
@@ -334,8 +339,11 @@ def trademarks(request: HttpRequest) -> HttpResponse:
 
 def _ip_management(user: Any, today: Any) -> dict[str, Any]:
     """规范知识产权管理 as the campaign counts it (the user's district), with the
-    year's newly certified enterprises listed as far as the user may see them."""
+    year's newly certified enterprises listed as far as the user may see them.
+    The city counts every district and has no target: each district's plan sets
+    its own, which a city-wide count cannot be measured against."""
     district = district_id_of(user)
+    city = sees_every_district(user)
     held, new = METRICS[IP_MANAGEMENT_HELD], METRICS[IP_MANAGEMENT_IN_YEAR]
     rows = new.evidence(today.year, today, district)
     visible = set(
@@ -351,7 +359,8 @@ def _ip_management(user: Any, today: Any) -> dict[str, Any]:
         "held_url": held.records_url(today.year, today) if held.records_url else "",
         "new": new,
         "new_count": new.count(today.year, today, district),
-        "target": plan_target_value(new.key, today.year, user),
+        "target": None if city else plan_target_value(new.key, today.year, user),
+        "city": city,
         "rows": shown,
         "hidden": len({r.enterprise_id for r in rows} - visible),
     }

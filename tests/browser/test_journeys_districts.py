@@ -107,3 +107,18 @@ def test_each_district_sees_its_own_runs_and_the_city_picks_a_districts_settleme
     page.get_by_role("heading", name="年度结算 · 示范区（虚构） · 2019年度").wait_for()
     assert page.get_by_role("button", name="2019年度结算关账").count() == 0
     shoot(page, "city-settlement")
+
+
+def test_city_user_picks_a_district_on_the_dashboard(page, two_districts):  # type: ignore[no-untyped-def]
+    log_in(page, person("city"))
+    page.goto("/dashboard/?as_of=2019-09-30")
+    page.get_by_role("heading", name="领导驾驶舱 · 全市").wait_for()
+    libraries = page.locator("#libraries table").inner_text()
+    assert "全市合计" in libraries and "示范区（虚构）合计" in libraries
+    shoot(page, "dashboard-city")
+    page.locator('select[name="district"]').select_option("shifan")
+    page.get_by_role("button", name="查看").first.click()
+    page.get_by_role("heading", name="领导驾驶舱 · 示范区（虚构）").wait_for()
+    libraries = page.locator("#libraries table").inner_text()
+    assert "示范河西镇" in libraries and "大口屯镇" not in libraries
+    shoot(page, "dashboard-city-shifan")

@@ -128,6 +128,7 @@ def starting_pages(city: Client) -> list[str]:
         f"{reverse('cultivation:rd_list')}?year=2018&show=reporting&district=shifan",
         f"{reverse('registry:enterprise_list')}?district=shifan",
         f"{reverse('campaign:board')}?plan={SHIFAN_PLAN}&as_of={ON}",
+        f"{reverse('dashboard:index')}?as_of={ON}&year=2018&district=shifan",
     ]
     return column + narrowed
 
