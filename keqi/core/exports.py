@@ -14,19 +14,18 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
 from urllib.parse import quote
 
-import xlsxwriter  # type: ignore[import-untyped]
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
 
 from keqi.core.text_safety import neutralise_cell_text
+from keqi.core.xlsx_stream import StreamedWorkbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Cell = Callable[[Any], object]
@@ -93,10 +92,6 @@ def _cell(value: object) -> object:
     return sheet_cell(str(value))
 
 
-# Excel's number formats for the dates a list holds (openpyxl's defaults, which
-# the lists were first written with).
-DATE_FORMAT = "yyyy-mm-dd"
-DATETIME_FORMAT = "yyyy-mm-dd h:mm:ss"
 ABOUT = "说明"
 # Column widths are read from the header and the rows up to this row.
 WIDTH_ROWS = 200
@@ -111,68 +106,18 @@ def _width(value: object) -> int:
     return min(max(8, len(str(value or "")) * 2 + 2), 60)
 
 
-class _Sheet:
-    """One sheet of a streamed workbook: a row at a time, each cell by its type
-    (text as text, never a formula; numbers, dates and times as Excel numbers)."""
-
-    def __init__(self, book: Any, name: str, bold: Any, day: Any, moment: Any):
-        self.ws = book.add_worksheet(name)
-        self.bold, self.day, self.moment = bold, day, moment
-        self.row = 0
-
-    def append(self, values: Sequence[object], style: Any = None) -> None:
-        ws, row = self.ws, self.row
-        for col, value in enumerate(values):
-            if value is None:
-                continue
-            if isinstance(value, str):
-                if value:
-                    ws.write_string(row, col, value, style)
-            elif isinstance(value, dt.datetime):
-                ws.write_datetime(row, col, value, self.moment)
-            elif isinstance(value, dt.date):
-                ws.write_datetime(row, col, value, self.day)
-            elif isinstance(value, Decimal):
-                if value.is_finite():
-                    ws.write_number(row, col, float(value), style)
-            elif isinstance(value, (int, float)):
-                ws.write_number(row, col, value, style)
-            else:
-                ws.write_string(row, col, str(value), style)
-        self.row += 1
-
-    def widths(self, widths: Sequence[int]) -> None:
-        """Column widths in Excel characters, kept exactly (7 pixels each)."""
-        for col, width in enumerate(widths):
-            self.ws.set_column_pixels(col, col, width * 7)
-
-
 def write_list_xlsx(out: IO[bytes], export: ListExport, who: str, version: int) -> int:
-    """Write the table sheet and the 说明 sheet to `out`, streaming: XlsxWriter in
-    constant-memory mode sends each row to a temporary file as it is written, so
-    memory stays flat however long the list. Returns how many rows were written.
+    """Write the table sheet and the 说明 sheet to `out`, streaming (a row at a
+    time, keqi.core.xlsx_stream), so memory stays flat however long the list.
+    Returns how many rows were written.
 
     The header is bold and frozen; each column is as wide as its longest value
     among the first rows (8 to 60 characters); every text cell is neutralised
     (``sheet_cell``), numbers stay numbers and dates are Excel dates."""
-    book = xlsxwriter.Workbook(
-        out,
-        {
-            "constant_memory": True,
-            "tmpdir": tempfile.gettempdir(),
-            "strings_to_numbers": False,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-        },
-    )
-    try:
-        bold = book.add_format({"bold": True})
-        day = book.add_format({"num_format": DATE_FORMAT})
-        moment = book.add_format({"num_format": DATETIME_FORMAT})
-        name = _sheet_title(export.title)
-        table = _Sheet(book, name, bold, day, moment)
+    with StreamedWorkbook(out) as book:
+        table = book.sheet(_sheet_title(export.title))
         header = sheet_row(label for label, _ in export.columns)
-        table.append(header, bold)
+        table.append(header, book.bold)
         widths = [_width(label) for label in header]
         readers = [read for _, read in export.columns]
         count = 0
@@ -184,15 +129,12 @@ def write_list_xlsx(out: IO[bytes], export: ListExport, who: str, version: int) 
                 widths = [
                     max(w, _width(v)) for w, v in zip(widths, values, strict=True)
                 ]
-        table.ws.freeze_panes(1, 0)
+        table.freeze(1)
         table.widths(widths)
-        about_name = ABOUT if name.casefold() != ABOUT else f"{ABOUT}1"
-        about = _Sheet(book, about_name, bold, day, moment)
+        about = book.sheet(ABOUT)
         for label, value in _about_lines(export, count, who, version):
             about.append([sheet_cell(label), _cell(value)])
         about.widths([12, 60])
-    finally:
-        book.close()
     return count
 
 
