@@ -7,6 +7,9 @@ per record, ready for Excel filters and formulas); a second sheet “说明” s
 what was exported: title, filters, as-of date, who, when, and the data version
 (the number of the latest audit event), so a figure in a forwarded file can be
 traced back to the records behind it.
+
+The workbook is written a row at a time (:func:`write_list_xlsx`, XlsxWriter in
+constant-memory mode): a 100 000-row list takes no more memory than a short one.
 """
 
 from __future__ import annotations
