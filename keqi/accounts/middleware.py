@@ -103,7 +103,10 @@ def password_change_first(get_response: Callable[[HttpRequest], HttpResponse]) -
 
 def admin_roles_confined(get_response: Callable[[HttpRequest], HttpResponse]) -> Any:
     """三员分立: the three administrators see no business data, so every page outside
-    their own (/accounts/) answers 403, whatever a business page would allow."""
+    their own (/accounts/) answers 403, whatever a business page would allow. The
+    pages of a background download (/downloads/) are open to them: each shows only
+    a download its requester asked for (the audit trail's, for the audit
+    administrator), never anyone else's (keqi.core.downloads)."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
         user = request.user
@@ -111,7 +114,9 @@ def admin_roles_confined(get_response: Callable[[HttpRequest], HttpResponse]) ->
             user.is_authenticated
             and getattr(user, "role", None) in ADMIN_ROLES
             and request.path != "/"
-            and not request.path.startswith(("/accounts/", _static_prefix()))
+            and not request.path.startswith(
+                ("/accounts/", "/downloads/", _static_prefix())
+            )
         ):
             raise PermissionDenied("系统管理员、安全管理员、安全审计员不查看业务数据。")
         return get_response(request)

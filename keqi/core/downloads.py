@@ -43,7 +43,7 @@ from django.utils import timezone
 
 from keqi.accounts.models import Role
 from keqi.accounts.scopes import sees_every_district
-from keqi.core.exports import XLSX, ListExport, data_version, list_workbook
+from keqi.core.exports import XLSX, ListExport, data_version, write_list_xlsx
 from keqi.core.models import Download, DownloadState
 
 #: Rows written at once by default; a longer list goes to the background worker
@@ -137,7 +137,7 @@ def list_prepared(export: ListExport, user: Any, total: int | None = None) -> Pr
             filters=export.filters,
             as_of=export.as_of,
         )
-        list_workbook(counting, who_of(user), data_version()).save(out)
+        write_list_xlsx(out, counting, who_of(user), data_version())
 
     return Prepared(
         f"{export.title}_{day:%Y%m%d}.xlsx",

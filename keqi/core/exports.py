@@ -7,6 +7,9 @@ per record, ready for Excel filters and formulas); a second sheet “说明” s
 what was exported: title, filters, as-of date, who, when, and the data version
 (the number of the latest audit event), so a figure in a forwarded file can be
 traced back to the records behind it.
+
+The workbook is written a row at a time (:func:`write_list_xlsx`, XlsxWriter in
+constant-memory mode): a 100 000-row list takes no more memory than a short one.
 """
 
 from __future__ import annotations
@@ -17,15 +20,15 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import IO, Any
 from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.styles import Font  # type: ignore[import-untyped]
+from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]
 
 from keqi.core.text_safety import neutralise_cell_text
+from keqi.core.xlsx_stream import StreamedWorkbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Cell = Callable[[Any], object]
@@ -92,26 +95,55 @@ def _cell(value: object) -> object:
     return sheet_cell(str(value))
 
 
-def list_workbook(export: ListExport, who: str, version: int) -> Workbook:
-    """The table sheet and the 说明 sheet."""
-    book = Workbook()
-    table = book.active
-    table.title = export.title[:31].translate(str.maketrans("/\\?*[]:", "_______"))
-    table.append(sheet_row(label for label, _ in export.columns))
-    for cell in table[1]:
-        cell.font = Font(bold=True)
-    count = 0
-    for row in export.rows:
-        table.append([_cell(read(row)) for _, read in export.columns])
-        count += 1
-    table.freeze_panes = "A2"
-    for column in table.columns:
-        if column[0].value is not None:
-            width = max(len(str(c.value or "")) for c in column[:200])
-            table.column_dimensions[column[0].column_letter].width = min(
-                max(8, width * 2 + 2), 60
-            )
-    about = book.create_sheet("说明")
+ABOUT = "说明"
+# Column widths are read from the header and the rows up to this row.
+WIDTH_ROWS = 200
+
+
+def _sheet_title(title: str) -> str:
+    return title[:31].translate(str.maketrans("/\\?*[]:", "_______"))
+
+
+def _width(value: object) -> int:
+    """A column's width (Excel characters) for the longest value seen in it."""
+    return min(max(8, len(str(value or "")) * 2 + 2), 60)
+
+
+def write_list_xlsx(out: IO[bytes], export: ListExport, who: str, version: int) -> int:
+    """Write the table sheet and the 说明 sheet to `out`, streaming (a row at a
+    time, keqi.core.xlsx_stream), so memory stays flat however long the list.
+    Returns how many rows were written.
+
+    The header is bold and frozen; each column is as wide as its longest value
+    among the first rows (8 to 60 characters); every text cell is neutralised
+    (``sheet_cell``), numbers stay numbers and dates are Excel dates."""
+    with StreamedWorkbook(out) as book:
+        table = book.sheet(_sheet_title(export.title))
+        header = sheet_row(label for label, _ in export.columns)
+        table.append(header, book.bold)
+        widths = [_width(label) for label in header]
+        readers = [read for _, read in export.columns]
+        count = 0
+        for row in export.rows:
+            values = [_cell(read(row)) for read in readers]
+            table.append(values)
+            count += 1
+            if count < WIDTH_ROWS:
+                widths = [
+                    max(w, _width(v)) for w, v in zip(widths, values, strict=True)
+                ]
+        table.freeze(1)
+        table.widths(widths)
+        about = book.sheet(ABOUT)
+        for label, value in _about_lines(export, count, who, version):
+            about.append([sheet_cell(label), _cell(value)])
+        about.widths([12, 60])
+    return count
+
+
+def _about_lines(
+    export: ListExport, count: int, who: str, version: int
+) -> list[tuple[str, object]]:
     lines: list[tuple[str, object]] = [("名称", export.title)]
     if export.as_of:
         lines.append(("统计日期", export.as_of))
@@ -122,11 +154,16 @@ def list_workbook(export: ListExport, who: str, version: int) -> Workbook:
         ("导出时间", timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")),
         ("数据版本", f"第 {version} 号操作记录之后的数据"),
     ]
-    for label, value in lines:
-        about.append([label, _cell(value)])
-    about.column_dimensions["A"].width = 12
-    about.column_dimensions["B"].width = 60
-    return book
+    return lines
+
+
+def list_workbook(export: ListExport, who: str, version: int) -> Workbook:
+    """The list's workbook as :func:`write_list_xlsx` writes it, read back with
+    openpyxl (for tests and small lists: the whole workbook is in memory)."""
+    buffer = io.BytesIO()
+    write_list_xlsx(buffer, export, who, version)
+    buffer.seek(0)
+    return load_workbook(buffer)
 
 
 def xlsx_list_response(export: ListExport, request: HttpRequest) -> HttpResponse:
@@ -134,7 +171,7 @@ def xlsx_list_response(export: ListExport, request: HttpRequest) -> HttpResponse
     user = request.user
     who = f"{user}（{getattr(user, 'unit', '') or '系统'}）"
     buffer = io.BytesIO()
-    list_workbook(export, who, data_version()).save(buffer)
+    write_list_xlsx(buffer, export, who, data_version())
     day = export.as_of or timezone.localdate()
     name = f"{export.title}_{day:%Y%m%d}.xlsx"
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

@@ -177,21 +177,29 @@ class RankedRows(Sequence[ReserveRow]):
         return self._rows([self.ranked[index]])[0]
 
     def __iter__(self) -> Iterator[ReserveRow]:
+        """Every row, a chunk at a time; a long list's rows are not kept once
+        handed out (a full download reads 100 000 of them once)."""
+        keep = len(self.ranked) <= KEEP_EXPLAINED
         for start in range(0, len(self.ranked), EXPLAIN_CHUNK):
-            yield from self._rows(self.ranked[start : start + EXPLAIN_CHUNK])
+            yield from self._rows(self.ranked[start : start + EXPLAIN_CHUNK], keep)
 
-    def _rows(self, wanted: Sequence[Ranked]) -> list[ReserveRow]:
-        todo = [r.pk for r in wanted if r.pk not in self._done]
+    def _rows(self, wanted: Sequence[Ranked], keep: bool = True) -> list[ReserveRow]:
+        done = self._done
+        todo = [r.pk for r in wanted if r.pk not in done]
         if todo and self.setup is not None:
-            self._done.update(
-                _explained(todo, self.day, self.key, self.setup, self.mark)
-            )
+            explained = _explained(todo, self.day, self.key, self.setup, self.mark)
+            if keep:
+                done.update(explained)
+            else:
+                done = {**done, **explained}
         # An enterprise deleted since the ranking is left out.
-        return [self._done[r.pk] for r in wanted if r.pk in self._done]
+        return [done[r.pk] for r in wanted if r.pk in done]
 
 
 #: Rows explained per query batch when a whole list is read (the download).
 EXPLAIN_CHUNK = 500
+#: A list read whole keeps its explained rows only up to this length.
+KEEP_EXPLAINED = 2000
 
 
 @dataclass(frozen=True)

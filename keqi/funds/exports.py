@@ -1,4 +1,5 @@
-"""Downloads: the 公示 list and the ledger as Excel, an area's statement as Excel or Word.
+"""Downloads: the 公示 list and the ledger as Excel (written a row at a time), an
+area's statement as Excel or Word.
 
 Amounts are written as exact numbers with two decimal places (format #,##0.00);
 each file carries the same figures as the page it comes from.
@@ -18,6 +19,7 @@ from openpyxl.styles import Font  # type: ignore[import-untyped]
 from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from keqi.core.exports import ListExport, sheet_row
+from keqi.core.xlsx_stream import StreamedWorkbook
 from keqi.funds.models import (
     AmountSource,
     Award,
@@ -125,26 +127,26 @@ def notice_row(i: int, a: Award) -> list[object]:
 
 
 def notice_workbook(notice: PublicNotice, awards: Iterable[Award]) -> bytes:
-    """The 公示 list: title, notice period, one row per award, and the total."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "公示名单"
-    ws.append(sheet_row([notice.title]))
-    ws.append(
-        sheet_row([f"公示期：{notice.starts_on} 至 {notice.ends_on}", notice.note])
-    )
-    ws.append(sheet_row(NOTICE_HEADERS))
-    _bold(ws, 3)
-    rows = [notice_row(i, a) for i, a in enumerate(awards, start=1)]
-    for row in rows:
-        ws.append(sheet_row(row))
-    total = sum((r[13] for r in rows if isinstance(r[13], Decimal)), Decimal("0.00"))
-    ws.append(sheet_row(["合计", f"{len(rows)}项", *[""] * 11, total]))
-    _money_columns(ws, [14], 4)
-    for row in ws.iter_rows(min_row=4, min_col=12, max_col=12):
-        row[0].number_format = "yyyy-mm-dd"
-    ws.freeze_panes = "A4"
-    return _save(wb)
+    """The 公示 list: title, notice period, one row per award, and the total
+    (written a row at a time: a year's list has 13 000 awards at a city's volume)."""
+    out = io.BytesIO()
+    with StreamedWorkbook(out) as book:
+        ws = book.sheet("公示名单")
+        ws.append(sheet_row([notice.title]))
+        ws.append(
+            sheet_row([f"公示期：{notice.starts_on} 至 {notice.ends_on}", notice.note])
+        )
+        ws.append(sheet_row(NOTICE_HEADERS), book.bold)
+        styles = [None] * 11 + [book.day, None, book.money]
+        count, total = 0, Decimal("0.00")
+        for count, award in enumerate(awards, start=1):
+            row = notice_row(count, award)
+            ws.append(sheet_row(row), styles=styles)
+            if isinstance(row[13], Decimal):
+                total += row[13]
+        ws.append(sheet_row(["合计", f"{count}项", *[""] * 11, total]), styles=styles)
+        ws.freeze(3)
+    return out.getvalue()
 
 
 LEDGER_HEADERS = [
@@ -186,36 +188,42 @@ def _entry_row(e: LedgerEntry) -> list[object]:
     ]
 
 
-def _balance_sheet(ws: Worksheet, heading: str, rows: list[Balance]) -> None:
-    ws.append(sheet_row([heading, "拨付（元）", "冲销（元）", "净额（元）", "分录数"]))
-    _bold(ws, 1)
-    for b in rows:
-        ws.append(sheet_row([b.label, b.paid, b.reversed, b.net, b.entries]))
-    _money_columns(ws, [2, 3, 4], 2)
-
-
-def ledger_workbook(entries: list[LedgerEntry], balances: Balances) -> bytes:
-    """Every entry, then the balances per enterprise, area, fund and year."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "台账明细"
-    ws.append(sheet_row(LEDGER_HEADERS))
-    _bold(ws, 1)
-    for e in entries:
-        ws.append(sheet_row(_entry_row(e)))
+def _balance_sheet(
+    book: StreamedWorkbook, title: str, heading: str, rows: list[Balance]
+) -> None:
+    ws = book.sheet(title)
     ws.append(
-        sheet_row(["合计", "", "", "", "", "", "", "", "", "", "", balances.total.net])
+        sheet_row([heading, "拨付（元）", "冲销（元）", "净额（元）", "分录数"]),
+        book.bold,
     )
-    _money_columns(ws, [12], 2)
-    ws.freeze_panes = "A2"
-    for title, rows in (
-        ("按企业", balances.by_enterprise),
-        ("按街镇园区", balances.by_area),
-        ("按资金", balances.by_fund),
-        ("按年度", balances.by_year),
-    ):
-        _balance_sheet(wb.create_sheet(title), title[1:], [*rows, balances.total])
-    return _save(wb)
+    styles = [None, book.money, book.money, book.money]
+    for b in rows:
+        ws.append(
+            sheet_row([b.label, b.paid, b.reversed, b.net, b.entries]), styles=styles
+        )
+
+
+def ledger_workbook(entries: Iterable[LedgerEntry], balances: Balances) -> bytes:
+    """Every entry, then the balances per enterprise, area, fund and year
+    (written a row at a time: the ledger grows by every payment of every year)."""
+    out = io.BytesIO()
+    with StreamedWorkbook(out) as book:
+        ws = book.sheet("台账明细")
+        ws.append(sheet_row(LEDGER_HEADERS), book.bold)
+        styles = [None] * 11 + [book.money]
+        for e in entries:
+            ws.append(sheet_row(_entry_row(e)), styles=styles)
+        total = ["合计", *[""] * 10, balances.total.net]
+        ws.append(sheet_row(total), styles=styles)
+        ws.freeze(1)
+        for title, rows in (
+            ("按企业", balances.by_enterprise),
+            ("按街镇园区", balances.by_area),
+            ("按资金", balances.by_fund),
+            ("按年度", balances.by_year),
+        ):
+            _balance_sheet(book, title, title[1:], [*rows, balances.total])
+    return out.getvalue()
 
 
 STATEMENT_HEADERS = [

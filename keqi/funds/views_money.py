@@ -168,7 +168,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     rows, chosen = _ledger_rows(request)
     label = f"{chosen['year']}年" if chosen["year"] else "全部年度"
     return download(
-        ledger_workbook(list(rows), ledger_balances(rows)),
+        ledger_workbook(rows.iterator(chunk_size=2000), ledger_balances(rows)),
         f"资金台账_{label}.xlsx",
         "ledger.xlsx",
         XLSX,

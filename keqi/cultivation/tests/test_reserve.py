@@ -192,3 +192,20 @@ def test_reserve_page_queries_do_not_grow_with_the_registry(
         firm("dakoutun", f"新增企业{n}", tech=5, rd=5)
     client.get(url)
     assert _query_count(client, url) == few <= 40
+
+
+def test_a_long_list_read_whole_does_not_keep_its_explained_rows(
+    firms, hq, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A download reads 100 000 rows once: they are handed out, not kept; a short
+    list (a page's) keeps them, and either way reads the same rows."""
+    from keqi.cultivation import reserve
+
+    short = reserve_list(hq, "tech_sme", ON).reserve
+    kept = names(short)
+    assert len(short._done) == len(short) == len(kept) > 1  # type: ignore[attr-defined]
+    monkeypatch.setattr(reserve, "KEEP_EXPLAINED", 1)
+    long = reserve_list(hq, "tech_sme", ON).reserve
+    assert names(long) == kept and names(long) == kept
+    assert long._done == {}  # type: ignore[attr-defined]
+    assert names(long[:1]) == kept[:1] and len(long._done) == 1  # type: ignore[attr-defined]
