@@ -23,9 +23,9 @@ from keqi.activities.selectors import plan_target_value
 from keqi.campaign.metrics import METRICS
 from keqi.core.dates import business_today
 from keqi.core.exports import ListExport, export_requested, xlsx_list_response
+from keqi.core.paging import paged
 from keqi.cultivation.filters import Filters
 from keqi.cultivation.libraries import area_check
-from keqi.cultivation.paging import paged
 from keqi.cultivation.views import area_picked, areas_for
 from keqi.registry.models import Qualification
 

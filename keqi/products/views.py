@@ -24,9 +24,9 @@ from keqi.activities.views import year_and_day
 from keqi.campaign.metrics import METRICS, Metric
 from keqi.core.dates import business_today
 from keqi.core.exports import ListExport, export_requested, xlsx_list_response
+from keqi.core.paging import paged
 from keqi.cultivation.filters import Filters
 from keqi.cultivation.libraries import scope_area_ids
-from keqi.cultivation.paging import paged
 from keqi.cultivation.views import area_picked, areas_for
 from keqi.partners.access import can_record
 from keqi.partners.views_entries import _initial as enterprise_initial
