@@ -133,3 +133,13 @@ def district_for(user: Any) -> District | None:
         return unit.district  # type: ignore[no-any-return]
     only = list(District.objects.all()[:2])
     return only[0] if len(only) == 1 else None
+
+
+def districts_to_pick(user: Any) -> list[District]:
+    """The districts a list lets `user` narrow to (``?district=``): every one for
+    the city when the install has several; none for a district user (their lists
+    are their district's) or in a one-district install."""
+    if not sees_every_district(user):
+        return []
+    found = list(District.objects.all())
+    return found if len(found) > 1 else []

@@ -4,13 +4,29 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import TypeVar, overload
+from typing import Any, TypeVar, overload
 
-from keqi.core.paging import PAGE_SIZE, Pager, paged
+from django.db.models import QuerySet
+from django.http import QueryDict
+
+from keqi.core import paging
+from keqi.core.paging import Pager
 
 __all__ = ["PAGE_SIZE", "Pager", "SlicedRows", "paged"]
 
+#: Rows per page on the cultivation lists.
+PAGE_SIZE = paging.PAGE_SIZE
 T = TypeVar("T")
+
+
+def paged(
+    rows: Sequence[Any] | QuerySet[Any],
+    query: QueryDict,
+    name: str = "page",
+    size: int | None = None,
+) -> Pager:
+    """``keqi.core.paging.paged`` with this module's PAGE_SIZE."""
+    return paging.paged(rows, query, name, size or PAGE_SIZE)
 
 
 class SlicedRows(Sequence[T]):
