@@ -4,7 +4,7 @@ Two levels. A district user sees only their district (the district of their unit
 HQ, leaders, auditors and member units see the whole district, member units,
 leaders and auditors only read; area (town/park) staff see and edit only the
 enterprises of their own area. A city user reads every district and changes
-nothing. A user without a usable scope (a district role whose unit has no
+no district's data (only the city-wide rules, keqi.criteria.access). A user without a usable scope (a district role whose unit has no
 district, an administrator of 三员分立) sees nothing.
 """
 
