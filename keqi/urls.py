@@ -10,6 +10,7 @@ from keqi.core import views_downloads
 # A bad request (BadRequest raised with a Chinese message) is a Chinese page, or JSON
 # under /api/.
 handler400 = "keqi.core.errors.bad_request"
+handler403 = "keqi.core.errors.permission_denied"
 
 urlpatterns = [
     path("", core_views.home, name="home"),

@@ -168,7 +168,8 @@ class User(AbstractUser):
 
     @property
     def is_city(self) -> bool:
-        """A city user: reads every district, changes nothing."""
+        """A city user: reads every district, changes no district's data (it keeps
+        the city-wide 评价规则 instead: keqi.criteria.access)."""
         return self.role == Role.CITY and self.is_active
 
     @property

@@ -4,7 +4,7 @@ Two levels. A district user sees only their district (the district of their unit
 HQ, leaders, auditors and member units see the whole district, member units,
 leaders and auditors only read; area (town/park) staff see and edit only the
 enterprises of their own area. A city user reads every district and changes
-nothing. A user without a usable scope (a district role whose unit has no
+no district's data (only the city-wide rules, keqi.criteria.access). A user without a usable scope (a district role whose unit has no
 district, an administrator of 三员分立) sees nothing.
 """
 
@@ -133,3 +133,13 @@ def district_for(user: Any) -> District | None:
         return unit.district  # type: ignore[no-any-return]
     only = list(District.objects.all()[:2])
     return only[0] if len(only) == 1 else None
+
+
+def districts_to_pick(user: Any) -> list[District]:
+    """The districts a list lets `user` narrow to (``?district=``): every one for
+    the city when the install has several; none for a district user (their lists
+    are their district's) or in a one-district install."""
+    if not sees_every_district(user):
+        return []
+    found = list(District.objects.all())
+    return found if len(found) > 1 else []

@@ -31,6 +31,8 @@ class PlatformFilter:
     area_id: int | None = None
     year: int | None = None
     as_of: dt.date | None = None
+    #: The city's pick of one district; None: all the user may see.
+    district_id: int | None = None
 
 
 def platform_kinds() -> list[str]:
@@ -56,13 +58,15 @@ def platform_list_for(user: Any, f: PlatformFilter) -> QuerySet[Qualification]:
         rows = rows.filter(level=f.level)
     if f.area_id is not None:
         rows = rows.filter(enterprise__area_id=f.area_id)
+    if f.district_id is not None:
+        rows = rows.filter(enterprise__area__district_id=f.district_id)
     if f.year is not None:
         as_of = f.as_of or dt.date(f.year, 12, 31)
         end = min(as_of, dt.date(f.year, 12, 31))
         rows = rows.filter(
             granted_on__gte=dt.date(f.year, 1, 1), granted_on__lte=end
         ).exclude(revoked_on__lte=as_of)
-    return rows.select_related("enterprise__area").order_by(
+    return rows.select_related("enterprise__area__district").order_by(
         "-granted_on", "enterprise__name", "id"
     )
 

@@ -86,11 +86,17 @@ class ActivityFilter:
     q: str = ""
     organiser_id: int | None = None
     errors: list[str] = field(default_factory=list)
+    #: The city's pick of one district (the organiser's); None: all it may see.
+    district_id: int | None = None
 
 
 def activity_list_for(user: Any, f: ActivityFilter) -> QuerySet[Activity]:
     """Activities the user may see, narrowed by the filter, newest first."""
-    rows = Activity.objects.filter(activity_q(user)).select_related("organiser")
+    rows = Activity.objects.filter(activity_q(user)).select_related(
+        "organiser__district"
+    )
+    if f.district_id is not None:
+        rows = rows.filter(organiser__district_id=f.district_id)
     if f.year is not None:
         rows = rows.filter(held_on__year=f.year)
     if f.until is not None:
@@ -230,20 +236,27 @@ def _tech_sme_trainings(year: int, as_of: dt.date) -> QuerySet[Activity]:
 
 
 def followup_list(
-    user: Any, year: int, as_of: dt.date, area_id: int | None = None
+    user: Any,
+    year: int,
+    as_of: dt.date,
+    area_id: int | None = None,
+    district_id: int | None = None,
 ) -> list[FollowUp]:
     """Attended a 科技型中小企业 registration training of the year (by `as_of`) but
     holds no 科技型中小企业 qualification granted on or after that training (by
-    `as_of`), nor one valid on `as_of`. Oldest training first."""
+    `as_of`), nor one valid on `as_of`. Oldest training first. `district_id`:
+    the city's pick of one district."""
     attended = (
         Attendance.objects.filter(
             activity__in=_tech_sme_trainings(year, as_of), attended=True
         )
         .filter(enterprise_q(user, prefix="enterprise__"))
-        .select_related("enterprise__area", "activity")
+        .select_related("enterprise__area__district", "activity")
     )
     if area_id is not None:
         attended = attended.filter(enterprise__area_id=area_id)
+    if district_id is not None:
+        attended = attended.filter(enterprise__area__district_id=district_id)
     found: dict[int, FollowUp] = {}
     for row in attended.order_by("activity__held_on", "enterprise__name"):
         item = found.setdefault(row.enterprise_id, FollowUp(row.enterprise, []))

@@ -233,12 +233,18 @@ def talent_introduction_save(
 
 
 def introductions_for(
-    user: Any, year: int | None, area_id: int | None = None
+    user: Any,
+    year: int | None,
+    area_id: int | None = None,
+    district_id: int | None = None,
 ) -> QuerySet[TalentIntroduction]:
-    """Introductions at enterprises the user may see, newest first."""
+    """Introductions at enterprises the user may see (of one district when the
+    city picks one), newest first."""
     rows = TalentIntroduction.objects.filter(
         enterprise_q(user, prefix="enterprise__")
-    ).select_related("enterprise__area", "unit")
+    ).select_related("enterprise__area__district", "unit")
+    if district_id is not None:
+        rows = rows.filter(enterprise__area__district_id=district_id)
     if year is not None:
         rows = rows.filter(introduced_on__year=year)
     if area_id is not None:

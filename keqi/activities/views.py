@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from keqi.accounts.context import DistrictChoice, district_choice
 from keqi.accounts.models import Area, Unit
 from keqi.accounts.scopes import area_ids_in_scope, district_id_of, district_q
 from keqi.activities import services
@@ -99,7 +100,9 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "activities/index.html", context)
 
 
-def _activity_filter(request: HttpRequest) -> tuple[ActivityFilter, Filters]:
+def _activity_filter(
+    request: HttpRequest, district: DistrictChoice
+) -> tuple[ActivityFilter, Filters]:
     f = Filters(request.GET)
     raw_year = request.GET.get("year", "").strip()
     year = f.year("year", "年度", business_today().year) if raw_year else None
@@ -110,38 +113,46 @@ def _activity_filter(request: HttpRequest) -> tuple[ActivityFilter, Filters]:
     tech_sme = request.GET.get("tech_sme") == "1"
     organiser_id = f.pk("organiser")
     q = request.GET.get("q", "").strip()[:100]
-    return ActivityFilter(year, until, kind, tech_sme, area_id, q, organiser_id), f
+    flt = ActivityFilter(year, until, kind, tech_sme, area_id, q, organiser_id)
+    flt.district_id = district.picked_id
+    return flt, f
 
 
 @login_required
 def activity_list(request: HttpRequest) -> HttpResponse:
-    """Activities the user may see, filtered; the export link keeps the filters."""
-    flt, f = _activity_filter(request)
+    """Activities the user may see (the city: of one district when it picks
+    one), filtered; the export link keeps the filters."""
+    district = district_choice(request)
+    flt, f = _activity_filter(request, district)
     rows = list(activity_list_for(request.user, flt))
     if export_requested(request):
         attendance = list(attendance_rows_for(request.user, rows))
         sheets = activity_sheets(rows, attendance)
-        about = _filter_lines(flt, request.user)
+        about = _filter_lines(flt, request.user, district)
         return xlsx_response("活动清单.xlsx", about, sheets, request)
-    areas = areas_for(request.user)
+    areas = areas_for(request.user, district.picked)
+    organisers = Unit.objects.filter(
+        district_q(request.user), organised_activities__isnull=False
+    )
+    if district.picked is not None:
+        organisers = organisers.filter(district=district.picked)
     context = {
         "rows": rows,
         "flt": flt,
         "kinds": ActivityKind.values,
         "areas": areas,
         "area": area_picked(areas, flt.area_id),
-        "organisers": Unit.objects.filter(
-            district_q(request.user), organised_activities__isnull=False
-        )
-        .distinct()
-        .order_by("sort", "code"),
+        "organisers": organisers.distinct().order_by("sort", "code"),
         "may_record": may_record(request.user),
         "errors": f.errors,
+        **district.context(),
     }
     return render(request, "activities/activity_list.html", context)
 
 
-def _filter_lines(flt: ActivityFilter, user: Any) -> list[tuple[str, str]]:
+def _filter_lines(
+    flt: ActivityFilter, user: Any, district: DistrictChoice
+) -> list[tuple[str, str]]:
     lines = [
         ("年度", str(flt.year) if flt.year else "全部"),
         ("截至日期", flt.until.isoformat() if flt.until else "—"),
@@ -150,6 +161,8 @@ def _filter_lines(flt: ActivityFilter, user: Any) -> list[tuple[str, str]]:
         ("关键词", flt.q or "—"),
     ]
     scope = "全区" if area_ids_in_scope(user) is None else "本街镇/园区"
+    if district.offered:
+        scope = district.picked.name if district.picked else "全市（各区）"
     return [("名称", "活动清单（可修改后导入）"), *lines, ("数据范围", scope)]
 
 
@@ -266,12 +279,14 @@ def _followup_args(request: HttpRequest) -> tuple[Filters, int, dt.date, int | N
 @login_required
 def followup(request: HttpRequest) -> HttpResponse:
     """Attended a 科技型中小企业 training, no 科技型中小企业 registration since."""
+    district = district_choice(request)
     f, year, as_of, area_id = _followup_args(request)
-    rows = followup_list(request.user, year, as_of, area_id)
-    areas = areas_for(request.user)
+    rows = followup_list(request.user, year, as_of, area_id, district.picked_id)
+    areas = areas_for(request.user, district.picked)
     if export_requested(request):
         area = area_picked(areas, area_id)
-        return xlsx_list_response(followup_export(rows, year, as_of, area), request)
+        export = followup_export(rows, year, as_of, area, district)
+        return xlsx_list_response(export, request)
     context = {
         "rows": rows,
         "year": year,
@@ -279,15 +294,22 @@ def followup(request: HttpRequest) -> HttpResponse:
         "areas": areas,
         "area": area_picked(areas, area_id),
         "errors": f.errors,
+        **district.context(),
     }
     return render(request, "activities/followup.html", context)
 
 
 def followup_export(
-    rows: list[FollowUp], year: int, as_of: dt.date, area: Area | None
+    rows: list[FollowUp],
+    year: int,
+    as_of: dt.date,
+    area: Area | None,
+    district: DistrictChoice | None = None,
 ) -> ListExport:
-    """The follow-up list as shown."""
+    """The follow-up list as shown (区 first when it mixes districts)."""
+    mixed = district is not None and district.mixed
     columns: list[tuple[str, Any]] = [
+        *([("区", lambda r: r.enterprise.area.district.name)] if mixed else []),
         ("企业名称", lambda r: r.enterprise.name),
         ("统一社会信用代码", lambda r: r.enterprise.uscc),
         ("街镇/园区", lambda r: r.enterprise.area.name),
@@ -301,6 +323,17 @@ def followup_export(
         title="参加入库申报培训后尚未入库的企业",
         columns=columns,
         rows=rows,
-        filters=[("年度", str(year)), ("街镇/园区", area.name if area else "")],
+        filters=[
+            *district_line(district),
+            ("年度", str(year)),
+            ("街镇/园区", area.name if area else ""),
+        ],
         as_of=as_of,
     )
+
+
+def district_line(district: DistrictChoice | None) -> list[tuple[str, str]]:
+    """A download's 区 line for the city (the district picked, or 全市)."""
+    if district is None or not district.offered:
+        return []
+    return [("区", district.picked.name if district.picked else "全市")]

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from keqi.accounts.context import DistrictChoice, district_choice
 from keqi.accounts.models import Area, Unit, User
 from keqi.accounts.scopes import district_q
 from keqi.activities.forms import IntroductionForm, TraineeForm
@@ -28,7 +29,7 @@ from keqi.activities.talent import (
     trainee_table,
     trainee_total,
 )
-from keqi.activities.views import _form_page, year_and_day
+from keqi.activities.views import _form_page, district_line, year_and_day
 from keqi.core.dates import business_today
 from keqi.core.exports import ListExport, export_requested, xlsx_list_response
 from keqi.core.query import whole_number
@@ -155,12 +156,14 @@ def _intro_args(request: HttpRequest) -> tuple[Filters, int, int | None]:
 @login_required
 def introductions(request: HttpRequest) -> HttpResponse:
     """海河英才 introductions with people per area and per enterprise (scoped)."""
+    district = district_choice(request)
     f, year, area_id = _intro_args(request)
-    rows = introductions_for(request.user, year, area_id)
-    areas = areas_for(request.user)
+    rows = introductions_for(request.user, year, area_id, district.picked_id)
+    areas = areas_for(request.user, district.picked)
     if export_requested(request):
         area = area_picked(areas, area_id)
-        return xlsx_list_response(_intro_export(rows, year, area), request)
+        export = _intro_export(rows, year, area, district)
+        return xlsx_list_response(export, request)
     context = {
         "rows": rows,
         "totals": introduction_totals(rows),
@@ -170,15 +173,25 @@ def introductions(request: HttpRequest) -> HttpResponse:
         "may_record": may_record(request.user),
         "user_unit": getattr(request.user, "unit_id", None),
         "errors": f.errors,
+        **district.context(),
     }
     return render(request, "activities/introductions.html", context)
 
 
 def _intro_export(
-    rows: Iterable[TalentIntroduction], year: int, area: Area | None
+    rows: Iterable[TalentIntroduction],
+    year: int,
+    area: Area | None,
+    district: DistrictChoice,
 ) -> ListExport:
-    """The introductions as shown (sum them per area or enterprise in Excel)."""
+    """The introductions as shown (sum them per area or enterprise in Excel; 区
+    first when they mix districts)."""
     columns: list[tuple[str, Any]] = [
+        *(
+            [("区", lambda r: r.enterprise.area.district.name)]
+            if district.mixed
+            else []
+        ),
         ("引进日期", lambda r: r.introduced_on),
         ("企业名称", lambda r: r.enterprise.name),
         ("统一社会信用代码", lambda r: r.enterprise.uscc),
@@ -188,7 +201,11 @@ def _intro_export(
         ("填报单位", lambda r: str(r.unit)),
         ("说明", lambda r: r.note),
     ]
-    filters = [("年度", str(year)), ("街镇/园区", area.name if area else "")]
+    filters = [
+        *district_line(district),
+        ("年度", str(year)),
+        ("街镇/园区", area.name if area else ""),
+    ]
     return ListExport("海河英才引进", columns, rows, filters)
 
 

@@ -68,8 +68,8 @@ from keqi.campaign.selectors import (
 from keqi.campaign.summary import summary_build
 from keqi.core.dates import business_today
 from keqi.core.exports import export_requested, xlsx_list_response
+from keqi.core.paging import paged
 from keqi.core.reports import generated_report_keep
-from keqi.cultivation.paging import paged
 from keqi.registry.models import Enterprise
 
 

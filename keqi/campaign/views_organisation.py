@@ -20,8 +20,8 @@ from keqi.campaign.selectors import hq_member_get_for, meeting_get_for, plan_get
 from keqi.core.dates import business_today
 from keqi.core.exports import export_requested, xlsx_list_response
 from keqi.core.forms import errors_onto_form
+from keqi.core.paging import paged
 from keqi.core.query import whole_number
-from keqi.cultivation.paging import paged
 
 
 def _user(request: HttpRequest) -> User:

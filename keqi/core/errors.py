@@ -36,3 +36,12 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     (Django's own SuspiciousOperation texts are English and may name internals)."""
     text = str(exception.args[0]) if exception.args else ""
     return bad_request_response(request, text if _CJK.search(text) else GENERIC)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler403: the page says why when the refusal's message is Chinese (a
+    rule only the city keeps, a read-only account), else only the general text."""
+    text = str(exception.args[0]) if exception.args else ""
+    reason = text if _CJK.search(text) else ""
+    page = render_to_string("403.html", {"reason": reason}, request=request)
+    return HttpResponse(page, status=403)

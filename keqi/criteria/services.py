@@ -1,6 +1,7 @@
 """Every change to the rules: HQ's parameter edits and composed programmes.
 
-Each service checks that the actor is HQ, checks the change with the engine's own
+Each service checks that the actor keeps the rules (``access.rules_refusal``:
+the city, or HQ in a one-district install), checks the change with the engine's own
 loader (``ParamSet.with_overrides``, ``compose_programmes``) together with every
 other stored edit, adds one history row (never updates one) and writes its
 audit row in the same transaction.  On any error nothing is stored.
@@ -16,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from keqi.core import audit
+from keqi.criteria.access import rules_refusal
 from keqi.criteria.composable import COMPOSABLE_BY_KEY, compose_problems
 from keqi.criteria.engine import EngineSetup, engine_setup_build
 from keqi.criteria.models import ParamEdit, ParamStatus, ProgrammeDefinition
@@ -48,9 +50,11 @@ ACTION_LABELS = {
 
 
 def _require_hq(actor: Any) -> None:
-    """HQ, or ``None`` for the system itself (``keqi demo``), as in the registry."""
-    if actor is not None and not getattr(actor, "is_hq", False):
-        raise PermissionDenied("只有指挥部办公室可以修改评价规则")
+    """The rules' keeper (``access.rules_refusal``), or ``None`` for the system
+    itself (``keqi demo``), as in the registry."""
+    refusal = rules_refusal(actor)
+    if refusal:
+        raise PermissionDenied(refusal)
 
 
 def _require_reason(reason: str) -> str:

@@ -1,6 +1,7 @@
 """Rules pages (评价规则): programmes, parameters, HQ's edits and the composer.
 
-Everyone signed in reads; only HQ (指挥部办公室) changes anything (others get 403).
+Everyone signed in reads; only the rules' keeper changes anything (others get
+403 with the reason): the city, or HQ in a one-district install (keqi.criteria.access).
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from keqi.accounts.models import User
+from keqi.accounts.models import Role, User
 from keqi.core.dates import business_today
 from keqi.criteria import services
+from keqi.criteria.access import may_edit_rules, rules_refusal
 from keqi.criteria.composable import COMPOSABLE_BY_KEY, cn_date, describe
 from keqi.criteria.engine import engine_setup
 from keqi.criteria.forms import (
@@ -60,8 +62,17 @@ def _user(request: HttpRequest) -> User:
 
 
 def _hq_only(request: HttpRequest) -> None:
-    if not _user(request).is_hq:
-        raise PermissionDenied("只有指挥部办公室可以修改评价规则")
+    refusal = rules_refusal(_user(request))
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
+def _keeper(request: HttpRequest) -> dict[str, Any]:
+    """``may_edit`` and, for a district HQ reading only, the note why."""
+    user = _user(request)
+    refusal = rules_refusal(user)
+    note = refusal if refusal and user.role == Role.HQ_ADMIN else ""
+    return {"may_edit": not refusal, "keeper_note": note}
 
 
 def _day(request: HttpRequest) -> dt.date:
@@ -82,6 +93,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "programmes": programme_rows(setup, day),
         "groups": param_rows(setup, day),
         "problems": setup.problems,
+        **_keeper(request),
     }
     return render(request, "criteria/index.html", context)
 
@@ -95,6 +107,7 @@ def programme(request: HttpRequest, key: str) -> HttpResponse:
     history = definition_history(key) if row.composed else []
     versions = version_views(row.programme, key) if row.programme else []
     context = {"day": day, "row": row, "history": history, "versions": versions}
+    context |= _keeper(request)
     return render(request, "criteria/programme.html", context)
 
 
@@ -147,7 +160,7 @@ def param(request: HttpRequest, pid: str) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc)
                 flips = None
-    elif _user(request).is_hq:
+    elif may_edit_rules(_user(request)):
         form = ParamEditForm(initial=_initial(row))
     context = {
         "row": row,
@@ -156,6 +169,7 @@ def param(request: HttpRequest, pid: str) -> HttpResponse:
         "format": FORMATS.get(row.param.type, ""),
         "flips": flips,
         "flip_day": flip_day,
+        **_keeper(request),
     }
     return render(request, "criteria/param.html", context)
 

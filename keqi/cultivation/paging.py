@@ -1,19 +1,32 @@
-"""Pages of a long list: the rows of one page, the totals, and links that keep
-every filter of the query string (only the page number changes)."""
+"""Rows read slice by slice for long cultivation lists; the pager itself
+(``Pager``, ``paged``) is shared by every list and lives in keqi.core.paging."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any, TypeVar, overload
 
-from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import QueryDict
 
+from keqi.core import paging
+from keqi.core.paging import Pager
+
+__all__ = ["PAGE_SIZE", "Pager", "SlicedRows", "paged"]
+
 #: Rows per page on the cultivation lists.
-PAGE_SIZE = 50
+PAGE_SIZE = paging.PAGE_SIZE
 T = TypeVar("T")
+
+
+def paged(
+    rows: Sequence[Any] | QuerySet[Any],
+    query: QueryDict,
+    name: str = "page",
+    size: int | None = None,
+) -> Pager:
+    """``keqi.core.paging.paged`` with this module's PAGE_SIZE."""
+    return paging.paged(rows, query, name, size or PAGE_SIZE)
 
 
 class SlicedRows(Sequence[T]):
@@ -41,64 +54,3 @@ class SlicedRows(Sequence[T]):
     def __iter__(self) -> Iterator[T]:
         for start in range(0, len(self), self.chunk):
             yield from self.rows(start, start + self.chunk)
-
-
-@dataclass(frozen=True)
-class Pager:
-    """One page of a list and the links to the others."""
-
-    page: Page[Any]
-    name: str
-    query: QueryDict
-
-    @property
-    def rows(self) -> Any:
-        return self.page.object_list
-
-    @property
-    def total(self) -> int:
-        return self.page.paginator.count
-
-    @property
-    def offset(self) -> int:
-        """Rows before this page (so a page numbers its rows on from the last)."""
-        return self.page.start_index() - 1 if self.total else 0
-
-    def url(self, number: int) -> str:
-        """This page's query string with another page number."""
-        query = self.query.copy()
-        query[self.name] = str(number)
-        return f"?{query.urlencode()}"
-
-    @property
-    def first_url(self) -> str:
-        return self.url(1)
-
-    @property
-    def last_url(self) -> str:
-        return self.url(self.page.paginator.num_pages)
-
-    @property
-    def previous_url(self) -> str:
-        return (
-            self.url(self.page.previous_page_number())
-            if self.page.has_previous()
-            else ""
-        )
-
-    @property
-    def next_url(self) -> str:
-        return self.url(self.page.next_page_number()) if self.page.has_next() else ""
-
-
-def paged(
-    rows: Sequence[Any] | QuerySet[Any],
-    query: QueryDict,
-    name: str = "page",
-    size: int | None = None,
-) -> Pager:
-    """The page of `rows` asked for by `query[name]` (the last one when past the
-    end, the first when not a number); PAGE_SIZE rows unless `size` is given."""
-    paginator = Paginator(rows, size or PAGE_SIZE, allow_empty_first_page=True)
-    page = paginator.get_page(query.get(name))
-    return Pager(page, name, query)

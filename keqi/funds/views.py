@@ -23,8 +23,8 @@ from keqi.accounts.models import Area, User
 from keqi.core.dates import business_today
 from keqi.core.downloads import offer
 from keqi.core.exports import export_requested
+from keqi.core.paging import paged
 from keqi.core.query import whole_number
-from keqi.cultivation.paging import paged
 from keqi.funds import awards as flow
 from keqi.funds.access import (
     area_q,

@@ -27,6 +27,8 @@ class RecordFilter:
     until: dt.date | None = None
     area_id: int | None = None
     q: str = ""
+    #: The city's pick of one district (``?district=``); None: all it may see.
+    district_id: int | None = None
 
 
 def _narrowed(rows: QuerySet[Any], flt: RecordFilter, day_field: str) -> QuerySet[Any]:
@@ -36,6 +38,8 @@ def _narrowed(rows: QuerySet[Any], flt: RecordFilter, day_field: str) -> QuerySe
         rows = rows.filter(**{f"{day_field}__lte": flt.until})
     if flt.area_id is not None:
         rows = rows.filter(enterprise__area_id=flt.area_id)
+    if flt.district_id is not None:
+        rows = rows.filter(enterprise__area__district_id=flt.district_id)
     if flt.q:
         rows = rows.filter(
             Q(enterprise__name__icontains=flt.q)
@@ -57,7 +61,7 @@ def product_list_for(user: Any, flt: RecordFilter | None = None) -> QuerySet[Pro
     if flt.year is not None:
         rows = rows.filter(recognised_on__year=flt.year)
     rows = _narrowed(rows, flt, "recognised_on")
-    return rows.select_related("enterprise__area").order_by(
+    return rows.select_related("enterprise__area__district").order_by(
         "-recognised_on", "enterprise__name", "id"
     )
 
@@ -71,7 +75,7 @@ def transformation_list_for(
     if flt.year is not None:
         rows = rows.filter(year=flt.year)
     rows = _narrowed(rows, flt, "completed_on")
-    return rows.select_related("enterprise__area").order_by(
+    return rows.select_related("enterprise__area__district").order_by(
         "-year", "-completed_on", "enterprise__name", "id"
     )
 

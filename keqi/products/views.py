@@ -18,15 +18,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from keqi.accounts.context import DistrictChoice, district_choice
 from keqi.accounts.scopes import district_id_of
 from keqi.activities.selectors import plan_loaded, plan_target_value
 from keqi.activities.views import year_and_day
 from keqi.campaign.metrics import METRICS, Metric
 from keqi.core.dates import business_today
 from keqi.core.exports import ListExport, export_requested, xlsx_list_response
+from keqi.core.paging import paged
 from keqi.cultivation.filters import Filters
 from keqi.cultivation.libraries import scope_area_ids
-from keqi.cultivation.paging import paged
 from keqi.cultivation.views import area_picked, areas_for
 from keqi.partners.access import can_record
 from keqi.partners.views_entries import _initial as enterprise_initial
@@ -128,7 +129,9 @@ def _records(metric: Metric, year: int, as_of: dt.date) -> str:
     return metric.records_url(year, as_of) if metric.records_url else ""
 
 
-def _filter(request: HttpRequest, kind: Kind) -> tuple[RecordFilter, Filters]:
+def _filter(
+    request: HttpRequest, kind: Kind, district: DistrictChoice
+) -> tuple[RecordFilter, Filters]:
     f = Filters(request.GET)
     raw_year = request.GET.get("year", "").strip()
     year = f.year("year", "年度", business_today().year) if raw_year else None
@@ -137,11 +140,15 @@ def _filter(request: HttpRequest, kind: Kind) -> tuple[RecordFilter, Filters]:
     scope_area_ids(request.user, area_id)  # 404 for another town's area
     chosen = f.choice("kind", list(kind.choices.values))
     q = request.GET.get("q", "").strip()[:100]
-    return RecordFilter(chosen, year, until, area_id, q), f
+    return RecordFilter(chosen, year, until, area_id, q, district.picked_id), f
 
 
-def _filter_lines(flt: RecordFilter, kind: Kind, area: Any) -> list[tuple[str, str]]:
+def _filter_lines(
+    flt: RecordFilter, kind: Kind, area: Any, district: DistrictChoice
+) -> list[tuple[str, str]]:
+    picked = district.picked
     return [
+        *([("区", picked.name if picked else "全市")] if district.offered else []),
         ("年度", str(flt.year) if flt.year else ""),
         (f"{kind.day_label}截至", flt.until.isoformat() if flt.until else ""),
         ("类型", flt.kind),
@@ -150,8 +157,10 @@ def _filter_lines(flt: RecordFilter, kind: Kind, area: Any) -> list[tuple[str, s
     ]
 
 
-def _columns(kind: Kind) -> list[tuple[str, Callable[[Any], object]]]:
+def _columns(kind: Kind, mixed: bool) -> list[tuple[str, Callable[[Any], object]]]:
+    """The download's columns; 区 first when the rows mix districts."""
     head: list[tuple[str, Callable[[Any], object]]] = [
+        *([("区", lambda r: r.enterprise.area.district.name)] if mixed else []),
         ("企业名称", lambda r: r.enterprise.name),
         ("统一社会信用代码", lambda r: r.enterprise.uscc),
         ("所属街镇/园区", lambda r: r.enterprise.area.name),
@@ -176,16 +185,17 @@ def _columns(kind: Kind) -> list[tuple[str, Callable[[Any], object]]]:
 
 def _list(request: HttpRequest, slug: str) -> HttpResponse:
     kind = kind_get(slug)
-    flt, f = _filter(request, kind)
+    district = district_choice(request)
+    flt, f = _filter(request, kind, district)
     rows = kind.rows(request.user, flt)
-    areas = areas_for(request.user)
+    areas = areas_for(request.user, district.picked)
     area = area_picked(areas, flt.area_id)
     if export_requested(request):
         export = ListExport(
             f"{kind.title}清单",
-            _columns(kind),
+            _columns(kind, district.mixed),
             rows.iterator(),
-            _filter_lines(flt, kind, area),
+            _filter_lines(flt, kind, area, district),
         )
         return xlsx_list_response(export, request)
     context = {
@@ -200,6 +210,7 @@ def _list(request: HttpRequest, slug: str) -> HttpResponse:
         "area": area,
         "may_record": can_record(request.user),
         "errors": f.errors,
+        **district.context(),
     }
     return render(request, f"products/{slug}.html", context)
 

@@ -27,6 +27,7 @@ from keqi.accounts.tests.test_districts import (
     xlsx_text,
 )
 from keqi.campaign.services import plan_file_load
+from keqi.products.tests.helpers import add_product
 from keqi.registry.models import Enterprise
 from keqi.registry.services import figures_upsert
 
@@ -35,10 +36,24 @@ pytestmark = pytest.mark.django_db
 ON = "2019-09-30"
 SHIFAN_PLAN = "shifan-2019"
 # What only a page about Baodi (or about every district) shows.
-BAODI = ("宝坻甲科技有限公司", "大口屯镇", "宝坻区科技企业群体规模壮大攻坚行动")
+BAODI = (
+    "宝坻甲科技有限公司",
+    "大口屯镇",
+    "宝坻区科技企业群体规模壮大攻坚行动",
+    "宝坻伺服控制器",
+)
 # Pages that can be narrowed to one district (the campaign's by its plan); the
 # ones under these paths that cannot (yet) are listed apart.
-FILTERED = ("/cultivation/", "/campaign/")
+FILTERED = (
+    "/cultivation/",
+    "/campaign/",
+    "/products/products/",
+    "/products/transformations/",
+    "/activities/list/",
+    "/activities/followup/",
+    "/activities/platforms/",
+    "/activities/haihe/",
+)
 NOT_FILTERED = (
     "/cultivation/tiers",
     "/cultivation/reminders",
@@ -97,8 +112,10 @@ def shown(client: Client, href: str) -> str:
 
 @pytest.fixture
 def city_world(firms: dict[str, Enterprise]) -> dict[str, Enterprise]:  # noqa: F811
-    """Both districts with an enterprise each, R&D figures for 2018 and both plans."""
+    """Both districts with an enterprise each, R&D figures for 2018, both plans
+    and a product each."""
     for firm in firms.values():
+        add_product(firm, name=f"{firm.name[:2]}伺服控制器")
         figures_upsert(
             enterprise=firm,
             year=2018,
@@ -129,6 +146,8 @@ def starting_pages(city: Client) -> list[str]:
         f"{reverse('registry:enterprise_list')}?district=shifan",
         f"{reverse('campaign:board')}?plan={SHIFAN_PLAN}&as_of={ON}",
         f"{reverse('dashboard:index')}?as_of={ON}&year=2018&district=shifan",
+        f"{reverse('products:product_list')}?year=2019&district=shifan",
+        f"{reverse('activities:activity_list')}?year=2019&district=shifan",
     ]
     return column + narrowed
 
@@ -165,6 +184,9 @@ def test_every_link_the_city_follows_from_shifans_pages_stays_in_shifan(
     assert any(p.startswith("/campaign/targets/") for p in paths) or any(
         "records" in p for p in paths
     )
+    # the product and activity lists' own links (清除, the section's other lists)
+    assert reverse("products:transformation_list") in paths
+    assert reverse("activities:platforms") in paths
 
 
 def test_a_link_on_a_narrowed_page_names_the_district(

@@ -77,7 +77,7 @@ def test_a_town_sees_only_its_platforms_and_404s_on_another_area(town_a) -> None
 
 
 def test_the_list_is_paged_with_its_whole_count(hq, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from keqi.cultivation import paging
+    from keqi.core import paging
 
     monkeypatch.setattr(paging, "PAGE_SIZE", 2)
     _platforms()

@@ -58,7 +58,7 @@ def test_auto_target_records_are_paged_with_the_whole_count(hq, monkeypatch) -> 
 
     from openpyxl import load_workbook
 
-    from keqi.cultivation import paging
+    from keqi.core import paging
 
     monkeypatch.setattr(paging, "PAGE_SIZE", 2)
     baodi_plan()

@@ -74,7 +74,7 @@ def test_a_bad_value_shows_a_chinese_message_and_stores_nothing(hq) -> None:
 def test_others_read_the_parameter_but_cannot_edit_it(who, request) -> None:  # type: ignore[no-untyped-def]
     client = client_for(request.getfixturevalue(who))
     page = client.get(PARAM).content.decode()
-    assert "≤ 500" in page and "只有总部（指挥部办公室）可以修改参数" in page
+    assert "≤ 500" in page and "单区部署时为指挥部办公室）可以修改参数" in page
     assert "保存修改" not in page
     assert client.post(PARAM, edit_post()).status_code == 403
     assert client.get(COMPOSE).status_code == 403

@@ -9,7 +9,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from keqi.cultivation import paging
+from keqi.core import paging
 from keqi.funds.awards import award_candidates_generate
 from keqi.funds.tests.helpers import M, client_for, high_tech_firm, rule
 
