@@ -14,7 +14,7 @@ from typing import Any
 
 ROLE_HELP = (
     "角色：hq_admin 指挥部管理员，member 成员单位，area_staff 街镇/园区工作人员，"
-    "leader 领导（只读），auditor 审计（只读），city 市级（只读各区，须属市级单位），"
+    "leader 领导（只读），auditor 审计（只读），city 市级（只读各区业务、维护全市评价规则，须属市级单位），"
     "sys_admin 系统管理员，"
     "sec_admin 安全管理员，audit_admin 安全审计员"
 )

@@ -39,7 +39,13 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "czj", "czj", Role.MEMBER, "演示·区财政局", "只读全区，登记拨付与年度结算"
     ),
     DemoAccount("auditor", "hq", Role.AUDITOR, "演示·审计", "只读全区"),
-    DemoAccount("city", "city-kjj", Role.CITY, "演示·市科技局", "只读各区，区际比较"),
+    DemoAccount(
+        "city",
+        "city-kjj",
+        Role.CITY,
+        "演示·市科技局",
+        "只读各区，区际比较，维护全市评价规则",
+    ),
     DemoAccount(
         "sfhq", "sf-hq", Role.HQ_ADMIN, "演示·示范区科技局", "可看可改示范区（虚构）"
     ),
