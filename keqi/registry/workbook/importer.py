@@ -344,22 +344,29 @@ def _enterprise_changes(
     for item in planned:
         if item.outcome != "unchanged":
             rows.setdefault(item.uscc, []).append(item)
+    labels = {spec.name: _labels(spec) for spec in SHEETS}
+    places: dict[tuple[Any, ...], str] = {}  # (sheet, key, outcome) → where
     for uscc, items in rows.items():
-        created = any(i.spec is ENTERPRISE and i.outcome == "created" for i in items)
+        created = False
         values: dict[str, list[Any]] = {}
         for item in items:
-            if item.spec is ENTERPRISE:
+            spec = item.spec
+            if spec is ENTERPRISE:
+                created = created or item.outcome == "created"
                 values.update(item.changes)
                 continue
-            key = dict(zip(item.spec.key, item.key, strict=False))
-            where = " ".join(
-                [item.spec.name, *[p for p in label_parts(item.spec, key) if p]]
-            )
-            if item.outcome == "created":
-                where += "（新增）"
-            labels = _labels(item.spec)
+            place = (spec.name, *item.key[1:], item.outcome)
+            where = places.get(place)
+            if where is None:  # the same few years, kinds… for every enterprise
+                key = dict(zip(spec.key, item.key, strict=False))
+                where = " ".join([spec.name, *[p for p in label_parts(spec, key) if p]])
+                if item.outcome == "created":
+                    where += "（新增）"
+                if len(places) < 10_000:
+                    places[place] = where
+            named = labels[spec.name]
             for name, pair in item.changes.items():
-                label = labels.get(name) or _field_label(item.spec, name)
+                label = named.get(name) or _field_label(spec, name)
                 values[f"{where} {label}"] = pair
         yield refs[uscc], created, values
 

@@ -68,11 +68,13 @@ class Planned:
             return self.updates
         changes: dict[str, list[Any]] = {}
         values = self.values
-        for name, blank in blank_values(self.spec).items():
-            if name in values:
-                new = jsonable(values[name])
-                if new != blank:
-                    changes[name] = [blank, new]
+        for name, blank in _present(self.spec, values):
+            new = values[name]
+            kind = type(new)  # jsonable, with the plain kinds answered inline
+            if not (kind is int or kind is str or new is None):
+                new = jsonable(new)
+            if new != blank:
+                changes[name] = [blank, new]
         return changes
 
 
@@ -339,6 +341,22 @@ def blank_values(spec: SheetSpec) -> dict[str, Any]:
         before = audit.snapshot(spec.model(), SERVICE_FIELDS[spec.name])
         _BLANKS[spec.name] = {k: jsonable(v) for k, v in before.items()}
     return _BLANKS[spec.name]
+
+
+_PRESENT: dict[tuple[str, tuple[str, ...]], list[tuple[str, Any]]] = {}
+
+
+def _present(spec: SheetSpec, values: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(field, blank) of `blank_values` for the fields `values` has, in that
+    order: worked out once per sheet and set of columns, not once per row."""
+    names = tuple(values)
+    key = (spec.name, names)
+    found = _PRESENT.get(key)
+    if found is None:
+        found = [(n, b) for n, b in blank_values(spec).items() if n in values]
+        if len(_PRESENT) < 1000:  # a sheet has few sets of columns
+            _PRESENT[key] = found
+    return found
 
 
 def jsonable(value: Any) -> Any:
