@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -68,6 +69,9 @@ class ParsedSheet:
     rows: list[ParsedRow]
     extra_headers: list[str]
     places: dict[str, str]
+    # A digest of every cleaned value with its row number (a column at a time):
+    # what the sheet's rows set, for the preview's fingerprint.
+    digest: bytes = b""
 
     def place(self, field_name: str) -> str:
         """Where a column sits, for error messages: 企业名称（B列）."""
@@ -108,10 +112,15 @@ def parse_sheet(
         errors.append(CellError(spec.name, header_row, column.header, "缺少必填列"))
     if missing:
         return None
-    rows = _parse_rows(spec, raw.rows[start + 1 :], bound, areas, errors, codes)
+    content = hashlib.sha256()
+    rows = _parse_rows(
+        spec, raw.rows[start + 1 :], bound, areas, errors, codes, content
+    )
     extra = [b.header for b in bound if b.column is None]
     places = {b.column.field: b.place for b in bound if b.column is not None}
-    return ParsedSheet(spec, header_row, present, rows, extra, places)
+    parsed = ParsedSheet(spec, header_row, present, rows, extra, places)
+    parsed.digest = content.digest()
+    return parsed
 
 
 def _has_value(row_cells: list[Any]) -> bool:
@@ -155,12 +164,16 @@ def _parse_rows(
     areas: dict[str, Any],
     errors: list[CellError],
     codes: dict[Any, Any] | None = None,
+    content: Any = None,
 ) -> list[ParsedRow]:
     """Clean the sheet column by column: one cleaner per column, with fast paths
     for the cells a saved workbook mostly holds (plain text, whole numbers, dates)
-    and the full cleaning for anything else, so each cell costs a few operations."""
+    and the full cleaning for anything else, so each cell costs a few operations.
+    `content` (a hashlib object), when given, takes each cleaned column's repr."""
     kept = [(n, c) for n, c in raw_rows if _has_value(c)]
     rows = [ParsedRow(number, {}) for number, _ in kept]
+    if content is not None:
+        content.update(repr([number for number, _ in kept]).encode())
     for item in bound:
         if item.column is None and not spec.keeps_extra:
             continue
@@ -168,6 +181,9 @@ def _parse_rows(
         column = [c[index] if index < len(c) else None for _, c in kept]
         if item.column is None:
             _extra_column(spec, item, column, rows, errors)
+            if content is not None:
+                texts = [r.extra.get(item.header) for r in rows]
+                content.update(repr((item.header, texts)).encode("utf-8"))
             continue
         clean = column_cleaner(spec, item.column, item.unit, areas, codes)
         field_name, money = item.column.field, item.column.kind == "money"
@@ -175,6 +191,9 @@ def _parse_rows(
             cleaned = list(map(clean, column))
         except CellProblem:
             cleaned = None
+        if cleaned is not None and content is not None:
+            seen = (field_name, item.unit, cleaned)
+            content.update(repr(seen).encode("utf-8"))
         if cleaned is not None:
             for parsed, value in zip(rows, cleaned, strict=True):
                 parsed.values[field_name] = value
