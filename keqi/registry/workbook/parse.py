@@ -313,9 +313,12 @@ def column_cleaner(
                 # the common amount: at most 15 digits and few enough places
                 # (its shortest text says both), so exact without checking
                 text = repr(raw)
-                if len(text) <= 16 and len(text) - text.find(".") <= room + 1:
-                    if "e" not in text:
-                        return (Decimal(text) / factor).quantize(places)
+                if (
+                    len(text) <= 16
+                    and len(text) - text.find(".") <= room + 1
+                    and "e" not in text
+                ):
+                    return (Decimal(text) / factor).quantize(places)
                 value = Decimal(repr(raw)) / factor
                 exact = value.quantize(cells.MONEY_PLACES)
                 if exact == value and len(exact.normalize().as_tuple().digits) <= 15:
