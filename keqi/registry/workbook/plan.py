@@ -312,12 +312,14 @@ class Planner:
         return str(name)
 
     def _values(self, spec: SheetSpec, row: ParsedRow, current: Any) -> dict[str, Any]:
-        keys = set(spec.key) - (
-            {"number", "granted_on"} if spec is QUALIFICATIONS else set()
-        )
+        keys = _KEPT_OUT[spec.name]
         values = {k: v for k, v in row.values.items() if k not in keys}
         if spec.keeps_extra:
-            values["extra"] = merged_extra(current, row.extra)
+            values["extra"] = (
+                merged_extra(current, row.extra)
+                if current is not None or row.extra
+                else {}
+            )
         if spec is FIGURES:
             values["source_units"] = merged_units(current, row, values)
         if spec is QUALIFICATIONS:
@@ -331,6 +333,12 @@ class Planner:
         return values
 
 
+# The key fields a row's values leave out (they name the row, not what it sets).
+_KEPT_OUT = {
+    spec.name: frozenset(spec.key)
+    - ({"number", "granted_on"} if spec is QUALIFICATIONS else set())
+    for spec in (ENTERPRISE, FIGURES, IP, QUALIFICATIONS, CREDIT)
+}
 _BLANKS: dict[str, dict[str, Any]] = {}
 
 
