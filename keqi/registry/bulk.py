@@ -47,9 +47,7 @@ def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
             # and as UTF-8 text: the trail of a first import of 100 000
             # enterprises is half the bytes it would be with every Chinese
             # character as \uXXXX (json.loads reads both the same)
-            return lambda value: (
-                "{}" if value == {} else None if value is None else _dumps(value)
-            )
+            return _json_texts()
         return lambda value: field.get_db_prep_save(value, connection)
     if isinstance(field, models.DateTimeField):
         return ops.adapt_datetimefield_value
@@ -64,6 +62,31 @@ def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
             return _same  # the driver takes the Decimal as it is
         return lambda value: ops.adapt_decimalfield_value(value, digits, places)
     return _same
+
+
+def _json_texts() -> Callable[[Any], Any]:
+    """How a JSON value is stored on SQLite; a small {text: text} (the original
+    money units and extra columns of a row: the same few for many rows) is
+    encoded once per insert."""
+    texts: dict[tuple[tuple[str, str], ...], str] = {}
+
+    def text_of(value: Any) -> Any:
+        if value is None:
+            return None
+        if type(value) is dict and len(value) <= 8:
+            if not value:
+                return "{}"
+            items = tuple(value.items())
+            if all(type(k) is str and type(v) is str for k, v in items):
+                found = texts.get(items)
+                if found is None:
+                    found = _dumps(value)
+                    if len(texts) < 1000:
+                        texts[items] = found
+                return found
+        return _dumps(value)
+
+    return text_of
 
 
 def _stamped(field: models.Field[Any, Any]) -> bool:

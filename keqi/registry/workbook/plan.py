@@ -70,8 +70,10 @@ class Planned:
         values = self.values
         for name, blank in _present(self.spec, values):
             new = values[name]
-            kind = type(new)  # jsonable, with the plain kinds answered inline
-            if not (kind is int or kind is str or new is None):
+            kind = type(new)  # jsonable, with the common kinds answered inline
+            if kind is Decimal:
+                new = format(new.normalize(), "f")
+            elif not (kind is int or kind is str or new is None):
                 new = jsonable(new)
             if new != blank:
                 changes[name] = [blank, new]
