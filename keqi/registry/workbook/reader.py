@@ -16,6 +16,7 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -285,7 +286,7 @@ def _read_xlsx(path: Path) -> list[RawSheet]:
             rows = (
                 ([*pad, *_xlsx_row(row)] for row in sheet.iter_rows())
                 if pad
-                else (_xlsx_row(row) for row in sheet.iter_rows())
+                else map(_xlsx_row, sheet.iter_rows())
             )
             sheets.append(RawSheet(name, _number(name, rows, _AS_IS)))
     except WorkbookUnreadable:
@@ -366,18 +367,13 @@ def _number(
     too many rows is an error."""
     limit = max_rows()
     convert = cell or _restored
-    numbered: list[Row] = []
-    for index, cells in enumerate(rows, start=1):
-        if index > limit:
-            raise WorkbookUnreadable(_too_many_rows(sheet, index))
-        numbered.append(
-            (
-                index,
-                cast(list[Any], cells)
-                if convert is _AS_IS
-                else [convert(c) for c in cells],
-            )
-        )
+    if convert is not _AS_IS:
+        rows = ([convert(c) for c in cells] for cells in rows)
+    numbered = cast(
+        list[Row], list(zip(itertools.count(1), itertools.islice(rows, limit + 1)))
+    )
+    if len(numbered) > limit:
+        raise WorkbookUnreadable(_too_many_rows(sheet, limit + 1))
     return numbered
 
 
