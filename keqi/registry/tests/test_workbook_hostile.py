@@ -393,3 +393,40 @@ def test_an_entity_declared_in_a_workbook_is_never_expanded(tmp_path: Path) -> N
     assert dump() == before
     shown = " ".join(e.message for e in result.errors)
     assert result.errors and "SECRET-CONTENT" not in shown and "hahaha" not in shown
+
+
+def test_a_row_break_is_not_counted_as_a_row(tmp_path: Path, settings: Any) -> None:
+    settings.KEQI_IMPORT_MAX_ROWS = 1000
+    rows = b'<row><c t="inlineStr"><is><t>x</t></is></c></row>' * 1000
+    path = hand_made_xlsx(tmp_path / "rows.xlsx", "年度数据", rows)
+    breaks = tmp_path / "breaks.xlsx"
+    with zipfile.ZipFile(path) as old, zipfile.ZipFile(breaks, "w") as new:
+        for item in old.infolist():
+            body = old.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(
+                    b"</sheetData></worksheet>",
+                    b'</sheetData><rowBreaks count="1" manualBreakCount="1">'
+                    b'<brk id="500" max="16383" man="1"/></rowBreaks></worksheet>',
+                )
+            new.writestr(item, body)
+    result = import_workbook(breaks, actor=None)
+    assert result.errors  # the sheet has no header row, but 1000 rows are allowed
+    assert not any("行数过多" in e.message for e in result.errors), result.errors
+
+
+@pytest.mark.parametrize("rows", [1000, 1001])
+def test_a_csv_sheet_may_have_as_many_rows_as_allowed_and_no_more(
+    tmp_path: Path, settings: Any, rows: int
+) -> None:
+    settings.KEQI_IMPORT_MAX_ROWS = 1000
+    text = "统一社会信用代码,年度\n" + "x,2016\n" * (rows - 1)
+    result = import_workbook(csv_folder(tmp_path, {"年度数据": text}), actor=None)
+    too_many = [e.message for e in result.errors if "行数过多" in e.message]
+    if rows == 1000:
+        assert not too_many and result.errors  # its cells are wrong, its size is not
+    else:
+        assert too_many == [
+            "工作表“年度数据”的行数过多（至少 1001 行，每个工作表最多 1000 行），"
+            "请拆分为几个较小的文件分别导入"
+        ]

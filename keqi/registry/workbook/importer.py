@@ -204,33 +204,42 @@ def _areas(actor: Any) -> dict[str, Area]:
 
 def _describe(planner: Planner, planned: list[Planned], result: ImportResult) -> None:
     """Counts per sheet and per enterprise, the fingerprint of every change and the
-    first changed rows with their labels."""
-    present = {p.spec.name for p in planned}
-    for spec in SHEETS:
-        if spec.name in present:
-            result.counts[spec.name] = SheetCounts()
+    first changed rows with their labels.
+
+    The fingerprint covers what each row sets: the cleaned values of every sheet
+    (digested a column at a time while parsing, `ParsedSheet.digest`; a created
+    row sets them and its changes from blank follow from them), each row's
+    outcome, and an updated row's old and new values."""
+    counts: dict[str, dict[str, int]] = {}
+    outcomes: dict[str, list[str]] = {}
+    updates: list[tuple[str, int, dict[str, list[Any]]]] = []
     touched: dict[str, str] = {}
     for item in planned:
-        result.counts[item.spec.name].add(item.outcome)
-        if item.spec is ENTERPRISE and item.outcome == "created":
-            touched[item.uscc] = "created"
-        elif item.outcome != "unchanged":
-            if touched.get(item.uscc) != "created":
-                touched[item.uscc] = "updated"
-        else:
+        name, outcome = item.spec.name, item.outcome
+        if name not in counts:
+            counts[name] = dict.fromkeys(OUTCOMES, 0)
+            outcomes[name] = []
+        counts[name][outcome] += 1
+        outcomes[name].append(outcome)
+        if outcome == "unchanged":
             touched.setdefault(item.uscc, "unchanged")
-        if item.outcome == "unchanged":
             continue
-        # The fingerprint covers what the row sets: a created row's values (its
-        # changes from blank follow from them, and are worked out only to show),
-        # an updated row's old and new values.
+        if item.spec is ENTERPRISE and outcome == "created":
+            touched[item.uscc] = "created"
+        elif touched.get(item.uscc) != "created":
+            touched[item.uscc] = "updated"
+        if item.updates is not None:
+            updates.append((name, item.row, item.updates))
         result.add_change(
-            item.spec.name,
-            item.row,
-            item.outcome,
-            item.values if item.updates is None else item.updates,
-            lambda item=item: _shown(planner, item),
+            name, item.row, outcome, lambda item=item: _shown(planner, item)
         )
+    for spec in SHEETS:
+        if spec.name in counts:
+            result.counts[spec.name] = SheetCounts(**counts[spec.name])
+            sheet = planner.sheets[spec.name]
+            result.fingerprint_add((spec.name, sheet.digest, outcomes[spec.name]))
+    for start in range(0, len(updates), 1000):
+        result.fingerprint_add(updates[start : start + 1000])
     for outcome in OUTCOMES:
         result.enterprises[outcome] = 0
     for outcome in touched.values():
@@ -344,22 +353,29 @@ def _enterprise_changes(
     for item in planned:
         if item.outcome != "unchanged":
             rows.setdefault(item.uscc, []).append(item)
+    labels = {spec.name: _labels(spec) for spec in SHEETS}
+    places: dict[tuple[Any, ...], str] = {}  # (sheet, key, outcome) → where
     for uscc, items in rows.items():
-        created = any(i.spec is ENTERPRISE and i.outcome == "created" for i in items)
+        created = False
         values: dict[str, list[Any]] = {}
         for item in items:
-            if item.spec is ENTERPRISE:
+            spec = item.spec
+            if spec is ENTERPRISE:
+                created = created or item.outcome == "created"
                 values.update(item.changes)
                 continue
-            key = dict(zip(item.spec.key, item.key, strict=False))
-            where = " ".join(
-                [item.spec.name, *[p for p in label_parts(item.spec, key) if p]]
-            )
-            if item.outcome == "created":
-                where += "（新增）"
-            labels = _labels(item.spec)
+            place = (spec.name, *item.key[1:], item.outcome)
+            where = places.get(place)
+            if where is None:  # the same few years, kinds… for every enterprise
+                key = dict(zip(spec.key, item.key, strict=False))
+                where = " ".join([spec.name, *[p for p in label_parts(spec, key) if p]])
+                if item.outcome == "created":
+                    where += "（新增）"
+                if len(places) < 10_000:
+                    places[place] = where
+            named = labels[spec.name]
             for name, pair in item.changes.items():
-                label = labels.get(name) or _field_label(item.spec, name)
+                label = named.get(name) or _field_label(spec, name)
                 values[f"{where} {label}"] = pair
         yield refs[uscc], created, values
 

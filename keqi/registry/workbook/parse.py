@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
 from keqi.core.dates import EARLIEST_DATE, LATEST_DATE
 from keqi.core.text_safety import control_character_error
-from keqi.core.uscc import check_uscc
+from keqi.core.uscc import ALPHABET, check_character, check_uscc
 from keqi.registry.workbook import cells
 from keqi.registry.workbook.cells import CellProblem
 from keqi.registry.workbook.reader import RawSheet
@@ -68,6 +69,9 @@ class ParsedSheet:
     rows: list[ParsedRow]
     extra_headers: list[str]
     places: dict[str, str]
+    # A digest of every cleaned value with its row number (a column at a time):
+    # what the sheet's rows set, for the preview's fingerprint.
+    digest: bytes = b""
 
     def place(self, field_name: str) -> str:
         """Where a column sits, for error messages: 企业名称（B列）."""
@@ -108,10 +112,15 @@ def parse_sheet(
         errors.append(CellError(spec.name, header_row, column.header, "缺少必填列"))
     if missing:
         return None
-    rows = _parse_rows(spec, raw.rows[start + 1 :], bound, areas, errors, codes)
+    content = hashlib.sha256()
+    rows = _parse_rows(
+        spec, raw.rows[start + 1 :], bound, areas, errors, codes, content
+    )
     extra = [b.header for b in bound if b.column is None]
     places = {b.column.field: b.place for b in bound if b.column is not None}
-    return ParsedSheet(spec, header_row, present, rows, extra, places)
+    parsed = ParsedSheet(spec, header_row, present, rows, extra, places)
+    parsed.digest = content.digest()
+    return parsed
 
 
 def _has_value(row_cells: list[Any]) -> bool:
@@ -155,19 +164,33 @@ def _parse_rows(
     areas: dict[str, Any],
     errors: list[CellError],
     codes: dict[Any, Any] | None = None,
+    content: Any = None,
 ) -> list[ParsedRow]:
     """Clean the sheet column by column: one cleaner per column, with fast paths
     for the cells a saved workbook mostly holds (plain text, whole numbers, dates)
-    and the full cleaning for anything else, so each cell costs a few operations."""
+    and the full cleaning for anything else, so each cell costs a few operations.
+    Each row's values are then made in one step from the cleaned columns.
+    `content` (a hashlib object), when given, takes each cleaned column's repr."""
     kept = [(n, c) for n, c in raw_rows if _has_value(c)]
-    rows = [ParsedRow(number, {}) for number, _ in kept]
+    numbers = [n for n, _ in kept]
+    column_at = _columns([c for _, c in kept])
+    if content is not None:
+        content.update(repr(numbers).encode())
+    names: list[str] = []
+    full: list[list[Any]] = []
+    units: dict[str, str] = {}
+    # a column with unreadable cells: (field, money unit or "", (row index, value))
+    sparse: list[tuple[str, str, list[tuple[int, Any]]]] = []
+    extras: list[tuple[str, list[tuple[int, str | None]]]] = []
     for item in bound:
         if item.column is None and not spec.keeps_extra:
             continue
-        index = item.index
-        column = [c[index] if index < len(c) else None for _, c in kept]
+        column = column_at(item.index)
         if item.column is None:
-            _extra_column(spec, item, column, rows, errors)
+            texts = _extra_column(spec, item, column, numbers, errors)
+            extras.append((item.header, texts))
+            if content is not None:
+                content.update(repr((item.header, texts)).encode("utf-8"))
             continue
         clean = column_cleaner(spec, item.column, item.unit, areas, codes)
         field_name, money = item.column.field, item.column.kind == "money"
@@ -176,40 +199,68 @@ def _parse_rows(
         except CellProblem:
             cleaned = None
         if cleaned is not None:
-            for parsed, value in zip(rows, cleaned, strict=True):
-                parsed.values[field_name] = value
+            if content is not None:
+                seen = (field_name, item.unit, cleaned)
+                content.update(repr(seen).encode("utf-8"))
+            names.append(field_name)
+            full.append(cleaned)
             if money:
-                for parsed in rows:
-                    parsed.units[field_name] = item.unit
+                units[field_name] = item.unit
             continue
-        for parsed, raw in zip(rows, column, strict=True):
+        found: list[tuple[int, Any]] = []
+        for index, (number, raw) in enumerate(zip(numbers, column, strict=True)):
             try:
-                value = clean(raw)
+                found.append((index, clean(raw)))
             except CellProblem as problem:
-                errors.append(
-                    CellError(spec.name, parsed.row, item.place, str(problem))
-                )
-                continue
-            parsed.values[field_name] = value
-            if money:
-                parsed.units[field_name] = item.unit
+                errors.append(CellError(spec.name, number, item.place, str(problem)))
+        sparse.append((field_name, item.unit if money else "", found))
+    if full:
+        rows = [
+            ParsedRow(number, dict(zip(names, values, strict=True)), {}, dict(units))
+            for number, values in zip(numbers, zip(*full, strict=True), strict=True)
+        ]
+    else:
+        rows = [ParsedRow(number, {}) for number in numbers]
+    for field_name, unit, found in sparse:
+        for index, value in found:
+            rows[index].values[field_name] = value
+            if unit:
+                rows[index].units[field_name] = unit
+    for header, texts in extras:
+        for index, text in texts:
+            rows[index].extra[header] = text
     return rows
+
+
+def _columns(lines: list[list[Any]]) -> Any:
+    """A function giving the cells of column `index` of `lines` (None where a row
+    is shorter): rows of one length (as calamine reads them) are turned into
+    columns at once."""
+    if len({len(line) for line in lines}) == 1:
+        by_index = list(zip(*lines, strict=True))
+        return lambda index: (
+            by_index[index] if index < len(by_index) else [None] * len(lines)
+        )
+    return lambda index: [line[index] if index < len(line) else None for line in lines]
 
 
 def _extra_column(
     spec: SheetSpec,
     item: Bound,
-    column: list[Any],
-    rows: list[ParsedRow],
+    column: Any,
+    numbers: list[int],
     errors: list[CellError],
-) -> None:
-    for parsed, raw in zip(rows, column, strict=True):
+) -> list[tuple[int, str | None]]:
+    """An extra column's text by row index (a cell no column may hold is an error)."""
+    texts: list[tuple[int, str | None]] = []
+    for index, (number, raw) in enumerate(zip(numbers, column, strict=True)):
         try:
             cells.refuse_unsafe(raw)
         except CellProblem as problem:
-            errors.append(CellError(spec.name, parsed.row, item.place, str(problem)))
+            errors.append(CellError(spec.name, number, item.place, str(problem)))
             continue
-        parsed.extra[item.header] = cells.as_text(raw) or None
+        texts.append((index, cells.as_text(raw) or None))
+    return texts
 
 
 _MEMO_KINDS = {"choice", "area", "bool", "year", "uscc"}
@@ -239,26 +290,42 @@ def column_cleaner(
         if kind == "uscc" and codes is not None:  # the same in every sheet
             memo = codes.setdefault(needs, {})
 
+        first = _plain_uscc if kind == "uscc" else _nothing
+
         def memoised(raw: Any) -> Any:
             key = (type(raw), raw)
             found = memo.get(key, memo)
             if found is memo:
-                found = memo[key] = full(raw)
+                found = memo[key] = first(raw) or full(raw)
             return found
 
         return memoised
     if kind == "money":
         factor = MONEY_UNITS[unit or DEFAULT_MONEY_UNIT]
+        places = cells.MONEY_PLACES
+        # decimal places an amount in this unit may have and stay exact in 万元
+        room = 6 - (len(str(factor)) - 1) if str(factor).strip("0") == "1" else -1
 
         def money(raw: Any) -> Any:
             if type(raw) is int and -_MONEY_FAST < raw < _MONEY_FAST:
-                return (Decimal(raw) / factor).quantize(cells.MONEY_PLACES)
+                return (Decimal(raw) / factor).quantize(places)
             if type(raw) is float and -1e9 < raw < 1e9:
+                # the common amount: at most 15 digits and few enough places
+                # (its shortest text says both), so exact without checking
+                text = repr(raw)
+                if (
+                    len(text) <= 16
+                    and len(text) - text.find(".") <= room + 1
+                    and "e" not in text
+                ):
+                    return (Decimal(text) / factor).quantize(places)
                 value = Decimal(repr(raw)) / factor
                 exact = value.quantize(cells.MONEY_PLACES)
                 if exact == value and len(exact.normalize().as_tuple().digits) <= 15:
                     return exact
             if type(raw) is str and _PLAIN_AMOUNT.fullmatch(raw):
+                if factor == 1:  # at most 10 digits and 4 places: exact as it is
+                    return Decimal(raw).quantize(places)
                 value = Decimal(raw) / factor
                 exact = value.quantize(cells.MONEY_PLACES)
                 if exact == value and abs(exact) < _MONEY_FAST:
@@ -321,6 +388,29 @@ def column_cleaner(
 
         return text
     return full
+
+
+_USCC_SYMBOLS = frozenset(ALPHABET)
+
+
+def _plain_uscc(raw: Any) -> str:
+    """A code typed exactly as it is kept (18 allowed characters, the right check
+    character, not the template's example): itself, as `clean_cell` would give
+    it, without its cleaning steps. Anything else: "" (clean it in full)."""
+    if (
+        type(raw) is str
+        and len(raw) == 18
+        and _USCC_SYMBOLS.issuperset(raw)
+        and raw[2:8].isdigit()
+        and check_character(raw[:17]) == raw[17]
+        and raw != EXAMPLE_USCC
+    ):
+        return raw
+    return ""
+
+
+def _nothing(raw: Any) -> None:
+    return None
 
 
 def clean_cell(

@@ -68,11 +68,15 @@ class Planned:
             return self.updates
         changes: dict[str, list[Any]] = {}
         values = self.values
-        for name, blank in blank_values(self.spec).items():
-            if name in values:
-                new = jsonable(values[name])
-                if new != blank:
-                    changes[name] = [blank, new]
+        for name, blank in _present(self.spec, values):
+            new = values[name]
+            kind = type(new)  # jsonable, with the common kinds answered inline
+            if kind is Decimal:
+                new = format(new.normalize(), "f")
+            elif not (kind is int or kind is str or new is None):
+                new = jsonable(new)
+            if new != blank:
+                changes[name] = [blank, new]
         return changes
 
 
@@ -310,12 +314,14 @@ class Planner:
         return str(name)
 
     def _values(self, spec: SheetSpec, row: ParsedRow, current: Any) -> dict[str, Any]:
-        keys = set(spec.key) - (
-            {"number", "granted_on"} if spec is QUALIFICATIONS else set()
-        )
+        keys = _KEPT_OUT[spec.name]
         values = {k: v for k, v in row.values.items() if k not in keys}
         if spec.keeps_extra:
-            values["extra"] = merged_extra(current, row.extra)
+            values["extra"] = (
+                merged_extra(current, row.extra)
+                if current is not None or row.extra
+                else {}
+            )
         if spec is FIGURES:
             values["source_units"] = merged_units(current, row, values)
         if spec is QUALIFICATIONS:
@@ -329,6 +335,12 @@ class Planner:
         return values
 
 
+# The key fields a row's values leave out (they name the row, not what it sets).
+_KEPT_OUT = {
+    spec.name: frozenset(spec.key)
+    - ({"number", "granted_on"} if spec is QUALIFICATIONS else set())
+    for spec in (ENTERPRISE, FIGURES, IP, QUALIFICATIONS, CREDIT)
+}
 _BLANKS: dict[str, dict[str, Any]] = {}
 
 
@@ -339,6 +351,22 @@ def blank_values(spec: SheetSpec) -> dict[str, Any]:
         before = audit.snapshot(spec.model(), SERVICE_FIELDS[spec.name])
         _BLANKS[spec.name] = {k: jsonable(v) for k, v in before.items()}
     return _BLANKS[spec.name]
+
+
+_PRESENT: dict[tuple[str, tuple[str, ...]], list[tuple[str, Any]]] = {}
+
+
+def _present(spec: SheetSpec, values: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(field, blank) of `blank_values` for the fields `values` has, in that
+    order: worked out once per sheet and set of columns, not once per row."""
+    names = tuple(values)
+    key = (spec.name, names)
+    found = _PRESENT.get(key)
+    if found is None:
+        found = [(n, b) for n, b in blank_values(spec).items() if n in values]
+        if len(_PRESENT) < 1000:  # a sheet has few sets of columns
+            _PRESENT[key] = found
+    return found
 
 
 def jsonable(value: Any) -> Any:

@@ -16,6 +16,7 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -153,7 +154,9 @@ def measure_xlsx(path: Path) -> None:
 
     Every member is unpacked as a stream (nothing kept) and each worksheet's row
     elements are counted, so a few hundred KB that would make millions of rows are
-    refused in about a second instead of being built row by row.
+    refused in about a second instead of being built row by row. The count is
+    first a bound (every ``<row`` prefix, one pass over the bytes); only a sheet
+    whose bound passes the limit is counted exactly (`_sheet_rows`).
     """
     with _open_zip(path, ".xlsx") as archive:
         _check_declared(archive)
@@ -174,15 +177,38 @@ def measure_xlsx(path: Path) -> None:
                 # two is found; a tag wholly inside that tail was counted already
                 window = tail + chunk
                 tag = tag or _row_tag(window)
-                if tag:  # the sheet's own spelling of <row: plain counts are fastest
-                    rows += _count(window, tag) - _count(tail, tag)
+                if tag:  # at least every row element: <row followed by anything
+                    rows += window.count(tag) - tail.count(tag)
                 else:
                     rows += len(_ROW_TAG.findall(window))
                     rows -= len(_ROW_TAG.findall(tail))
                 tail = window[-_ROW_TAG_SPAN:]
                 if rows > limit:
-                    sheet = names.get(info.filename, PurePosixPath(info.filename).stem)
-                    raise WorkbookUnreadable(_too_many_rows(sheet, rows))
+                    counted = _sheet_rows(archive, info, limit)
+                    if counted > limit:
+                        sheet = names.get(
+                            info.filename, PurePosixPath(info.filename).stem
+                        )
+                        raise WorkbookUnreadable(_too_many_rows(sheet, counted))
+                    is_sheet = False  # within the limit, exactly: done with it
+
+
+def _sheet_rows(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> int:
+    """A worksheet's row elements counted exactly (not <rowBreaks>), stopping
+    as soon as there are more than `limit`."""
+    rows, tail, tag = 0, b"", b""
+    for chunk in _unpacked(archive, info):
+        window = tail + chunk
+        tag = tag or _row_tag(window)
+        if tag:  # the sheet's own spelling of <row: plain counts are fastest
+            rows += _count(window, tag) - _count(tail, tag)
+        else:
+            rows += len(_ROW_TAG.findall(window))
+            rows -= len(_ROW_TAG.findall(tail))
+        tail = window[-_ROW_TAG_SPAN:]
+        if rows > limit:
+            break
+    return rows
 
 
 _WORKSHEET_TAG = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet[\s>]")
@@ -260,7 +286,7 @@ def _read_xlsx(path: Path) -> list[RawSheet]:
             rows = (
                 ([*pad, *_xlsx_row(row)] for row in sheet.iter_rows())
                 if pad
-                else (_xlsx_row(row) for row in sheet.iter_rows())
+                else map(_xlsx_row, sheet.iter_rows())
             )
             sheets.append(RawSheet(name, _number(name, rows, _AS_IS)))
     except WorkbookUnreadable:
@@ -341,18 +367,13 @@ def _number(
     too many rows is an error."""
     limit = max_rows()
     convert = cell or _restored
-    numbered: list[Row] = []
-    for index, cells in enumerate(rows, start=1):
-        if index > limit:
-            raise WorkbookUnreadable(_too_many_rows(sheet, index))
-        numbered.append(
-            (
-                index,
-                cast(list[Any], cells)
-                if convert is _AS_IS
-                else [convert(c) for c in cells],
-            )
-        )
+    if convert is not _AS_IS:
+        rows = ([convert(c) for c in cells] for cells in rows)
+    numbered = cast(
+        list[Row], list(zip(itertools.count(1), itertools.islice(rows, limit + 1)))
+    )
+    if len(numbered) > limit:
+        raise WorkbookUnreadable(_too_many_rows(sheet, limit + 1))
     return numbered
 
 

@@ -81,18 +81,19 @@ class ImportResult:
         """Whether applying it changes anything."""
         return self.changed_total > 0
 
-    def add_change(
-        self, sheet: str, row: int, outcome: str, values: Any, shown: Any
-    ) -> None:
-        """Count one changed row into the fingerprint (`values`: what the row sets,
-        as plain data whose repr says it exactly); keep it to show while fewer
-        than CHANGES_KEPT are kept (`shown()`, called only then, gives its label
-        and its (column header, old, new) fields)."""
+    def add_change(self, sheet: str, row: int, outcome: str, shown: Any) -> None:
+        """Count one changed row; keep it to show while fewer than CHANGES_KEPT
+        are kept (`shown()`, called only then, gives its label and its (column
+        header, old, new) fields). What it sets goes to the fingerprint through
+        `fingerprint_add`."""
         self.changed_total += 1
-        self._digest.update(repr((sheet, row, outcome, values)).encode("utf-8"))
         if len(self.changes) < CHANGES_KEPT:
             label, fields = shown()
             self.changes.append(RowChange(sheet, row, label, outcome, fields))
+
+    def fingerprint_add(self, data: Any) -> None:
+        """Take plain data, whose repr says it exactly, into the fingerprint."""
+        self._digest.update(repr(data).encode("utf-8"))
 
     def fingerprint(self) -> str:
         """A digest of every planned change, so a confirmation applies what was shown."""
