@@ -1,8 +1,9 @@
 """Which area an enterprise was in on a past date, read from the audit trail.
 
-The registry keeps only an enterprise's current area. Every move is recorded by
-`enterprise_upsert` as an `enterprise.update` event whose changes hold
-"area": [old name, new name]. A move recorded on day m (local time) counts from
+The registry keeps only an enterprise's current area. Every move is recorded in
+the enterprise's trail (subject ``enterprise:<id>``) with "area": [old name, new
+name] in its changes: by `enterprise_upsert` as an `enterprise.update` event, and
+by a workbook import as a `workbook.import` event (one per enterprise it changed). A move recorded on day m (local time) counts from
 day m on: on any day before m the enterprise was in the old area.
 
 Area names are unique, so a name maps back to its area; a name that no longer
@@ -23,6 +24,8 @@ from keqi.core.audit import AuditAction
 from keqi.core.models import AuditEvent
 
 SUBJECT_PREFIX = "enterprise:"
+# The events that can change an existing enterprise's area.
+MOVE_ACTIONS = (AuditAction.ENTERPRISE_UPDATE, AuditAction.WORKBOOK_IMPORT)
 # Past this many enterprises, reading every move is cheaper (and stays under the
 # database's limit on query parameters) than naming them all.
 FILTER_LIMIT = 500
@@ -43,7 +46,7 @@ def area_moves(
 ) -> dict[int, list[AreaMove]]:
     """Area moves per enterprise, oldest first (one query, plus one for area names)."""
     events = AuditEvent.objects.filter(
-        action=AuditAction.ENTERPRISE_UPDATE,
+        action__in=MOVE_ACTIONS,
         subject__startswith=SUBJECT_PREFIX,
         changes__has_key="area",
     )
