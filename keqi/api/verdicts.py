@@ -1,7 +1,8 @@
 """Verdicts computed live, in the JSON contract of `keqi evaluate --format json`.
 
 Parameters and composed programmes come from keqi.criteria.engine.engine_setup()
-(HQ's edits included); the document is keqi.rules.report_to_dict, so the API, the
+(HQ's edits included); an enterprise's tier is on its own district's ladder
+(keqi.cultivation.selectors, issue 17); the document is keqi.rules.report_to_dict, so the API, the
 command line and the exchange format agree field for field. The serializers
 below only describe that contract for the OpenAPI schema.
 """
@@ -15,7 +16,9 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from keqi.accounts.models import Area
 from keqi.criteria.engine import engine_setup
+from keqi.cultivation.selectors import DEFAULT_LADDER, ladders_by_district
 from keqi.registry.facts import iter_facts
 from keqi.registry.models import Enterprise
 from keqi.rules import evaluate, programme_table, report_to_dict
@@ -24,14 +27,18 @@ from keqi.rules import evaluate, programme_table, report_to_dict
 def verdicts_for(
     enterprises: Iterable[Enterprise], day: dt.date, programmes: Sequence[str] | None
 ) -> dict[str, Any]:
-    """The contract document for these enterprises on `day` (nothing is stored)."""
+    """The contract document for these enterprises on `day` (nothing is stored),
+    each one's tier on its district's ladder."""
     setup = engine_setup()
+    enterprises = list(enterprises)
     if programmes:
         known = list(programme_table(setup.extra))
         unknown = [p for p in programmes if p not in known]
         if unknown:
             message = f"未知的项目：{'、'.join(unknown)}；可选：{'、'.join(known)}"
             raise ValidationError({"programme": [message]})
+    ladders = ladders_by_district()
+    district_of = dict(Area.objects.values_list("pk", "district_id"))
     results = [
         evaluate(
             facts,
@@ -39,8 +46,11 @@ def verdicts_for(
             params=setup.params,
             extra=setup.extra,
             programmes=list(programmes) if programmes else None,
+            ladder=ladders.get(
+                district_of.get(enterprise.area_id), (DEFAULT_LADDER, None)
+            )[0],
         )
-        for facts in iter_facts(enterprises)
+        for enterprise, facts in zip(enterprises, iter_facts(enterprises), strict=True)
     ]
     return report_to_dict(results, day)
 
