@@ -43,8 +43,9 @@ def reserve(user: Any, params: Mapping[str, str]) -> Prepared:
     f = _filters(params)
     day = f.day("on", "评价日期")
     area_id = f.pk("area")
-    found = reserve_list(user, params.get("key", ""), day, area_id)
-    export = reserve_export(found, area_picked(areas_for(user), area_id))
+    district = district_picked_in(user, params.get("district", ""))
+    found = reserve_list(user, params.get("key", ""), day, area_id, district)
+    export = reserve_export(found, area_picked(areas_for(user, district), area_id))
     return list_prepared(export, user, len(found.eligible) + len(found.reserve))
 
 
