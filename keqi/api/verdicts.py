@@ -18,7 +18,8 @@ from rest_framework.exceptions import ValidationError
 
 from keqi.accounts.models import Area
 from keqi.criteria.engine import engine_setup
-from keqi.cultivation.selectors import DEFAULT_LADDER, ladders_by_district
+from keqi.cultivation.selectors import Ladder, ladders_by_district
+from keqi.cultivation.tiers import DEFAULT_LADDER
 from keqi.registry.facts import iter_facts
 from keqi.registry.models import Enterprise
 from keqi.rules import evaluate, programme_table, report_to_dict
@@ -38,7 +39,9 @@ def verdicts_for(
             message = f"未知的项目：{'、'.join(unknown)}；可选：{'、'.join(known)}"
             raise ValidationError({"programme": [message]})
     ladders = ladders_by_district()
-    district_of = dict(Area.objects.values_list("pk", "district_id"))
+    district_of: dict[int, int | None] = dict(
+        Area.objects.values_list("pk", "district_id")
+    )
     results = [
         evaluate(
             facts,
@@ -46,13 +49,18 @@ def verdicts_for(
             params=setup.params,
             extra=setup.extra,
             programmes=list(programmes) if programmes else None,
-            ladder=ladders.get(
-                district_of.get(enterprise.area_id), (DEFAULT_LADDER, None)
-            )[0],
+            ladder=_ladder(ladders, district_of.get(enterprise.area_id)),
         )
         for enterprise, facts in zip(enterprises, iter_facts(enterprises), strict=True)
     ]
     return report_to_dict(results, day)
+
+
+def _ladder(ladders: dict[int, Ladder], district_id: int | None) -> tuple[str, ...]:
+    """The rungs of a district's ladder (the default ones for no district)."""
+    if district_id is None or district_id not in ladders:
+        return DEFAULT_LADDER
+    return ladders[district_id][0]
 
 
 def _strings(help_text: str = "") -> serializers.ListField:

@@ -124,7 +124,9 @@ def _date(value: Any, where: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ValueError(f"{where}：“{value}”不是日期（应为 2026-08-31 的形式）") from None
+        raise ValueError(
+            f"{where}：“{value}”不是日期（应为 2026-08-31 的形式）"
+        ) from None
 
 
 def _kinds(values: Any, where: str) -> tuple[str, ...]:

@@ -46,7 +46,6 @@ from keqi.cultivation.models import (
     ReminderType,
 )
 from keqi.cultivation.paging import SlicedRows
-from keqi.cultivation.selectors import districts_in_view
 from keqi.cultivation.reminder_queries import (
     concerned_q,
     done_q,
@@ -60,6 +59,7 @@ from keqi.cultivation.reminder_rules import (
     renewal,
     window,
 )
+from keqi.cultivation.selectors import districts_in_view
 from keqi.registry.models import Enterprise, Qualification
 
 __all__ = ["Calendar", "EnterpriseRef", "Item", "Segments", "reminder_calendar"]

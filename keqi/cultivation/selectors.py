@@ -24,7 +24,6 @@ from keqi.cultivation.tiers import (
 from keqi.registry.models import Enterprise, Qualification
 from keqi.registry.selectors import enterprise_get_for
 
-
 Ladder = tuple[tuple[str, ...], str | None]
 
 
@@ -32,6 +31,8 @@ def ladder_load(district: District | int | None) -> Ladder:
     """A district's ladder as its HQ set it (lowest first) and its national mark;
     the defaults when it has none (or for no district)."""
     pk = district.pk if isinstance(district, District) else district
+    if pk is None:
+        return DEFAULT_LADDER, DEFAULT_MARK
     rungs = list(TierRung.objects.filter(district_id=pk).order_by("position"))
     tiers = tuple(r.kind for r in rungs if r.role == RungRole.TIER)
     mark = next((r.kind for r in rungs if r.role == RungRole.MARK), None)

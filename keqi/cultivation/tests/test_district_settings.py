@@ -46,7 +46,10 @@ pytestmark = pytest.mark.django_db
 
 SME, CHUYING = "科技型中小企业", "雏鹰企业"
 EVALUATION = "tech_sme_evaluation"
-SHIFAN_2019, BAODI_2019 = "2019年：2019-03-01 至 2019-09-30", "2019年：2019-01-01 至 2019-10-31"
+SHIFAN_2019, BAODI_2019 = (
+    "2019年：2019-03-01 至 2019-09-30",
+    "2019年：2019-01-01 至 2019-10-31",
+)
 
 
 def district(code: str) -> District:
@@ -272,11 +275,16 @@ def test_the_city_picks_a_district_on_the_tiers_page(world) -> None:
     text = picked.content.decode()
     assert "雏鹰企业 → 科技型中小企业" in text and "宝坻培育企业" not in text
     every = city.get("/cultivation/tiers/", {"on": "2019-06-30"}).content.decode()
-    assert "<th>区</th>" in every and "宝坻培育企业" in every and "示范培育企业" in every
+    assert (
+        "<th>区</th>" in every and "宝坻培育企业" in every and "示范培育企业" in every
+    )
     assert city.get("/cultivation/tiers/", {"district": "nope"}).status_code == 404
-    assert client_for(person("hq")).get(
-        "/cultivation/tiers/", {"district": "shifan"}
-    ).status_code == 404  # another district is out of Baodi's scope
+    assert (
+        client_for(person("hq"))
+        .get("/cultivation/tiers/", {"district": "shifan"})
+        .status_code
+        == 404
+    )  # another district is out of Baodi's scope
 
 
 def test_the_tiers_download_keeps_the_picked_district(world) -> None:

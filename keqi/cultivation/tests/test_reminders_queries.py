@@ -142,9 +142,7 @@ def _edges(areas: list[str]) -> None:
     _q(e, HIGH_TECH, D(2016, 10, 1), D(2019, 10, 31), D(2019, 12, 1))
     for code in ("high_tech_expiry", "high_tech_reapply"):
         ReminderDone.objects.create(
-            reminder_type=ReminderType.objects.get(
-                code=code, district=e.area.district
-            ),
+            reminder_type=ReminderType.objects.get(code=code, district=e.area.district),
             enterprise=e,
             year=2019,
             done_on=D(2019, 9, 1),

@@ -52,7 +52,10 @@ def test_hq_saves_a_new_ladder_order_through_the_page(hq) -> None:
         {"tiers": "雏鹰企业\n瞪羚企业\n", "mark": "高新技术企业"},
     )
     assert response.status_code == 302
-    assert ladder_load(hq.district_id_in_scope) == (("雏鹰企业", "瞪羚企业"), "高新技术企业")
+    assert ladder_load(hq.district_id_in_scope) == (
+        ("雏鹰企业", "瞪羚企业"),
+        "高新技术企业",
+    )
 
 
 def test_a_bad_ladder_shows_a_chinese_error_and_saves_nothing(hq) -> None:
