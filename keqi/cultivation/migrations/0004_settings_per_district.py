@@ -73,6 +73,14 @@ def _values(row: Any, fields: tuple[str, ...]) -> dict[str, Any]:
     return {name: getattr(row, name) for name in fields}
 
 
+def _checks_now(schema_editor: Any) -> None:
+    """PostgreSQL checks foreign keys at commit; a column cannot be altered
+    while those checks wait, so run them now."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE", params=None)
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED", params=None)
+
+
 def settings_to_districts(apps: Any, schema_editor: Any) -> None:
     District = apps.get_model("accounts", "District")
     TierRung = apps.get_model("cultivation", "TierRung")
@@ -83,6 +91,7 @@ def settings_to_districts(apps: Any, schema_editor: Any) -> None:
     if not districts:
         ReminderType.objects.all().delete()  # its dates and marks with it
         TierRung.objects.all().delete()
+        _checks_now(schema_editor)
         return
     first, others = districts[0], districts[1:]
     rungs = list(TierRung.objects.order_by("pk"))
@@ -104,6 +113,7 @@ def settings_to_districts(apps: Any, schema_editor: Any) -> None:
             ReminderDone.objects.filter(
                 reminder_type=old, enterprise__area__district=district
             ).update(reminder_type=new)
+    _checks_now(schema_editor)
 
 
 def settings_back(apps: Any, schema_editor: Any) -> None:
@@ -124,14 +134,7 @@ def settings_back(apps: Any, schema_editor: Any) -> None:
             )
     ReminderType.objects.exclude(district=first).delete()
     TierRung.objects.exclude(district=first).delete()
-
-
-def _checks_now(apps: Any, schema_editor: Any) -> None:
-    """PostgreSQL checks foreign keys at commit; a column cannot be altered
-    while those checks wait, so run them now."""
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE", params=None)
-        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED", params=None)
+    _checks_now(schema_editor)
 
 
 def _district(null: bool, related_name: str) -> models.ForeignKey[Any, Any]:
@@ -176,7 +179,6 @@ class Migration(migrations.Migration):
             field=models.SlugField(max_length=40, verbose_name="代码"),
         ),
         migrations.RunPython(settings_to_districts, settings_back),
-        migrations.RunPython(_checks_now, _checks_now),
         migrations.AlterField(
             model_name="tierrung",
             name="district",
