@@ -228,7 +228,8 @@ def tiers(request: HttpRequest) -> HttpResponse:
         "ladder": ladder,
         "areas": areas,
         "area": area_picked(areas, area_id),
-        "may_edit_ladder": ladder_editable(request.user),
+        "may_edit_ladder": ladder_editable(request.user)
+        and (district is not None or not picker["districts"]),
         "errors": f.errors,
         **picker,
     }
