@@ -316,3 +316,20 @@ def test_the_apis_tier_is_on_the_enterprises_district_ladder(world) -> None:
         "宝坻培育企业": CHUYING,
         "示范培育企业": SME,
     }
+
+
+def test_a_districts_command_line_report_is_on_its_ladder(
+    world: dict[str, Enterprise], capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from keqi.cli import main
+
+    _shifan_ladder_reversed()
+    command = ["evaluate", "--registry", "--as-of", "2019-06-30", "--format", "json"]
+    capsys.readouterr()
+    assert main([*command, "--district", "shifan"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [(r["name"], r["tier"]) for r in report["results"]] == [
+        ("示范培育企业", SME)
+    ]
