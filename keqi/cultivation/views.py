@@ -228,7 +228,7 @@ def tiers(request: HttpRequest) -> HttpResponse:
         "ladder": ladder,
         "areas": areas,
         "area": area_picked(areas, area_id),
-        "may_edit_ladder": ladder_editable(request.user)
+        "may_edit_ladder": settings_editable(request.user)
         and (district is not None or not picker["districts"]),
         "errors": f.errors,
         **picker,
@@ -246,9 +246,9 @@ def tier_history(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cultivation/tier_history.html", context)
 
 
-def ladder_editable(user: Any) -> bool:
-    """A district's HQ edits its own district's ladder (the server's operator
-    the district it picks); the city only reads."""
+def settings_editable(user: Any) -> bool:
+    """A district's HQ edits its own district's ladder and reminder dates (the
+    server's operator those of the district it picks); the city only reads."""
     return bool(user.is_hq and (user.is_superuser or user.district_id_in_scope))
 
 
@@ -256,7 +256,7 @@ def ladder_editable(user: Any) -> bool:
 def ladder_edit(request: HttpRequest) -> HttpResponse:
     """A district's HQ sets the order of its own tier ladder and its national
     mark (the server's operator: of the district it picks)."""
-    if not ladder_editable(request.user):
+    if not settings_editable(request.user):
         raise PermissionDenied("只有本区指挥部管理员可以修改梯度层级")
     district = settings_district(request)
     ladder, mark = ladder_load(district)

@@ -33,8 +33,8 @@ from keqi.cultivation.views import (
     area_picked,
     areas_for,
     district_choice,
-    ladder_editable,
     settings_district,
+    settings_editable,
 )
 from keqi.registry.selectors import enterprise_get_for
 
@@ -166,7 +166,7 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
     none is picked)."""
     errors: list[str] = []
     if request.method == "POST":
-        if not ladder_editable(request.user):
+        if not settings_editable(request.user):
             raise PermissionDenied("只有本区指挥部管理员可以设置提醒日期")
         district = settings_district(request)
         errors = _set_date(request, district)
@@ -184,7 +184,7 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
     context = {
         "types": types,
         "errors": errors,
-        "may_edit": ladder_editable(request.user)
+        "may_edit": settings_editable(request.user)
         and (shown is not None or not picker["districts"]),
         **picker,
     }
