@@ -248,8 +248,8 @@ def tier_figures(
     """The ladder, lowest rung first, and the national mark (高企) beside it:
     each district's enterprises counted by its own ladder (one district's when
     given; a district user's dashboard shows their district's)."""
-    ladders = ladders_by_district()
     shown = districts_in_view(user, district)
+    ladders = ladders_by_district(shown)
     ladder, mark = union_ladder([ladders[d.pk] for d in shown])
     by_tier = dict.fromkeys(ladder, 0)
     marked_count = 0
