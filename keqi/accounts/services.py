@@ -180,6 +180,20 @@ def _units_load(config: dict[str, Any], district: District | None) -> int:
     return created_count
 
 
+def _cultivation_seed(district: District | None, config: dict[str, Any]) -> None:
+    """The district's own tier ladder and reminder calendar: the defaults, or the
+    file's `cultivation` section (what the district already has stays)."""
+    from keqi.cultivation.defaults import district_settings_seed, settings_from_config
+
+    if district is None:
+        return
+    try:
+        chosen = settings_from_config(config)
+    except ValueError as exc:
+        raise DistrictConfigError(str(exc)) from None
+    district_settings_seed(district=district, settings=chosen)
+
+
 @transaction.atomic
 def district_init(*, config: dict[str, Any], actor: Any = None) -> InitSummary:
     """Create the district, areas and units the config names and flag its finance
@@ -187,6 +201,7 @@ def district_init(*, config: dict[str, Any], actor: Any = None) -> InitSummary:
     that district beside the ones already loaded; a city file (no `district`)
     adds city units only. Raises DistrictConfigError naming the entry."""
     district, district_created = _district_ensure(config)
+    _cultivation_seed(district, config)
     areas_created = _areas_load(config, district)
     units_created = _units_load(config, district)
     finance_moved = _finance_sync(district, config)

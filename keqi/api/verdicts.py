@@ -1,7 +1,8 @@
 """Verdicts computed live, in the JSON contract of `keqi evaluate --format json`.
 
 Parameters and composed programmes come from keqi.criteria.engine.engine_setup()
-(HQ's edits included); the document is keqi.rules.report_to_dict, so the API, the
+(HQ's edits included); an enterprise's tier is on its own district's ladder
+(keqi.cultivation.selectors, issue 17); the document is keqi.rules.report_to_dict, so the API, the
 command line and the exchange format agree field for field. The serializers
 below only describe that contract for the OpenAPI schema.
 """
@@ -15,7 +16,10 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
+from keqi.accounts.models import Area
 from keqi.criteria.engine import engine_setup
+from keqi.cultivation.selectors import Ladder, ladders_by_district
+from keqi.cultivation.tiers import DEFAULT_LADDER
 from keqi.registry.facts import iter_facts
 from keqi.registry.models import Enterprise
 from keqi.rules import evaluate, programme_table, report_to_dict
@@ -24,14 +28,20 @@ from keqi.rules import evaluate, programme_table, report_to_dict
 def verdicts_for(
     enterprises: Iterable[Enterprise], day: dt.date, programmes: Sequence[str] | None
 ) -> dict[str, Any]:
-    """The contract document for these enterprises on `day` (nothing is stored)."""
+    """The contract document for these enterprises on `day` (nothing is stored),
+    each one's tier on its district's ladder."""
     setup = engine_setup()
+    enterprises = list(enterprises)
     if programmes:
         known = list(programme_table(setup.extra))
         unknown = [p for p in programmes if p not in known]
         if unknown:
             message = f"未知的项目：{'、'.join(unknown)}；可选：{'、'.join(known)}"
             raise ValidationError({"programme": [message]})
+    ladders = ladders_by_district()
+    district_of: dict[int, int | None] = dict(
+        Area.objects.values_list("pk", "district_id")
+    )
     results = [
         evaluate(
             facts,
@@ -39,10 +49,18 @@ def verdicts_for(
             params=setup.params,
             extra=setup.extra,
             programmes=list(programmes) if programmes else None,
+            ladder=_ladder(ladders, district_of.get(enterprise.area_id)),
         )
-        for facts in iter_facts(enterprises)
+        for enterprise, facts in zip(enterprises, iter_facts(enterprises), strict=True)
     ]
     return report_to_dict(results, day)
+
+
+def _ladder(ladders: dict[int, Ladder], district_id: int | None) -> tuple[str, ...]:
+    """The rungs of a district's ladder (the default ones for no district)."""
+    if district_id is None or district_id not in ladders:
+        return DEFAULT_LADDER
+    return ladders[district_id][0]
 
 
 def _strings(help_text: str = "") -> serializers.ListField:

@@ -26,7 +26,7 @@ from keqi.cultivation.rd import default_year, rd_enterprises, rd_report
 from keqi.cultivation.rd_export import rd_workbook
 from keqi.cultivation.reminders import reminder_calendar
 from keqi.cultivation.reserve import reserve_list
-from keqi.cultivation.selectors import ladder_load, tier_rows_for
+from keqi.cultivation.selectors import tier_rows_for
 from keqi.cultivation.views import area_picked, areas_for, district_picked_in
 from keqi.registry.selectors import enterprise_get_for
 
@@ -43,8 +43,9 @@ def reserve(user: Any, params: Mapping[str, str]) -> Prepared:
     f = _filters(params)
     day = f.day("on", "评价日期")
     area_id = f.pk("area")
-    found = reserve_list(user, params.get("key", ""), day, area_id)
-    export = reserve_export(found, area_picked(areas_for(user), area_id))
+    district = district_picked_in(user, params.get("district", ""))
+    found = reserve_list(user, params.get("key", ""), day, area_id, district)
+    export = reserve_export(found, area_picked(areas_for(user, district), area_id))
     return list_prepared(export, user, len(found.eligible) + len(found.reserve))
 
 
@@ -105,14 +106,16 @@ def reminders(user: Any, params: Mapping[str, str]) -> Prepared:
     area_id, enterprise_id = f.pk("area"), f.pk("enterprise")
     area_check(user, area_id)
     enterprise = enterprise_get_for(user, enterprise_id) if enterprise_id else None
+    district = district_picked_in(user, params.get("district", ""))
     cal = reminder_calendar(
         user,
         today=today,
         ahead_days=ahead,
         area_id=area_id,
         enterprise_id=enterprise_id,
+        district=district,
     )
-    area = area_picked(areas_for(user), area_id)
+    area = area_picked(areas_for(user, district), area_id)
     export = reminders_export(cal, area, enterprise)
     total = sum(
         len(getattr(cal, key)) for key in ("overdue", "upcoming", "open_now", "done")
@@ -140,10 +143,11 @@ def tiers(user: Any, params: Mapping[str, str]) -> Prepared:
     day = f.day("on", "统计日期")
     area_id = f.pk("area")
     area_check(user, area_id)
-    ladder, mark = ladder_load()
-    rows = tier_rows_for(user, day, area_id)
+    district = district_picked_in(user, params.get("district", ""))
+    rows = tier_rows_for(user, day, area_id, district)
+    ladder, mark = rows.ladder, rows.mark
     chosen = f.choice("tier", [*ladder, *([mark] if mark else [])])
     if chosen:
         rows = rows.only(chosen, mark)
-    area = area_picked(areas_for(user), area_id)
+    area = area_picked(areas_for(user, district), area_id)
     return list_prepared(tiers_export(day, rows, mark, chosen or "", area), user)

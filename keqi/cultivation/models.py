@@ -1,10 +1,12 @@
-"""Cultivation data kept as rows HQ can edit: the tier ladder and the reminder calendar."""
+"""Cultivation data kept as rows HQ can edit: the tier ladder and the reminder
+calendar, each district its own (issue 17; defaults in keqi.cultivation.defaults)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 
+from keqi.accounts.models import District
 from keqi.registry.models import Enterprise, QualificationKind
 
 # A certificate of standard IP management (GB/T 29490 贯标) is recorded and
@@ -21,9 +23,16 @@ class RungRole(models.TextChoices):
 
 
 class TierRung(models.Model):
-    """One rung of the tier ladder (position 1 is the lowest), or the national mark."""
+    """One rung of a district's tier ladder (position 1 is the lowest), or its
+    national mark."""
 
-    kind = models.CharField("资质类型", max_length=20, choices=TIER_KINDS, unique=True)
+    district = models.ForeignKey(
+        District,
+        verbose_name="所属区",
+        on_delete=models.CASCADE,
+        related_name="tier_rungs",
+    )
+    kind = models.CharField("资质类型", max_length=20, choices=TIER_KINDS)
     position = models.PositiveSmallIntegerField("次序（1为最低）")
     role = models.CharField(
         "作用", max_length=10, choices=RungRole.choices, default=RungRole.TIER
@@ -32,7 +41,12 @@ class TierRung(models.Model):
     class Meta:
         verbose_name = "梯度层级"
         verbose_name_plural = "梯度层级"
-        ordering = ["role", "position"]
+        ordering = ["district", "role", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "kind"], name="one_rung_per_district_kind"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.position}. {self.kind}"
@@ -51,9 +65,18 @@ class DueRule(models.TextChoices):
 
 
 class ReminderType(models.Model):
-    """A recurring duty (证书到期, 年报, 统计报表…) and whom and when it concerns."""
+    """A recurring duty (证书到期, 年报, 统计报表…) and whom and when it concerns,
+    as one district sets it. Its year dates (ReminderDate) and the marks of done
+    (ReminderDone, for that district's enterprises) belong to it, so they are the
+    district's too."""
 
-    code = models.SlugField("代码", max_length=40, unique=True)
+    district = models.ForeignKey(
+        District,
+        verbose_name="所属区",
+        on_delete=models.CASCADE,
+        related_name="reminder_types",
+    )
+    code = models.SlugField("代码", max_length=40)
     name = models.CharField("名称", max_length=60)
     audience = models.CharField("适用企业", max_length=10, choices=Audience.choices)
     kinds = models.JSONField("相关资质", default=list, blank=True)
@@ -70,14 +93,21 @@ class ReminderType(models.Model):
     class Meta:
         verbose_name = "提醒事项"
         verbose_name_plural = "提醒事项"
-        ordering = ["sort", "code"]
+        ordering = ["district", "sort", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "code"], name="one_reminder_type_per_district"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
 
 
 class ReminderDate(models.Model):
-    """The dates one year's notice set for a reminder (e.g. 2019 科小 due 2019-10-31)."""
+    """The dates one year's notice set for a reminder (e.g. 2019 科小 due 2019-10-31),
+    in the district of its reminder type (one row per type and year, so one per
+    district, reminder and year)."""
 
     reminder_type = models.ForeignKey(
         ReminderType,

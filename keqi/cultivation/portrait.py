@@ -15,7 +15,7 @@ from keqi.core.numbers import parse_date, parse_decimal, parse_integer
 from keqi.core.query import whole_number
 from keqi.criteria.composable import composed_notices
 from keqi.criteria.engine import engine_setup
-from keqi.cultivation.selectors import ladder_load
+from keqi.cultivation.selectors import enterprise_ladder
 from keqi.cultivation.verdict_words import VerdictBrief, verdict_brief
 from keqi.registry.facts import facts_for
 from keqi.registry.models import Enterprise, IPCategory, QualificationKind
@@ -195,7 +195,7 @@ def portrait_for(
     programmes included); with `changes`, the verdicts after them (unsaved)."""
     setup = engine_setup()
     params, extra = setup.params, setup.extra
-    ladder = ladder_load()[0]
+    ladder = enterprise_ladder(enterprise)[0]
     facts = facts_for(enterprise)
     if changes:
         what = evaluate_what_if(facts, changes, as_of=day, params=params, extra=extra)

@@ -9,6 +9,9 @@ registry already shows the follow-up (a renewed certificate, this year's 科小
 number); otherwise it is overdue, due soon, or open (window started, due later).
 
 Scope follows the enterprise's current area: an area's staff see their area only.
+Each district keeps its own reminder types and dates (issue 17): a district's
+enterprises are reminded by its own, so a calendar over several districts (the
+city's) is each district's calendar, merged.
 
 A city's calendar has an item for a large share of its registry, so a
 fixed-date reminder's items of one year are a query (`reminder_queries`: its
@@ -33,8 +36,7 @@ from django.db.models import Count, F, QuerySet
 from django.db.models.expressions import OrderBy
 from django.db.models.functions import Collate
 
-from keqi.accounts.models import Area
-from keqi.accounts.scopes import enterprise_q
+from keqi.accounts.models import Area, District
 from keqi.cultivation.libraries import scope_area_ids
 from keqi.cultivation.models import (
     Audience,
@@ -57,6 +59,7 @@ from keqi.cultivation.reminder_rules import (
     renewal,
     window,
 )
+from keqi.cultivation.selectors import districts_in_view
 from keqi.registry.models import Enterprise, Qualification
 
 __all__ = ["Calendar", "EnterpriseRef", "Item", "Segments", "reminder_calendar"]
@@ -108,7 +111,7 @@ class _Refs:
     """Enterprises read as EnterpriseRef, with the areas read once."""
 
     def __init__(self) -> None:
-        self.areas = {a.pk: a for a in Area.objects.all()}
+        self.areas = {a.pk: a for a in Area.objects.select_related("district")}
 
     def read(self, query: QuerySet[Enterprise]) -> list[EnterpriseRef]:
         return [
@@ -391,16 +394,16 @@ class _Window:
 
 
 def _in_scope(
-    user: object, area_id: int | None, enterprise_id: int | None
+    user: object, area_id: int | None, enterprise_id: int | None, district: District
 ) -> QuerySet[Enterprise]:
-    """The enterprises the user may see (`enterprise_q`), written as their areas'
-    ids: SQLite then reads the few enterprises a reminder concerns by id rather
-    than every enterprise of the district's areas (a third of the time)."""
+    """The enterprises of `district` the user may see (`scope_area_ids`, which
+    is `enterprise_q`), written as their areas' ids: SQLite then reads the few enterprises a reminder
+    concerns by id rather than every enterprise of the district's areas (a
+    third of the time)."""
     areas = scope_area_ids(user, area_id)
-    if areas is None:
-        enterprises = Enterprise.objects.filter(enterprise_q(user))
-    else:
-        enterprises = Enterprise.objects.filter(area_id__in=sorted(areas))
+    own = {a.pk for a in district.areas.all()}
+    picked = own if areas is None else areas & own
+    enterprises = Enterprise.objects.filter(area_id__in=sorted(picked))
     if enterprise_id is not None:
         enterprises = enterprises.filter(pk=enterprise_id)
     return enterprises
@@ -414,32 +417,48 @@ def reminder_calendar(
     behind_days: int = 365,
     area_id: int | None = None,
     enterprise_id: int | None = None,
+    district: District | None = None,
 ) -> Calendar:
-    """Overdue, due-soon, open and done reminders in the user's scope around `today`."""
-    types = list(ReminderType.objects.filter(enabled=True))
-    enterprises = _in_scope(user, area_id, enterprise_id)
+    """Overdue, due-soon, open and done reminders in the user's scope around
+    `today` (in `district` when given), each district's enterprises by its own
+    reminder types and dates."""
     days = _Window(
         today,
         today - dt.timedelta(days=behind_days),
         today + dt.timedelta(days=ahead_days),
     )
-    dates = {(d.reminder_type_id, d.year): d for d in ReminderDate.objects.all()}
     refs = _Refs()
     lists: dict[str, list[Segment]] = defaultdict(list)
+    for shown in districts_in_view(user, district):
+        enterprises = _in_scope(user, area_id, enterprise_id, shown)
+        for name, segment in _district_segments(shown, enterprises, days, refs):
+            lists[name].append(segment)
+    return Calendar(today, ahead_days, **{k: Segments(v) for k, v in lists.items()})
+
+
+def _district_segments(
+    district: District,
+    enterprises: QuerySet[Enterprise],
+    days: _Window,
+    refs: _Refs,
+) -> list[tuple[str, Segment]]:
+    """One district's segments, by its own enabled reminder types and dates (the
+    全部企业 ones after the others of the same day)."""
+    types = list(ReminderType.objects.filter(district=district, enabled=True))
+    dates = {
+        (d.reminder_type_id, d.year): d
+        for d in ReminderDate.objects.filter(reminder_type__district=district)
+    }
+    found: list[tuple[str, Segment]] = []
     everyone: list[tuple[str, Segment]] = []
     for rt in types:
         if rt.due_rule == DueRule.VALID_UNTIL:
-            found = _expiry_segments(rt, enterprises, days, refs)
+            found += _expiry_segments(rt, enterprises, days, refs)
         elif rt.audience == Audience.ALL:
             everyone += _everyone_segments(rt, enterprises, days, dates, refs)
-            continue
         else:
-            found = _fixed_segments(rt, enterprises, days, dates, refs)
-        for name, segment in found:
-            lists[name].append(segment)
-    for name, segment in everyone:
-        lists[name].append(segment)
-    return Calendar(today, ahead_days, **{k: Segments(v) for k, v in lists.items()})
+            found += _fixed_segments(rt, enterprises, days, dates, refs)
+    return found + everyone
 
 
 Dates = dict[tuple[int, int], ReminderDate]

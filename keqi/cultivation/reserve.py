@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 from django.http import Http404
 
+from keqi.accounts.models import District
 from keqi.criteria.composable import COMPOSABLE, composed_notice
 from keqi.criteria.engine import EngineSetup, engine_setup
 from keqi.cultivation.columns import (
@@ -248,11 +249,16 @@ def pass_mark(
 
 
 def reserve_list(
-    user: object, key: str, day: dt.date, area_id: int | None = None
+    user: object,
+    key: str,
+    day: dt.date,
+    area_id: int | None = None,
+    district: District | None = None,
 ) -> ReserveList:
-    """The reserve list of one programme for the user's scope (404 outside it),
-    under the rules in force (HQ's edits and composed programmes included).
-    Ranking reads every enterprise in scope; rows are explained when read."""
+    """The reserve list of one programme for the user's scope (404 outside it;
+    one district's when given), under the rules in force (HQ's edits and
+    composed programmes included). Ranking reads every enterprise in scope;
+    rows are explained when read."""
     programme = reserve_programme_get(key)
     areas = scope_area_ids(user, area_id)
     setup = engine_setup()
@@ -263,6 +269,8 @@ def reserve_list(
     enterprises = enterprise_list_for(user).order_by("pk")
     if areas is not None:
         enterprises = enterprises.filter(area_id__in=areas)
+    if district is not None:
+        enterprises = enterprises.filter(area__district=district)
     mark = pass_mark(programme, setup.params, day)
     table = reserve_table(key, programme.kind, day, setup, mark)
     if table.columns is None:
@@ -316,7 +324,9 @@ def _explained(
 ) -> dict[int, ReserveRow]:
     """Full verdicts, with what is missing, for the given enterprises only."""
     rows = list(
-        Enterprise.objects.filter(pk__in=pks).select_related("area").order_by("pk")
+        Enterprise.objects.filter(pk__in=pks)
+        .select_related("area__district")
+        .order_by("pk")
     )
     found: dict[int, ReserveRow] = {}
     for enterprise, facts in zip(rows, iter_facts(rows), strict=True):

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from keqi.accounts.models import District
 from keqi.accounts.scopes import can_edit_enterprises
 from keqi.core import audit
 from keqi.cultivation.models import (
@@ -32,9 +33,15 @@ class CultivationAction:
     REMINDER_DATE_SET = "reminder_date.set"
 
 
-def _ensure_hq(actor: Any) -> None:
-    if actor is not None and not actor.is_hq:
+def _ensure_hq_of(actor: Any, district_id: int) -> None:
+    """A district's settings are its own HQ's to change (the server's operator
+    may change any district's; the city none)."""
+    if actor is None:
+        return
+    if not actor.is_hq:
         raise PermissionDenied("只有指挥部管理员可以修改此项设置")
+    if not actor.is_superuser and actor.district_id_in_scope != district_id:
+        raise PermissionDenied("只能修改本区的设置，其他区的设置由该区指挥部管理")
 
 
 def _ensure_may_mark(actor: Any, enterprise: Enterprise) -> None:
@@ -44,6 +51,14 @@ def _ensure_may_mark(actor: Any, enterprise: Enterprise) -> None:
     if not can_edit_enterprises(actor):
         raise PermissionDenied("当前账号无权登记提醒完成情况")
     enterprise_get_for(actor, enterprise.pk)
+
+
+def _ensure_own_type(reminder_type: ReminderType, enterprise: Enterprise) -> None:
+    """A mark of done is on the reminder of the enterprise's own district."""
+    if reminder_type.district_id != enterprise.area.district_id:
+        raise ValidationError(
+            f"“{reminder_type.name}”是另一个区的提醒事项，不能用于{enterprise.name}"
+        )
 
 
 def _check_ladder(tiers: list[str], mark: str | None) -> None:
@@ -61,21 +76,27 @@ def _check_ladder(tiers: list[str], mark: str | None) -> None:
 
 @transaction.atomic
 def tier_ladder_set(
-    *, tiers: list[str], mark: str | None, actor: Any
+    *, district: District, tiers: list[str], mark: str | None, actor: Any
 ) -> list[TierRung]:
-    """Replace the ladder: `tiers` from the lowest rung up, and the national mark.
+    """Replace a district's ladder: `tiers` from the lowest rung up, and the
+    national mark. Other districts' ladders stay as they are.
 
-    Raises ValidationError (Chinese) for unknown or repeated kinds; HQ only.
+    Raises ValidationError (Chinese) for unknown or repeated kinds; the
+    district's HQ only.
     """
-    _ensure_hq(actor)
+    _ensure_hq_of(actor, district.pk)
     _check_ladder(tiers, mark)
-    old_tiers, old_mark = ladder_load()
-    TierRung.objects.all().delete()
+    old_tiers, old_mark = ladder_load(district)
+    own = TierRung.objects.filter(district=district)
+    own.delete()
     rows = [
-        TierRung(kind=k, position=i, role=RungRole.TIER) for i, k in enumerate(tiers, 1)
+        TierRung(district=district, kind=k, position=i, role=RungRole.TIER)
+        for i, k in enumerate(tiers, 1)
     ]
     if mark:
-        rows.append(TierRung(kind=mark, position=1, role=RungRole.MARK))
+        rows.append(
+            TierRung(district=district, kind=mark, position=1, role=RungRole.MARK)
+        )
     TierRung.objects.bulk_create(rows)
     changes = audit.diff(
         {"tiers": " → ".join(old_tiers), "mark": old_mark},
@@ -84,10 +105,10 @@ def tier_ladder_set(
     audit.record(
         actor=actor,
         action=CultivationAction.TIER_LADDER_SET,
-        target=TierRung.objects.order_by("pk").first() or rows[0],
-        changes=changes,
+        target=own.order_by("pk").first() or rows[0],
+        changes={"district": [None, district.name], **changes},
     )
-    return list(TierRung.objects.all())
+    return list(own)
 
 
 @transaction.atomic
@@ -105,6 +126,7 @@ def reminder_complete(
     The enterprise must be in the actor's scope, else 404 (as for any read).
     """
     _ensure_may_mark(actor, enterprise)
+    _ensure_own_type(reminder_type, enterprise)
     row = ReminderDone.objects.filter(
         reminder_type=reminder_type, enterprise=enterprise, year=year
     ).first()
@@ -161,8 +183,9 @@ def reminder_date_set(
     actor: Any,
     note: str = "",
 ) -> ReminderDate:
-    """Set one year's window for a reminder (from that year's notice). HQ only."""
-    _ensure_hq(actor)
+    """Set one year's window for a reminder (from that year's notice), in the
+    reminder's district only. That district's HQ only."""
+    _ensure_hq_of(actor, reminder_type.district_id)
     if opens_on is not None and opens_on > due_on:
         raise ValidationError("开始日期不能晚于截止日期")
     row = ReminderDate.objects.filter(reminder_type=reminder_type, year=year).first()
@@ -176,6 +199,9 @@ def reminder_date_set(
         actor=actor,
         action=CultivationAction.REMINDER_DATE_SET,
         target=row,
-        changes=audit.diff(before, audit.snapshot(row, fields)),
+        changes={
+            "district": [None, reminder_type.district.name],
+            **audit.diff(before, audit.snapshot(row, fields)),
+        },
     )
     return row

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +14,13 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from keqi.accounts.models import Area, District
-from keqi.accounts.scopes import area_ids_in_scope, area_q, district_picked
+from keqi.accounts.scopes import (
+    area_ids_in_scope,
+    area_q,
+    district_picked,
+    district_q,
+    sees_every_district,
+)
 from keqi.core.downloads import offer
 from keqi.core.exports import export_requested, xlsx_list_response
 from keqi.cultivation.changes import GROUPS, change_report
@@ -28,7 +35,12 @@ from keqi.cultivation.libraries import (
 )
 from keqi.cultivation.models import TIER_KINDS
 from keqi.cultivation.paging import paged
-from keqi.cultivation.selectors import ladder_load, tier_history_for, tier_rows_for
+from keqi.cultivation.selectors import (
+    enterprise_ladder,
+    ladder_load,
+    tier_history_for,
+    tier_rows_for,
+)
 from keqi.cultivation.services import tier_ladder_set
 
 
@@ -51,6 +63,22 @@ def district_picked_in(user: object, code: str) -> District | None:
         return district_picked(user, code)
     except LookupError:
         raise Http404("该区不存在或不在您的管辖范围内") from None
+
+
+def district_choice(request: HttpRequest) -> dict[str, Any]:
+    """The district picker of a city-wide page: the district picked (404 when
+    unknown), the districts to pick from (for a user who sees every district;
+    none for a district user) and whether rows need their 区 column."""
+    district = district_of(request)
+    every = sees_every_district(request.user)
+    districts = (
+        list(District.objects.filter(district_q(request.user, "pk"))) if every else []
+    )
+    return {
+        "district": district,
+        "districts": districts,
+        "district_column": every and district is None and len(districts) > 1,
+    }
 
 
 def area_picked(areas: list[Area], pk: int | None) -> Area | None:
@@ -169,16 +197,19 @@ def library_changes(request: HttpRequest, key: str) -> HttpResponse:
 
 @login_required
 def tiers(request: HttpRequest) -> HttpResponse:
-    """Each enterprise's tier and national mark on a date, counted by tier; a
-    page at a time, every row in the download."""
+    """Each enterprise's tier and national mark on a date, counted by tier (each
+    enterprise by its district's ladder); a page at a time, every row in the
+    download. The city picks a district, or sees every district's."""
     f = Filters(request.GET)
     day = f.day("on", "统计日期")
     area_id = f.pk("area")
     area_check(request.user, area_id)  # 404 for another area
+    picker = district_choice(request)
+    district = picker["district"]
     if export_requested(request):
         return offer(request, "cultivation.tiers", on=day.isoformat())
-    ladder, mark = ladder_load()
-    rows = tier_rows_for(request.user, day, area_id)
+    rows = tier_rows_for(request.user, day, area_id, district)
+    ladder, mark = rows.ladder, rows.mark
     chosen = f.choice("tier", [*ladder, *([mark] if mark else [])])
     counts = [
         (kind, sum(e.tier == kind for e in rows.entries)) for kind in reversed(ladder)
@@ -186,7 +217,7 @@ def tiers(request: HttpRequest) -> HttpResponse:
     marked = sum(e.marked for e in rows.entries)
     if chosen:
         rows = rows.only(chosen, mark)
-    areas = areas_for(request.user)
+    areas = areas_for(request.user, district)
     context = {
         "day": day,
         "pager": paged(rows, request.GET),
@@ -197,26 +228,38 @@ def tiers(request: HttpRequest) -> HttpResponse:
         "ladder": ladder,
         "areas": areas,
         "area": area_picked(areas, area_id),
+        "may_edit_ladder": settings_editable(request.user)
+        and (district is not None or not picker["districts"]),
         "errors": f.errors,
+        **picker,
     }
     return render(request, "cultivation/tiers.html", context)
 
 
 @login_required
 def tier_history(request: HttpRequest, pk: int) -> HttpResponse:
-    """One enterprise's history of tiers (from its qualification dates)."""
+    """One enterprise's history of tiers (from its qualification dates), by its
+    district's ladder."""
     enterprise, spans = tier_history_for(request.user, pk)
-    ladder, mark = ladder_load()
+    ladder, mark = enterprise_ladder(enterprise)
     context = {"enterprise": enterprise, "spans": spans, "ladder": ladder, "mark": mark}
     return render(request, "cultivation/tier_history.html", context)
 
 
+def settings_editable(user: Any) -> bool:
+    """A district's HQ edits its own district's ladder and reminder dates (the
+    server's operator those of the district it picks); the city only reads."""
+    return bool(user.is_hq and (user.is_superuser or user.district_id_in_scope))
+
+
 @login_required
 def ladder_edit(request: HttpRequest) -> HttpResponse:
-    """HQ sets the order of the tier ladder and the national mark."""
-    if not request.user.is_hq:  # type: ignore[union-attr]
-        raise PermissionDenied("只有指挥部管理员可以修改梯度层级")
-    ladder, mark = ladder_load()
+    """A district's HQ sets the order of its own tier ladder and its national
+    mark (the server's operator: of the district it picks)."""
+    if not settings_editable(request.user):
+        raise PermissionDenied("只有本区指挥部管理员可以修改梯度层级")
+    district = settings_district(request)
+    ladder, mark = ladder_load(district)
     errors: list[str] = []
     if request.method == "POST":
         tiers = [
@@ -224,17 +267,33 @@ def ladder_edit(request: HttpRequest) -> HttpResponse:
         ]
         new_mark = request.POST.get("mark", "").strip() or None
         try:
-            tier_ladder_set(tiers=tiers, mark=new_mark, actor=request.user)
+            tier_ladder_set(
+                district=district, tiers=tiers, mark=new_mark, actor=request.user
+            )
         except ValidationError as exc:
             errors.extend(exc.messages)
             ladder, mark = tuple(tiers), new_mark
         else:
-            messages.success(request, "梯度层级已保存")
-            return redirect("cultivation:tiers")
+            messages.success(request, f"{district.name}的梯度层级已保存")
+            query = f"?{urlencode({'district': district.code})}"
+            return redirect(reverse("cultivation:tiers") + query)
     context = {
+        "district": district,
         "ladder_text": "\n".join(ladder),
         "mark": mark,
         "kinds": [value for value, _ in TIER_KINDS],
         "errors": errors,
     }
     return render(request, "cultivation/ladder_edit.html", context)
+
+
+def settings_district(request: HttpRequest) -> District:
+    """The district whose settings a page edits: the user's own; for the server's
+    operator the one picked (?district=, 404 when none or unknown)."""
+    own = getattr(request.user, "district_id_in_scope", None)
+    if not sees_every_district(request.user) and own is not None:
+        return District.objects.get(pk=own)
+    picked = district_of(request)
+    if picked is None:
+        raise Http404("请先选择区")
+    return picked

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from keqi.accounts.models import District
 from keqi.core.downloads import offer
 from keqi.core.exports import export_requested
 from keqi.core.numbers import parse_date
@@ -24,7 +29,13 @@ from keqi.cultivation.services import (
     reminder_date_set,
     reminder_reopen,
 )
-from keqi.cultivation.views import area_picked, areas_for
+from keqi.cultivation.views import (
+    area_picked,
+    areas_for,
+    district_choice,
+    settings_district,
+    settings_editable,
+)
 from keqi.registry.selectors import enterprise_get_for
 
 HOME = "/cultivation/reminders/"
@@ -34,10 +45,12 @@ HOME = "/cultivation/reminders/"
 def reminders(request: HttpRequest) -> HttpResponse:
     """Overdue, due-soon, open and done reminders for an enterprise, area or
     district: the counts of each list, and one list a page at a time (the
-    download has all four in full)."""
+    download has all four in full). The city picks a district, or sees every
+    district's reminders (each by its own dates)."""
     f = Filters(request.GET)
     today = f.day("on", "查看日期")
     ahead = ahead_days(f)
+    picker = district_choice(request)
     if export_requested(request):
         return offer(request, "cultivation.reminders", on=today.isoformat())
     area_id, enterprise_id = f.pk("area"), f.pk("enterprise")
@@ -51,8 +64,9 @@ def reminders(request: HttpRequest) -> HttpResponse:
         ahead_days=ahead,
         area_id=area_id,
         enterprise_id=enterprise_id,
+        district=picker["district"],
     )
-    areas = areas_for(request.user)
+    areas = areas_for(request.user, picker["district"])
     shown = _section(f, cal)
     context = {
         "cal": cal,
@@ -65,6 +79,7 @@ def reminders(request: HttpRequest) -> HttpResponse:
         "enterprise": enterprise,
         "here": request.get_full_path(),
         "errors": f.errors,
+        **picker,
     }
     return render(request, "cultivation/reminders.html", context)
 
@@ -105,14 +120,19 @@ def _back(request: HttpRequest) -> str:
 @login_required
 @require_POST
 def reminder_mark(request: HttpRequest) -> HttpResponse:
-    """Mark a reminder done (or undo it) for one enterprise and year."""
-    rt = get_object_or_404(ReminderType, code=request.POST.get("type", ""))
+    """Mark a reminder done (or undo it) for one enterprise and year (the
+    reminder of the enterprise's district)."""
     pk, year = request.POST.get("enterprise", ""), request.POST.get("year", "")
     enterprise_pk, year_number = whole_number(pk), whole_number(year, digits=4)
     if enterprise_pk is None or year_number is None:
         messages.error(request, "参数无效：缺少企业或年度")
         return redirect(_back(request))
     enterprise = enterprise_get_for(request.user, enterprise_pk)
+    rt = get_object_or_404(
+        ReminderType,
+        code=request.POST.get("type", ""),
+        district_id=enterprise.area.district_id,
+    )
     if request.POST.get("action") == "reopen":
         reminder_reopen(
             reminder_type=rt,
@@ -141,25 +161,48 @@ def reminder_mark(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def reminder_settings(request: HttpRequest) -> HttpResponse:
-    """The reminder types and their per-year dates; HQ adds a year's dates."""
+    """One district's reminder types and their per-year dates; its HQ adds a
+    year's dates. The city picks the district to read (every district's when
+    none is picked)."""
     errors: list[str] = []
     if request.method == "POST":
-        if not request.user.is_hq:  # type: ignore[union-attr]
-            raise PermissionDenied("只有指挥部管理员可以设置提醒日期")
-        errors = _set_date(request)
+        if not settings_editable(request.user):
+            raise PermissionDenied("只有本区指挥部管理员可以设置提醒日期")
+        district = settings_district(request)
+        errors = _set_date(request, district)
         if not errors:
-            messages.success(request, "年度提醒日期已保存")
-            return redirect("cultivation:reminder_settings")
-    types = ReminderType.objects.prefetch_related("dates")
-    return render(
-        request,
-        "cultivation/reminder_settings.html",
-        {"types": types, "errors": errors},
+            messages.success(request, f"{district.name}的年度提醒日期已保存")
+            query = urlencode({"district": district.code})
+            return redirect(f"{reverse('cultivation:reminder_settings')}?{query}")
+    picker = district_choice(request)
+    shown = picker["district"]
+    types = ReminderType.objects.select_related("district").prefetch_related("dates")
+    if shown is not None:
+        types = types.filter(district=shown)
+    else:
+        types = types.filter(district__in=_districts(picker, request))
+    context = {
+        "types": types,
+        "errors": errors,
+        "may_edit": settings_editable(request.user)
+        and (shown is not None or not picker["districts"]),
+        **picker,
+    }
+    return render(request, "cultivation/reminder_settings.html", context)
+
+
+def _districts(picker: dict[str, Any], request: HttpRequest) -> list[Any]:
+    """The districts whose settings are read: the city's list, or the user's own."""
+    if picker["districts"]:
+        return list(picker["districts"])
+    own = getattr(request.user, "district_id_in_scope", None)
+    return [own] if own is not None else []
+
+
+def _set_date(request: HttpRequest, district: District) -> list[str]:
+    rt = get_object_or_404(
+        ReminderType, code=request.POST.get("type", ""), district=district
     )
-
-
-def _set_date(request: HttpRequest) -> list[str]:
-    rt = get_object_or_404(ReminderType, code=request.POST.get("type", ""))
     year = request.POST.get("year", "").strip()
     year_number = whole_number(year, digits=4)
     if year_number is None or not 1990 <= year_number <= 2100:

@@ -19,21 +19,22 @@ from keqi.cultivation.portrait import (
     what_if_input,
 )
 from keqi.cultivation.reserve import RESERVE_PROGRAMMES, reserve_list
-from keqi.cultivation.views import area_picked, areas_for
+from keqi.cultivation.views import area_picked, areas_for, district_choice
 from keqi.registry.selectors import enterprise_get_for, ip_management_on
 
 
 @login_required
 def reserve(request: HttpRequest, key: str) -> HttpResponse:
     """One programme's 免申即享 list and reserve ranked by closeness, a page of each
-    (the download has every row)."""
+    (the download has every row); the city's of one district or of all."""
     f = Filters(request.GET)
     day = f.day("on", "评价日期")
     area_id = f.pk("area")
     if export_requested(request):
         return offer(request, "cultivation.reserve", key=key, on=day.isoformat())
-    found = reserve_list(request.user, key, day, area_id)
-    areas = areas_for(request.user)
+    picker = district_choice(request)
+    found = reserve_list(request.user, key, day, area_id, picker["district"])
+    areas = areas_for(request.user, picker["district"])
     context = {
         "programmes": RESERVE_PROGRAMMES,
         "found": found,
@@ -43,6 +44,7 @@ def reserve(request: HttpRequest, key: str) -> HttpResponse:
         "areas": areas,
         "area": area_picked(areas, area_id),
         "errors": f.errors,
+        **picker,
     }
     return render(request, "cultivation/reserve.html", context)
 

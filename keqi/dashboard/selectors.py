@@ -22,7 +22,11 @@ from keqi.accounts.scopes import area_ids_in_scope
 from keqi.campaign.board import TargetStatus
 from keqi.campaign.models import Plan
 from keqi.cultivation.libraries import LIBRARIES, CountTable
-from keqi.cultivation.selectors import ladder_load
+from keqi.cultivation.selectors import (
+    districts_in_view,
+    ladders_by_district,
+    union_ladder,
+)
 from keqi.dashboard.counts import (
     RdArea,
     TierCounts,
@@ -241,16 +245,27 @@ def library_panel(
 def tier_figures(
     user: object, day: dt.date, district: District | None = None
 ) -> tuple[list[Figure], Figure | None]:
-    """The ladder, lowest rung first, and the national mark (高企) beside it."""
-    ladder, mark = ladder_load()
-    counts: TierCounts = tier_counts(user, day, ladder, mark, district)
+    """The ladder, lowest rung first, and the national mark (高企) beside it:
+    each district's enterprises counted by its own ladder (one district's when
+    given; a district user's dashboard shows their district's)."""
+    shown = districts_in_view(user, district)
+    ladders = ladders_by_district(shown)
+    ladder, mark = union_ladder([ladders[d.pk] for d in shown])
+    by_tier = dict.fromkeys(ladder, 0)
+    marked_count = 0
+    for one in shown:
+        own, own_mark = ladders[one.pk]
+        counts: TierCounts = tier_counts(user, day, own, own_mark, one)
+        for kind, n in counts.by_tier.items():
+            by_tier[kind] = by_tier.get(kind, 0) + n
+        marked_count += counts.marked
 
     def link(kind: str) -> str:
         query = {"on": day, "tier": kind, "district": _code(district)}
         return _url("cultivation:tiers", query)
 
-    tiers = [Figure(kind, counts.by_tier[kind], link(kind)) for kind in ladder]
-    marked = Figure(mark, counts.marked, link(mark)) if mark else None
+    tiers = [Figure(kind, by_tier[kind], link(kind)) for kind in ladder]
+    marked = Figure(mark, marked_count, link(mark)) if mark else None
     return tiers, marked
 
 

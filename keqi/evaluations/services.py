@@ -33,6 +33,7 @@ from keqi.accounts.models import District
 from keqi.accounts.scopes import district_for
 from keqi.core import audit
 from keqi.criteria.engine import EngineSetup, engine_setup, engine_setup_from_snapshot
+from keqi.cultivation.selectors import ladder_load
 from keqi.evaluations.models import (
     DICTIONARY_BYTES,
     EvaluatedEnterprise,
@@ -378,7 +379,9 @@ def _sink_checked(
     sink: Sink,
 ) -> None:
     """Hand every enterprise's full result to ``sink`` (the CLI's report), after
-    checking it says what the stored codes say (the two engines agree)."""
+    checking it says what the stored codes say (the two engines agree). A
+    district's run reports tiers on that district's ladder."""
+    ladder = ladder_load(run.district_id)[0]
     for i, facts in enumerate(facts_of):
         whole = evaluate(
             facts,
@@ -386,6 +389,7 @@ def _sink_checked(
             params=plan.setup.params,
             extra=plan.setup.extra,
             programmes=run.programmes or None,
+            ladder=ladder,
         )
         for key, verdict in whole.programmes.items():
             row = rows[key][i] if key in rows else None

@@ -55,9 +55,6 @@ FILTERED = (
     "/activities/haihe/",
 )
 NOT_FILTERED = (
-    "/cultivation/tiers",
-    "/cultivation/reminders",
-    "/cultivation/reserve",
     "/cultivation/portrait",
     "/campaign/summary",  # a Word/PDF document of the plan named, not a page
 )
@@ -143,6 +140,10 @@ def starting_pages(city: Client) -> list[str]:
         f"{reverse('cultivation:library_changes', args=['tech_sme'])}?to={ON}&district=shifan",
         f"{reverse('cultivation:rd_monitor')}?year=2018&district=shifan",
         f"{reverse('cultivation:rd_list')}?year=2018&show=reporting&district=shifan",
+        f"{reverse('cultivation:tiers')}?on={ON}&district=shifan",
+        f"{reverse('cultivation:reminders')}?on={ON}&ahead=366&district=shifan",
+        f"{reverse('cultivation:reminder_settings')}?district=shifan",
+        f"{reverse('cultivation:reserve', args=['tech_sme'])}?on={ON}&district=shifan",
         f"{reverse('registry:enterprise_list')}?district=shifan",
         f"{reverse('campaign:board')}?plan={SHIFAN_PLAN}&as_of={ON}",
         f"{reverse('dashboard:index')}?as_of={ON}&year=2018&district=shifan",
@@ -181,6 +182,9 @@ def test_every_link_the_city_follows_from_shifans_pages_stays_in_shifan(
     assert reverse("cultivation:library_changes", args=["tech_sme"]) in paths
     assert reverse("cultivation:rd_list") in paths
     assert reverse("cultivation:rd_monitor") in paths
+    # the tiers, reminders and reserve pages keep the district in their links
+    assert {reverse("cultivation:tiers"), reverse("cultivation:reminders")} <= paths
+    assert reverse("cultivation:reserve", args=["tech_sme"]) in paths
     assert any(p.startswith("/campaign/targets/") for p in paths) or any(
         "records" in p for p in paths
     )

@@ -99,7 +99,12 @@ def test_portrait_tier_follows_the_configured_ladder(hq) -> None:
     grant(firm, K.TECH_SME, D(2019, 3, 1), until=D(2019, 12, 31))
     grant(firm, K.CHUYING, D(2019, 3, 1), until=D(2021, 12, 31))
     assert portrait_for(firm, ON).tier.name == "雏鹰企业"
-    tier_ladder_set(tiers=["雏鹰企业", "科技型中小企业"], mark=None, actor=hq)
+    tier_ladder_set(
+        district=hq.unit.district,
+        tiers=["雏鹰企业", "科技型中小企业"],
+        mark=None,
+        actor=hq,
+    )
     assert portrait_for(firm, ON).tier.name == "科技型中小企业"
 
 

@@ -1,7 +1,8 @@
 """The reminder calendar as it was made before its audiences became queries:
 every enterprise a reminder can concern read into Python, each decided by the
 per-enterprise rules, the items sorted into lists. Kept as the reference the
-query path is compared with (test_reminders_queries)."""
+query path is compared with (test_reminders_queries). Each district's
+enterprises by its own reminder types and dates (issue 17)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from keqi.accounts.models import Area
+from keqi.accounts.models import Area, District
 from keqi.accounts.scopes import enterprise_q
 from keqi.cultivation.models import (
     Audience,
@@ -77,7 +78,7 @@ def _facts(enterprises: QuerySet[Enterprise], first_year: int) -> _Facts:
         )
     }
     dates = {(d.reminder_type_id, d.year): d for d in ReminderDate.objects.all()}
-    return _Facts(by_pk, dict(quals), dates)
+    return _Facts(by_pk, dict(quals), dates)  # a type's dates are its own
 
 
 def _expiry_items(rt: ReminderType, years: range, facts: _Facts) -> Iterator[Item]:
@@ -142,18 +143,20 @@ def calendar_by_enterprise(
     area_id: int | None = None,
 ) -> dict[str, list[Item]]:
     """Each list of the calendar, every item in the page's order."""
-    types = list(ReminderType.objects.filter(enabled=True))
-    enterprises = Enterprise.objects.filter(enterprise_q(user))
+    scoped = Enterprise.objects.filter(enterprise_q(user))
     if area_id is not None:
-        enterprises = enterprises.filter(area_id=area_id)
+        scoped = scoped.filter(area_id=area_id)
     first = today - dt.timedelta(days=behind_days)
     last = today + dt.timedelta(days=ahead_days)
     years = range(first.year, last.year + 1)
-    facts = _facts(enterprises, first.year)
     items: list[Item] = []
-    for rt in types:
-        make = _expiry_items if rt.due_rule == DueRule.VALID_UNTIL else _fixed_items
-        items.extend(make(rt, years, facts))
+    for district in District.objects.all():
+        enterprises = scoped.filter(area__district=district)
+        facts = _facts(enterprises, first.year)
+        for rt in ReminderType.objects.filter(district=district, enabled=True):
+            fixed = rt.due_rule != DueRule.VALID_UNTIL
+            make = _fixed_items if fixed else _expiry_items
+            items.extend(make(rt, years, facts))
     marks = {
         (d.reminder_type_id, d.enterprise_id, d.year): d
         for d in ReminderDone.objects.filter(year__in=years)

@@ -8,6 +8,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
+from keqi.accounts.models import District
 from keqi.core.testing import make_enterprise
 from keqi.cultivation import paging
 from keqi.cultivation.models import Audience, DueRule, ReminderDone, ReminderType
@@ -22,7 +23,9 @@ PAGE = "/cultivation/reminders/?on=2019-06-20&list=upcoming"
 @pytest.fixture
 def census(db):  # type: ignore[no-untyped-def]
     """A survey every enterprise files by 30 June; five in 大口屯镇, two in 口东镇."""
+    make_enterprise("dakoutun", name="本镇企业0")
     rt = ReminderType.objects.create(
+        district=District.objects.get(code="baodi"),
         code="census",
         name="企业基本情况普查",
         audience=Audience.ALL,
@@ -32,7 +35,7 @@ def census(db):  # type: ignore[no-untyped-def]
         due_month=6,
         due_day=30,
     )
-    for n in range(5):
+    for n in range(1, 5):
         make_enterprise("dakoutun", name=f"本镇企业{n}")
     for n in range(2):
         make_enterprise("koudong", name=f"他镇企业{n}")

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from keqi.accounts.models import Area
+from keqi.accounts.models import Area, District
 from keqi.accounts.tests.test_districts import load_shifan, person
 from keqi.core.testing import make_enterprise
 from keqi.cultivation.models import (
@@ -78,8 +78,14 @@ def _extra_types() -> None:
         ),
         ("everyone_census", Audience.ALL, [], False, (6, 1), (6, 30)),
     ]
+    for district in District.objects.all():
+        _extra_types_of(district, made)
+
+
+def _extra_types_of(district: District, made: list[Any]) -> None:
     for n, (code, audience, kinds, above, opens, due) in enumerate(made):
         ReminderType.objects.create(
+            district=district,
             code=code,
             name=code,
             audience=audience,
@@ -93,6 +99,7 @@ def _extra_types() -> None:
             sort=3 if code == "holders_mixed" else 10 + n,  # 3 ties with a seed type
         )
     ReminderType.objects.create(
+        district=district,
         code="tech_sme_expiry",
         name="科小到期",
         audience=Audience.HOLDERS,
@@ -111,7 +118,16 @@ def _edges(areas: list[str]) -> None:
     e = firm("科小当年有效")
     _q(e, TECH_SME, D(2018, 5, 1), D(2018, 12, 31))
     _q(e, TECH_SME, D(2019, 7, 1), D(2019, 12, 31))
-    _q(firm("科小无截止日"), TECH_SME, D(2018, 3, 1))
+    e = firm("科小无截止日")
+    _q(e, TECH_SME, D(2018, 3, 1))
+    ReminderDone.objects.create(
+        reminder_type=ReminderType.objects.get(
+            code="tech_sme_evaluation", district=e.area.district
+        ),
+        enterprise=e,
+        year=2019,
+        done_on=D(2019, 9, 1),
+    )
     _q(firm("科小年末取得"), TECH_SME, D(2018, 12, 31))
     _q(firm("科小撤销"), TECH_SME, D(2018, 2, 1), None, D(2018, 6, 1))
     _q(firm("科小无取得日"), TECH_SME, None, D(2018, 12, 31))
@@ -126,7 +142,7 @@ def _edges(areas: list[str]) -> None:
     _q(e, HIGH_TECH, D(2016, 10, 1), D(2019, 10, 31), D(2019, 12, 1))
     for code in ("high_tech_expiry", "high_tech_reapply"):
         ReminderDone.objects.create(
-            reminder_type=ReminderType.objects.get(code=code),
+            reminder_type=ReminderType.objects.get(code=code, district=e.area.district),
             enterprise=e,
             year=2019,
             done_on=D(2019, 9, 1),
@@ -198,17 +214,22 @@ def registry(db):  # type: ignore[no-untyped-def]
     for e in rng.sample(baodi, 8):
         move(e, "koudong" if e.area.code == "dakoutun" else "dakoutun", D(2019, 4, 1))
     types = list(ReminderType.objects.all())
-    everyone = list(Enterprise.objects.all())
+    everyone = list(Enterprise.objects.select_related("area"))
     for _ in range(60):
+        firm = rng.choice(everyone)
+        own = [t for t in types if t.district_id == firm.area.district_id]
         ReminderDone.objects.get_or_create(
-            reminder_type=rng.choice(types),
-            enterprise=rng.choice(everyone),
+            reminder_type=rng.choice(own),
+            enterprise=firm,
             year=rng.choice([2018, 2019, 2020]),
             defaults={"done_on": D(2019, 6, 1)},
         )
-    # 2019's 火炬统计快报 moved onto 2020's due day: two years in one segment.
+    # 2019's 火炬统计快报 moved onto 2020's due day in Baodi only: two years in
+    # one segment there, 示范区 keeps its own dates.
     ReminderDate.objects.create(
-        reminder_type=ReminderType.objects.get(code="torch_quick"),
+        reminder_type=ReminderType.objects.get(
+            code="torch_quick", district__code="baodi"
+        ),
         year=2019,
         opens_on=D(2019, 12, 1),
         due_on=D(2020, 1, 31),

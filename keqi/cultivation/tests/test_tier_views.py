@@ -52,16 +52,19 @@ def test_hq_saves_a_new_ladder_order_through_the_page(hq) -> None:
         {"tiers": "雏鹰企业\n瞪羚企业\n", "mark": "高新技术企业"},
     )
     assert response.status_code == 302
-    assert ladder_load() == (("雏鹰企业", "瞪羚企业"), "高新技术企业")
+    assert ladder_load(hq.district_id_in_scope) == (
+        ("雏鹰企业", "瞪羚企业"),
+        "高新技术企业",
+    )
 
 
 def test_a_bad_ladder_shows_a_chinese_error_and_saves_nothing(hq) -> None:
-    before = ladder_load()
+    before = ladder_load(hq.district_id_in_scope)
     page = client_for(hq).post(
         "/cultivation/tiers/ladder/", {"tiers": "雏鹰企业\n雏鹰企业", "mark": ""}
     )
     assert "重复" in page.content.decode()
-    assert ladder_load() == before
+    assert ladder_load(hq.district_id_in_scope) == before
 
 
 def test_town_user_may_not_edit_the_ladder(town_a) -> None:

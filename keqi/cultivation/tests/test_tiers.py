@@ -3,8 +3,10 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from keqi.accounts.models import District
 from keqi.core.models import AuditEvent
-from keqi.core.testing import make_enterprise
+from keqi.core.testing import load_baodi, make_enterprise
+from keqi.cultivation.models import TierRung
 from keqi.cultivation.selectors import ladder_load, tier_history_for, tier_rows_for
 from keqi.cultivation.services import CultivationAction, tier_ladder_set
 from keqi.cultivation.tests.helpers import D, grant
@@ -52,15 +54,21 @@ def test_history_lists_each_change_of_tier_and_mark_with_its_days() -> None:
     ]
 
 
+def baodi() -> District:
+    return District.objects.get(code="baodi")
+
+
 @pytest.mark.django_db
-def test_default_ladder_is_seeded() -> None:
-    assert ladder_load() == (DEFAULT_LADDER, "高新技术企业")
+def test_default_ladder_is_seeded_when_the_district_is_loaded() -> None:
+    load_baodi()
+    assert TierRung.objects.filter(district=baodi()).count() == 6
+    assert ladder_load(baodi()) == (DEFAULT_LADDER, "高新技术企业")
 
 
 @pytest.mark.django_db
 def test_hq_reorders_the_ladder_and_it_is_audited(hq) -> None:
-    tier_ladder_set(tiers=[CHUYING, SME], mark=None, actor=hq)
-    assert ladder_load() == ((CHUYING, SME), None)
+    tier_ladder_set(district=baodi(), tiers=[CHUYING, SME], mark=None, actor=hq)
+    assert ladder_load(baodi()) == ((CHUYING, SME), None)
     event = AuditEvent.objects.get(action=CultivationAction.TIER_LADDER_SET)
     assert event.actor == hq
     assert event.changes["tiers"][1] == "雏鹰企业 → 科技型中小企业"
@@ -78,14 +86,14 @@ def test_hq_reorders_the_ladder_and_it_is_audited(hq) -> None:
 )
 def test_a_bad_ladder_is_refused_and_nothing_changes(hq, tiers, mark, message) -> None:
     with pytest.raises(ValidationError, match=message):
-        tier_ladder_set(tiers=tiers, mark=mark, actor=hq)
-    assert ladder_load() == (DEFAULT_LADDER, "高新技术企业")
+        tier_ladder_set(district=baodi(), tiers=tiers, mark=mark, actor=hq)
+    assert ladder_load(baodi()) == (DEFAULT_LADDER, "高新技术企业")
 
 
 @pytest.mark.django_db
 def test_only_hq_may_change_the_ladder(town_a) -> None:
     with pytest.raises(PermissionDenied):
-        tier_ladder_set(tiers=[SME], mark=None, actor=town_a)
+        tier_ladder_set(district=baodi(), tiers=[SME], mark=None, actor=town_a)
 
 
 @pytest.mark.django_db
@@ -127,7 +135,7 @@ def test_tiers_found_by_the_database_equal_the_engines_tier_of_each_holding(
         ],
         [(K.TECH_SME, D(2019, 5, 1), D(2019, 12, 31), None)],
     ]
-    tiers, mark = ladder_load()
+    tiers, mark = ladder_load(baodi())
     for n, holdings in enumerate(cases):
         e = make_enterprise("dakoutun", name=f"层级企业{n}")
         for kind, granted, until, revoked in holdings:

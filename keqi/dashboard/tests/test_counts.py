@@ -56,7 +56,7 @@ def test_libraries_that_shared_a_kind_would_be_refused() -> None:
 def test_tier_counts_match_the_tier_page_rows(who, request) -> None:  # type: ignore[no-untyped-def]
     small_registry()
     user = request.getfixturevalue(who)
-    ladder, mark = ladder_load()
+    ladder, mark = ladder_load(user.district_id_in_scope)
     for day in DAYS:
         rows = tier_rows_for(user, day)
         counts = tier_counts(user, day, ladder, mark)
@@ -66,7 +66,7 @@ def test_tier_counts_match_the_tier_page_rows(who, request) -> None:  # type: ig
 
 def test_tier_counts_on_the_day(hq, town_a) -> None:  # type: ignore[no-untyped-def]
     small_registry()
-    ladder, mark = ladder_load()
+    ladder, mark = ladder_load(hq.district_id_in_scope)
     district = tier_counts(hq, DAY, ladder, mark)
     assert district.by_tier == {
         "科技型中小企业": 1,

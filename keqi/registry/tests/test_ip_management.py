@@ -97,7 +97,12 @@ def test_no_verdict_changes_for_a_registry_enterprise_either() -> None:
 def test_it_is_neither_a_library_nor_a_tier_rung(hq: object) -> None:
     assert KIND not in ALL_KINDS
     with pytest.raises(ValidationError, match="不是资质类型"):
-        tier_ladder_set(tiers=["科技型中小企业", KIND], mark=None, actor=hq)
+        tier_ladder_set(
+            district=hq.unit.district,
+            tiers=["科技型中小企业", KIND],
+            mark=None,
+            actor=hq,
+        )
     page = Client()
     page.force_login(hq)  # type: ignore[arg-type]
     editor = page.get(reverse("cultivation:ladder_edit")).content.decode()
