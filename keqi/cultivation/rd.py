@@ -23,20 +23,18 @@ from fractions import Fraction
 from typing import Any
 
 from django.db.models import (
-    BigIntegerField,
     Count,
     F,
     FilteredRelation,
     Q,
     QuerySet,
-    Sum,
     Value,
 )
-from django.db.models.functions import Cast, Round
 
 from keqi.accounts.industries import key_industries_for
 from keqi.accounts.models import Area
 from keqi.accounts.scopes import enterprise_q
+from keqi.core.micro import Micro, MicroSum
 from keqi.cultivation.paging import SlicedRows
 from keqi.registry.models import Enterprise
 
@@ -133,12 +131,9 @@ FLAG_LABELS = {f.code: f.label for f in FLAG_RULES}
 
 
 #: Amounts are summed and compared as whole millionths of a 万元 (the registry
-#: keeps six decimals), so SQLite's floating-point SUM never rounds a total.
-MICRO = 1_000_000
-
-
-def _micro(name: str) -> Cast:
-    return Cast(Round(F(name) * Value(MICRO)), BigIntegerField())
+#: keeps six decimals), so SQLite's floating-point SUM never rounds a total
+#: (keqi.core.micro: `Micro` amounts, `MicroSum` totals; on PostgreSQL only
+#: the totals are converted).
 
 
 def _from_micro(value: int | None) -> Decimal:
@@ -243,10 +238,10 @@ def _figures(
     return enterprises.annotate(
         this=FilteredRelation("figures", condition=Q(figures__year=year)),
         last=FilteredRelation("figures", condition=Q(figures__year=year - 1)),
-        rd=_micro("this__rd_expense"),
-        sales=_micro("this__sales_revenue"),
-        dom=_micro("this__rd_domestic"),
-        prev=_micro("last__rd_expense"),
+        rd=Micro("this__rd_expense"),
+        sales=Micro("this__sales_revenue"),
+        dom=Micro("this__rd_domestic"),
+        prev=Micro("last__rd_expense"),
     )
 
 
@@ -257,13 +252,13 @@ def _aggregates() -> dict[str, Any]:
         "present": Count("pk", filter=ANY_FIGURES),
         "reporting": Count("pk", filter=REPORTING),
         "with_rd": Count("pk", filter=LISTS["with_rd"]),
-        "rd_sum": Sum("rd"),
+        "rd_sum": MicroSum("rd"),
         "basis": Count("pk", filter=basis),
-        "basis_rd": Sum("rd", filter=basis),
-        "basis_sales": Sum("sales", filter=basis),
+        "basis_rd": MicroSum("rd", filter=basis),
+        "basis_sales": MicroSum("sales", filter=basis),
         "both": Count("pk", filter=both),
-        "prev_sum": Sum("prev", filter=both),
-        "cur_sum": Sum("rd", filter=both),
+        "prev_sum": MicroSum("prev", filter=both),
+        "cur_sum": MicroSum("rd", filter=both),
         "fell": Count("pk", filter=LISTS["fell"]),
         "flagged": Count("pk", filter=LISTS["flagged"]),
     }

@@ -31,7 +31,6 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import (
-    BigIntegerField,
     Case,
     CharField,
     Count,
@@ -40,14 +39,14 @@ from django.db.models import (
     Max,
     Q,
     QuerySet,
-    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Round
+from django.db.models.functions import Coalesce
 
 from keqi.accounts.models import Area, District
 from keqi.accounts.scopes import enterprise_q
+from keqi.core.micro import Micro, MicroSum
 from keqi.cultivation.area_history import area_moves, area_on
 from keqi.cultivation.libraries import (
     LIBRARIES,
@@ -60,9 +59,8 @@ from keqi.cultivation.libraries import (
 from keqi.cultivation.rd import percent
 from keqi.registry.models import AnnualFigures, Qualification
 
-# Amounts are summed as whole millionths of 万元 (the registry keeps six places):
-# integer sums are exact on every database, where SQLite would add floats.
-MICRO = 1_000_000
+# Amounts are summed as whole millionths of 万元 (keqi.core.micro): integer sums
+# are exact on every database, where SQLite would add floats.
 
 
 def library_of_kind(libraries: tuple[Library, ...] = LIBRARIES) -> dict[str, str]:
@@ -252,10 +250,6 @@ class RdArea:
         return percent(self.rd, self.sales) if self.count else None
 
 
-def _micro(field: str) -> Cast:
-    return Cast(Round(F(field) * Value(MICRO)), BigIntegerField())
-
-
 def rd_by_area(
     user: object, year: int, district: District | None = None
 ) -> tuple[list[RdArea], RdArea]:
@@ -273,8 +267,8 @@ def rd_by_area(
         .values("area")
         .annotate(
             n=Count("id"),
-            rd=Sum(_micro("rd_expense")),
-            sales=Sum(_micro("sales_revenue")),
+            rd=MicroSum(Micro("rd_expense")),
+            sales=MicroSum(Micro("sales_revenue")),
         )
         .values_list("area", "n", "rd", "sales")
     )
