@@ -116,7 +116,7 @@ class Role(models.TextChoices):
     AREA_STAFF = "area_staff", "街镇/园区工作人员"
     LEADER = "leader", "领导（只读）"
     AUDITOR = "auditor", "审计（只读）"
-    CITY = "city", "市级（只读各区，维护评价规则）"
+    CITY = "city", "市级"
     # 三员分立 (等保 2.0): each of these sees no business data and none may do the
     # others' work; only the server's operator (the `keqi user` command) makes them.
     SYS_ADMIN = "sys_admin", "系统管理员"
