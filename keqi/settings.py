@@ -256,6 +256,10 @@ TASKS = {
 KEQI_DOWNLOAD_INLINE_MAX = env_int("KEQI_DOWNLOAD_INLINE_MAX", 1000)
 KEQI_DOWNLOAD_KEEP_HOURS = env_int("KEQI_DOWNLOAD_KEEP_HOURS", 72)
 
+# On PostgreSQL, a workbook import that writes at least this many rows refreshes
+# the written tables' statistics (ANALYZE) so pages are planned for the new size.
+KEQI_ANALYZE_AFTER_ROWS = env_int("KEQI_ANALYZE_AFTER_ROWS", 10_000)
+
 # Stored evaluation runs older than this many days are removed by
 # `keqi evaluations prune` (each month's last run and cited runs are always kept).
 KEQI_EVALUATION_KEEP_DAYS = env_int("KEQI_EVALUATION_KEEP_DAYS", 365)

@@ -20,7 +20,7 @@ from keqi.accounts.scopes import can_edit_enterprises, district_q
 from keqi.core import audit
 from keqi.core.audit import AuditAction
 from keqi.core.models import AuditEvent
-from keqi.registry import services
+from keqi.registry import bulk, services
 from keqi.registry.models import (
     Enterprise,
 )
@@ -308,6 +308,8 @@ def _apply_all(
         result.errors.append(CellError(sheet, 0, "", message))
         return
     result.applied = True
+    written = sum(1 for item in planned if item.outcome != "unchanged")
+    bulk.statistics_refresh([*(spec.model for spec in SHEETS), AuditEvent], written)
 
 
 def _write_sheet(
