@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 from django.contrib import messages
@@ -132,15 +132,38 @@ def index(request: HttpRequest) -> HttpResponse:
         "heads": [label for label, _of, _query in columns],
         "targets": targets,
         "plan_loaded": plan_loaded(year, user, picked),
-        "products": totals_by_kind(product_list_for(user, flt), ProductKind),
-        "transformations": totals_by_kind(
-            transformation_list_for(user, flt), TransformationKind
+        "products": _kind_rows(user, flt, district, product_list_for, ProductKind),
+        "transformations": _kind_rows(
+            user, flt, district, transformation_list_for, TransformationKind
         ),
         "may_record": can_record(user),
         "errors": f.errors,
         **district.context(),
     }
     return render(request, "products/index.html", context)
+
+
+def _kind_rows(
+    user: Any,
+    flt: RecordFilter,
+    district: DistrictChoice,
+    rows_for: Callable[[Any, RecordFilter], QuerySet[Any]],
+    choices: Any,
+) -> list[tuple[Any, list[tuple[int, str]]]]:
+    """Each kind's totals, with (when the city sees every district) each
+    district's record count and the query narrowing the list to it."""
+    totals = totals_by_kind(rows_for(user, flt), choices)
+    split = [
+        (
+            totals_by_kind(rows_for(user, replace(flt, district_id=d.pk)), choices),
+            _district_query(d),
+        )
+        for d in (district.offered if district.mixed else [])
+    ]
+    return [
+        (t, [(theirs[i].records, query) for theirs, query in split])
+        for i, t in enumerate(totals)
+    ]
 
 
 def _district_query(district: District | None) -> str:

@@ -367,9 +367,13 @@ def test_the_city_s_products_overview_shows_the_city_and_each_district(
     lists = [h for h in _hrefs(text) if h.startswith("/products/transformations/?")]
     assert any("district=baodi" in h for h in lists)
     assert any("district=shifan" in h for h in lists)
+    assert f'<th class="num">{SHIFAN}项数</th>' in text  # each district's products
+    products = [h for h in _hrefs(text) if h.startswith("/products/products/?")]
+    assert any("district=shifan" in h for h in products)
     narrowed = main_of(page(city, OVERVIEWS[1], district="baodi"))
     assert f"· {BAODI}" in narrowed
     assert f'<th class="num">{SHIFAN}</th>' not in narrowed
+    assert "项数</th>" in narrowed and f"{SHIFAN}项数" not in narrowed
     assert ">2家</a>" not in narrowed and "方案目标</th>" in narrowed
     figures = [h for h in _hrefs(narrowed) if h.startswith("/products/")]
     figures = [h for h in figures if "year=2019" in h]
