@@ -276,12 +276,17 @@ def followup_list(
     return sorted(rows, key=lambda r: (r.first_on, r.enterprise.name))
 
 
-def plan_target_value(metric_key: str, year: int, user: Any = None) -> Decimal | None:
+def plan_target_value(
+    metric_key: str, year: int, user: Any = None, district_id: int | None = None
+) -> Decimal | None:
     """The target for a metric in that year of the latest plan of the user's
-    district (any district's for no user), if a plan names one."""
+    district (any district's for no user; the picked one's when the city picks
+    one), if a plan names one."""
     from keqi.campaign.models import Source, Target
 
     mine = Q() if user is None else district_q(user, "plan__office_unit__district_id")
+    if district_id is not None:
+        mine &= Q(plan__office_unit__district_id=district_id)
     target = (
         Target.objects.filter(
             mine, source=Source.AUTO, metric=metric_key, plan__year=year
@@ -292,10 +297,13 @@ def plan_target_value(metric_key: str, year: int, user: Any = None) -> Decimal |
     return target.value if target is not None else None
 
 
-def plan_loaded(year: int, user: Any = None) -> bool:
-    """Whether the user's district (any district for no user) has a plan for
-    that year loaded: a missing target then means the plan sets none."""
+def plan_loaded(year: int, user: Any = None, district_id: int | None = None) -> bool:
+    """Whether the user's district (any district for no user; the picked one
+    when the city picks one) has a plan for that year loaded: a missing target
+    then means the plan sets none."""
     from keqi.campaign.models import Plan
 
     mine = Q() if user is None else district_q(user, "office_unit__district_id")
+    if district_id is not None:
+        mine &= Q(office_unit__district_id=district_id)
     return Plan.objects.filter(mine, year=year).exists()

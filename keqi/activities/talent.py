@@ -148,33 +148,39 @@ def _trainee_district_q(user: Any) -> Q:
 
 
 def trainee_reports_upto(
-    year: int, as_of: dt.date, user: Any = None
+    year: int, as_of: dt.date, user: Any = None, district_id: int | None = None
 ) -> list[TraineeReport]:
     """The reports of the year whose month has ended by `as_of`, of every unit of
-    the user's district (see `_trainee_district_q`)."""
+    the user's district (see `_trainee_district_q`), of one district when the
+    city picks one; a district's units together."""
     rows = TraineeReport.objects.filter(
         _trainee_district_q(user), month__year=year
-    ).select_related("unit")
-    return [
-        r for r in rows.order_by("unit__sort", "month") if month_end(r.month) <= as_of
-    ]
+    ).select_related("unit__district")
+    if district_id is not None:
+        rows = rows.filter(unit__district_id=district_id)
+    order = ("unit__district__code", "unit__sort", "month")
+    return [r for r in rows.order_by(*order) if month_end(r.month) <= as_of]
 
 
-def trainee_table(year: int, as_of: dt.date, user: Any = None) -> list[TraineeLine]:
+def trainee_table(
+    year: int, as_of: dt.date, user: Any = None, district_id: int | None = None
+) -> list[TraineeLine]:
     """A line per reporting unit with its monthly cumulative counts up to `as_of`."""
     lines: dict[int, TraineeLine] = {}
-    for r in trainee_reports_upto(year, as_of, user):
+    for r in trainee_reports_upto(year, as_of, user, district_id):
         line = lines.setdefault(r.unit_id, TraineeLine(r.unit, [None] * 12))
         line.cumulative[r.month.month - 1] = r.cumulative
         line.latest = r
     return list(lines.values())
 
 
-def trainee_total(year: int, as_of: dt.date, user: Any = None) -> int:
+def trainee_total(
+    year: int, as_of: dt.date, user: Any = None, district_id: int | None = None
+) -> int:
     """People trained in the year so far: each unit's latest cumulative, added up."""
     return sum(
         line.latest.cumulative
-        for line in trainee_table(year, as_of, user)
+        for line in trainee_table(year, as_of, user, district_id)
         if line.latest is not None
     )
 

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from keqi.accounts.context import DistrictChoice, district_choice
@@ -20,7 +21,6 @@ from keqi.accounts.scopes import area_ids_in_scope, district_id_of, district_q
 from keqi.activities import services
 from keqi.activities.exports import xlsx_response
 from keqi.activities.forms import ActivityForm, AttendanceForm
-from keqi.activities.metrics import contests, tech_sme_trainings
 from keqi.activities.models import Activity, ActivityKind
 from keqi.activities.platforms import PLATFORM_METRIC
 from keqi.activities.selectors import (
@@ -65,37 +65,66 @@ def error_messages(
         messages.error(request, text)
 
 
+def overview_figures(
+    user: Any, year: int, as_of: dt.date, district_id: int | None = None
+) -> dict[str, Any]:
+    """The overview's figures of the user's district (the city: of `district_id`
+    when given, else of every district)."""
+    counted = district_id if district_id is not None else district_id_of(user)
+    intros = introductions_for(user, year, district_id=district_id)
+    return {
+        "trainings": METRICS["tech_sme_trainings_in_year"].count(year, as_of, counted),
+        "contests": METRICS["contests_in_year"].evidence(year, as_of, counted),
+        "platforms": METRICS[PLATFORM_METRIC].count(year, as_of, counted),
+        "trainees": trainee_total(year, as_of, user, district_id),
+        "intro_people": introduction_totals(intros).people,
+        "followups": len(followup_list(user, year, as_of, None, district_id)),
+    }
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    """The year at a glance: each figure toward its plan target, linked to its list."""
+    """The year at a glance: each figure toward its plan target, linked to its list.
+    The city with no district picked sees 全市 and each district's figures side by
+    side (no target: each district's plan sets its own)."""
+    district = district_choice(request)
     f = Filters(request.GET)
     year, as_of = year_and_day(f)
     user = request.user
-    kinds = activity_list_for(user, ActivityFilter(year=year, until=as_of))
+    picked = district.picked_id
+    flt = ActivityFilter(year=year, until=as_of, district_id=picked)
     by_kind = {k: 0 for k in ActivityKind.values}
-    for kind in kinds.values_list("kind", flat=True):
+    for kind in activity_list_for(user, flt).values_list("kind", flat=True):
         by_kind[kind] += 1
-    intros = introduction_totals(introductions_for(user, year))
+    here = (
+        district.picked.name if district.picked else ("全市" if district.mixed else "")
+    )
+    query = urlencode({"district": district.picked.code}) if district.picked else ""
+    columns = [(here or "完成", query, overview_figures(user, year, as_of, picked))]
+    if district.mixed:
+        columns += [
+            (
+                d.name,
+                urlencode({"district": d.code}),
+                overview_figures(user, year, as_of, d.pk),
+            )
+            for d in district.offered
+        ]
     context = {
         "year": year,
         "as_of": as_of,
         "by_kind": by_kind,
-        "trainings": len(tech_sme_trainings(year, as_of)),
+        "columns": columns,
+        "contests": columns[0][2]["contests"],
         "trainings_target": plan_target_value(
-            "tech_sme_trainings_in_year", year, request.user
+            "tech_sme_trainings_in_year", year, user, picked
         ),
-        "contests": contests(year, as_of),
-        "platforms": METRICS[PLATFORM_METRIC].count(
-            year, as_of, district_id_of(request.user)
-        ),
-        "platforms_target": plan_target_value(PLATFORM_METRIC, year, request.user),
-        "trainees": trainee_total(year, as_of, request.user),
-        "trainees_target": plan_target_value("trainees_in_year", year, request.user),
-        "plan_loaded": plan_loaded(year, request.user),
-        "intro_people": intros.people,
-        "followups": len(followup_list(user, year, as_of)),
+        "platforms_target": plan_target_value(PLATFORM_METRIC, year, user, picked),
+        "trainees_target": plan_target_value("trainees_in_year", year, user, picked),
+        "plan_loaded": plan_loaded(year, user, picked),
         "may_record": may_record(user),
         "errors": f.errors,
+        **district.context(),
     }
     return render(request, "activities/index.html", context)
 

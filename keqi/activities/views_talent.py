@@ -21,13 +21,13 @@ from keqi.activities.forms import IntroductionForm, TraineeForm
 from keqi.activities.models import TalentIntroduction, TraineeReport
 from keqi.activities.selectors import may_record, plan_target_value
 from keqi.activities.talent import (
+    TraineeLine,
     introduction_totals,
     introductions_for,
     talent_introduction_save,
     trainee_prefill,
     trainee_report_file,
     trainee_table,
-    trainee_total,
 )
 from keqi.activities.views import _form_page, district_line, year_and_day
 from keqi.core.dates import business_today
@@ -50,9 +50,17 @@ def _trainee_args(request: HttpRequest) -> tuple[Filters, int, dt.date]:
 @login_required
 def trainees(request: HttpRequest) -> HttpResponse:
     """Each unit's cumulative by month toward the year's target; the total is the
-    campaign figure."""
+    campaign figure (the city: of one district when it picks one, else 全市 with
+    each unit's 区 and no single district's target)."""
+    district = district_choice(request)
     f, year, as_of = _trainee_args(request)
     user = cast(User, request.user)
+    picked = district.picked_id
+    table = trainee_table(year, as_of, user, picked)
+    if export_requested(request):
+        return xlsx_list_response(
+            _trainee_export(year, as_of, table, district), request
+        )
     keys = [f"{year}-{m:02d}" for m in range(1, 13)]
     lines = [
         (
@@ -60,37 +68,53 @@ def trainees(request: HttpRequest) -> HttpResponse:
             list(zip(line.cumulative, keys, strict=True)),
             may_record(user) and (user.is_hq or line.unit.pk == user.unit_id),
         )
-        for line in trainee_table(year, as_of, user)
+        for line in table
     ]
-    if export_requested(request):
-        return xlsx_list_response(_trainee_export(year, as_of, user), request)
+    target = None
+    if not district.mixed:
+        target = plan_target_value(TRAINEE_METRIC, year, user, picked)
     context = {
         "year": year,
         "as_of": as_of,
         "lines": lines,
         "months": MONTHS,
-        "total": trainee_total(year, as_of, user),
-        "target": plan_target_value(TRAINEE_METRIC, year, request.user),
+        "total": _latest_sum(table),
+        "target": target,
         "may_record": may_record(request.user),
         "errors": f.errors,
+        **district.context(),
     }
     return render(request, "activities/trainees.html", context)
 
 
-def _trainee_export(year: int, as_of: dt.date, user: User) -> ListExport:
-    """Two rows per unit: the cumulative by month, then each month's own number."""
+def _latest_sum(table: list[TraineeLine]) -> int:
+    """Each unit's latest cumulative, added up (as `trainee_total`)."""
+    return sum(line.latest.cumulative for line in table if line.latest is not None)
+
+
+def _trainee_export(
+    year: int, as_of: dt.date, table: list[TraineeLine], district: DistrictChoice
+) -> ListExport:
+    """Two rows per unit: the cumulative by month, then each month's own number
+    (the unit's 区 first when the table mixes districts)."""
+    mixed = district.mixed
     rows: list[list[object]] = []
-    for line in trainee_table(year, as_of, user):
-        rows.append([str(line.unit), "累计", *line.cumulative])
-        rows.append([str(line.unit), "当月", *line.monthly])
-    columns: list[tuple[str, Any]] = [
-        ("填报单位", itemgetter(0)),
-        ("口径", itemgetter(1)),
-    ]
-    columns += [(m, itemgetter(i + 2)) for i, m in enumerate(MONTHS)]
-    total = ("合计（各单位最近累计之和）", f"{trainee_total(year, as_of, user)}人")
+    for line in table:
+        of = line.unit.district
+        where = [of.name if of is not None else "市级"] if mixed else []
+        rows.append([*where, str(line.unit), "累计", *line.cumulative])
+        rows.append([*where, str(line.unit), "当月", *line.monthly])
+    first = 1 if mixed else 0
+    columns: list[tuple[str, Any]] = [("区", itemgetter(0))] if mixed else []
+    columns += [("填报单位", itemgetter(first)), ("口径", itemgetter(first + 1))]
+    columns += [(m, itemgetter(i + first + 2)) for i, m in enumerate(MONTHS)]
+    total = ("合计（各单位最近累计之和）", f"{_latest_sum(table)}人")
     return ListExport(
-        "职业技能人才培训", columns, rows, [("年度", str(year)), total], as_of
+        "职业技能人才培训",
+        columns,
+        rows,
+        [("年度", str(year)), *district_line(district), total],
+        as_of,
     )
 
 

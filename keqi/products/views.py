@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 from django.contrib import messages
@@ -17,8 +17,10 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from keqi.accounts.context import DistrictChoice, district_choice
+from keqi.accounts.models import District
 from keqi.accounts.scopes import district_id_of
 from keqi.activities.selectors import plan_loaded, plan_target_value
 from keqi.activities.views import year_and_day
@@ -95,33 +97,84 @@ def kind_get(slug: str) -> Kind:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    """The year at a glance: the two plan targets counted live, and each kind."""
+    """The year at a glance: the two plan targets counted live, and each kind.
+    The city with no district picked sees 全市 and each district's target
+    figures side by side (no target: each district's plan sets its own)."""
+    district = district_choice(request)
     f = Filters(request.GET)
     year, as_of = year_and_day(f)
     user = request.user
-    flt = RecordFilter(year=year, until=as_of)
+    picked = district.picked_id
+    flt = RecordFilter(year=year, until=as_of, district_id=picked)
+    counted = picked if picked is not None else district_id_of(user)
+    here = (
+        district.picked.name if district.picked else ("全市" if district.mixed else "")
+    )
+    columns: list[tuple[str, int | None, str]] = [
+        (here or "完成", counted, _district_query(district.picked))
+    ]
+    if district.mixed:
+        columns += [(d.name, d.pk, _district_query(d)) for d in district.offered]
     targets = [
         (
             m,
-            m.count(year, as_of, district_id_of(user)),
-            plan_target_value(m.key, year, request.user),
-            _records(m, year, as_of),
+            [
+                (m.count(year, as_of, of), _with(_records(m, year, as_of), query))
+                for _label, of, query in columns
+            ],
+            plan_target_value(m.key, year, user, picked),
         )
         for m in (METRICS[ZJTX_METRIC], METRICS[TRANSFORMED_METRIC])
     ]
     context = {
         "year": year,
         "as_of": as_of,
+        "heads": [label for label, _of, _query in columns],
         "targets": targets,
-        "plan_loaded": plan_loaded(year, user),
-        "products": totals_by_kind(product_list_for(user, flt), ProductKind),
-        "transformations": totals_by_kind(
-            transformation_list_for(user, flt), TransformationKind
+        "plan_loaded": plan_loaded(year, user, picked),
+        "products": _kind_rows(user, flt, district, product_list_for, ProductKind),
+        "transformations": _kind_rows(
+            user, flt, district, transformation_list_for, TransformationKind
         ),
         "may_record": can_record(user),
         "errors": f.errors,
+        **district.context(),
     }
     return render(request, "products/index.html", context)
+
+
+def _kind_rows(
+    user: Any,
+    flt: RecordFilter,
+    district: DistrictChoice,
+    rows_for: Callable[[Any, RecordFilter], QuerySet[Any]],
+    choices: Any,
+) -> list[tuple[Any, list[tuple[int, str]]]]:
+    """Each kind's totals, with (when the city sees every district) each
+    district's record count and the query narrowing the list to it."""
+    totals = totals_by_kind(rows_for(user, flt), choices)
+    split = [
+        (
+            totals_by_kind(rows_for(user, replace(flt, district_id=d.pk)), choices),
+            _district_query(d),
+        )
+        for d in (district.offered if district.mixed else [])
+    ]
+    return [
+        (t, [(theirs[i].records, query) for theirs, query in split])
+        for i, t in enumerate(totals)
+    ]
+
+
+def _district_query(district: District | None) -> str:
+    return urlencode({"district": district.code}) if district is not None else ""
+
+
+def _with(url: str, query: str) -> str:
+    """The url with the district's query added (when both are there)."""
+    if not url or not query:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}{query}"
 
 
 def _records(metric: Metric, year: int, as_of: dt.date) -> str:

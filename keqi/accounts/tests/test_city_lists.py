@@ -231,3 +231,164 @@ def test_paging_and_the_lists_own_links_keep_the_district(
     assert own and all("district=shifan" in h for h in own)
     second = main_of(page(city, f"/products/products/{pager[-1]}"))
     assert "第 2 / 2 页" in second and "宝坻伺服控制器" not in second
+
+
+# ------------------------------------------- 技能人才培训 and the two 概览 pages
+
+TRAINEES = "/activities/trainees/?year=2019"
+OVERVIEWS = ("/activities/?year=2019", "/products/?year=2019")
+
+
+@pytest.fixture
+def trained(world: None) -> dict[str, str]:
+    """Baodi's 人才办 has trained 37 by May, 示范区's 工信局 58: the units' names."""
+    from keqi.activities.models import TraineeReport
+
+    names = {}
+    for code, cumulative in (("rcb", 37), ("sf-gxj", 58)):
+        unit = Unit.objects.get(code=code)
+        TraineeReport.objects.create(
+            unit=unit, month=dt.date(2019, 5, 1), cumulative=cumulative
+        )
+        names[code] = str(unit)
+    return names
+
+
+def test_the_city_s_trainees_show_every_district_s_units_and_the_city_total(
+    trained: dict[str, str],
+) -> None:
+    city = client_for(person("city"))
+    text = main_of(page(city, TRAINEES))
+    assert trained["rcb"] in text and trained["sf-gxj"] in text
+    assert "<th>区</th>" in text and 'name="district"' in text
+    assert f'<td rowspan="2" class="nowrap">{BAODI}</td>' in text
+    assert f'<td rowspan="2" class="nowrap">{SHIFAN}</td>' in text
+    assert "全市累计培训 <strong>95</strong> 人" in text
+    cells = xlsx_text(city.get(TRAINEES, {"format": "xlsx"}).content)
+    assert BAODI in cells and SHIFAN in cells and "全市" in cells
+
+
+def test_the_city_narrows_the_trainees_to_one_district(
+    trained: dict[str, str],
+) -> None:
+    city = client_for(person("city"))
+    text = main_of(page(city, TRAINEES, district="shifan"))
+    assert trained["sf-gxj"] in text and trained["rcb"] not in text
+    assert "<th>区</th>" not in text
+    assert f"· {SHIFAN}" in text and '<option value="shifan" selected>' in text
+    assert f"{SHIFAN}累计培训 <strong>58</strong> 人" in text
+    nav = text[text.find('<nav class="subnav"') : text.find("</nav>")]
+    assert "/activities/list/?district=shifan" in nav
+    assert "/activities/trainees/?district=shifan" in nav
+    cells = xlsx_text(
+        city.get(TRAINEES, {"district": "shifan", "format": "xlsx"}).content
+    )
+    assert trained["rcb"] not in cells and trained["sf-gxj"] in cells
+    assert city.get(TRAINEES, {"district": "nowhere"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("who", "unit", "total", "other"),
+    [
+        ("hq", "rcb", 37, "sf-gxj"),
+        ("sf_hq", "sf-gxj", 58, "rcb"),
+        ("town_a", "rcb", 37, "sf-gxj"),
+    ],
+)
+def test_a_district_user_s_trainees_are_their_district_s(
+    trained: dict[str, str], who: str, unit: str, total: int, other: str
+) -> None:
+    client = client_for(person(who))
+    text = main_of(page(client, TRAINEES))
+    assert trained[unit] in text and trained[other] not in text
+    assert f"累计培训 <strong>{total}</strong> 人" in text
+    assert "<th>区</th>" not in text and 'name="district"' not in text
+    assert "全市" not in text
+    elsewhere = "baodi" if unit == "sf-gxj" else "shifan"
+    assert client.get(TRAINEES, {"district": elsewhere}).status_code == 404
+
+
+def _hrefs(html: str) -> list[str]:
+    return [h.split('"')[0].replace("&amp;", "&") for h in html.split('href="')[1:]]
+
+
+def test_the_city_s_activities_overview_shows_the_city_and_each_district(
+    trained: dict[str, str],
+) -> None:
+    text = main_of(page(client_for(person("city")), OVERVIEWS[0]))
+    assert "· 全市" in text and 'name="district"' in text
+    heads = '<th class="num">全市</th><th class="num">{}</th><th class="num">{}</th>'
+    assert heads.format(BAODI, SHIFAN) in text
+    assert "方案目标</th>" not in text  # each district's plan sets its own
+    assert ">95人</a>" in text and ">37人</a>" in text and ">58人</a>" in text
+    assert ">6人</a>" in text and ">3人</a>" in text  # 海河英才
+    assert ">2次</a>" in text and ">1次</a>" in text  # 入库申报培训
+    trainees = [h for h in _hrefs(text) if h.startswith("/activities/trainees/?year")]
+    districts = [parse_qs(urlsplit(h).query).get("district") for h in trainees]
+    assert districts == [None, ["baodi"], ["shifan"]]
+
+
+def test_the_city_narrows_the_activities_overview_to_one_district(
+    trained: dict[str, str],
+) -> None:
+    text = main_of(page(client_for(person("city")), OVERVIEWS[0], district="shifan"))
+    assert f"· {SHIFAN}" in text and '<option value="shifan" selected>' in text
+    assert f'<th class="num">{SHIFAN}</th>' in text
+    assert f'<th class="num">{BAODI}</th>' not in text
+    assert "方案目标</th>" in text
+    assert ">58人</a>" in text and ">95人</a>" not in text and ">37人</a>" not in text
+    assert ">1次</a>" in text and ">2次</a>" not in text
+    figures = [h for h in _hrefs(text) if "year=2019" in h]
+    assert figures and all("district=shifan" in h for h in figures)
+
+
+@pytest.mark.parametrize(("who", "people"), [("hq", 37), ("sf_hq", 58), ("town_a", 37)])
+def test_a_district_user_s_activities_overview_counts_their_district(
+    trained: dict[str, str], who: str, people: int
+) -> None:
+    client = client_for(person(who))
+    text = main_of(page(client, OVERVIEWS[0]))
+    assert '<th class="num">完成</th>' in text and "方案目标</th>" in text
+    assert f">{people}人</a>" in text and ">95人</a>" not in text
+    assert ">1次</a>" in text and ">2次</a>" not in text  # not the other district's
+    assert "全市" not in text and 'name="district"' not in text
+    assert all("district=" not in h for h in _hrefs(text))
+
+
+def test_the_city_s_products_overview_shows_the_city_and_each_district(
+    world: None,
+) -> None:
+    city = client_for(person("city"))
+    text = main_of(page(city, OVERVIEWS[1]))
+    heads = '<th class="num">全市</th><th class="num">{}</th><th class="num">{}</th>'
+    assert heads.format(BAODI, SHIFAN) in text and "方案目标</th>" not in text
+    assert "（2019年度，全市）" in text
+    assert ">2家</a>" in text and ">1家</a>" in text  # 创新转型 enterprises
+    lists = [h for h in _hrefs(text) if h.startswith("/products/transformations/?")]
+    assert any("district=baodi" in h for h in lists)
+    assert any("district=shifan" in h for h in lists)
+    assert f'<th class="num">{SHIFAN}项数</th>' in text  # each district's products
+    products = [h for h in _hrefs(text) if h.startswith("/products/products/?")]
+    assert any("district=shifan" in h for h in products)
+    narrowed = main_of(page(city, OVERVIEWS[1], district="baodi"))
+    assert f"· {BAODI}" in narrowed
+    assert f'<th class="num">{SHIFAN}</th>' not in narrowed
+    assert "项数</th>" in narrowed and f"{SHIFAN}项数" not in narrowed
+    assert ">2家</a>" not in narrowed and "方案目标</th>" in narrowed
+    figures = [h for h in _hrefs(narrowed) if h.startswith("/products/")]
+    figures = [h for h in figures if "year=2019" in h]
+    assert figures and all("district=baodi" in h for h in figures)
+
+
+@pytest.mark.parametrize("who", ["hq", "sf_hq", "town_a"])
+def test_a_district_user_s_products_overview_is_unchanged(
+    world: None, who: str
+) -> None:
+    client = client_for(person(who))
+    text = main_of(page(client, OVERVIEWS[1]))
+    assert '<th class="num">完成</th>' in text and "方案目标</th>" in text
+    assert "全市" not in text and 'name="district"' not in text
+    assert ">2家</a>" not in text
+    assert all("district=" not in h for h in _hrefs(text))
+    other = "shifan" if who != "sf_hq" else "baodi"
+    assert client.get(OVERVIEWS[1], {"district": other}).status_code == 404
