@@ -13,12 +13,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from keqi.accounts import context as accounts_context
 from keqi.accounts.models import Area, District
 from keqi.accounts.scopes import (
     area_ids_in_scope,
     area_q,
     district_picked,
-    district_q,
     sees_every_district,
 )
 from keqi.core.downloads import offer
@@ -69,16 +69,8 @@ def district_choice(request: HttpRequest) -> dict[str, Any]:
     """The district picker of a city-wide page: the district picked (404 when
     unknown), the districts to pick from (for a user who sees every district;
     none for a district user) and whether rows need their 区 column."""
-    district = district_of(request)
-    every = sees_every_district(request.user)
-    districts = (
-        list(District.objects.filter(district_q(request.user, "pk"))) if every else []
-    )
-    return {
-        "district": district,
-        "districts": districts,
-        "district_column": every and district is None and len(districts) > 1,
-    }
+    choice = accounts_context.district_choice(request)
+    return {**choice.context(), "district_column": choice.mixed}
 
 
 def area_picked(areas: list[Area], pk: int | None) -> Area | None:
